@@ -1,0 +1,7 @@
+# -Wall -Wextra -Werror on our own code (never on third-party headers, which
+# are included as SYSTEM).
+function(anidb_warnings target)
+  target_compile_options(${target} PRIVATE
+    -Wall -Wextra -Werror -Wshadow=local -Wnon-virtual-dtor
+    $<$<COMPILE_LANGUAGE:CXX>:-Wold-style-cast>)
+endfunction()

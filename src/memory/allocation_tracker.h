@@ -1,0 +1,72 @@
+// Every allocation handed across the C ABI goes through the tracker: it is
+// charged to the MemoryBudget, typed, and remembered, so that a double free or
+// a free of a pointer the library never issued is refused and counted without
+// touching freed memory (the pointer set is consulted before any access).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace anidb::memory {
+
+enum class AllocType : uint8_t {
+    string = 0,
+    hash_result = 1,
+    file_result = 2,
+    batch_result = 3,
+    buffer = 4,
+    event = 5,
+    anime_info = 6,
+};
+inline constexpr size_t kAllocTypeCount = 7;
+const char* alloc_type_name(AllocType type) noexcept;
+
+enum class FreeOutcome {
+    freed,          // was live, now freed
+    null_pointer,   // nullptr: nothing to do (free functions accept NULL)
+    not_live,       // never issued, or already freed: refused and counted
+    wrong_type,     // live but issued as another type: refused and counted
+};
+
+struct TrackerStats {
+    uint64_t live_count = 0;
+    uint64_t live_bytes = 0;
+    uint64_t peak_bytes = 0;        // highest live_bytes ever seen
+    uint64_t total_allocations = 0; // since start
+    uint64_t refused_frees = 0;     // not_live + wrong_type outcomes
+    std::array<uint64_t, kAllocTypeCount> live_count_by_type{};
+    std::array<uint64_t, kAllocTypeCount> live_bytes_by_type{};
+};
+
+struct LiveAllocation {
+    const void* pointer;
+    size_t bytes;
+    AllocType type;
+};
+
+class AllocationTracker {
+public:
+    static AllocationTracker& instance() noexcept;
+
+    // Zero-filled memory of `bytes` (> 0) charged to the budget; nullptr when
+    // the budget refuses or the system is out of memory.
+    void* allocate(size_t bytes, AllocType type) noexcept;
+    // A tracked, NUL-terminated copy of `s` (AllocType::string).
+    char* duplicate_string(std::string_view s) noexcept;
+    // Frees `p` only if it is live and of `type`; see FreeOutcome.
+    FreeOutcome release(void* p, AllocType type) noexcept;
+    // True when `p` is a live allocation of `type`.
+    bool is_live(const void* p, AllocType type) const noexcept;
+
+    TrackerStats stats() const noexcept;
+    // Every live allocation (for leak reports in debug builds and tests).
+    std::vector<LiveAllocation> live_allocations() const;
+
+private:
+    AllocationTracker() = default;
+};
+
+}  // namespace anidb::memory

@@ -1,0 +1,82 @@
+// Pooled byte buffers for file reading and hashing. Size classes 1, 4, 16,
+// 64, 256 KiB and 1 MiB; at most kMaxIdlePerClass idle buffers per class;
+// larger requests are allocated directly and freed on release. Every byte,
+// idle or in use, is charged to the MemoryBudget.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace anidb::memory {
+
+inline constexpr std::array<size_t, 6> kPoolClasses = {
+    size_t{1} << 10, size_t{4} << 10, size_t{16} << 10,
+    size_t{64} << 10, size_t{256} << 10, size_t{1} << 20};
+inline constexpr size_t kMaxIdlePerClass = 10;
+
+class BufferPool;
+
+// A buffer on loan from the pool; returns itself on destruction. Move-only.
+class PooledBuffer {
+public:
+    PooledBuffer() = default;
+    ~PooledBuffer();
+    PooledBuffer(PooledBuffer&& other) noexcept;
+    PooledBuffer& operator=(PooledBuffer&& other) noexcept;
+    PooledBuffer(const PooledBuffer&) = delete;
+    PooledBuffer& operator=(const PooledBuffer&) = delete;
+
+    explicit operator bool() const noexcept { return data_ != nullptr; }
+    std::byte* data() noexcept { return data_; }
+    const std::byte* data() const noexcept { return data_; }
+    // The size asked for; capacity() is the class size (>= size()).
+    size_t size() const noexcept { return size_; }
+    size_t capacity() const noexcept { return capacity_; }
+    std::span<std::byte> span() noexcept { return {data_, size_}; }
+
+private:
+    friend class BufferPool;
+    PooledBuffer(std::byte* data, size_t size, size_t capacity) noexcept
+        : data_(data), size_(size), capacity_(capacity) {}
+    void give_back() noexcept;
+
+    std::byte* data_ = nullptr;
+    size_t size_ = 0;
+    size_t capacity_ = 0;
+};
+
+struct PoolStats {
+    uint64_t idle_bytes = 0;
+    uint64_t in_use_bytes = 0;   // pooled and direct buffers on loan
+    uint64_t hits = 0;           // served from an idle buffer
+    uint64_t misses = 0;         // had to allocate
+    std::array<uint64_t, kPoolClasses.size()> idle_count{};
+};
+
+class BufferPool {
+public:
+    static BufferPool& instance() noexcept;
+
+    // A buffer of at least `bytes` (> 0), or an empty PooledBuffer when the
+    // memory budget refuses (the caller reports out of memory or retries
+    // with a smaller size).
+    PooledBuffer acquire(size_t bytes) noexcept;
+
+    // High pressure: keep at most half the idle buffers of each class.
+    void shrink() noexcept;
+    // Critical pressure and anidb_memory_gc: free every idle buffer.
+    void clear() noexcept;
+
+    PoolStats stats() const noexcept;
+    // Smallest class >= bytes, or 0 when bytes is beyond the largest class.
+    static size_t class_size_for(size_t bytes) noexcept;
+
+private:
+    friend class PooledBuffer;
+    BufferPool();
+    void give_back(std::byte* data, size_t capacity) noexcept;
+};
+
+}  // namespace anidb::memory
