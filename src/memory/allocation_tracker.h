@@ -5,9 +5,12 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace anidb::memory {
@@ -25,18 +28,18 @@ inline constexpr size_t kAllocTypeCount = 7;
 const char* alloc_type_name(AllocType type) noexcept;
 
 enum class FreeOutcome {
-    freed,          // was live, now freed
-    null_pointer,   // nullptr: nothing to do (free functions accept NULL)
-    not_live,       // never issued, or already freed: refused and counted
-    wrong_type,     // live but issued as another type: refused and counted
+    freed,         // was live, now freed
+    null_pointer,  // nullptr: nothing to do (free functions accept NULL)
+    not_live,      // never issued, or already freed: refused and counted
+    wrong_type,    // live but issued as another type: refused and counted
 };
 
 struct TrackerStats {
     uint64_t live_count = 0;
     uint64_t live_bytes = 0;
-    uint64_t peak_bytes = 0;        // highest live_bytes ever seen
-    uint64_t total_allocations = 0; // since start
-    uint64_t refused_frees = 0;     // not_live + wrong_type outcomes
+    uint64_t peak_bytes = 0;         // highest live_bytes ever seen
+    uint64_t total_allocations = 0;  // since start
+    uint64_t refused_frees = 0;      // not_live + wrong_type outcomes
     std::array<uint64_t, kAllocTypeCount> live_count_by_type{};
     std::array<uint64_t, kAllocTypeCount> live_bytes_by_type{};
 };
@@ -48,15 +51,21 @@ struct LiveAllocation {
 };
 
 class AllocationTracker {
-public:
+  public:
     static AllocationTracker& instance() noexcept;
 
     // Zero-filled memory of `bytes` (> 0) charged to the budget; nullptr when
-    // the budget refuses or the system is out of memory.
+    // the budget refuses, the system is out of memory, or bytes == 0. Exactly
+    // `bytes` is charged (the tracker's own bookkeeping is not). The memory is
+    // aligned for any fundamental type (malloc alignment). Thread-safe.
     void* allocate(size_t bytes, AllocType type) noexcept;
-    // A tracked, NUL-terminated copy of `s` (AllocType::string).
+    // A tracked, NUL-terminated copy of `s` (AllocType::string, s.size() + 1
+    // bytes); nullptr when refused like allocate().
     char* duplicate_string(std::string_view s) noexcept;
-    // Frees `p` only if it is live and of `type`; see FreeOutcome.
+    // Frees `p` only if it is live and of `type`; see FreeOutcome. A refused
+    // pointer is neither read nor written. Limitation: once freed, an address
+    // may be reissued by a later allocate(); a stale second free of it then
+    // frees the new block (the tracker only knows addresses).
     FreeOutcome release(void* p, AllocType type) noexcept;
     // True when `p` is a live allocation of `type`.
     bool is_live(const void* p, AllocType type) const noexcept;
@@ -65,8 +74,31 @@ public:
     // Every live allocation (for leak reports in debug builds and tests).
     std::vector<LiveAllocation> live_allocations() const;
 
-private:
+  private:
+    struct Entry {
+        size_t bytes;
+        AllocType type;
+    };
+    // Live pointers, sharded by pointer hash so threads rarely share a lock.
+    struct alignas(64) Shard {
+        mutable std::mutex mutex;
+        std::unordered_map<const void*, Entry> live;
+    };
+    static constexpr size_t kShardCount = 16;
+
     AllocationTracker() = default;
+    Shard& shard_for(const void* p) const noexcept;
+    void count_allocation(size_t bytes, AllocType type) noexcept;
+    void count_release(size_t bytes, AllocType type) noexcept;
+
+    mutable std::array<Shard, kShardCount> shards_;
+    std::atomic<uint64_t> live_count_{0};
+    std::atomic<uint64_t> live_bytes_{0};
+    std::atomic<uint64_t> peak_bytes_{0};
+    std::atomic<uint64_t> total_allocations_{0};
+    std::atomic<uint64_t> refused_frees_{0};
+    std::array<std::atomic<uint64_t>, kAllocTypeCount> live_count_by_type_{};
+    std::array<std::atomic<uint64_t>, kAllocTypeCount> live_bytes_by_type_{};
 };
 
 }  // namespace anidb::memory

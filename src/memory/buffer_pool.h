@@ -5,22 +5,29 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <span>
+#include <vector>
+
+#include "memory/memory_budget.h"
 
 namespace anidb::memory {
 
-inline constexpr std::array<size_t, 6> kPoolClasses = {
-    size_t{1} << 10, size_t{4} << 10, size_t{16} << 10,
-    size_t{64} << 10, size_t{256} << 10, size_t{1} << 20};
+inline constexpr std::array<size_t, 6> kPoolClasses = {size_t{1} << 10,   size_t{4} << 10,
+                                                       size_t{16} << 10,  size_t{64} << 10,
+                                                       size_t{256} << 10, size_t{1} << 20};
 inline constexpr size_t kMaxIdlePerClass = 10;
+// Every buffer starts on a cache line; direct allocations round up to it.
+inline constexpr size_t kPoolAlignment = 64;
 
 class BufferPool;
 
 // A buffer on loan from the pool; returns itself on destruction. Move-only.
 class PooledBuffer {
-public:
+  public:
     PooledBuffer() = default;
     ~PooledBuffer();
     PooledBuffer(PooledBuffer&& other) noexcept;
@@ -36,7 +43,7 @@ public:
     size_t capacity() const noexcept { return capacity_; }
     std::span<std::byte> span() noexcept { return {data_, size_}; }
 
-private:
+  private:
     friend class BufferPool;
     PooledBuffer(std::byte* data, size_t size, size_t capacity) noexcept
         : data_(data), size_(size), capacity_(capacity) {}
@@ -49,19 +56,22 @@ private:
 
 struct PoolStats {
     uint64_t idle_bytes = 0;
-    uint64_t in_use_bytes = 0;   // pooled and direct buffers on loan
-    uint64_t hits = 0;           // served from an idle buffer
-    uint64_t misses = 0;         // had to allocate
+    uint64_t in_use_bytes = 0;  // pooled and direct buffers on loan
+    uint64_t hits = 0;          // served from an idle buffer
+    uint64_t misses = 0;        // had to allocate
     std::array<uint64_t, kPoolClasses.size()> idle_count{};
 };
 
 class BufferPool {
-public:
+  public:
     static BufferPool& instance() noexcept;
 
     // A buffer of at least `bytes` (> 0), or an empty PooledBuffer when the
     // memory budget refuses (the caller reports out of memory or retries
-    // with a smaller size).
+    // with a smaller size) or bytes == 0. Aligned to kPoolAlignment; its
+    // contents are unspecified (not zeroed). Every call with bytes > 0 counts
+    // as a hit (served from an idle buffer) or a miss (everything else,
+    // including refusals). Thread-safe.
     PooledBuffer acquire(size_t bytes) noexcept;
 
     // High pressure: keep at most half the idle buffers of each class.
@@ -73,10 +83,28 @@ public:
     // Smallest class >= bytes, or 0 when bytes is beyond the largest class.
     static size_t class_size_for(size_t bytes) noexcept;
 
-private:
+  private:
     friend class PooledBuffer;
+    // Idle buffers of one size class. The vector's capacity is reserved up
+    // front, so returning a buffer never allocates.
+    struct alignas(64) SizeClass {
+        std::mutex mutex;
+        std::vector<std::byte*> idle;
+        std::atomic<uint64_t> idle_count{0};
+    };
+
     BufferPool();
     void give_back(std::byte* data, size_t capacity) noexcept;
+    // Frees idle buffers beyond `keep(count)` in every class.
+    template <typename KeepFn>
+    void trim(KeepFn keep) noexcept;
+    void on_pressure(Pressure previous, Pressure current) noexcept;
+
+    std::array<SizeClass, kPoolClasses.size()> classes_;
+    std::atomic<uint64_t> idle_bytes_{0};
+    std::atomic<uint64_t> in_use_bytes_{0};
+    std::atomic<uint64_t> hits_{0};
+    std::atomic<uint64_t> misses_{0};
 };
 
 }  // namespace anidb::memory

@@ -6,8 +6,10 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -27,7 +29,7 @@ enum class Pressure : uint32_t { low = 0, medium = 1, high = 2, critical = 3 };
 Pressure pressure_for(uint64_t used, uint64_t limit) noexcept;
 
 class MemoryBudget {
-public:
+  public:
     // Called after the pressure level changed, outside any budget lock, on
     // the thread whose charge or release caused the change.
     using PressureListener =
@@ -55,24 +57,34 @@ public:
     // fail; try_charge calls it once and retries. Set by the pool.
     void set_reclaimer(std::function<void()> reclaim);
 
-private:
+  private:
+    struct ListenerEntry;  // defined in memory_budget.cc
+
     MemoryBudget() = default;
-    void after_change(uint64_t used_now) noexcept;
+    // Brings level_ in line with used_/limit_ and notifies listeners of each
+    // change. Re-entrant calls on the same thread (a listener or the pool's
+    // reaction releasing memory) only ask the running dispatch to re-check,
+    // so notifications never nest and are delivered in order per thread.
+    void after_change() noexcept;
+    void notify(Pressure previous, Pressure current, uint64_t used, uint64_t limit) noexcept;
+    void reclaim() noexcept;
 
     std::atomic<uint64_t> used_{0};
     std::atomic<uint64_t> limit_{kDefaultMemoryLimit};
     std::atomic<uint32_t> level_{0};
     mutable std::mutex listeners_mutex_;
-    std::vector<std::pair<uint64_t, PressureListener>> listeners_;
+    std::condition_variable listener_done_;  // a call ended (for removal)
+    std::vector<std::shared_ptr<ListenerEntry>> listeners_;
     uint64_t next_listener_id_ = 1;
-    std::function<void()> reclaim_;
+    std::mutex reclaim_mutex_;
+    std::shared_ptr<const std::function<void()>> reclaim_;
 };
 
 // RAII charge against the budget (and optionally a per-client cap):
 // released when it goes out of scope. Used for hashing state, read-ahead,
 // event queues and other internal memory that is not a pool buffer.
 class Charge {
-public:
+  public:
     Charge() = default;
     // Empty (bytes() == 0 and !ok()) when the budget refused.
     static Charge take(uint64_t bytes) noexcept;
@@ -86,7 +98,7 @@ public:
     uint64_t bytes() const noexcept { return bytes_; }
     void reset() noexcept;
 
-private:
+  private:
     explicit Charge(uint64_t bytes) : bytes_(bytes) {}
     uint64_t bytes_ = 0;
 };
