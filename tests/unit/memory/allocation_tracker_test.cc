@@ -1,0 +1,194 @@
+// AllocationTracker: typed, zero-filled, budget-charged allocations and the
+// refusal of frees it cannot vouch for.
+#include "memory/allocation_tracker.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "memory_fixture.h"
+
+namespace anidb::memory::test {
+namespace {
+
+using AllocationTrackerTest = MemoryTest;
+
+size_t idx(AllocType t) {
+    return static_cast<size_t>(t);
+}
+
+TEST_F(AllocationTrackerTest, AllocateIsZeroFilledChargedAndCounted) {
+    const TrackerStats before = tracker().stats();
+    auto* p = static_cast<unsigned char*>(tracker().allocate(1000, AllocType::file_result));
+    ASSERT_NE(p, nullptr);
+    EXPECT_TRUE(std::all_of(p, p + 1000, [](unsigned char c) { return c == 0; }));
+    EXPECT_EQ(budget().used(), 1000u);
+    const TrackerStats during = tracker().stats();
+    EXPECT_EQ(during.live_count, 1u);
+    EXPECT_EQ(during.live_bytes, 1000u);
+    EXPECT_EQ(during.total_allocations, before.total_allocations + 1);
+    EXPECT_TRUE(tracker().is_live(p, AllocType::file_result));
+    EXPECT_FALSE(tracker().is_live(p, AllocType::string));
+    std::memset(p, 0xAB, 1000);  // the memory is ours to use
+    EXPECT_EQ(tracker().release(p, AllocType::file_result), FreeOutcome::freed);
+    EXPECT_FALSE(tracker().is_live(p, AllocType::file_result));
+    EXPECT_EQ(tracker().stats().live_count, 0u);
+    EXPECT_EQ(tracker().stats().live_bytes, 0u);
+    EXPECT_EQ(budget().used(), 0u);
+}
+
+TEST_F(AllocationTrackerTest, ZeroBytesGivesNothing) {
+    EXPECT_EQ(tracker().allocate(0, AllocType::buffer), nullptr);
+    EXPECT_EQ(tracker().stats().live_count, 0u);
+}
+
+TEST_F(AllocationTrackerTest, NullFreeIsANoOp) {
+    const uint64_t refused = tracker().stats().refused_frees;
+    EXPECT_EQ(tracker().release(nullptr, AllocType::string), FreeOutcome::null_pointer);
+    EXPECT_EQ(tracker().stats().refused_frees, refused);
+}
+
+TEST_F(AllocationTrackerTest, DoubleFreeIsRefusedAndCounted) {
+    void* p = tracker().allocate(64, AllocType::hash_result);
+    ASSERT_NE(p, nullptr);
+    const uint64_t refused = tracker().stats().refused_frees;
+    EXPECT_EQ(tracker().release(p, AllocType::hash_result), FreeOutcome::freed);
+    EXPECT_EQ(tracker().release(p, AllocType::hash_result), FreeOutcome::not_live);
+    EXPECT_EQ(tracker().stats().refused_frees, refused + 1);
+    EXPECT_EQ(budget().used(), 0u);
+}
+
+TEST_F(AllocationTrackerTest, ForeignPointersAreRefusedUntouched) {
+    const uint64_t refused = tracker().stats().refused_frees;
+    int on_stack = 42;
+    EXPECT_EQ(tracker().release(&on_stack, AllocType::buffer), FreeOutcome::not_live);
+    EXPECT_EQ(on_stack, 42);
+    void* from_malloc = std::malloc(32);
+    ASSERT_NE(from_malloc, nullptr);
+    std::memset(from_malloc, 7, 32);
+    EXPECT_EQ(tracker().release(from_malloc, AllocType::string), FreeOutcome::not_live);
+    EXPECT_EQ(static_cast<unsigned char*>(from_malloc)[31], 7);
+    std::free(from_malloc);  // still ours: the tracker did not free it
+    // An interior pointer of a live allocation is not the allocation.
+    auto* block = static_cast<char*>(tracker().allocate(16, AllocType::buffer));
+    ASSERT_NE(block, nullptr);
+    EXPECT_EQ(tracker().release(block + 1, AllocType::buffer), FreeOutcome::not_live);
+    EXPECT_TRUE(tracker().is_live(block, AllocType::buffer));
+    EXPECT_EQ(tracker().stats().refused_frees, refused + 3);
+    EXPECT_EQ(tracker().release(block, AllocType::buffer), FreeOutcome::freed);
+}
+
+TEST_F(AllocationTrackerTest, WrongTypeIsRefusedAndKeepsTheAllocation) {
+    char* s = tracker().duplicate_string("typed");
+    ASSERT_NE(s, nullptr);
+    const uint64_t refused = tracker().stats().refused_frees;
+    EXPECT_EQ(tracker().release(s, AllocType::file_result), FreeOutcome::wrong_type);
+    EXPECT_EQ(tracker().stats().refused_frees, refused + 1);
+    EXPECT_TRUE(tracker().is_live(s, AllocType::string));
+    EXPECT_STREQ(s, "typed");
+    EXPECT_EQ(tracker().release(s, AllocType::string), FreeOutcome::freed);
+}
+
+TEST_F(AllocationTrackerTest, PeakRemembersTheHighestLiveBytes) {
+    // The peak is process-wide; exceed anything earlier tests could reach.
+    const uint64_t start_peak = tracker().stats().peak_bytes;
+    const size_t big = static_cast<size_t>(start_peak) + 4096;
+    void* a = tracker().allocate(big, AllocType::buffer);
+    void* b = tracker().allocate(100, AllocType::event);
+    ASSERT_NE(a, nullptr);
+    ASSERT_NE(b, nullptr);
+    EXPECT_EQ(tracker().stats().peak_bytes, big + 100);
+    EXPECT_EQ(tracker().release(a, AllocType::buffer), FreeOutcome::freed);
+    void* c = tracker().allocate(50, AllocType::event);
+    ASSERT_NE(c, nullptr);
+    EXPECT_EQ(tracker().stats().peak_bytes, big + 100);  // 150 live now
+    EXPECT_EQ(tracker().stats().live_bytes, 150u);
+    EXPECT_EQ(tracker().release(b, AllocType::event), FreeOutcome::freed);
+    EXPECT_EQ(tracker().release(c, AllocType::event), FreeOutcome::freed);
+}
+
+TEST_F(AllocationTrackerTest, CountsPerTypeAndListsLiveAllocations) {
+    void* s1 = tracker().duplicate_string("ab");  // 3 bytes
+    void* s2 = tracker().duplicate_string("");    // 1 byte
+    void* f = tracker().allocate(200, AllocType::file_result);
+    void* a = tracker().allocate(40, AllocType::anime_info);
+    ASSERT_TRUE(s1 && s2 && f && a);
+    const TrackerStats s = tracker().stats();
+    EXPECT_EQ(s.live_count, 4u);
+    EXPECT_EQ(s.live_bytes, 244u);
+    EXPECT_EQ(s.live_count_by_type[idx(AllocType::string)], 2u);
+    EXPECT_EQ(s.live_bytes_by_type[idx(AllocType::string)], 4u);
+    EXPECT_EQ(s.live_count_by_type[idx(AllocType::file_result)], 1u);
+    EXPECT_EQ(s.live_bytes_by_type[idx(AllocType::file_result)], 200u);
+    EXPECT_EQ(s.live_count_by_type[idx(AllocType::anime_info)], 1u);
+    EXPECT_EQ(s.live_count_by_type[idx(AllocType::batch_result)], 0u);
+
+    auto live = tracker().live_allocations();
+    ASSERT_EQ(live.size(), 4u);
+    std::sort(live.begin(), live.end(),
+              [](const LiveAllocation& x, const LiveAllocation& y) { return x.bytes < y.bytes; });
+    EXPECT_EQ(live[0].pointer, s2);
+    EXPECT_EQ(live[0].type, AllocType::string);
+    EXPECT_EQ(live[1].pointer, s1);
+    EXPECT_EQ(live[2].pointer, a);
+    EXPECT_EQ(live[2].type, AllocType::anime_info);
+    EXPECT_EQ(live[3].pointer, f);
+    EXPECT_EQ(live[3].bytes, 200u);
+
+    EXPECT_EQ(tracker().release(s1, AllocType::string), FreeOutcome::freed);
+    EXPECT_EQ(tracker().release(s2, AllocType::string), FreeOutcome::freed);
+    EXPECT_EQ(tracker().release(f, AllocType::file_result), FreeOutcome::freed);
+    EXPECT_EQ(tracker().release(a, AllocType::anime_info), FreeOutcome::freed);
+    const TrackerStats after = tracker().stats();
+    EXPECT_EQ(after.live_count, 0u);
+    EXPECT_EQ(after.live_bytes, 0u);
+    for (size_t i = 0; i < kAllocTypeCount; ++i) {
+        EXPECT_EQ(after.live_count_by_type[i], 0u) << alloc_type_name(static_cast<AllocType>(i));
+        EXPECT_EQ(after.live_bytes_by_type[i], 0u);
+    }
+    EXPECT_TRUE(tracker().live_allocations().empty());
+    EXPECT_EQ(budget().used(), 0u);
+}
+
+TEST_F(AllocationTrackerTest, DuplicateStringCopiesAndTerminates) {
+    const std::string with_nul("a\0b", 3);
+    char* copy = tracker().duplicate_string(with_nul);
+    ASSERT_NE(copy, nullptr);
+    EXPECT_EQ(std::memcmp(copy, "a\0b\0", 4), 0);
+    EXPECT_EQ(tracker().stats().live_bytes_by_type[idx(AllocType::string)], 4u);
+    EXPECT_EQ(tracker().release(copy, AllocType::string), FreeOutcome::freed);
+
+    const std::string text = "Cowboy Bebop — 星";
+    char* utf8 = tracker().duplicate_string(text);
+    ASSERT_NE(utf8, nullptr);
+    EXPECT_EQ(std::string_view(utf8), text);
+    EXPECT_EQ(tracker().release(utf8, AllocType::string), FreeOutcome::freed);
+}
+
+TEST_F(AllocationTrackerTest, RefusedAllocationLeavesNothingBehind) {
+    budget().set_limit(1000);
+    const TrackerStats before = tracker().stats();
+    EXPECT_EQ(tracker().allocate(1001, AllocType::batch_result), nullptr);
+    EXPECT_EQ(tracker().duplicate_string(std::string(1000, 'x')), nullptr);  // needs 1001
+    const TrackerStats after = tracker().stats();
+    EXPECT_EQ(after.live_count, 0u);
+    EXPECT_EQ(after.total_allocations, before.total_allocations);
+    EXPECT_EQ(budget().used(), 0u);
+}
+
+TEST_F(AllocationTrackerTest, TypeNamesAreStable) {
+    EXPECT_STREQ(alloc_type_name(AllocType::string), "string");
+    EXPECT_STREQ(alloc_type_name(AllocType::hash_result), "hash_result");
+    EXPECT_STREQ(alloc_type_name(AllocType::file_result), "file_result");
+    EXPECT_STREQ(alloc_type_name(AllocType::batch_result), "batch_result");
+    EXPECT_STREQ(alloc_type_name(AllocType::buffer), "buffer");
+    EXPECT_STREQ(alloc_type_name(AllocType::event), "event");
+    EXPECT_STREQ(alloc_type_name(AllocType::anime_info), "anime_info");
+}
+
+}  // namespace
+}  // namespace anidb::memory::test
