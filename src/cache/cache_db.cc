@@ -1,0 +1,197 @@
+// CacheDb: opening, maintenance (clear, stats, vacuum) and client state.
+// Hashes are in cache_db_hashes.cc, AniDB answers in cache_db_anidb.cc.
+#include "cache/cache_db.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include "cache/schema.h"
+#include "cache/sqlite_connection.h"
+#include "cache/transaction.h"
+
+namespace anidb::cache {
+
+namespace {
+
+// Creates each missing directory above `file` with mode 0700 (the cache may
+// hold a session key). Existing directories are left as they are.
+Status create_parent_directories(const std::filesystem::path& file) {
+    std::filesystem::path dir;
+    for (const auto& part : file.parent_path()) {
+        dir /= part;
+        if (::mkdir(dir.c_str(), 0700) == 0 || errno == EEXIST) {
+            struct stat st {};
+            if (::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) continue;
+            return make_error(
+                Errc::cache, "cannot create cache directory " + dir.string() + ": not a directory");
+        }
+        const int err = errno;
+        return make_error(Errc::cache,
+                          "cannot create cache directory " + dir.string() + ": " +
+                              (err == EACCES || err == EPERM || err == EROFS ? "permission denied"
+                                                                             : std::strerror(err)));
+    }
+    return {};
+}
+
+// SQLite reads the header itself, but checking the magic bytes first gives a
+// clear "corrupt" for any non-empty file that is not SQLite at all.
+Status check_header(const std::filesystem::path& file) {
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0) return {};  // created by SQLite below
+    if (S_ISDIR(st.st_mode)) {
+        return make_error(Errc::cache, "cache database path is a directory: " + file.string());
+    }
+    if (st.st_size == 0) return {};  // empty file: SQLite makes it a database
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        const int err = errno;
+        return make_error(Errc::cache, "cannot open cache database " + file.string() + ": " +
+                                           (err == EACCES || err == EPERM ? "permission denied"
+                                                                          : std::strerror(err)));
+    }
+    static constexpr char kMagic[16] = "SQLite format 3";  // with its NUL: 16 bytes
+    std::array<char, sizeof kMagic> head{};
+    const ssize_t n = ::pread(fd, head.data(), head.size(), 0);
+    ::close(fd);
+    if (n != static_cast<ssize_t>(head.size()) ||
+        std::memcmp(head.data(), kMagic, head.size()) != 0) {
+        return make_error(Errc::cache, "cache database is corrupt: " + file.string());
+    }
+    return {};
+}
+
+}  // namespace
+
+CacheDb::CacheDb(std::filesystem::path file, std::unique_ptr<sql::Connection> conn)
+    : file_(std::move(file)), conn_(std::move(conn)) {}
+
+CacheDb::~CacheDb() = default;
+
+Result<std::unique_ptr<CacheDb>> CacheDb::open(const std::filesystem::path& db_file,
+                                               const OpenOptions& options) noexcept {
+    return sql::guarded([&]() -> Result<std::unique_ptr<CacheDb>> {
+        if (db_file.empty()) {
+            return make_error(Errc::invalid_parameter, "no cache database path given");
+        }
+        if (options.busy_timeout_ms < 0) {
+            return make_error(Errc::invalid_parameter, "negative cache busy timeout");
+        }
+        const std::filesystem::path file = std::filesystem::absolute(db_file).lexically_normal();
+        if (Status s = create_parent_directories(file); !s) return s.error();
+        if (Status s = check_header(file); !s) return s.error();
+        auto conn = sql::Connection::open(file);
+        if (!conn) return conn.error();
+        if (Status s = prepare_schema(**conn, options.busy_timeout_ms); !s) return s.error();
+        if (options.max_page_count != 0) {
+            const std::string cap =
+                "PRAGMA max_page_count=" + std::to_string(options.max_page_count);
+            if (Status s = (*conn)->exec(cap.c_str()); !s) return s.error();
+        }
+        return std::unique_ptr<CacheDb>(new CacheDb(file, std::move(*conn)));
+    });
+}
+
+Status CacheDb::clear() noexcept {
+    return sql::guarded([&]() -> Status {
+        std::lock_guard lock(mutex_);
+        return sql::run_transaction(*conn_, sql::TxKind::write, [&] {
+            // hash_digests go with their entries (ON DELETE CASCADE).
+            return conn_->exec(
+                "DELETE FROM hash_entries; DELETE FROM anidb_files;"
+                " DELETE FROM anidb_unknown_files; DELETE FROM anidb_records;"
+                " DELETE FROM mylist; DELETE FROM client_state;");
+        });
+    });
+}
+
+Result<CacheDb::Stats> CacheDb::stats() noexcept {
+    return sql::guarded([&]() -> Result<Stats> {
+        std::lock_guard lock(mutex_);
+        auto counted = sql::run_transaction(*conn_, sql::TxKind::read, [&]() -> Result<Stats> {
+            Stats s;
+            auto hashes = conn_->scalar("SELECT count(*) FROM hash_entries");
+            if (!hashes) return hashes.error();
+            auto answers = conn_->scalar(
+                "SELECT (SELECT count(*) FROM anidb_files) + (SELECT count(*) FROM "
+                "anidb_unknown_files) + (SELECT count(*) FROM anidb_records) + (SELECT count(*) "
+                "FROM mylist)");
+            if (!answers) return answers.error();
+            auto pages = conn_->scalar("PRAGMA page_count");
+            if (!pages) return pages.error();
+            auto page_size = conn_->scalar("PRAGMA page_size");
+            if (!page_size) return page_size.error();
+            s.hash_entries = static_cast<uint64_t>(*hashes);
+            s.anidb_entries = static_cast<uint64_t>(*answers);
+            s.database_bytes = static_cast<uint64_t>(*pages) * static_cast<uint64_t>(*page_size);
+            return s;
+        });
+        if (!counted) return counted;
+        std::error_code ec;
+        const auto wal = std::filesystem::file_size(file_.string() + "-wal", ec);
+        if (!ec) counted->database_bytes += wal;
+        return counted;
+    });
+}
+
+Status CacheDb::vacuum() noexcept {
+    return sql::guarded([&]() -> Status {
+        std::lock_guard lock(mutex_);
+        // VACUUM cannot run inside a transaction; it takes its own locks.
+        if (Status s = sql::run_with_retry([&] { return conn_->exec("VACUUM"); }); !s) return s;
+        // Readers in other processes may keep the checkpoint from finishing;
+        // that is not an error, the WAL is simply truncated later.
+        auto checkpoint = conn_->query("PRAGMA wal_checkpoint(TRUNCATE)");
+        if (!checkpoint) return checkpoint.error();
+        auto row = checkpoint->step();
+        if (!row && !sql::is_busy(row.error())) return row.error();
+        return {};
+    });
+}
+
+Status CacheDb::put_state(std::string_view key, std::string_view value) noexcept {
+    return sql::guarded([&]() -> Status {
+        if (key.empty()) return make_error(Errc::invalid_parameter, "empty cache state key");
+        std::lock_guard lock(mutex_);
+        return sql::run_transaction(*conn_, sql::TxKind::write, [&]() -> Status {
+            auto q = conn_->query(
+                "INSERT INTO client_state (key, value) VALUES (?1, ?2)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+            if (!q) return q.error();
+            return q->bind(1, key).bind(2, value).run();
+        });
+    });
+}
+
+Result<std::optional<std::string>> CacheDb::get_state(std::string_view key) noexcept {
+    using R = Result<std::optional<std::string>>;
+    return sql::guarded([&]() -> R {
+        std::lock_guard lock(mutex_);
+        return sql::run_transaction(*conn_, sql::TxKind::read, [&]() -> R {
+            auto q = conn_->query("SELECT value FROM client_state WHERE key = ?1");
+            if (!q) return q.error();
+            auto row = q->bind(1, key).step();
+            if (!row) return row.error();
+            if (!*row) return std::optional<std::string>();
+            return std::optional<std::string>(q->column_text(0));
+        });
+    });
+}
+
+Status CacheDb::erase_state(std::string_view key) noexcept {
+    return sql::guarded([&]() -> Status {
+        std::lock_guard lock(mutex_);
+        return sql::run_transaction(*conn_, sql::TxKind::write, [&]() -> Status {
+            auto q = conn_->query("DELETE FROM client_state WHERE key = ?1");
+            if (!q) return q.error();
+            return q->bind(1, key).run();
+        });
+    });
+}
+
+}  // namespace anidb::cache

@@ -1,0 +1,154 @@
+// CacheDb: the persistent cache of libanidb, one SQLite database file holding
+// file hashes, AniDB answers, MyList state and a little client state.
+//
+// Ownership: CacheDb::open returns the sole owner of one SQLite connection.
+// Thread safety: every method may be called from several threads at once on
+// one object (calls are serialised by an internal mutex); several CacheDb
+// objects, in one process or in several, may use the same file at once. A
+// locked database is waited for and retried (BEGIN IMMEDIATE, busy timeout,
+// back-off); "database is locked" reaches a caller only as Errc::busy after
+// sql::kLockDeadline (30 s) of trying.
+// Errors: no method throws. SQLite failures come back as Errc::cache with a
+// message naming the file (corrupt, full, not writable, I/O error);
+// Errc::out_of_memory when an allocation fails; Errc::invalid_parameter for
+// arguments the cache cannot store. A failed write leaves the database as it
+// was before the call (each write is one transaction).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "cache/file_identity.h"
+#include "common/result.h"
+
+namespace anidb::cache {
+
+namespace sql {
+class Connection;
+}
+
+struct OpenOptions {
+    // How long SQLite itself waits for a lock before each retry.
+    int busy_timeout_ms = 10'000;
+    // Caps the database at this many pages (PRAGMA max_page_count); 0 = no
+    // cap. For tests of the disk-full path: writes beyond it fail like a full
+    // disk (SQLITE_FULL). SQLite never lowers the cap below the current size.
+    uint32_t max_page_count = 0;
+};
+
+class CacheDb {
+  public:
+    // Opens or creates `db_file`, creating missing parent directories with
+    // mode 0700, switches it to WAL, checks it is an anidb cache and migrates
+    // its schema. Errc::cache when the file is corrupt ("cache database is
+    // corrupt: <path>"), not an anidb cache, from a newer schema, or cannot be
+    // created or written (message says why, e.g. permission denied). A
+    // corrupt or foreign file is never deleted or overwritten.
+    static Result<std::unique_ptr<CacheDb>> open(const std::filesystem::path& db_file,
+                                                 const OpenOptions& options) noexcept;
+    static Result<std::unique_ptr<CacheDb>> open(const std::filesystem::path& db_file) noexcept {
+        return open(db_file, OpenOptions{});
+    }
+    ~CacheDb();
+    CacheDb(const CacheDb&) = delete;
+    CacheDb& operator=(const CacheDb&) = delete;
+
+    const std::filesystem::path& file() const noexcept { return file_; }
+
+    // --- Hashes of local files (algorithm numbers 1 ed2k, 2 crc32, 3 md5,
+    // 4 sha1, 5 tth; digests as the hasher formats them).
+    struct HashHit {
+        bool moved = false;       // found under another path (rename/move)
+        std::string cached_path;  // the path the entry was stored under
+        std::map<int, std::string> digests;
+    };
+    // An entry whose path, size, mtime and inode match `id` (the device may
+    // differ: device numbers can change across reboots for the same path).
+    // Otherwise an entry with the same size, mtime, inode and device under
+    // another path: the file was moved, and the entry is re-keyed to
+    // id.path (or copied, when the old path still holds the same file, e.g.
+    // a hard link). A stale entry for id.path (size, mtime or inode changed)
+    // is deleted. nullopt when nothing matches.
+    Result<std::optional<HashHit>> find_hashes(const FileIdentity& id) noexcept;
+    // Adds `digests` to the entry for `id`, keeping algorithms it already has
+    // (a digest for the same algorithm is replaced); a stale entry for
+    // id.path is replaced. Errc::invalid_parameter for an algorithm outside
+    // 1..5 or an empty digest.
+    Status store_hashes(const FileIdentity& id, const std::map<int, std::string>& digests) noexcept;
+
+    // Empties every table (hashes, AniDB answers, MyList, client state);
+    // the schema stays.
+    Status clear() noexcept;
+    struct Stats {
+        uint64_t hash_entries = 0;    // files with cached hashes
+        uint64_t anidb_entries = 0;   // file answers + unknown files + records + MyList rows
+        uint64_t database_bytes = 0;  // page_count * page_size + size of the -wal file
+    };
+    Result<Stats> stats() noexcept;
+    // VACUUM, then a truncating WAL checkpoint, to give space back to the disk.
+    Status vacuum() noexcept;
+
+    // --- AniDB answers. Times are unix seconds. ed2k is stored and matched
+    // in lower case.
+    struct FileAnswer {
+        uint64_t size = 0;
+        std::string ed2k;
+        uint64_t fid = 0, aid = 0, eid = 0, gid = 0;
+        std::map<std::string, std::string> fields;  // any bytes round-trip
+        int64_t fetched_at = 0;
+    };
+    // Also removes an "unknown file" entry for the same size+ed2k.
+    Status store_file_answer(const FileAnswer& a) noexcept;
+    Result<std::optional<FileAnswer>> find_file_answer(uint64_t size,
+                                                       std::string_view ed2k) noexcept;
+    // AniDB answered 320 NO SUCH FILE: do not ask again before retry_after.
+    // Also removes a cached file answer for the same size+ed2k.
+    Status store_unknown_file(uint64_t size, std::string_view ed2k, int64_t retry_after) noexcept;
+    // retry_after of an "unknown file" entry, whether or not it has passed.
+    Result<std::optional<int64_t>> find_unknown_file(uint64_t size, std::string_view ed2k) noexcept;
+
+    struct Record {
+        uint64_t id = 0;
+        std::map<std::string, std::string> fields;
+        int64_t fetched_at = 0;
+    };
+    enum class RecordKind { anime, episode, group };
+    Status store_record(RecordKind kind, const Record& r) noexcept;
+    Result<std::optional<Record>> find_record(RecordKind kind, uint64_t id) noexcept;
+
+    // --- MyList state of a file, by AniDB file id (replaced on store).
+    struct MylistEntry {
+        uint64_t fid = 0;
+        uint64_t lid = 0;
+        int state = 0;
+        bool viewed = false;
+        int64_t viewdate = 0;
+        std::string source, storage, other;
+        int64_t updated_at = 0;
+    };
+    Status store_mylist(const MylistEntry& e) noexcept;
+    Result<std::optional<MylistEntry>> find_mylist(uint64_t fid) noexcept;
+
+    // --- Small key/value client state, e.g. the session key, local port and
+    // time of the last AUTH, so a new process can reuse a session. Stored in
+    // plain text: NEVER put a password or other credential here.
+    // Errc::invalid_parameter for an empty key.
+    Status put_state(std::string_view key, std::string_view value) noexcept;
+    Result<std::optional<std::string>> get_state(std::string_view key) noexcept;
+    Status erase_state(std::string_view key) noexcept;  // ok if absent
+
+  private:
+    CacheDb(std::filesystem::path file, std::unique_ptr<sql::Connection> conn);
+
+    std::filesystem::path file_;
+    std::mutex mutex_;  // guards conn_ (its cached statements are not shareable)
+    std::unique_ptr<sql::Connection> conn_;
+};
+
+}  // namespace anidb::cache

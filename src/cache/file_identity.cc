@@ -1,0 +1,80 @@
+#include "cache/file_identity.h"
+
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <vector>
+
+namespace anidb::cache {
+
+namespace {
+
+Error stat_error(int err, const std::string& path) {
+    const std::string what = path + ": " + std::strerror(err);
+    switch (err) {
+        case ENOENT:
+        case ENOTDIR:
+            return make_error(Errc::file_not_found, "file not found: " + what);
+        case EACCES:
+        case EPERM:
+            return make_error(Errc::permission_denied, "permission denied: " + what);
+        default:
+            return make_error(Errc::io, "cannot stat " + what);
+    }
+}
+
+std::string home_directory() {
+    if (const char* home = std::getenv("HOME"); home != nullptr && home[0] == '/') return home;
+    long size = sysconf(_SC_GETPW_R_SIZE_MAX);
+    std::vector<char> buf(size > 0 ? static_cast<size_t>(size) : 16384);
+    passwd pw{};
+    passwd* found = nullptr;
+    if (getpwuid_r(getuid(), &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr &&
+        found->pw_dir != nullptr && found->pw_dir[0] == '/') {
+        return found->pw_dir;
+    }
+    return {};
+}
+
+}  // namespace
+
+Result<FileIdentity> identify_file(const std::filesystem::path& p) noexcept {
+    try {
+        if (p.empty()) return make_error(Errc::invalid_parameter, "empty file path");
+        std::error_code ec;
+        std::filesystem::path abs = std::filesystem::absolute(p, ec);
+        if (ec) return stat_error(ec.value(), p.string());
+        FileIdentity id;
+        id.path = abs.lexically_normal().string();
+        struct stat st {};
+        if (::stat(id.path.c_str(), &st) != 0) return stat_error(errno, id.path);
+        if (!S_ISREG(st.st_mode)) {
+            return make_error(Errc::invalid_parameter, "not a regular file: " + id.path);
+        }
+        id.size = static_cast<uint64_t>(st.st_size);
+        id.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+        id.inode = static_cast<uint64_t>(st.st_ino);
+        id.device = static_cast<uint64_t>(st.st_dev);
+        return id;
+    } catch (const std::bad_alloc&) {
+        return Error{Errc::out_of_memory, {}};
+    } catch (...) {
+        return Error{Errc::io, {}};
+    }
+}
+
+std::filesystem::path default_database_path() {
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && xdg[0] == '/') {
+        return std::filesystem::path(xdg) / "anidb" / "anidb.db";
+    }
+    const std::string home = home_directory();
+    if (home.empty()) return {};
+    return std::filesystem::path(home) / ".local" / "share" / "anidb" / "anidb.db";
+}
+
+}  // namespace anidb::cache

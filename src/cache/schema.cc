@@ -1,0 +1,145 @@
+#include "cache/schema.h"
+
+#include <array>
+#include <string>
+
+#include "cache/transaction.h"
+
+namespace anidb::cache {
+
+namespace {
+
+// kMigrations[i] takes a database from user_version i to i + 1. Append only;
+// never edit a migration that has shipped.
+//
+// Hash digests are one row per (entry, algorithm) so that a file gains
+// algorithms over time without a schema change; algorithms are AniDB's
+// numbering (1 ed2k, 2 crc32, 3 md5, 4 sha1, 5 tth). Unsigned 64-bit values
+// (sizes, inodes, ids) are stored bit-for-bit in SQLite's signed INTEGER.
+constexpr std::array<const char*, kSchemaVersion> kMigrations = {
+    R"sql(
+CREATE TABLE hash_entries (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    device INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX hash_entries_by_identity ON hash_entries (size, mtime_ns, inode, device);
+CREATE TABLE hash_digests (
+    entry_id INTEGER NOT NULL REFERENCES hash_entries (id) ON DELETE CASCADE,
+    algorithm INTEGER NOT NULL CHECK (algorithm BETWEEN 1 AND 5),
+    digest TEXT NOT NULL,
+    PRIMARY KEY (entry_id, algorithm)
+) WITHOUT ROWID;
+CREATE TABLE anidb_files (
+    size INTEGER NOT NULL,
+    ed2k TEXT NOT NULL,
+    fid INTEGER NOT NULL,
+    aid INTEGER NOT NULL,
+    eid INTEGER NOT NULL,
+    gid INTEGER NOT NULL,
+    fields TEXT NOT NULL,
+    fetched_at INTEGER NOT NULL,
+    PRIMARY KEY (size, ed2k)
+) WITHOUT ROWID;
+CREATE TABLE anidb_unknown_files (
+    size INTEGER NOT NULL,
+    ed2k TEXT NOT NULL,
+    retry_after INTEGER NOT NULL,
+    PRIMARY KEY (size, ed2k)
+) WITHOUT ROWID;
+CREATE TABLE anidb_records (
+    kind INTEGER NOT NULL,
+    id INTEGER NOT NULL,
+    fields TEXT NOT NULL,
+    fetched_at INTEGER NOT NULL,
+    PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+CREATE TABLE mylist (
+    fid INTEGER PRIMARY KEY,
+    lid INTEGER NOT NULL,
+    state INTEGER NOT NULL,
+    viewed INTEGER NOT NULL,
+    viewdate INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    storage TEXT NOT NULL,
+    other TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE client_state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+)sql",
+};
+
+Status set_wal_mode(sql::Connection& conn) {
+    // The journal mode is stored in the file; switching needs a lock, so only
+    // ask for it when it is not WAL yet.
+    auto mode = conn.query("PRAGMA journal_mode");
+    if (!mode) return mode.error();
+    auto row = mode->step();
+    if (!row) return row.error();
+    if (*row && mode->column_text(0) == "wal") return {};
+    auto set = conn.query("PRAGMA journal_mode=WAL");
+    if (!set) return set.error();
+    auto set_row = set->step();
+    if (!set_row) return set_row.error();
+    if (!*set_row || set->column_text(0) != "wal") {
+        return make_error(Errc::cache, "cannot switch cache database to WAL mode: " + conn.file());
+    }
+    return {};
+}
+
+Status migrate(sql::Connection& conn) {
+    return sql::run_transaction(conn, sql::TxKind::write, [&]() -> Status {
+        auto version = conn.scalar("PRAGMA user_version");
+        if (!version) return version.error();
+        auto app_id = conn.scalar("PRAGMA application_id");
+        if (!app_id) return app_id.error();
+        if (*version > kSchemaVersion) {
+            return make_error(Errc::cache, "cache database " + conn.file() +
+                                               " was written by a newer libanidb (schema " +
+                                               std::to_string(*version) + ")");
+        }
+        if (*app_id != 0 && *app_id != kApplicationId) {
+            return make_error(
+                Errc::cache,
+                "not an anidb cache database (foreign application id): " + conn.file());
+        }
+        if (*version == 0) {
+            // A fresh file has no tables; one with tables belongs to someone else.
+            auto tables = conn.scalar("SELECT count(*) FROM sqlite_schema");
+            if (!tables) return tables.error();
+            if (*tables != 0) {
+                return make_error(Errc::cache,
+                                  "not an anidb cache database (unknown tables): " + conn.file());
+            }
+        }
+        for (int64_t v = *version; v < kSchemaVersion; ++v) {
+            if (Status s = conn.exec(kMigrations[static_cast<size_t>(v)]); !s) return s;
+        }
+        if (*version != kSchemaVersion) {
+            const std::string set = "PRAGMA user_version=" + std::to_string(kSchemaVersion) +
+                                    "; PRAGMA application_id=" + std::to_string(kApplicationId);
+            if (Status s = conn.exec(set.c_str()); !s) return s;
+        }
+        return {};
+    });
+}
+
+}  // namespace
+
+Status prepare_schema(sql::Connection& conn, int busy_timeout_ms) {
+    const std::string pragmas = "PRAGMA busy_timeout=" + std::to_string(busy_timeout_ms) +
+                                "; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL";
+    if (Status s = conn.exec(pragmas.c_str()); !s) return s;
+    // The first read of the file: garbage bytes fail here with SQLITE_NOTADB.
+    if (Status s = sql::run_with_retry([&] { return set_wal_mode(conn); }); !s) return s;
+    return migrate(conn);
+}
+
+}  // namespace anidb::cache
