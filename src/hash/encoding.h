@@ -1,0 +1,15 @@
+// Digest bytes to the text forms DESIGN §5 fixes.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+namespace anidb::hash {
+
+// Lowercase hexadecimal, two characters per byte.
+std::string to_hex(std::span<const uint8_t> bytes);
+// RFC 4648 base32, uppercase, without '=' padding (24 bytes -> 39 chars).
+std::string to_base32(std::span<const uint8_t> bytes);
+
+}  // namespace anidb::hash

@@ -1,0 +1,49 @@
+// Hashing a file: every requested algorithm from one read, ED2K chunks and
+// TTH leaf groups in parallel on the process-wide WorkerPool, MD5/SHA1/CRC32
+// serially beside them, reading ahead on pooled buffers. Memory is bounded
+// (about 24 MiB of buffers in flight at most) whatever the file size; under
+// a low memory limit fewer and smaller buffers are used.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "hash/algorithm.h"
+
+namespace anidb::hash {
+
+struct FileHashOptions {
+    std::vector<Algorithm> algorithms;
+    Ed2kVariant ed2k_variant = Ed2kVariant::red;
+    unsigned max_threads = 0;  // parallel tasks of this file at once; 0 = all cores
+    // Called serially on the thread that called hash_file, at most ~20 times
+    // a second: once with 0 before reading, then as blocks are hashed, and a
+    // final call with done == total once every byte is hashed (not after an
+    // error). Never called after hash_file returns. It may throw nothing; an
+    // exception from it ends hashing with Errc::unknown.
+    std::function<void(uint64_t bytes_done, uint64_t total_bytes)> progress;
+    // When stop is requested, hash_file returns Errc::cancelled within one buffer.
+    std::stop_token stop;
+};
+
+struct FileHashes {
+    uint64_t size = 0;
+    std::vector<Digest> digests;  // in the order requested
+    // The other ED2K variant, set only when ED2K was requested and the size is
+    // a non-zero multiple of kEd2kChunkSize (where the variants differ).
+    std::string ed2k_other_variant;
+};
+
+// Errors: invalid_parameter (bad algorithm list, or not a regular file),
+// file_not_found, permission_denied, io (read failure, or "file changed while
+// hashing" when the file shrinks or grows), out_of_memory (not even 1 KiB
+// buffers fit the memory limit), cancelled. Thread-safe: any number of calls
+// may run at once; they share the worker pool. Never throws.
+Result<FileHashes> hash_file(const std::filesystem::path& path, const FileHashOptions& options);
+
+}  // namespace anidb::hash

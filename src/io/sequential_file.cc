@@ -1,0 +1,115 @@
+#include "io/sequential_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+namespace anidb::io {
+
+namespace {
+Error errno_error(int error, const std::string& what, const std::filesystem::path& path) {
+    return make_error(errc_from_errno(error),
+                      what + " " + path.string() + ": " + std::strerror(error));
+}
+
+Error changed_error() { return make_error(Errc::io, "file changed while hashing"); }
+}  // namespace
+
+Errc errc_from_errno(int error) noexcept {
+    switch (error) {
+        case ENOENT:
+        case ENOTDIR:
+            return Errc::file_not_found;
+        case EACCES:
+        case EPERM:
+            return Errc::permission_denied;
+        default:
+            return Errc::io;
+    }
+}
+
+Result<SequentialFile> SequentialFile::open(const std::filesystem::path& path) {
+    // O_NONBLOCK: opening a FIFO without a writer must not wait for one.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return errno_error(errno, "cannot open", path);
+    struct stat st{};
+    if (::fstat(fd, &st) != 0) {
+        const int error = errno;
+        ::close(fd);
+        return errno_error(error, "cannot stat", path);
+    }
+    if (!S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return make_error(Errc::invalid_parameter, "not a regular file: " + path.string());
+    }
+    // Regular files never block; clear the flag so reads are plain reads.
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    return SequentialFile(fd, static_cast<uint64_t>(st.st_size));
+}
+
+SequentialFile::SequentialFile(SequentialFile&& other) noexcept
+    : fd_(other.fd_), size_(other.size_), position_(other.position_) {
+    other.fd_ = -1;
+}
+
+SequentialFile& SequentialFile::operator=(SequentialFile&& other) noexcept {
+    if (this != &other) {
+        close();
+        fd_ = other.fd_;
+        size_ = other.size_;
+        position_ = other.position_;
+        other.fd_ = -1;
+    }
+    return *this;
+}
+
+SequentialFile::~SequentialFile() { close(); }
+
+void SequentialFile::close() noexcept {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+}
+
+Result<size_t> SequentialFile::read(std::span<std::byte> out) {
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(out.size(), size_ - position_));
+    size_t got = 0;
+    while (got < want) {
+        const ssize_t n = ::read(fd_, out.data() + got, want - got);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return make_error(errc_from_errno(errno),
+                              std::string("read failed: ") + std::strerror(errno));
+        }
+        if (n == 0) return changed_error();  // shrank: EOF before the size we started with
+        got += static_cast<size_t>(n);
+    }
+    position_ += got;
+    return got;
+}
+
+Status SequentialFile::verify_unchanged_at_end() {
+    std::byte probe[1];
+    ssize_t n;
+    do {
+        n = ::read(fd_, probe, sizeof probe);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        return make_error(errc_from_errno(errno),
+                          std::string("read failed: ") + std::strerror(errno));
+    }
+    if (n > 0) return changed_error();  // grew: data beyond the size we started with
+    struct stat st{};
+    if (::fstat(fd_, &st) != 0) {
+        return make_error(Errc::io, std::string("cannot stat: ") + std::strerror(errno));
+    }
+    if (static_cast<uint64_t>(st.st_size) != size_) return changed_error();
+    return {};
+}
+
+}  // namespace anidb::io

@@ -1,0 +1,56 @@
+// A regular file opened for one front-to-back read, with the checks hashing
+// needs: opening never blocks (O_NONBLOCK, so a FIFO cannot hang us), only
+// regular files are accepted, and a file that changes size while it is read
+// is reported instead of yielding a silently wrong result.
+//
+// Errors (anidb::Errc): file_not_found (ENOENT/ENOTDIR), permission_denied
+// (EACCES/EPERM), invalid_parameter ("not a regular file": directory, FIFO,
+// socket, device), io (any other failure, and "file changed while hashing").
+// Not thread-safe: one reader at a time. Move-only; closes on destruction.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <span>
+
+#include "common/result.h"
+
+namespace anidb::io {
+
+class SequentialFile {
+public:
+    static Result<SequentialFile> open(const std::filesystem::path& path);
+
+    SequentialFile(SequentialFile&& other) noexcept;
+    SequentialFile& operator=(SequentialFile&& other) noexcept;
+    SequentialFile(const SequentialFile&) = delete;
+    SequentialFile& operator=(const SequentialFile&) = delete;
+    ~SequentialFile();
+
+    // Size at open time; the reader holds the file to it.
+    uint64_t size() const noexcept { return size_; }
+    uint64_t position() const noexcept { return position_; }
+
+    // Fills `out` completely unless fewer than out.size() bytes remain before
+    // size(), in which case it fills exactly the remainder. Returns the byte
+    // count. A short read before size() means the file shrank: Errc::io.
+    Result<size_t> read(std::span<std::byte> out);
+
+    // After size() bytes were read: Errc::io "file changed while hashing"
+    // if there are bytes beyond size() or fstat now reports another size.
+    Status verify_unchanged_at_end();
+
+private:
+    SequentialFile(int fd, uint64_t size) noexcept : fd_(fd), size_(size) {}
+    void close() noexcept;
+
+    int fd_ = -1;
+    uint64_t size_ = 0;
+    uint64_t position_ = 0;
+};
+
+// The Errc for an errno from open/read: file_not_found, permission_denied or io.
+Errc errc_from_errno(int error) noexcept;
+
+}  // namespace anidb::io
