@@ -56,6 +56,15 @@ void PooledBuffer::give_back() noexcept {
 
 // ------------------------------------------------------------------ BufferPool
 
+namespace {
+
+// Each thread's home idle stack, assigned round-robin on first use so that
+// the first kIdleShards threads all get their own.
+std::atomic<size_t> next_home{0};
+thread_local size_t tl_home = next_home.fetch_add(1, std::memory_order_relaxed);
+
+}  // namespace
+
 BufferPool& BufferPool::instance() noexcept {
     // Leaked on purpose: buffers returned by static destructors at exit
     // still find their pool.
@@ -64,7 +73,6 @@ BufferPool& BufferPool::instance() noexcept {
 }
 
 BufferPool::BufferPool() {
-    for (auto& size_class : classes_) size_class.idle.reserve(kMaxIdlePerClass);
     auto& budget = MemoryBudget::instance();
     budget.set_reclaimer([this] { clear(); });
     budget.add_pressure_listener([this](Pressure previous, Pressure current, uint64_t, uint64_t) {
@@ -81,33 +89,48 @@ size_t BufferPool::class_size_for(size_t bytes) noexcept {
 
 PooledBuffer BufferPool::acquire(size_t bytes) noexcept {
     if (bytes == 0) return {};
-    size_t capacity = class_size_for(bytes);
-    if (capacity != 0) {
-        SizeClass& size_class = classes_[class_index(capacity)];
-        std::byte* reused = nullptr;
-        {
-            std::lock_guard lock(size_class.mutex);
-            if (!size_class.idle.empty()) {
-                reused = size_class.idle.back();
-                size_class.idle.pop_back();
-                size_class.idle_count.fetch_sub(1, std::memory_order_relaxed);
-                // Under the lock, so the idle total never dips below zero.
-                idle_bytes_.fetch_sub(capacity, std::memory_order_relaxed);
-            }
+    const size_t capacity = class_size_for(bytes);
+    if (capacity == 0) return acquire_direct(bytes);
+    return acquire_pooled(bytes, class_index(capacity));
+}
+
+PooledBuffer BufferPool::acquire_pooled(size_t bytes, size_t index) noexcept {
+    const size_t capacity = kPoolClasses[index];
+    SizeClass& shards = classes_[index];
+    const size_t home = tl_home % kIdleShards;
+    for (size_t k = 0; k < kIdleShards; ++k) {
+        IdleShard& shard = shards[(home + k) % kIdleShards];
+        std::lock_guard lock(shard.mutex);
+        if (shard.idle_count != 0) {
+            ++shard.hits;
+            ++shard.lent;
+            return PooledBuffer(shard.idle[--shard.idle_count], bytes, capacity);
         }
-        if (reused != nullptr) {
-            in_use_bytes_.fetch_add(capacity, std::memory_order_relaxed);
-            hits_.fetch_add(1, std::memory_order_relaxed);
-            return PooledBuffer(reused, bytes, capacity);
-        }
-    } else {
-        if (bytes > std::numeric_limits<size_t>::max() - (kPoolAlignment - 1)) {
-            misses_.fetch_add(1, std::memory_order_relaxed);
-            return {};
-        }
-        capacity = (bytes + kPoolAlignment - 1) / kPoolAlignment * kPoolAlignment;
     }
-    misses_.fetch_add(1, std::memory_order_relaxed);
+    IdleShard& own = shards[home];
+    {
+        std::lock_guard lock(own.mutex);
+        ++own.misses;
+        ++own.lent;  // counted before charging; undone below on failure
+    }
+    auto& budget = MemoryBudget::instance();
+    std::byte* fresh = nullptr;
+    if (budget.try_charge(capacity)) {
+        fresh = allocate_aligned(capacity);
+        if (fresh == nullptr) budget.release(capacity);
+    }
+    if (fresh == nullptr) {
+        std::lock_guard lock(own.mutex);
+        --own.lent;
+        return {};
+    }
+    return PooledBuffer(fresh, bytes, capacity);
+}
+
+PooledBuffer BufferPool::acquire_direct(size_t bytes) noexcept {
+    direct_misses_.fetch_add(1, std::memory_order_relaxed);
+    if (bytes > std::numeric_limits<size_t>::max() - (kPoolAlignment - 1)) return {};
+    const size_t capacity = (bytes + kPoolAlignment - 1) / kPoolAlignment * kPoolAlignment;
     auto& budget = MemoryBudget::instance();
     if (!budget.try_charge(capacity)) return {};
     std::byte* fresh = allocate_aligned(capacity);
@@ -115,55 +138,61 @@ PooledBuffer BufferPool::acquire(size_t bytes) noexcept {
         budget.release(capacity);
         return {};
     }
-    in_use_bytes_.fetch_add(capacity, std::memory_order_relaxed);
+    direct_in_use_bytes_.fetch_add(capacity, std::memory_order_relaxed);
     return PooledBuffer(fresh, bytes, capacity);
 }
 
 void BufferPool::give_back(std::byte* data, size_t capacity) noexcept {
     // Direct allocations are rounded to kPoolAlignment and exceed the largest
     // class, so only pooled buffers have a class size as their capacity.
-    if (class_size_for(capacity) == capacity) {
-        SizeClass& size_class = classes_[class_index(capacity)];
-        bool kept = false;
-        {
-            std::lock_guard lock(size_class.mutex);
-            if (size_class.idle.size() < kMaxIdlePerClass) {
-                size_class.idle.push_back(data);  // capacity reserved: no throw
-                size_class.idle_count.fetch_add(1, std::memory_order_relaxed);
-                idle_bytes_.fetch_add(capacity, std::memory_order_relaxed);
-                kept = true;
-            }
-        }
-        if (kept) {
-            in_use_bytes_.fetch_sub(capacity, std::memory_order_relaxed);
+    if (class_size_for(capacity) != capacity) {
+        direct_in_use_bytes_.fetch_sub(capacity, std::memory_order_relaxed);
+        std::free(data);
+        MemoryBudget::instance().release(capacity);
+        return;
+    }
+    SizeClass& shards = classes_[class_index(capacity)];
+    const size_t home = tl_home % kIdleShards;
+    for (size_t k = 0; k < kIdleShards; ++k) {
+        IdleShard& shard = shards[(home + k) % kIdleShards];
+        std::lock_guard lock(shard.mutex);
+        if (k == 0) --shard.lent;  // the loan ends whether or not it is kept
+        if (shard.idle_count < kIdlePerShard) {
+            shard.idle[shard.idle_count++] = data;
             return;
         }
     }
-    in_use_bytes_.fetch_sub(capacity, std::memory_order_relaxed);
-    std::free(data);
+    std::free(data);  // every idle place is taken
     MemoryBudget::instance().release(capacity);
 }
 
 template <typename KeepFn>
 void BufferPool::trim(KeepFn keep) noexcept {
     for (size_t i = 0; i < kPoolClasses.size(); ++i) {
-        SizeClass& size_class = classes_[i];
+        SizeClass& shards = classes_[i];
         std::array<std::byte*, kMaxIdlePerClass> victims{};
         size_t count = 0;
         {
-            std::lock_guard lock(size_class.mutex);
-            const size_t target = keep(size_class.idle.size());
-            while (size_class.idle.size() > target) {
-                victims[count++] = size_class.idle.back();
-                size_class.idle.pop_back();
+            // All shards of the class at once (always in index order; no
+            // other path holds two), so "keep half" applies to the class.
+            std::array<std::unique_lock<std::mutex>, kIdleShards> locks;
+            size_t idle = 0;
+            for (size_t s = 0; s < kIdleShards; ++s) {
+                locks[s] = std::unique_lock(shards[s].mutex);
+                idle += shards[s].idle_count;
             }
-            size_class.idle_count.fetch_sub(count, std::memory_order_relaxed);
-            idle_bytes_.fetch_sub(uint64_t{count} * kPoolClasses[i], std::memory_order_relaxed);
+            const size_t target = keep(idle);
+            for (size_t s = kIdleShards; s-- > 0 && idle > target;) {
+                IdleShard& shard = shards[s];
+                while (shard.idle_count != 0 && idle > target) {
+                    victims[count++] = shard.idle[--shard.idle_count];
+                    --idle;
+                }
+            }
         }
         if (count == 0) continue;
-        const uint64_t freed = uint64_t{count} * kPoolClasses[i];
         for (size_t v = 0; v < count; ++v) std::free(victims[v]);
-        MemoryBudget::instance().release(freed);  // may notify: no lock held
+        MemoryBudget::instance().release(uint64_t{count} * kPoolClasses[i]);  // no lock held
     }
 }
 
@@ -186,13 +215,22 @@ void BufferPool::on_pressure(Pressure previous, Pressure current) noexcept {
 
 PoolStats BufferPool::stats() const noexcept {
     PoolStats s;
-    s.idle_bytes = idle_bytes_.load(std::memory_order_relaxed);
-    s.in_use_bytes = in_use_bytes_.load(std::memory_order_relaxed);
-    s.hits = hits_.load(std::memory_order_relaxed);
-    s.misses = misses_.load(std::memory_order_relaxed);
+    int64_t lent_bytes = 0;
     for (size_t i = 0; i < kPoolClasses.size(); ++i) {
-        s.idle_count[i] = classes_[i].idle_count.load(std::memory_order_relaxed);
+        for (const IdleShard& shard : classes_[i]) {
+            std::lock_guard lock(shard.mutex);
+            s.idle_count[i] += shard.idle_count;
+            s.hits += shard.hits;
+            s.misses += shard.misses;
+            lent_bytes += shard.lent * static_cast<int64_t>(kPoolClasses[i]);
+        }
+        s.idle_bytes += s.idle_count[i] * kPoolClasses[i];
     }
+    // Per-shard loans can be negative; their sum is the bytes on loan, up to
+    // buffers moving between shards while this reads (never below zero then).
+    s.in_use_bytes = static_cast<uint64_t>(lent_bytes < 0 ? 0 : lent_bytes) +
+                     direct_in_use_bytes_.load(std::memory_order_relaxed);
+    s.misses += direct_misses_.load(std::memory_order_relaxed);
     return s;
 }
 

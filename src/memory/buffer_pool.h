@@ -10,7 +10,6 @@
 #include <cstdint>
 #include <mutex>
 #include <span>
-#include <vector>
 
 #include "memory/memory_budget.h"
 
@@ -85,26 +84,40 @@ class BufferPool {
 
   private:
     friend class PooledBuffer;
-    // Idle buffers of one size class. The vector's capacity is reserved up
-    // front, so returning a buffer never allocates.
-    struct alignas(64) SizeClass {
-        std::mutex mutex;
-        std::vector<std::byte*> idle;
-        std::atomic<uint64_t> idle_count{0};
+    // The idle buffers of a class are split into kIdleShards stacks with
+    // kMaxIdlePerClass / kIdleShards places each. A thread uses its "home"
+    // stack first, so two threads cycling buffers do not take turns on one
+    // lock or on one buffer's cache lines; it spills to (and steals from)
+    // the other stacks, so a single thread still keeps up to
+    // kMaxIdlePerClass. Counters live next to the stack under its lock.
+    static constexpr size_t kIdleShards = 5;
+    static constexpr size_t kIdlePerShard = kMaxIdlePerClass / kIdleShards;
+    static_assert(kIdlePerShard * kIdleShards == kMaxIdlePerClass);
+    struct alignas(64) IdleShard {
+        mutable std::mutex mutex;
+        std::array<std::byte*, kIdlePerShard> idle{};
+        size_t idle_count = 0;
+        uint64_t hits = 0;
+        uint64_t misses = 0;
+        // Buffers lent from here minus buffers given back here; a buffer may
+        // come back through another shard, so only the sum is meaningful.
+        int64_t lent = 0;
     };
+    using SizeClass = std::array<IdleShard, kIdleShards>;
 
     BufferPool();
+    PooledBuffer acquire_pooled(size_t bytes, size_t class_index) noexcept;
+    PooledBuffer acquire_direct(size_t bytes) noexcept;
     void give_back(std::byte* data, size_t capacity) noexcept;
-    // Frees idle buffers beyond `keep(count)` in every class.
+    // Frees idle buffers beyond keep(idle count of the shard) in every shard.
     template <typename KeepFn>
     void trim(KeepFn keep) noexcept;
     void on_pressure(Pressure previous, Pressure current) noexcept;
 
     std::array<SizeClass, kPoolClasses.size()> classes_;
-    std::atomic<uint64_t> idle_bytes_{0};
-    std::atomic<uint64_t> in_use_bytes_{0};
-    std::atomic<uint64_t> hits_{0};
-    std::atomic<uint64_t> misses_{0};
+    // Direct (beyond the largest class) allocations, lock-free.
+    std::atomic<uint64_t> direct_in_use_bytes_{0};
+    std::atomic<uint64_t> direct_misses_{0};
 };
 
 }  // namespace anidb::memory
