@@ -1,0 +1,357 @@
+"""Loading libanidb.so and describing its C ABI to ctypes.
+
+Everything in this module mirrors include/anidb/anidb.h one to one; the
+rest of the package turns it into Python. The library is looked for, in
+order, at ``$ANIDB_LIBRARY``, next to this package, and on the system's
+library path.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import threading
+from ctypes import (
+    POINTER,
+    Structure,
+    Union,
+    c_char,
+    c_char_p,
+    c_double,
+    c_float,
+    c_int,
+    c_int64,
+    c_size_t,
+    c_uint32,
+    c_uint64,
+    c_void_p,
+)
+from pathlib import Path
+
+ABI_VERSION = 1
+
+# C enums are ints on every platform the library supports.
+c_enum = c_int
+
+
+# --------------------------------------------------------------------------
+# Structures (field order is fixed by the header)
+# --------------------------------------------------------------------------
+
+
+class Config(Structure):
+    _fields_ = [
+        ("cache_dir", c_char_p),
+        ("max_concurrent_files", c_size_t),
+        ("chunk_size", c_size_t),
+        ("max_memory_usage", c_size_t),
+        ("enable_debug_logging", c_int),
+        ("username", c_char_p),
+        ("password", c_char_p),
+        ("client_name", c_char_p),
+        ("client_version", c_char_p),
+    ]
+
+
+ProgressCallback = ctypes.CFUNCTYPE(None, c_float, c_uint64, c_uint64, c_void_p)
+CompletionCallback = ctypes.CFUNCTYPE(None, c_enum, c_void_p)
+
+
+class ProcessOptions(Structure):
+    _fields_ = [
+        ("algorithms", POINTER(c_enum)),
+        ("algorithm_count", c_size_t),
+        ("enable_progress", c_int),
+        ("verify_existing", c_int),
+        ("progress_callback", ProgressCallback),
+        ("user_data", c_void_p),
+    ]
+
+
+class HashResultStruct(Structure):
+    _fields_ = [
+        ("algorithm", c_enum),
+        # c_void_p rather than c_char_p so ctypes never copies or converts it
+        # behind our back; read with ctypes.string_at.
+        ("hash_value", c_void_p),
+        ("hash_length", c_size_t),
+    ]
+
+
+class FileResult(Structure):
+    _fields_ = [
+        ("file_path", c_void_p),
+        ("file_size", c_uint64),
+        ("status", c_enum),
+        ("hashes", POINTER(HashResultStruct)),
+        ("hash_count", c_size_t),
+        ("processing_time_ms", c_uint64),
+        ("error_message", c_void_p),
+    ]
+
+
+class BatchOptions(Structure):
+    _fields_ = [
+        ("algorithms", POINTER(c_enum)),
+        ("algorithm_count", c_size_t),
+        ("max_concurrent", c_size_t),
+        ("continue_on_error", c_int),
+        ("skip_existing", c_int),
+        ("progress_callback", ProgressCallback),
+        ("completion_callback", CompletionCallback),
+        ("user_data", c_void_p),
+    ]
+
+
+class BatchResult(Structure):
+    _fields_ = [
+        ("total_files", c_size_t),
+        ("successful_files", c_size_t),
+        ("failed_files", c_size_t),
+        ("results", POINTER(FileResult)),
+        ("total_time_ms", c_uint64),
+    ]
+
+
+class AnimeInfoStruct(Structure):
+    _fields_ = [
+        ("anime_id", c_uint64),
+        ("episode_id", c_uint64),
+        ("title", c_void_p),
+        ("episode_number", c_uint32),
+        ("confidence", c_double),
+        ("source", c_int),
+        ("file_id", c_uint64),
+        ("group_id", c_uint64),
+        ("group_name", c_void_p),
+        ("title_english", c_void_p),
+        ("title_kanji", c_void_p),
+        ("episode_title", c_void_p),
+        ("episode_number_text", c_void_p),
+        ("anime_type", c_void_p),
+        ("year", c_void_p),
+        ("quality", c_void_p),
+        ("file_source", c_void_p),
+        ("resolution", c_void_p),
+        ("crc32", c_void_p),
+        ("mylist_id", c_uint64),
+        ("file_size", c_uint64),
+        ("ed2k", c_void_p),
+        ("group_short_name", c_void_p),
+    ]
+
+
+class MemoryStatsStruct(Structure):
+    _fields_ = [
+        ("total_memory_used", c_uint64),
+        ("ffi_allocated", c_uint64),
+        ("ffi_peak", c_uint64),
+        ("pool_memory", c_uint64),
+        ("pool_hits", c_uint64),
+        ("pool_misses", c_uint64),
+        ("active_allocations", c_uint64),
+        ("memory_limit", c_uint64),
+        ("memory_pressure", c_uint32),
+    ]
+
+
+class MyListOptions(Structure):
+    _fields_ = [
+        ("state", c_int),
+        ("viewed", c_int),
+        ("viewdate", c_int64),
+        ("source", c_char_p),
+        ("storage", c_char_p),
+        ("other", c_char_p),
+        ("edit", c_int),
+    ]
+
+
+class MyListResultStruct(Structure):
+    _fields_ = [
+        ("mylist_id", c_uint64),
+        ("outcome", c_enum),
+        ("source", c_int),
+    ]
+
+
+class _EventFile(Structure):
+    _fields_ = [("file_path", c_void_p), ("file_size", c_uint64)]
+
+
+class _EventHash(Structure):
+    _fields_ = [("algorithm", c_enum), ("hash_value", c_void_p)]
+
+
+class _EventCache(Structure):
+    _fields_ = [("file_path", c_void_p), ("algorithm", c_enum)]
+
+
+class _EventNetwork(Structure):
+    _fields_ = [("endpoint", c_void_p), ("status_code", c_int)]
+
+
+class _EventMemory(Structure):
+    _fields_ = [("current_usage", c_uint64), ("max_usage", c_uint64)]
+
+
+class _EventDropped(Structure):
+    _fields_ = [("count", c_uint64)]
+
+
+class EventData(Union):
+    _fields_ = [
+        ("file", _EventFile),
+        ("hash", _EventHash),
+        ("cache", _EventCache),
+        ("network", _EventNetwork),
+        ("memory", _EventMemory),
+        ("dropped", _EventDropped),
+    ]
+
+
+class EventStruct(Structure):
+    _fields_ = [
+        ("type", c_enum),
+        ("timestamp", c_uint64),
+        ("data", EventData),
+        ("context", c_void_p),
+    ]
+
+
+EventCallback = ctypes.CFUNCTYPE(None, POINTER(EventStruct), c_void_p)
+
+
+# --------------------------------------------------------------------------
+# Function prototypes
+# --------------------------------------------------------------------------
+
+_R = c_enum  # anidb_result_t
+_H = c_void_p  # every handle type
+
+_PROTOTYPES: dict[str, tuple[object, list[object]]] = {
+    "anidb_init": (_R, [c_uint32]),
+    "anidb_cleanup": (None, []),
+    "anidb_get_version": (c_char_p, []),
+    "anidb_get_abi_version": (c_uint32, []),
+    "anidb_error_string": (c_char_p, [_R]),
+    "anidb_get_last_error": (_R, [POINTER(c_char), c_size_t]),
+    "anidb_client_create": (_R, [POINTER(_H)]),
+    "anidb_client_create_with_config": (_R, [POINTER(Config), POINTER(_H)]),
+    "anidb_client_set_option": (_R, [_H, c_char_p, c_char_p]),
+    "anidb_client_destroy": (_R, [_H]),
+    "anidb_client_get_last_error": (_R, [_H, POINTER(c_char), c_size_t]),
+    "anidb_client_get_last_error_string": (c_void_p, [_H]),
+    "anidb_process_file": (_R, [_H, c_char_p, POINTER(ProcessOptions), POINTER(POINTER(FileResult))]),
+    "anidb_calculate_hash": (_R, [c_char_p, c_enum, POINTER(c_char), c_size_t]),
+    "anidb_calculate_hash_buffer": (_R, [c_void_p, c_size_t, c_enum, POINTER(c_char), c_size_t]),
+    "anidb_hash_buffer_size": (c_size_t, [c_enum]),
+    "anidb_hash_algorithm_name": (c_char_p, [c_enum]),
+    "anidb_process_file_async": (_R, [_H, c_char_p, POINTER(ProcessOptions), POINTER(_H)]),
+    "anidb_operation_get_status": (_R, [_H, POINTER(c_enum)]),
+    "anidb_operation_get_result": (_R, [_H, POINTER(POINTER(FileResult))]),
+    "anidb_operation_cancel": (_R, [_H]),
+    "anidb_operation_destroy": (_R, [_H]),
+    "anidb_process_batch": (_R, [_H, POINTER(c_char_p), c_size_t, POINTER(BatchOptions), POINTER(POINTER(BatchResult))]),
+    "anidb_process_batch_async": (_R, [_H, POINTER(c_char_p), c_size_t, POINTER(BatchOptions), POINTER(_H)]),
+    "anidb_batch_get_progress": (_R, [_H, POINTER(c_size_t), POINTER(c_size_t)]),
+    "anidb_batch_cancel": (_R, [_H]),
+    "anidb_batch_get_result": (_R, [_H, POINTER(POINTER(BatchResult))]),
+    "anidb_batch_destroy": (_R, [_H]),
+    "anidb_cache_clear": (_R, [_H]),
+    "anidb_cache_get_stats": (_R, [_H, POINTER(c_size_t), POINTER(c_uint64)]),
+    "anidb_cache_check_file": (_R, [_H, c_char_p, c_enum, POINTER(c_int)]),
+    "anidb_identify_file": (_R, [_H, c_char_p, c_uint64, POINTER(POINTER(AnimeInfoStruct))]),
+    "anidb_identify_path": (_R, [_H, c_char_p, POINTER(POINTER(AnimeInfoStruct))]),
+    "anidb_mylist_add": (_R, [_H, c_char_p, c_uint64, POINTER(MyListOptions), POINTER(MyListResultStruct)]),
+    "anidb_free_string": (None, [c_void_p]),
+    "anidb_free_file_result": (None, [POINTER(FileResult)]),
+    "anidb_free_batch_result": (None, [POINTER(BatchResult)]),
+    "anidb_free_anime_info": (None, [POINTER(AnimeInfoStruct)]),
+    "anidb_register_callback": (c_uint64, [_H, c_enum, c_void_p, c_void_p]),
+    "anidb_unregister_callback": (_R, [_H, c_uint64]),
+    "anidb_event_connect": (_R, [_H, EventCallback, c_void_p]),
+    "anidb_event_disconnect": (_R, [_H]),
+    "anidb_event_poll": (_R, [_H, POINTER(EventStruct), c_size_t, POINTER(c_size_t)]),
+    "anidb_get_memory_stats": (_R, [POINTER(MemoryStatsStruct)]),
+    "anidb_memory_gc": (_R, []),
+    "anidb_check_memory_leaks": (_R, [POINTER(c_uint64), POINTER(c_uint64)]),
+    "anidb_set_memory_limit": (_R, [c_uint64]),
+}
+
+
+def _candidates() -> list[str]:
+    """Where to look for the shared library, most specific first."""
+    found: list[str] = []
+    explicit = os.environ.get("ANIDB_LIBRARY")
+    if explicit:
+        found.append(explicit)
+    here = Path(__file__).resolve().parent
+    for directory in (here, here.parent):
+        for name in ("libanidb.so", "libanidb.so.1"):
+            if (directory / name).exists():
+                found.append(str(directory / name))
+    system = ctypes.util.find_library("anidb")
+    if system:
+        found.append(system)
+    found.append("libanidb.so.1")
+    return found
+
+
+def _load() -> ctypes.CDLL:
+    errors: list[str] = []
+    for candidate in _candidates():
+        try:
+            lib = ctypes.CDLL(candidate)
+        except OSError as exc:
+            # $ANIDB_LIBRARY names the library the user wants: never fall
+            # back silently to another one.
+            if candidate == os.environ.get("ANIDB_LIBRARY"):
+                raise ImportError(f"cannot load $ANIDB_LIBRARY={candidate!r}: {exc}") from exc
+            errors.append(f"{candidate}: {exc}")
+            continue
+        for name, (restype, argtypes) in _PROTOTYPES.items():
+            function = getattr(lib, name)
+            function.restype = restype
+            function.argtypes = argtypes
+        return lib
+    raise ImportError(
+        "libanidb.so not found; set ANIDB_LIBRARY to its path. Tried: " + "; ".join(errors)
+    )
+
+
+lib = _load()
+
+_init_lock = threading.Lock()
+_initialised = False
+
+
+def ensure_initialised() -> None:
+    """Calls anidb_init once per process (again after cleanup())."""
+    global _initialised
+    with _init_lock:
+        if _initialised:
+            return
+        code = lib.anidb_init(ABI_VERSION)
+        if code != 0:
+            from .errors import raise_for_thread
+
+            raise_for_thread(code)
+        _initialised = True
+
+
+def cleanup() -> None:
+    """anidb_cleanup(): destroys every live client; init happens again on demand."""
+    global _initialised
+    with _init_lock:
+        if _initialised:
+            lib.anidb_cleanup()
+            _initialised = False
+
+
+def string_at(pointer: int | None) -> str:
+    """A borrowed C string as str ('' for NULL). The library promises UTF-8."""
+    if not pointer:
+        return ""
+    return ctypes.string_at(pointer).decode("utf-8", errors="replace")

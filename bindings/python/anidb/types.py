@@ -1,0 +1,255 @@
+"""Enumerations and the plain data the binding returns.
+
+Every value here is a copy: nothing in these objects points into memory the
+library owns, so they outlive the calls (and the client) that made them.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Union
+
+
+class HashAlgorithm(enum.IntEnum):
+    """``anidb_hash_algorithm_t``."""
+
+    ED2K = 1
+    CRC32 = 2
+    MD5 = 3
+    SHA1 = 4
+    TTH = 5
+
+    @property
+    def key(self) -> str:
+        """The lowercase name used as the key of :attr:`HashResult.hashes`."""
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, value: "AlgorithmLike") -> "HashAlgorithm":
+        """Accepts a HashAlgorithm, its number, or its name in any case."""
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, bool):
+            raise TypeError(f"not a hash algorithm: {value!r}")
+        if isinstance(value, int):
+            try:
+                return cls(value)
+            except ValueError:
+                raise ValueError(f"unknown hash algorithm number {value}") from None
+        if isinstance(value, str):
+            try:
+                return cls[value.strip().upper()]
+            except KeyError:
+                names = ", ".join(a.key for a in cls)
+                raise ValueError(f"unknown hash algorithm {value!r} (known: {names})") from None
+        raise TypeError(f"a hash algorithm is a name or HashAlgorithm, not {type(value).__name__}")
+
+
+AlgorithmLike = Union[HashAlgorithm, str, int]
+
+
+class Status(enum.IntEnum):
+    """``anidb_status_t``."""
+
+    PENDING = 0
+    PROCESSING = 1
+    COMPLETED = 2
+    FAILED = 3
+    CANCELLED = 4
+
+
+class EventType(enum.IntEnum):
+    """``anidb_event_type_t``."""
+
+    FILE_START = 1
+    FILE_COMPLETE = 2
+    HASH_START = 3
+    HASH_COMPLETE = 4
+    CACHE_HIT = 5
+    CACHE_MISS = 6
+    NETWORK_START = 7
+    NETWORK_COMPLETE = 8
+    MEMORY_WARNING = 9
+    EVENTS_DROPPED = 10
+
+
+class MemoryPressure(enum.IntEnum):
+    """``anidb_memory_stats_t.memory_pressure``."""
+
+    LOW = 0
+    MEDIUM = 1
+    HIGH = 2
+    CRITICAL = 3
+
+
+class MyListState(enum.IntEnum):
+    """``anidb_mylist_state_t``: where the file is kept."""
+
+    UNKNOWN = 0
+    HDD = 1
+    CD = 2
+    DELETED = 3
+    REMOTE = 4
+
+
+class MyListOutcome(enum.IntEnum):
+    """``anidb_mylist_outcome_t``."""
+
+    ADDED = 0
+    ALREADY_PRESENT = 1
+    UPDATED = 2
+
+
+class Source(enum.IntEnum):
+    """Where an answer came from."""
+
+    ANIDB = 0
+    CACHE = 1
+
+
+@dataclass(frozen=True)
+class HashResult:
+    """One hashed file.
+
+    ``hashes`` maps the lowercase algorithm name ("ed2k", "crc32", "md5",
+    "sha1", "tth") to its text, in the order requested; ``elapsed`` is in
+    seconds.
+    """
+
+    path: str
+    size: int
+    hashes: dict[str, str]
+    elapsed: float
+
+
+@dataclass(frozen=True)
+class AnimeInfo:
+    """What AniDB (or the cache) knows of a file (``anidb_anime_info_t``)."""
+
+    anime_id: int
+    episode_id: int
+    title: str
+    episode_number: int
+    confidence: float
+    source: Source
+    file_id: int
+    group_id: int
+    group_name: str
+    title_english: str
+    title_kanji: str
+    episode_title: str
+    episode_number_text: str
+    anime_type: str
+    year: str
+    quality: str
+    file_source: str
+    resolution: str
+    crc32: str
+    mylist_id: int
+    file_size: int
+    ed2k: str
+    group_short_name: str
+
+
+@dataclass(frozen=True)
+class MyListResult:
+    """The outcome of :meth:`anidb.Client.mylist_add`."""
+
+    mylist_id: int
+    outcome: MyListOutcome
+    source: Source
+
+
+@dataclass(frozen=True)
+class MemoryStats:
+    """``anidb_memory_stats_t`` (see docs/memory-model.md)."""
+
+    total_memory_used: int
+    ffi_allocated: int
+    ffi_peak: int
+    pool_memory: int
+    pool_hits: int
+    pool_misses: int
+    active_allocations: int
+    memory_limit: int
+    memory_pressure: MemoryPressure
+
+
+@dataclass(frozen=True)
+class Event:
+    """An event from the client's queue. ``timestamp`` is in ms since the epoch."""
+
+    type: EventType
+    timestamp: int
+    context: str | None
+
+
+@dataclass(frozen=True)
+class FileEvent(Event):
+    """FILE_START / FILE_COMPLETE."""
+
+    file_path: str = ""
+    file_size: int = 0
+
+
+@dataclass(frozen=True)
+class HashEvent(Event):
+    """HASH_START / HASH_COMPLETE (hash_value is None at the start)."""
+
+    algorithm: HashAlgorithm | int = 0
+    hash_value: str | None = None
+
+
+@dataclass(frozen=True)
+class CacheEvent(Event):
+    """CACHE_HIT / CACHE_MISS."""
+
+    file_path: str = ""
+    algorithm: HashAlgorithm | int = 0
+
+
+@dataclass(frozen=True)
+class NetworkEvent(Event):
+    """NETWORK_START / NETWORK_COMPLETE (status_code: AniDB's reply, 0 = none)."""
+
+    endpoint: str = ""
+    status_code: int = 0
+
+
+@dataclass(frozen=True)
+class MemoryEvent(Event):
+    """MEMORY_WARNING: the library-wide limit is nearly reached."""
+
+    current_usage: int = 0
+    max_usage: int = 0
+
+
+@dataclass(frozen=True)
+class EventsDropped(Event):
+    """The queue overflowed and ``count`` events were lost."""
+
+    count: int = 0
+
+
+__all__ = [
+    "AlgorithmLike",
+    "AnimeInfo",
+    "CacheEvent",
+    "Event",
+    "EventType",
+    "EventsDropped",
+    "FileEvent",
+    "HashAlgorithm",
+    "HashEvent",
+    "HashResult",
+    "MemoryEvent",
+    "MemoryPressure",
+    "MemoryStats",
+    "MyListOutcome",
+    "MyListResult",
+    "MyListState",
+    "NetworkEvent",
+    "Source",
+    "Status",
+]

@@ -1,0 +1,77 @@
+"""hash_many: several files at once, results as they finish."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+import anidb
+
+
+def test_yields_every_file_once_with_correct_hashes(client, make_file):
+    paths = [make_file(50_000 * (i + 1), seed=i) for i in range(7)]
+    results = list(client.hash_many(paths, ("md5", "crc32"), jobs=3))
+    assert sorted(r.path for r in results) == sorted(str(p) for p in paths)
+    for r in results:
+        with open(r.path, "rb") as f:
+            assert r.hashes["md5"] == hashlib.md5(f.read()).hexdigest()
+        assert isinstance(r, anidb.HashResult)
+
+
+def test_results_arrive_as_they_finish(client, make_file):
+    # One big file first, small ones after: with two jobs the small ones
+    # finish (and are yielded) before the big one.
+    big = make_file(24 * 1024 * 1024, seed=1)
+    small = [make_file(1000, seed=i + 2) for i in range(4)]
+    order = [r.path for r in client.hash_many([big, *small], ("md5", "sha1", "tth"), jobs=2)]
+    assert order[-1] == str(big)
+    assert set(order) == {str(p) for p in [big, *small]}
+
+
+def test_failure_is_raised_by_default(client, make_file, tmp_path):
+    good = make_file(1000)
+    missing = tmp_path / "missing.bin"
+    with pytest.raises(anidb.FileNotFound) as info:
+        list(client.hash_many([good, missing], jobs=1))
+    assert info.value.path == str(missing)
+
+
+def test_continue_on_error_yields_the_error(client, make_file, tmp_path):
+    good = [make_file(1000, seed=1), make_file(2000, seed=2)]
+    missing = tmp_path / "missing.bin"
+    outcomes = list(client.hash_many([good[0], missing, good[1]], jobs=2, continue_on_error=True))
+    errors = [o for o in outcomes if isinstance(o, anidb.AniDBError)]
+    results = [o for o in outcomes if isinstance(o, anidb.HashResult)]
+    assert len(errors) == 1 and isinstance(errors[0], anidb.FileNotFound)
+    assert errors[0].path == str(missing)
+    assert sorted(r.path for r in results) == sorted(str(p) for p in good)
+
+
+def test_closing_early_cancels_the_rest(client, make_file):
+    paths = [make_file(2 * 1024 * 1024, seed=i) for i in range(6)]
+    generator = client.hash_many(paths, ("md5", "sha1", "tth"), jobs=2)
+    first = next(generator)
+    assert isinstance(first, anidb.HashResult)
+    generator.close()  # the autouse fixture then checks nothing leaked
+
+
+def test_accepts_a_generator_of_paths(client, make_file):
+    paths = [make_file(100 + i, seed=i) for i in range(3)]
+    assert len(list(client.hash_many((p for p in paths), "crc32"))) == 3
+
+
+def test_empty_input_yields_nothing(client):
+    assert list(client.hash_many([], "crc32")) == []
+
+
+@pytest.mark.parametrize("jobs, error", [(0, ValueError), (-1, ValueError), ("2", TypeError),
+                                         (1.5, TypeError)])
+def test_bad_jobs(client, make_file, jobs, error):
+    with pytest.raises(error):
+        client.hash_many([make_file(10)], jobs=jobs)
+
+
+def test_single_path_instead_of_list_is_a_type_error(client, make_file):
+    with pytest.raises(TypeError):
+        client.hash_many(str(make_file(10)))
