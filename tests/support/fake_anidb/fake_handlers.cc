@@ -1,0 +1,306 @@
+// The fake server's command handlers: build replies from the catalog
+// exactly per the fact sheet's tables (FILE: fid first, then fmask fields,
+// then amask fields, in table order).
+#include <random>
+
+#include "anidb/masks.h"
+#include "support/fake_anidb/fake_server.h"
+
+namespace anidb::test {
+namespace {
+
+// Server -> client escaping, list elements escaped one by one.
+std::string out_field(std::string_view name, const std::string& value) {
+    if (!is_list_field(name)) return udp::escape_field(value);
+    std::string out;
+    for (const auto& part : udp::split_list(value)) {
+        if (!out.empty()) out += '\'';
+        out += udp::escape_field(part);
+    }
+    return out;
+}
+
+std::string join(const std::vector<std::string>& fields) {
+    std::string out;
+    for (size_t i = 0; i < fields.size(); ++i) out += (i ? "|" : "") + fields[i];
+    return out;
+}
+
+std::string random_key() {
+    static std::mt19937 rng{std::random_device{}()};
+    static constexpr char kChars[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    std::string key;
+    for (int i = 0; i < 5; ++i) key += kChars[rng() % (sizeof kChars - 1)];
+    return key;
+}
+
+// FILE amask names -> field of the anime / episode / group record.
+struct Source {
+    char record;  // 'a' anime, 'e' episode, 'g' group
+    std::string_view field;
+};
+Source amask_source(std::string_view n) {
+    if (n == "total_episodes") return {'a', "episodes"};
+    if (n == "date_aid_record_updated") return {'a', "date_record_updated"};
+    if (n == "epno") return {'e', "epno"};
+    if (n == "ep_name") return {'e', "english"};
+    if (n == "ep_romaji_name") return {'e', "romaji"};
+    if (n == "ep_kanji_name") return {'e', "kanji"};
+    if (n == "ep_rating") return {'e', "rating"};
+    if (n == "ep_vote_count") return {'e', "votes"};
+    if (n == "group_name") return {'g', "name"};
+    if (n == "group_short_name") return {'g', "short_name"};
+    if (n == "categories") return {'a', "categories"};
+    return {'a', n};
+}
+
+}  // namespace
+
+FakeAnidbServer::Reply FakeAnidbServer::dispatch(const udp::ParsedCommand& cmd,
+                                                 const std::string& peer) {
+    const std::string& n = cmd.name;
+    if (n == "AUTH") return handle_auth(cmd, peer);
+    if (n == "ENCRYPT") return handle_encrypt(cmd, peer);
+    if (n == "PING") {
+        Reply r{{}, 300, "PONG", {}};
+        const std::string* nat = cmd.get("nat");
+        if (nat && *nat == "1") r.lines.push_back(peer.substr(peer.rfind(':') + 1));
+        return r;
+    }
+    if (n == "VERSION") return {{}, 998, "VERSION", {"fake-anidb 1"}};
+    bool known = n == "LOGOUT" || n == "UPTIME" || n == "FILE" || n == "ANIME" || n == "EPISODE" ||
+                 n == "GROUP" || n == "MYLISTADD";
+    if (!known) return {{}, 598, "UNKNOWN COMMAND", {}};
+    const std::string* s = cmd.get("s");
+    auto it = sessions_.find(peer);
+    if (!s || it == sessions_.end() || it->second.key != *s) {
+        if (n == "LOGOUT") return {{}, 403, "NOT LOGGED IN", {}};
+        return {{}, 501, "LOGIN FIRST", {}};
+    }
+    const Session& session = it->second;
+    if (n == "LOGOUT") {
+        sessions_.erase(it);
+        return {{}, 203, "LOGGED OUT", {}};
+    }
+    if (n == "UPTIME") {
+        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - started_)
+                      .count();
+        return {{}, 208, "UPTIME", {std::to_string(ms)}};
+    }
+    if (n == "FILE") return handle_file(cmd, session);
+    if (n == "ANIME") return handle_anime(cmd);
+    if (n == "EPISODE") return handle_episode(cmd);
+    if (n == "GROUP") return handle_group(cmd);
+    return handle_mylistadd(cmd, session);
+}
+
+FakeAnidbServer::Reply FakeAnidbServer::handle_auth(const udp::ParsedCommand& cmd,
+                                                    const std::string& peer) {
+    auto get = [&](std::string_view k) {
+        const std::string* v = cmd.get(k);
+        return v ? *v : std::string();
+    };
+    if (get("protover") != "3") return {{}, 503, "CLIENT VERSION OUTDATED", {}};
+    if (get("client").empty() || udp::field_int(get("clientver")) < 1)
+        return {{}, 505, "ILLEGAL INPUT OR ACCESS DENIED", {}};
+    bool ok = false;
+    for (const auto& u : catalog_.users)
+        ok = ok || (u.name == get("user") && u.password == get("pass"));
+    if (!ok) return {{}, 500, "LOGIN FAILED", {}};
+    Session s{random_key(), get("user"), get("comp") == "1"};
+    sessions_[peer] = s;
+    std::string first = s.key;
+    if (get("nat") == "1") first += " " + peer;
+    first += options_.new_version_available ? " LOGIN ACCEPTED - NEW VERSION AVAILABLE"
+                                            : " LOGIN ACCEPTED";
+    return {{}, options_.new_version_available ? 201 : 200, first, {}};
+}
+
+FakeAnidbServer::Reply FakeAnidbServer::handle_encrypt(const udp::ParsedCommand& cmd,
+                                                       const std::string& peer) {
+    const std::string* user = cmd.get("user");
+    const std::string* type = cmd.get("type");
+    if (!type || *type != "1") return {{}, 509, "NO SUCH ENCRYPTION TYPE", {}};
+    for (const auto& u : catalog_.users) {
+        if (!user || u.name != *user) continue;
+        if (u.api_key.empty()) return {{}, 309, "API PASSWORD NOT DEFINED", {}};
+        std::string salt = random_key() + random_key();
+        ciphers_[peer] = std::make_unique<udp::AesSession>(u.api_key, salt);
+        return {{}, 209, salt + " ENCRYPTION ENABLED", {}};
+    }
+    return {{}, 394, "NO SUCH USER", {}};
+}
+
+const FakeRecord* FakeAnidbServer::find_file(const udp::ParsedCommand& cmd, Reply& err) const {
+    std::vector<const FakeRecord*> hits;
+    if (const std::string* fid = cmd.get("fid")) {
+        for (const auto& f : catalog_.files)
+            if (f.get("fid") == *fid) hits.push_back(&f);
+    } else if (cmd.get("size") && cmd.get("ed2k")) {
+        std::string ed2k = *cmd.get("ed2k");
+        for (char& c : ed2k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (const auto& f : catalog_.files)
+            if (f.get("size") == *cmd.get("size") && f.get("ed2k") == ed2k) hits.push_back(&f);
+    } else {
+        err = {{}, 505, "ILLEGAL INPUT OR ACCESS DENIED", {}};
+        return nullptr;
+    }
+    if (hits.empty()) {
+        err = {{}, 320, "NO SUCH FILE", {}};
+        return nullptr;
+    }
+    if (hits.size() > 1) {
+        std::vector<std::string> fids;
+        for (auto* h : hits) fids.push_back(h->get("fid"));
+        err = {{}, 322, "MULTIPLE FILES FOUND", {join(fids)}};
+        return nullptr;
+    }
+    return hits.front();
+}
+
+std::string FakeAnidbServer::file_line(const FakeRecord& file,
+                                       const std::vector<std::string_view>& fnames,
+                                       const std::vector<std::string_view>& anames,
+                                       const Session& s) const {
+    const FakeRecord* entry = nullptr;
+    auto ml = mylists_.find(s.user);
+    if (ml != mylists_.end()) {
+        auto e = ml->second.find(file.get_int("fid"));
+        if (e != ml->second.end()) entry = &e->second;
+    }
+    static const FakeRecord kEmpty;
+    auto lookup = [](const std::map<int64_t, FakeRecord>& m, int64_t id) -> const FakeRecord& {
+        auto it = m.find(id);
+        return it == m.end() ? kEmpty : it->second;
+    };
+    std::vector<std::string> out{file.get("fid")};
+    for (auto n : fnames) {
+        std::string v;
+        if (n == "lid")
+            v = entry ? entry->get("lid") : "0";
+        else if (n.starts_with("mylist_"))
+            v = entry ? entry->get(n.substr(7)) : "";
+        else
+            v = file.get(n);
+        out.push_back(out_field(n, v));
+    }
+    for (auto n : anames) {
+        Source src = amask_source(n);
+        const FakeRecord& rec = src.record == 'e'   ? lookup(catalog_.episodes, file.get_int("eid"))
+                                : src.record == 'g' ? lookup(catalog_.groups, file.get_int("gid"))
+                                                    : lookup(catalog_.anime, file.get_int("aid"));
+        out.push_back(out_field(src.field, rec.get(src.field)));
+    }
+    return join(out);
+}
+
+FakeAnidbServer::Reply FakeAnidbServer::handle_file(const udp::ParsedCommand& cmd,
+                                                    const Session& s) {
+    const std::string* fm = cmd.get("fmask");
+    const std::string* am = cmd.get("amask");
+    auto fnames = udp::mask_fields(udp::file_fmask_table(), fm ? *fm : "");
+    auto anames = udp::mask_fields(udp::file_amask_table(), am ? *am : "");
+    if (!fm || !am || !fnames || !anames) return {{}, 505, "ILLEGAL INPUT OR ACCESS DENIED", {}};
+    Reply err;
+    const FakeRecord* file = find_file(cmd, err);
+    if (!file) return err;
+    return {{}, 220, "FILE", {file_line(*file, *fnames, *anames, s)}};
+}
+
+FakeAnidbServer::Reply FakeAnidbServer::handle_anime(const udp::ParsedCommand& cmd) {
+    const std::string* am = cmd.get("amask");
+    auto names = udp::mask_fields(udp::anime_amask_table(), am ? *am : "");
+    if (!am || !names) return {{}, 505, "ILLEGAL INPUT OR ACCESS DENIED", {}};
+    const std::string* aid = cmd.get("aid");
+    auto it = aid ? catalog_.anime.find(udp::field_int(*aid)) : catalog_.anime.end();
+    if (it == catalog_.anime.end()) return {{}, 330, "NO SUCH ANIME", {}};
+    std::vector<std::string> out;
+    for (auto n : *names) out.push_back(out_field(n, it->second.get(n)));
+    return {{}, 230, "ANIME", {join(out)}};
+}
+
+FakeAnidbServer::Reply FakeAnidbServer::handle_episode(const udp::ParsedCommand& cmd) {
+    const FakeRecord* ep = nullptr;
+    if (const std::string* eid = cmd.get("eid")) {
+        auto it = catalog_.episodes.find(udp::field_int(*eid));
+        if (it != catalog_.episodes.end()) ep = &it->second;
+    } else if (cmd.get("aid") && cmd.get("epno")) {
+        for (const auto& [id, e] : catalog_.episodes)
+            if (e.get("aid") == *cmd.get("aid") &&
+                udp::field_int(e.get("epno")) == udp::field_int(*cmd.get("epno")))
+                ep = &e;
+    }
+    if (!ep) return {{}, 340, "NO SUCH EPISODE", {}};
+    std::vector<std::string> out;
+    for (auto n : {"eid", "aid", "length", "rating", "votes", "epno", "english", "romaji", "kanji",
+                   "aired", "type"})
+        out.push_back(out_field(n, ep->get(n)));
+    return {{}, 240, "EPISODE", {join(out)}};
+}
+
+FakeAnidbServer::Reply FakeAnidbServer::handle_group(const udp::ParsedCommand& cmd) {
+    const FakeRecord* g = nullptr;
+    for (const auto& [id, rec] : catalog_.groups) {
+        if (const std::string* gid = cmd.get("gid"); gid && rec.get("gid") == *gid) g = &rec;
+        if (const std::string* gn = cmd.get("gname");
+            gn && (rec.get("name") == *gn || rec.get("short_name") == *gn))
+            g = &rec;
+    }
+    if (!g) return {{}, 350, "NO SUCH GROUP", {}};
+    std::vector<std::string> out;
+    for (auto n : {"gid", "rating", "votes", "anime_count", "file_count", "name", "short_name",
+                   "irc_channel", "irc_server", "url", "picname", "founded", "disbanded",
+                   "dateflags", "last_release", "last_activity", "relations"})
+        out.push_back(out_field(n, g->get(n)));
+    return {{}, 250, "GROUP", {join(out)}};
+}
+
+FakeAnidbServer::Reply FakeAnidbServer::handle_mylistadd(const udp::ParsedCommand& cmd,
+                                                         const Session& s) {
+    auto& list = mylists_[s.user];
+    const std::string* edit = cmd.get("edit");
+    bool editing = edit && *edit == "1";
+    FakeRecord* entry = nullptr;
+    const FakeRecord* file = nullptr;
+    if (const std::string* lid = cmd.get("lid")) {
+        for (auto& [fid, e] : list)
+            if (e.get("lid") == *lid) entry = &e;
+        if (!entry) return {{}, 411, "NO SUCH MYLIST ENTRY", {}};
+    } else {
+        Reply err;
+        file = find_file(cmd, err);
+        if (!file) return err;
+        auto it = list.find(file->get_int("fid"));
+        if (it != list.end()) entry = &it->second;
+    }
+    auto apply = [&](FakeRecord& e) {
+        for (auto k : {"state", "viewed", "viewdate", "source", "storage", "other"})
+            if (const std::string* v = cmd.get(k)) e.set(k, *v);
+        if (e.get("viewed") == "1" && !cmd.get("viewdate"))
+            e.set("viewdate", static_cast<int64_t>(std::time(nullptr)));
+    };
+    if (editing) {
+        if (!entry) return {{}, 411, "NO SUCH MYLIST ENTRY", {}};
+        apply(*entry);
+        return {{}, 311, "MYLIST ENTRY EDITED", {}};
+    }
+    if (entry) {
+        std::vector<std::string> out;
+        for (auto n : {"lid", "fid", "eid", "aid", "gid", "date", "state", "viewdate", "storage",
+                       "source", "other", "filestate"})
+            out.push_back(udp::escape_field(entry->get(n)));
+        return {{}, 310, "FILE ALREADY IN MYLIST", {join(out)}};
+    }
+    FakeRecord e;
+    e.set("lid", next_lid_++).set("fid", file->get("fid")).set("eid", file->get("eid"));
+    e.set("aid", file->get("aid")).set("gid", file->get("gid")).set("filestate", "0");
+    e.set("date", static_cast<int64_t>(std::time(nullptr))).set("state", "0").set("viewdate", "0");
+    apply(e);
+    std::string lid = e.get("lid");
+    list[file->get_int("fid")] = std::move(e);
+    return {{}, 210, "MYLIST ENTRY ADDED", {lid}};
+}
+
+}  // namespace anidb::test

@@ -1,0 +1,350 @@
+#include "support/fake_anidb/fake_server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <ctime>
+#include <fstream>
+
+#include "anidb/compression.h"
+
+namespace anidb::test {
+namespace {
+
+std::string peer_name(const std::string& ip, uint16_t port) {
+    return ip + ":" + std::to_string(port);
+}
+
+std::string redact(const udp::ParsedCommand& cmd) {
+    udp::Command c(cmd.name);
+    for (const auto& [k, v] : cmd.params) c.add(k, v);
+    return c.encode_redacted("");
+}
+
+std::string format_time(std::chrono::system_clock::time_point t) {
+    auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+    std::time_t secs = static_cast<std::time_t>(ns / 1000000000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    char frac[16];
+    std::snprintf(frac, sizeof frac, ".%06lldZ", static_cast<long long>((ns / 1000) % 1000000));
+    return std::string(buf) + frac;
+}
+
+}  // namespace
+
+FakeAnidbServer::FakeAnidbServer(FakeServerOptions options) : options_(std::move(options)) {}
+
+FakeAnidbServer::~FakeAnidbServer() {
+    stop();
+}
+
+Status FakeAnidbServer::start() {
+    if (running_) return {};
+    fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd_ < 0) return make_error(Errc::network, "fake server: socket() failed");
+    int on = 1;
+    setsockopt(fd_, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(options_.port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd_);
+        fd_ = -1;
+        return make_error(Errc::network,
+                          "fake server: cannot bind 127.0.0.1:" + std::to_string(options_.port) +
+                              ": " + std::strerror(errno));
+    }
+    socklen_t len = sizeof addr;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    started_ = std::chrono::steady_clock::now();
+    stop_requested_ = false;
+    running_ = true;
+    thread_ = std::thread([this] { run(); });
+    return {};
+}
+
+void FakeAnidbServer::stop() {
+    if (!running_) return;
+    {
+        std::lock_guard lock(mu_);
+        stop_requested_ = true;
+    }
+    thread_.join();
+    ::close(fd_);
+    fd_ = -1;
+    running_ = false;
+}
+
+void FakeAnidbServer::run() {
+    std::vector<char> buf(65536);
+    while (true) {
+        {
+            std::lock_guard lock(mu_);
+            if (stop_requested_) return;
+            // Send what is due.
+            auto now = std::chrono::steady_clock::now();
+            for (auto it = outbox_.begin(); it != outbox_.end();) {
+                if (it->due > now) {
+                    ++it;
+                    continue;
+                }
+                sockaddr_in to{};
+                to.sin_family = AF_INET;
+                to.sin_port = htons(it->peer_port);
+                inet_pton(AF_INET, it->peer_ip.c_str(), &to.sin_addr);
+                ::sendto(fd_, it->bytes.data(), it->bytes.size(), 0,
+                         reinterpret_cast<sockaddr*>(&to), sizeof to);
+                it = outbox_.erase(it);
+            }
+        }
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, 2) <= 0) continue;
+        sockaddr_in from{};
+        iovec iov{buf.data(), buf.size()};
+        alignas(cmsghdr) char control[256];
+        msghdr msg{};
+        msg.msg_name = &from;
+        msg.msg_namelen = sizeof from;
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+        ssize_t n = ::recvmsg(fd_, &msg, 0);
+        if (n < 0) continue;
+        int64_t arrival_ns = 0;
+        for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+                timespec ts;
+                std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
+                arrival_ns = int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
+            }
+        }
+        if (arrival_ns == 0)
+            arrival_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+        char ip[INET_ADDRSTRLEN] = {};
+        inet_ntop(AF_INET, &from.sin_addr, ip, sizeof ip);
+        std::lock_guard lock(mu_);
+        handle_datagram(std::string(buf.data(), static_cast<size_t>(n)), ip, ntohs(from.sin_port),
+                        arrival_ns);
+    }
+}
+
+void FakeAnidbServer::handle_datagram(const std::string& bytes, const std::string& ip,
+                                      uint16_t port, int64_t arrival_ns) {
+    const std::string peer = peer_name(ip, port);
+    DatagramRecord rec;
+    rec.at = std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            std::chrono::nanoseconds(arrival_ns)));
+    rec.peer = peer;
+    FloodState& fs = flood_[ip];
+    if (fs.count > 0) {
+        rec.gap_ms = static_cast<double>(arrival_ns - fs.last_ns) / 1e6;
+        rec.too_close = rec.gap_ms < static_cast<double>(options_.flood_interval.count());
+    }
+    ++fs.count;
+    fs.last_ns = arrival_ns;  // dropped packets still count toward the rate
+    auto finish = [&](bool dropped, std::string reason) {
+        rec.dropped = dropped;
+        rec.drop_reason = std::move(reason);
+        log_line(rec);
+        log_.push_back(rec);
+    };
+
+    // Decrypt when this peer switched encryption on.
+    std::string plain = bytes;
+    auto cit = ciphers_.find(peer);
+    if (cit != ciphers_.end()) {
+        auto d = cit->second->decrypt(bytes);
+        if (!d) {
+            rec.text = "<undecryptable>";
+            return finish(true, "encryption");  // plain requests are thrown away
+        }
+        plain = std::move(d).value();
+    }
+    auto parsed = udp::parse_command(plain);
+    rec.text = parsed ? redact(*parsed) : std::string("<garbage>");
+    if (fs.count > 5 && rec.too_close) return finish(true, "flood");
+    if (drop_next_ > 0) {
+        --drop_next_;
+        return finish(true, "fault");
+    }
+    finish(false, {});
+
+    Reply reply;
+    if (!parsed) {
+        reply.code = 598;
+        reply.first_line = "UNKNOWN COMMAND";
+    } else {
+        const std::string* tag = parsed->get("tag");
+        if (tag) reply.tag = *tag;
+        if (answer_next_ > 0) {
+            --answer_next_;
+            reply.code = answer_code_;
+            reply.first_line = answer_code_ == 555 ? "BANNED" : "SERVER ERROR - injected";
+            if (answer_code_ == 555) reply.lines.push_back("injected ban");
+            if (answer_untagged_) reply.tag.clear();
+        } else {
+            udp::Command probe(parsed->name);
+            if (invalidate_code_ != 0 && probe.needs_session() && sessions_.count(peer)) {
+                sessions_.erase(peer);
+                reply.code = invalidate_code_;
+                reply.first_line = invalidate_code_ == 501 ? "LOGIN FIRST" : "INVALID SESSION";
+                invalidate_code_ = 0;
+            } else {
+                std::string keep_tag = reply.tag;
+                reply = dispatch(*parsed, peer);
+                reply.tag = keep_tag;
+            }
+            served_.push_back(*parsed);
+        }
+    }
+    if (wrong_tag_next_ > 0 && !reply.tag.empty()) {
+        --wrong_tag_next_;
+        reply.tag = "zz" + reply.tag;
+    }
+
+    std::string text;
+    if (!reply.tag.empty()) text = reply.tag + " ";
+    text += std::to_string(reply.code) + " " + reply.first_line + "\n";
+    for (const auto& l : reply.lines) text += l + "\n";
+    std::string wire = text;
+    auto sit = sessions_.find(peer);
+    if (sit != sessions_.end() && sit->second.compress &&
+        text.size() > options_.compress_threshold) {
+        auto z = udp::deflate_datagram(text, options_.raw_deflate);
+        if (z) wire = std::move(z).value();
+    }
+    cit = ciphers_.find(peer);
+    bool reply_encrypted = cit != ciphers_.end() && reply.code != 209;
+    if (reply_encrypted) {
+        auto e = cit->second->encrypt(wire);
+        if (e) wire = std::move(e).value();
+    }
+    if (parsed && parsed->name == "LOGOUT" && reply.code == 203) ciphers_.erase(peer);
+
+    auto due = std::chrono::steady_clock::now() + delay_;
+    if (garbage_next_ > 0) {
+        --garbage_next_;
+        outbox_.push_back({due, ip, port, std::string("\x01garbage\xff|||\n", 13)});
+        outbox_.push_back({due, ip, port, "t999999 200 fake LOGIN ACCEPTED\n"});
+    }
+    outbox_.push_back({due, ip, port, wire});
+    if (duplicate_) outbox_.push_back({due, ip, port, wire});
+}
+
+void FakeAnidbServer::log_line(const DatagramRecord& rec) {
+    if (options_.log_file.empty()) return;
+    std::ofstream out(options_.log_file, std::ios::app);
+    out << format_time(rec.at) << ' ' << rec.peer << " gap_ms=" << rec.gap_ms
+        << (rec.too_close ? " TOO_CLOSE" : "")
+        << (rec.dropped ? " DROPPED(" + rec.drop_reason + ")" : std::string()) << ' ' << rec.text
+        << '\n';
+}
+
+void FakeAnidbServer::set_catalog(FakeCatalog catalog) {
+    std::lock_guard lock(mu_);
+    auto users = std::move(catalog_.users);
+    catalog_ = std::move(catalog);
+    catalog_.users.insert(catalog_.users.end(), users.begin(), users.end());
+}
+
+void FakeAnidbServer::add_user(std::string name, std::string password, std::string api_key) {
+    std::lock_guard lock(mu_);
+    catalog_.users.push_back({std::move(name), std::move(password), std::move(api_key)});
+}
+
+void FakeAnidbServer::set_flood_interval(std::chrono::milliseconds interval) {
+    std::lock_guard lock(mu_);
+    options_.flood_interval = interval;
+}
+
+void FakeAnidbServer::set_compress_threshold(size_t bytes) {
+    std::lock_guard lock(mu_);
+    options_.compress_threshold = bytes;
+}
+
+void FakeAnidbServer::drop_next(int n) {
+    std::lock_guard lock(mu_);
+    drop_next_ = n;
+}
+
+void FakeAnidbServer::delay_replies(std::chrono::milliseconds delay) {
+    std::lock_guard lock(mu_);
+    delay_ = delay;
+}
+
+void FakeAnidbServer::duplicate_replies(bool on) {
+    std::lock_guard lock(mu_);
+    duplicate_ = on;
+}
+
+void FakeAnidbServer::wrong_tag_next(int n) {
+    std::lock_guard lock(mu_);
+    wrong_tag_next_ = n;
+}
+
+void FakeAnidbServer::answer_next(int code, int n, bool untagged) {
+    std::lock_guard lock(mu_);
+    answer_code_ = code;
+    answer_next_ = n;
+    answer_untagged_ = untagged;
+}
+
+void FakeAnidbServer::garbage_next(int n) {
+    std::lock_guard lock(mu_);
+    garbage_next_ = n;
+}
+
+void FakeAnidbServer::invalidate_session_next(int code) {
+    std::lock_guard lock(mu_);
+    invalidate_code_ = code;
+}
+
+std::vector<DatagramRecord> FakeAnidbServer::log() const {
+    std::lock_guard lock(mu_);
+    return log_;
+}
+
+size_t FakeAnidbServer::flood_violations() const {
+    std::lock_guard lock(mu_);
+    size_t n = 0;
+    for (const auto& r : log_) n += r.too_close ? 1 : 0;
+    return n;
+}
+
+size_t FakeAnidbServer::count(std::string_view command) const {
+    std::lock_guard lock(mu_);
+    size_t n = 0;
+    for (const auto& c : served_) n += c.name == command ? 1 : 0;
+    return n;
+}
+
+std::optional<std::string> FakeAnidbServer::last_param(std::string_view command,
+                                                       std::string_view key) const {
+    std::lock_guard lock(mu_);
+    for (auto it = served_.rbegin(); it != served_.rend(); ++it) {
+        if (it->name != command) continue;
+        const std::string* v = it->get(key);
+        return v ? std::optional<std::string>(*v) : std::nullopt;
+    }
+    return std::nullopt;
+}
+
+size_t FakeAnidbServer::active_sessions() const {
+    std::lock_guard lock(mu_);
+    return sessions_.size();
+}
+
+}  // namespace anidb::test
