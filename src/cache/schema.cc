@@ -76,19 +76,25 @@ CREATE TABLE client_state (
 )sql",
 };
 
+Result<std::string> journal_mode(sql::Connection& conn, const char* pragma) {
+    // The Query resets its statement when it goes out of scope here, so no
+    // read transaction stays open behind the caller's back.
+    auto q = conn.query(pragma);
+    if (!q) return q.error();
+    auto row = q->step();
+    if (!row) return row.error();
+    return *row ? q->column_text(0) : std::string();
+}
+
 Status set_wal_mode(sql::Connection& conn) {
     // The journal mode is stored in the file; switching needs a lock, so only
     // ask for it when it is not WAL yet.
-    auto mode = conn.query("PRAGMA journal_mode");
+    auto mode = journal_mode(conn, "PRAGMA journal_mode");
     if (!mode) return mode.error();
-    auto row = mode->step();
-    if (!row) return row.error();
-    if (*row && mode->column_text(0) == "wal") return {};
-    auto set = conn.query("PRAGMA journal_mode=WAL");
+    if (*mode == "wal") return {};
+    auto set = journal_mode(conn, "PRAGMA journal_mode=WAL");
     if (!set) return set.error();
-    auto set_row = set->step();
-    if (!set_row) return set_row.error();
-    if (!*set_row || set->column_text(0) != "wal") {
+    if (*set != "wal") {
         return make_error(Errc::cache, "cannot switch cache database to WAL mode: " + conn.file());
     }
     return {};

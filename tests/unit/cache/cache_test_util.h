@@ -1,0 +1,36 @@
+// Helpers shared by the cache tests: opening a database in a TempDir and
+// changing a file's mtime.
+#pragma once
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "cache/cache_db.h"
+
+namespace anidb::cache::test {
+
+inline std::unique_ptr<CacheDb> open_or_fail(const std::filesystem::path& file,
+                                             const OpenOptions& options = OpenOptions{}) {
+    auto db = CacheDb::open(file, options);
+    EXPECT_TRUE(db.ok()) << (db.ok() ? "" : db.error().message);
+    return db.ok() ? std::move(*db) : nullptr;
+}
+
+// Sets the file's mtime to `ns` nanoseconds since the epoch.
+inline void set_mtime_ns(const std::filesystem::path& p, int64_t ns) {
+    const timespec times[2] = {{0, UTIME_OMIT}, {ns / 1'000'000'000, ns % 1'000'000'000}};
+    ASSERT_EQ(utimensat(AT_FDCWD, p.c_str(), times, 0), 0) << p;
+}
+
+// An identity for a file that need not exist (multi-writer tests).
+inline FileIdentity fake_identity(const std::string& path, uint64_t n) {
+    return FileIdentity{path, 1000 + n, static_cast<int64_t>(1'700'000'000'000'000'000 + n),
+                        500'000 + n, 42};
+}
+
+}  // namespace anidb::cache::test
