@@ -31,14 +31,21 @@ Pressure pressure_for(uint64_t used, uint64_t limit) noexcept;
 class MemoryBudget {
   public:
     // Called after the pressure level changed, outside any budget lock, on
-    // the thread whose charge or release caused the change.
+    // the thread whose charge or release caused the change (which may hold
+    // its own locks: a listener must not take a lock held around a charge).
+    // A listener may charge, release and add/remove listeners: changes it
+    // causes are delivered after it returns, never nested, so each thread
+    // sees transitions in order. Exceptions thrown by a listener are
+    // swallowed. Concurrent threads may deliver their transitions in any
+    // order; pressure() always settles on the level of the final use.
     using PressureListener =
         std::function<void(Pressure previous, Pressure current, uint64_t used, uint64_t limit)>;
 
     static MemoryBudget& instance() noexcept;
 
     // Charges `bytes`; false (and nothing charged) if that would cross the
-    // limit even after reclaiming idle pool memory.
+    // limit even after reclaiming idle pool memory. Charging up to exactly
+    // the limit succeeds; 0 bytes always succeeds. Lock-free (CAS loop).
     [[nodiscard]] bool try_charge(uint64_t bytes) noexcept;
     void release(uint64_t bytes) noexcept;
 
@@ -49,7 +56,9 @@ class MemoryBudget {
     void set_limit(uint64_t bytes) noexcept;
     Pressure pressure() const noexcept;
 
-    // Listener ids are never 0. Removing waits for a running call to end.
+    // Listener ids are never 0. Removing waits for calls running on other
+    // threads to end (a listener may remove itself); unknown ids are ignored.
+    // The pool registers one at start (High => shrink, Critical => clear).
     uint64_t add_pressure_listener(PressureListener listener);
     void remove_pressure_listener(uint64_t id) noexcept;
 
