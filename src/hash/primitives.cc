@@ -93,6 +93,14 @@ TigerDigest Tiger::leaf(std::span<const std::byte> block) noexcept {
     return out;
 }
 
+TigerDigest Tiger::digest(std::span<const std::byte> message) noexcept {
+    TigerDigest out{};
+    rhash_reset(ctx_);
+    rhash_update(ctx_, message.data(), message.size());
+    rhash_final(ctx_, out.data());
+    return out;
+}
+
 TigerDigest Tiger::node(const TigerDigest& left, const TigerDigest& right) noexcept {
     // One contiguous message: a single update is cheaper than three.
     std::array<uint8_t, 1 + 2 * 24> message{};

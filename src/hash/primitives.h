@@ -79,6 +79,8 @@ public:
     // Tiger(0x00 || block): a THEX leaf (block is at most kTthLeafSize bytes;
     // longer blocks are cut there).
     TigerDigest leaf(std::span<const std::byte> block) noexcept;
+    // Tiger of a whole message (no THEX prefix).
+    TigerDigest digest(std::span<const std::byte> message) noexcept;
     // Tiger(0x01 || left || right): a THEX inner node.
     TigerDigest node(const TigerDigest& left, const TigerDigest& right) noexcept;
 

@@ -1,0 +1,242 @@
+// hash_file on bad input, cancellation and progress: a clear error code,
+// never a hang or a silently wrong hash.
+#include <gtest/gtest.h>
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include "hash/hash_file.h"
+#include "support/temp_dir.h"
+
+namespace anidb::hash {
+namespace {
+
+const std::vector<Algorithm> kAll = {Algorithm::ed2k, Algorithm::crc32, Algorithm::md5,
+                                     Algorithm::sha1, Algorithm::tth};
+
+Result<FileHashes> hash_all(const std::filesystem::path& path) {
+    FileHashOptions options;
+    options.algorithms = kAll;
+    return hash_file(path, options);
+}
+
+TEST(FileHashErrors, MissingFileIsFileNotFound) {
+    test::TempDir dir;
+    const auto got = hash_all(dir / "nope.mkv");
+    EXPECT_EQ(got.code(), Errc::file_not_found);
+    EXPECT_EQ(hash_all(dir / "nodir" / "x").code(), Errc::file_not_found);
+}
+
+TEST(FileHashErrors, UnreadableFileIsPermissionDenied) {
+    if (geteuid() == 0) {
+        GTEST_SKIP() << "running as root: root may open a file with mode 000, so the "
+                        "permission check cannot fail here";
+    }
+    test::TempDir dir;
+    const auto path = dir.write_bytes("secret", "data");
+    ASSERT_EQ(::chmod(path.c_str(), 0), 0);
+    EXPECT_EQ(hash_all(path).code(), Errc::permission_denied);
+}
+
+TEST(FileHashErrors, DirectoryIsNotARegularFile) {
+    test::TempDir dir;
+    const auto got = hash_all(dir.path());
+    EXPECT_EQ(got.code(), Errc::invalid_parameter);
+    EXPECT_NE(got.error().message.find("not a regular file"), std::string::npos);
+}
+
+TEST(FileHashErrors, FifoIsRejectedWithoutBlocking) {
+    test::TempDir dir;
+    const auto path = dir / "fifo";
+    ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+    // No writer ever opens it: a blocking open would hang this test.
+    EXPECT_EQ(hash_all(path).code(), Errc::invalid_parameter);
+}
+
+TEST(FileHashErrors, SocketIsRejected) {
+    test::TempDir dir;
+    const auto path = dir / "sock";
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    ASSERT_LT(path.string().size(), sizeof addr.sun_path);
+    std::copy(path.string().begin(), path.string().end(), addr.sun_path);
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    const auto code = hash_all(path).code();
+    ::close(fd);
+    // Opening a socket path fails with ENXIO on Linux; either way it is refused.
+    EXPECT_TRUE(code == Errc::invalid_parameter || code == Errc::io) << static_cast<int>(code);
+}
+
+TEST(FileHashErrors, CharacterDeviceIsRejected) {
+    EXPECT_EQ(hash_all("/dev/null").code(), Errc::invalid_parameter);
+    EXPECT_EQ(hash_all("/dev/zero").code(), Errc::invalid_parameter);
+}
+
+TEST(FileHashErrors, BadAlgorithmListsAreInvalidParameter) {
+    test::TempDir dir;
+    const auto path = dir.write_bytes("f", "abc");
+    const std::vector<std::vector<Algorithm>> bad = {
+        {},
+        {Algorithm::ed2k, Algorithm::crc32, Algorithm::md5, Algorithm::sha1, Algorithm::tth,
+         Algorithm::md5},
+        {static_cast<Algorithm>(42)},
+        {Algorithm::tth, Algorithm::tth},
+    };
+    for (const auto& list : bad) {
+        FileHashOptions options;
+        options.algorithms = list;
+        const auto got = hash_file(path, options);
+        EXPECT_EQ(got.code(), Errc::invalid_parameter);
+    }
+}
+
+// The progress callback runs on the calling thread: it changes the file
+// while hashing is under way, and the engine must notice.
+Result<FileHashes> hash_while(const std::filesystem::path& path,
+                              std::function<void(uint64_t, uint64_t)> on_progress) {
+    FileHashOptions options;
+    options.algorithms = kAll;
+    options.progress = std::move(on_progress);
+    return hash_file(path, options);
+}
+
+TEST(FileHashErrors, FileShrinkingWhileHashedIsAnIoError) {
+    test::TempDir dir;
+    const auto path = dir.write_random("f", 8 << 20, 5);
+    const auto got = hash_while(path, [&](uint64_t done, uint64_t) {
+        if (done == 0) std::filesystem::resize_file(path, 3 << 20);
+    });
+    ASSERT_FALSE(got.ok());
+    EXPECT_EQ(got.code(), Errc::io);
+    EXPECT_EQ(got.error().message, "file changed while hashing");
+}
+
+TEST(FileHashErrors, FileGrowingWhileHashedIsAnIoError) {
+    test::TempDir dir;
+    const auto path = dir.write_random("f", 3 << 20, 5);
+    const auto got = hash_while(path, [&](uint64_t done, uint64_t) {
+        if (done == 0) std::ofstream(path, std::ios::app) << "more bytes";
+    });
+    ASSERT_FALSE(got.ok());
+    EXPECT_EQ(got.code(), Errc::io);
+    EXPECT_EQ(got.error().message, "file changed while hashing");
+}
+
+TEST(FileHashErrors, FileGrowingAfterTheLastBlockIsAnIoError) {
+    test::TempDir dir;
+    const auto path = dir.write_random("f", 3 << 20, 5);
+    const auto got = hash_while(path, [&](uint64_t done, uint64_t total) {
+        if (done == total) std::ofstream(path, std::ios::app) << "x";
+    });
+    EXPECT_EQ(got.code(), Errc::io);
+}
+
+TEST(FileHashCancel, StopBeforeStartIsCancelled) {
+    test::TempDir dir;
+    const auto path = dir.write_random("f", 2 << 20, 5);
+    std::stop_source stop;
+    stop.request_stop();
+    FileHashOptions options;
+    options.algorithms = kAll;
+    options.stop = stop.get_token();
+    EXPECT_EQ(hash_file(path, options).code(), Errc::cancelled);
+}
+
+TEST(FileHashCancel, StopDuringHashingEndsWithinABuffer) {
+    test::TempDir dir;
+    const uint64_t size = 32 << 20;
+    const auto path = dir.write_random("f", size, 6);
+    std::stop_source stop;
+    uint64_t last_done = 0;
+    FileHashOptions options;
+    options.algorithms = kAll;
+    options.stop = stop.get_token();
+    options.progress = [&](uint64_t done, uint64_t) {
+        last_done = done;
+        stop.request_stop();  // at the first call, before anything is read
+    };
+    const auto started = std::chrono::steady_clock::now();
+    const auto got = hash_file(path, options);
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(got.code(), Errc::cancelled);
+    EXPECT_EQ(last_done, 0u);
+    // Generous bound (sanitizers, a loaded machine): far less than hashing it all.
+    EXPECT_LT(elapsed, std::chrono::seconds(10));
+}
+
+TEST(FileHashCancel, StopFromAnotherThreadIsCancelledOrDone) {
+    test::TempDir dir;
+    const auto path = dir.write_random("f", 24 << 20, 7);
+    std::stop_source stop;
+    FileHashOptions options;
+    options.algorithms = kAll;
+    options.stop = stop.get_token();
+    std::thread stopper([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        stop.request_stop();
+    });
+    const auto got = hash_file(path, options);
+    stopper.join();
+    // Either the stop arrived in time or hashing had finished: never anything else.
+    EXPECT_TRUE(got.code() == Errc::cancelled || got.ok()) << static_cast<int>(got.code());
+}
+
+TEST(FileHashProgress, SerialThrottledFinalAndNeverAfterReturn) {
+    test::TempDir dir;
+    const uint64_t size = 20 << 20;
+    const auto path = dir.write_random("f", size, 8);
+    const auto caller = std::this_thread::get_id();
+    std::vector<std::pair<uint64_t, uint64_t>> calls;
+    std::atomic<bool> returned{false};
+    std::atomic<int> after_return{0};
+    std::atomic<int> other_thread{0};
+    FileHashOptions options;
+    options.algorithms = kAll;
+    options.progress = [&](uint64_t done, uint64_t total) {
+        if (returned) ++after_return;
+        if (std::this_thread::get_id() != caller) ++other_thread;
+        calls.emplace_back(done, total);
+    };
+    const auto got = hash_file(path, options);
+    returned = true;
+    ASSERT_TRUE(got.ok()) << got.error().message;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(after_return.load(), 0);
+    EXPECT_EQ(other_thread.load(), 0);
+    ASSERT_GE(calls.size(), 2u);
+    EXPECT_EQ(calls.front().first, 0u);
+    EXPECT_EQ(calls.back(), std::make_pair(size, size));
+    for (size_t i = 1; i < calls.size(); ++i) {
+        EXPECT_GE(calls[i].first, calls[i - 1].first);
+        EXPECT_EQ(calls[i].second, size);
+    }
+}
+
+TEST(FileHashProgress, EmptyFileGetsAFinalCall) {
+    test::TempDir dir;
+    const auto path = dir.write_bytes("empty", "");
+    std::vector<std::pair<uint64_t, uint64_t>> calls;
+    FileHashOptions options;
+    options.algorithms = {Algorithm::tth, Algorithm::ed2k};
+    options.progress = [&](uint64_t done, uint64_t total) { calls.emplace_back(done, total); };
+    const auto got = hash_file(path, options);
+    ASSERT_TRUE(got.ok());
+    EXPECT_EQ(got->digests[0].value, "LWPNACQDBZRYXW3VHJVCJ64QBZNGHOHHHZWCLNQ");
+    EXPECT_EQ(got->digests[1].value, "31d6cfe0d16ae931b73c59d7e0c089c0");
+    ASSERT_FALSE(calls.empty());
+    EXPECT_EQ(calls.back(), std::make_pair(uint64_t{0}, uint64_t{0}));
+}
+
+}  // namespace
+}  // namespace anidb::hash
