@@ -1,0 +1,171 @@
+// Batches, synchronous and asynchronous.
+#include "capi/capi_internal.h"
+
+using namespace anidb;
+using namespace anidb::capi;
+
+namespace {
+
+struct BatchRequest {
+    std::vector<std::filesystem::path> paths;
+    client::BatchOptions options;
+    anidb_completion_callback_t completion = nullptr;
+    void* user_data = nullptr;
+};
+
+Result<BatchRequest> request_from_c(const char** file_paths, size_t file_count,
+                                    const anidb_batch_options_t* options) {
+    if (file_paths == nullptr) return make_error(Errc::invalid_parameter, "file_paths is NULL");
+    if (file_count == 0) return make_error(Errc::invalid_parameter, "file_count is 0");
+    if (options == nullptr) return make_error(Errc::invalid_parameter, "options is NULL");
+    auto algorithms = algorithms_from_c(options->algorithms, options->algorithm_count);
+    if (!algorithms) return algorithms.error();
+    BatchRequest req;
+    req.paths.reserve(file_count);
+    for (size_t i = 0; i < file_count; ++i) {
+        const std::string what = "file_paths[" + std::to_string(i) + "]";
+        if (auto ok = check_string(file_paths[i], what.c_str()); !ok) return ok.error();
+        req.paths.emplace_back(file_paths[i]);
+    }
+    req.options.algorithms = std::move(algorithms).value();
+    req.options.max_concurrent = options->max_concurrent;
+    req.options.continue_on_error = options->continue_on_error != 0;
+    req.options.skip_existing = options->skip_existing != 0;
+    if (options->progress_callback != nullptr) {
+        auto cb = options->progress_callback;
+        void* user = options->user_data;
+        req.options.progress = [cb, user](float pct, uint64_t done, uint64_t total) {
+            cb(pct, done, total, user);
+        };
+    }
+    req.completion = options->completion_callback;
+    req.user_data = options->user_data;
+    return req;
+}
+
+// Completion: the per-call callback and the client's COMPLETION callbacks,
+// serialised with the client's other callbacks.
+std::function<void(Errc)> completion_for(const std::shared_ptr<client::Client>& c,
+                                         anidb_completion_callback_t cb, void* user) {
+    std::weak_ptr<client::Client> weak = c;
+    return [weak, cb, user](Errc code) {
+        auto client = weak.lock();
+        if (!client) return;
+        if (cb != nullptr) {
+            client->events().call_serialized([&] { cb(static_cast<anidb_result_t>(code), user); });
+        }
+        client->events().completion(code);
+    };
+}
+
+}  // namespace
+
+extern "C" {
+
+anidb_result_t anidb_process_batch(anidb_client_handle_t handle, const char** file_paths,
+                                   size_t file_count, const anidb_batch_options_t* options,
+                                   anidb_batch_result_t** result) {
+    return barrier([&] {
+        if (result != nullptr) *result = nullptr;
+        auto entry = Registry::instance().client(handle);
+        if (!entry) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
+        ClientEntry* e = entry.get();
+        if (result == nullptr) return fail(e, Errc::invalid_parameter, "result is NULL");
+        auto req = request_from_c(file_paths, file_count, options);
+        if (!req) return fail(e, req.error());
+        auto done = completion_for(entry->client, req->completion, req->user_data);
+        auto batch = entry->client->process_batch(req->paths, req->options);
+        if (!batch) {
+            done(batch.error().code);
+            return fail(e, batch.error());
+        }
+        anidb_batch_result_t* out = to_c_batch_result(*batch);
+        if (out == nullptr) {
+            done(Errc::out_of_memory);
+            return fail(e, Errc::out_of_memory,
+                        "the batch results do not fit under the memory limit");
+        }
+        *result = out;
+        done(Errc::ok);
+        return ANIDB_SUCCESS;
+    });
+}
+
+anidb_result_t anidb_process_batch_async(anidb_client_handle_t handle, const char** file_paths,
+                                         size_t file_count, const anidb_batch_options_t* options,
+                                         anidb_batch_handle_t* batch) {
+    return barrier([&] {
+        if (batch != nullptr) *batch = nullptr;
+        auto entry = Registry::instance().client(handle);
+        if (!entry) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
+        ClientEntry* e = entry.get();
+        if (batch == nullptr) return fail(e, Errc::invalid_parameter, "batch is NULL");
+        auto req = request_from_c(file_paths, file_count, options);
+        if (!req) return fail(e, req.error());
+        auto done = completion_for(entry->client, req->completion, req->user_data);
+        auto started = client::BatchOperation::start(entry->client, std::move(req->paths),
+                                                     std::move(req->options), done);
+        if (!started) return fail(e, started.error());
+        auto b = std::make_shared<BatchEntry>();
+        b->op = std::move(started).value();
+        b->client_id = entry->id;
+        *batch = Registry::instance().add_batch(std::move(b));
+        return ANIDB_SUCCESS;
+    });
+}
+
+anidb_result_t anidb_batch_get_progress(anidb_batch_handle_t batch, size_t* completed, size_t* total) {
+    return barrier([&] {
+        auto b = Registry::instance().batch(batch);
+        if (!b) return fail(nullptr, Errc::invalid_handle, "invalid batch handle");
+        if (completed == nullptr || total == nullptr) {
+            return fail(nullptr, Errc::invalid_parameter, "completed or total is NULL");
+        }
+        *completed = b->op->completed();
+        *total = b->op->total();
+        return ANIDB_SUCCESS;
+    });
+}
+
+anidb_result_t anidb_batch_cancel(anidb_batch_handle_t batch) {
+    return barrier([&] {
+        auto b = Registry::instance().batch(batch);
+        if (!b) return fail(nullptr, Errc::invalid_handle, "invalid batch handle");
+        b->op->cancel();
+        return ANIDB_SUCCESS;
+    });
+}
+
+anidb_result_t anidb_batch_get_result(anidb_batch_handle_t batch, anidb_batch_result_t** result) {
+    return barrier([&] {
+        if (result != nullptr) *result = nullptr;
+        auto b = Registry::instance().batch(batch);
+        if (!b) return fail(nullptr, Errc::invalid_handle, "invalid batch handle");
+        if (result == nullptr) return fail(nullptr, Errc::invalid_parameter, "result is NULL");
+        auto outcome = b->op->result();
+        if (!outcome) return fail(nullptr, outcome.error());
+        anidb_batch_result_t* out = to_c_batch_result(*outcome);
+        if (out == nullptr) {
+            return fail(nullptr, Errc::out_of_memory, "the batch results do not fit under the memory limit");
+        }
+        *result = out;
+        return ANIDB_SUCCESS;
+    });
+}
+
+anidb_result_t anidb_batch_destroy(anidb_batch_handle_t batch) {
+    return barrier([&] {
+        auto b = Registry::instance().batch(batch);
+        if (!b) return fail(nullptr, Errc::invalid_handle, "invalid batch handle");
+        if (b->op->client().events().in_callback()) {
+            return fail(nullptr, Errc::busy, "anidb_batch_destroy called from a callback of its client");
+        }
+        b = Registry::instance().take_batch(batch);
+        if (!b) return fail(nullptr, Errc::invalid_handle, "invalid batch handle");
+        b->op->cancel();
+        b.reset();
+        return ANIDB_SUCCESS;
+    });
+}
+
+}  // extern "C"

@@ -1,0 +1,174 @@
+// Callbacks, the event system and MEMORY_WARNING delivery.
+#include <mutex>
+
+#include "capi/capi_internal.h"
+#include "memory/memory_budget.h"
+
+using namespace anidb;
+using namespace anidb::capi;
+
+namespace {
+
+anidb_event_t to_c_event(const client::Event& e) {
+    anidb_event_t out{};
+    out.type = static_cast<anidb_event_type_t>(e.type);
+    out.timestamp = e.timestamp_ms;
+    out.context = e.context.empty() ? nullptr : e.context.c_str();
+    switch (e.type) {
+        case client::EventType::file_start:
+        case client::EventType::file_complete:
+            out.data.file.file_path = e.subject.c_str();
+            out.data.file.file_size = e.number;
+            break;
+        case client::EventType::hash_start:
+        case client::EventType::hash_complete:
+            out.data.hash.algorithm = static_cast<anidb_hash_algorithm_t>(e.algorithm);
+            out.data.hash.hash_value = e.value.empty() ? nullptr : e.value.c_str();
+            break;
+        case client::EventType::cache_hit:
+        case client::EventType::cache_miss:
+            out.data.cache.file_path = e.subject.c_str();
+            out.data.cache.algorithm = static_cast<anidb_hash_algorithm_t>(e.algorithm);
+            break;
+        case client::EventType::network_start:
+        case client::EventType::network_complete:
+            out.data.network.endpoint = e.subject.c_str();
+            out.data.network.status_code = static_cast<int>(e.number);
+            break;
+        case client::EventType::memory_warning:
+            out.data.memory.current_usage = e.number;
+            out.data.memory.max_usage = e.number2;
+            break;
+        case client::EventType::events_dropped:
+            out.data.dropped.count = e.number;
+            break;
+    }
+    return out;
+}
+
+}  // namespace
+
+namespace anidb::capi {
+
+// Once per process: entering Critical pressure queues a MEMORY_WARNING to
+// every live client (and its event callbacks).
+void start_memory_warnings() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        memory::MemoryBudget::instance().add_pressure_listener(
+            [](memory::Pressure previous, memory::Pressure current, uint64_t used, uint64_t limit) {
+                if (current != memory::Pressure::critical || previous == memory::Pressure::critical) {
+                    return;
+                }
+                for (const auto& entry : Registry::instance().all_clients()) {
+                    client::Event e = client::Event::now(client::EventType::memory_warning);
+                    e.number = used;
+                    e.number2 = limit;
+                    e.context = "memory pressure critical: the buffer pool was emptied";
+                    entry->client->events().emit(std::move(e));
+                }
+            });
+    });
+}
+
+}  // namespace anidb::capi
+
+extern "C" {
+
+uint64_t anidb_register_callback(anidb_client_handle_t handle, anidb_callback_type_t type,
+                                 void* callback, void* user_data) {
+    uint64_t id = 0;
+    (void)barrier([&] {
+        auto entry = Registry::instance().client(handle);
+        if (!entry) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
+        if (callback == nullptr) return fail(nullptr, Errc::invalid_parameter, "callback is NULL");
+        auto& hub = entry->client->events();
+        switch (type) {
+            case ANIDB_CALLBACK_PROGRESS: {
+                auto cb = reinterpret_cast<anidb_progress_callback_t>(callback);
+                id = hub.add_progress([cb, user_data](float p, uint64_t d, uint64_t t) { cb(p, d, t, user_data); });
+                break;
+            }
+            case ANIDB_CALLBACK_ERROR: {
+                auto cb = reinterpret_cast<anidb_error_callback_t>(callback);
+                id = hub.add_error([cb, user_data](Errc code, const std::string& msg, const std::string& path) {
+                    cb(static_cast<anidb_result_t>(code), msg.c_str(), path.empty() ? nullptr : path.c_str(), user_data);
+                });
+                break;
+            }
+            case ANIDB_CALLBACK_COMPLETION: {
+                auto cb = reinterpret_cast<anidb_completion_callback_t>(callback);
+                id = hub.add_completion([cb, user_data](Errc code) { cb(static_cast<anidb_result_t>(code), user_data); });
+                break;
+            }
+            case ANIDB_CALLBACK_EVENT: {
+                auto cb = reinterpret_cast<anidb_event_callback_t>(callback);
+                id = hub.add_event([cb, user_data](const client::Event& e) {
+                    const anidb_event_t ce = to_c_event(e);
+                    cb(&ce, user_data);
+                });
+                break;
+            }
+            default:
+                return fail(nullptr, Errc::invalid_parameter,
+                            "unknown callback type " + std::to_string(static_cast<int>(type)));
+        }
+        if (id == 0) return fail(nullptr, Errc::invalid_handle, "the client is being destroyed");
+        return ANIDB_SUCCESS;
+    });
+    return id;
+}
+
+anidb_result_t anidb_unregister_callback(anidb_client_handle_t handle, uint64_t callback_id) {
+    return barrier([&] {
+        auto entry = Registry::instance().client(handle);
+        if (!entry) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
+        if (!entry->client->events().remove(callback_id)) {
+            return fail(entry.get(), Errc::invalid_parameter,
+                        "no callback with id " + std::to_string(callback_id));
+        }
+        return ANIDB_SUCCESS;
+    });
+}
+
+anidb_result_t anidb_event_connect(anidb_client_handle_t handle, anidb_event_callback_t callback,
+                                   void* user_data) {
+    return barrier([&] {
+        auto entry = Registry::instance().client(handle);
+        if (!entry) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
+        if (callback == nullptr) return fail(entry.get(), Errc::invalid_parameter, "callback is NULL");
+        entry->client->events().connect([callback, user_data](const client::Event& e) {
+            const anidb_event_t ce = to_c_event(e);
+            callback(&ce, user_data);
+        });
+        return ANIDB_SUCCESS;
+    });
+}
+
+anidb_result_t anidb_event_disconnect(anidb_client_handle_t handle) {
+    return barrier([&] {
+        auto entry = Registry::instance().client(handle);
+        if (!entry) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
+        entry->client->events().disconnect();
+        return ANIDB_SUCCESS;
+    });
+}
+
+anidb_result_t anidb_event_poll(anidb_client_handle_t handle, anidb_event_t* events,
+                                size_t max_events, size_t* event_count) {
+    return barrier([&] {
+        auto entry = Registry::instance().client(handle);
+        if (!entry) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
+        if (event_count == nullptr || (events == nullptr && max_events > 0)) {
+            return fail(entry.get(), Errc::invalid_parameter, "events or event_count is NULL");
+        }
+        *event_count = 0;
+        std::lock_guard lock(entry->poll_mutex);
+        entry->polled = entry->client->events().poll(max_events);
+        for (size_t i = 0; i < entry->polled.size(); ++i) events[i] = to_c_event(entry->polled[i]);
+        *event_count = entry->polled.size();
+        return ANIDB_SUCCESS;
+    });
+}
+
+}  // extern "C"

@@ -1,0 +1,96 @@
+#include "client/client.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "client/client_impl.h"
+
+namespace anidb::client {
+
+Client::Client(ClientConfig config) : config_(std::move(config)), impl_(std::make_unique<Impl>()) {}
+
+Result<std::shared_ptr<Client>> Client::create(ClientConfig config) {
+    try {
+        std::shared_ptr<Client> client(new Client(std::move(config)));
+        if (client->config_.cache_enabled) {
+            auto db = cache::CacheDb::open(client->config_.database_path());
+            if (db.ok()) {
+                client->impl_->cache = std::move(db).value();
+            } else {
+                client->impl_->cache_problem = db.error().message;
+                if (client->config_.debug_logging) {
+                    std::fprintf(stderr, "anidb: cache disabled: %s\n", db.error().message.c_str());
+                }
+            }
+        } else {
+            client->impl_->cache_problem = "the cache is disabled (cache.enabled = 0)";
+        }
+        return client;
+    } catch (const std::bad_alloc&) {
+        return make_error(Errc::out_of_memory, "out of memory creating the client");
+    }
+}
+
+Client::~Client() {
+    shutdown();
+    std::lock_guard lock(config_mutex_);
+    config_.wipe_secrets();
+}
+
+void Client::shutdown() {
+    impl_->shutting_down = true;
+    impl_->shutdown_source.request_stop();
+}
+
+Status Client::set_option(std::string_view key, std::string_view value) {
+    std::lock_guard lock(config_mutex_);
+    return config_.set_option(key, value);
+}
+
+ClientConfig Client::config_snapshot() const {
+    std::lock_guard lock(config_mutex_);
+    return config_;
+}
+
+std::string Client::cache_problem() const { return impl_->cache_problem; }
+
+void report_cache_problem(Client& client, Client::Impl& impl, const Error& error) {
+    std::call_once(impl.cache_write_problem_reported, [&] {
+        if (client.config().debug_logging) {
+            std::fprintf(stderr, "anidb: cache problem: %s\n", error.message.c_str());
+        }
+        Event e = Event::now(EventType::cache_miss);
+        e.context = "cache problem: " + error.message;
+        client.events().emit(std::move(e));
+    });
+}
+
+Status Client::cache_clear() {
+    if (!impl_->cache) return make_error(Errc::cache, "no cache: " + impl_->cache_problem);
+    return impl_->cache->clear();
+}
+
+Result<Client::CacheStats> Client::cache_stats() {
+    if (!impl_->cache) return make_error(Errc::cache, "no cache: " + impl_->cache_problem);
+    auto s = impl_->cache->stats();
+    if (!s) return s.error();
+    return CacheStats{s->hash_entries, s->anidb_entries, s->database_bytes};
+}
+
+Status Client::cache_vacuum() {
+    if (!impl_->cache) return make_error(Errc::cache, "no cache: " + impl_->cache_problem);
+    return impl_->cache->vacuum();
+}
+
+Result<bool> Client::cache_has(const std::filesystem::path& path, hash::Algorithm algorithm) {
+    if (!impl_->cache) return make_error(Errc::cache, "no cache: " + impl_->cache_problem);
+    auto id = cache::identify_file(path);
+    if (!id) return id.error();
+    auto hit = impl_->cache->find_hashes(*id);
+    if (!hit) return hit.error();
+    if (!hit->has_value()) return false;
+    return (*hit)->digests.count(static_cast<int>(algorithm)) > 0;
+}
+
+}  // namespace anidb::client

@@ -1,0 +1,82 @@
+// anidb::client::Client — the C++ face of the library: hashing through the
+// cache, batches, identification and MyList through AniDB, callbacks and
+// events. The C ABI (src/capi) and the CLI are thin layers over it.
+//
+// Thread safety: every member may be called from several threads at once.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "client/config.h"
+#include "client/events.h"
+#include "client/types.h"
+#include "common/result.h"
+
+namespace anidb::client {
+
+class Client {
+public:
+    // Never fails for a cache problem: the client then works without a cache
+    // and cache_problem() says why.
+    static Result<std::shared_ptr<Client>> create(ClientConfig config);
+    ~Client();
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+
+    // Hashes one file through the cache. A failure of the file itself comes
+    // back as a Result error whose FileResult... see process_file_result.
+    // Returns the FileResult for completed files and for verify mismatches
+    // (status failed, error processing); other failures as errors.
+    Result<FileResult> process_file(const std::filesystem::path& path,
+                                    const ProcessOptions& options, std::stop_token stop = {});
+
+    // Hashes files in parallel; never fails as a whole except for invalid
+    // options (each file's failure is in its FileResult).
+    Result<BatchResult> process_batch(const std::vector<std::filesystem::path>& paths,
+                                      const BatchOptions& options, std::stop_token stop = {});
+
+    // Identification through the cache, then AniDB.
+    Result<AnimeInfo> identify(uint64_t size, std::string_view ed2k);
+    Result<AnimeInfo> identify_path(const std::filesystem::path& path, std::stop_token stop = {});
+    Result<MylistResult> mylist_add(uint64_t size, std::string_view ed2k,
+                                    const MylistWishes& wishes);
+    // Ends the AniDB session now (the CLI's `session logout`, Ctrl-C).
+    Status logout();
+
+    // Cache maintenance. Errc::cache when the client has no usable cache.
+    Status cache_clear();
+    struct CacheStats { uint64_t entries = 0; uint64_t anidb_entries = 0; uint64_t bytes = 0; };
+    Result<CacheStats> cache_stats();
+    Status cache_vacuum();
+    Result<bool> cache_has(const std::filesystem::path& path, hash::Algorithm algorithm);
+    // Empty when the cache opened fine.
+    std::string cache_problem() const;
+
+    // anidb_client_set_option: one named option, applied under a lock.
+    Status set_option(std::string_view key, std::string_view value);
+    // A copy of the configuration as it is now.
+    ClientConfig config_snapshot() const;
+    const ClientConfig& config() const { return config_; }
+    EventHub& events() { return events_; }
+
+    // Cancels every operation started through this client and refuses new
+    // ones (Errc::cancelled); used by destroy and Ctrl-C.
+    void shutdown();
+
+    struct Impl;  // private state (client_impl.h)
+
+private:
+    explicit Client(ClientConfig config);
+    mutable std::mutex config_mutex_;
+    ClientConfig config_;
+    EventHub events_;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace anidb::client

@@ -1,0 +1,33 @@
+// Private state of a Client, shared by the files that implement it
+// (client.cc, process_file.cc, process_batch.cc, identify.cc).
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "cache/cache_db.h"
+#include "client/client.h"
+
+namespace anidb::client {
+
+class Operation;
+
+struct Client::Impl {
+    std::unique_ptr<cache::CacheDb> cache;  // null: running without a cache
+    std::string cache_problem;               // why, when cache is null
+    std::once_flag cache_write_problem_reported;
+
+    // Every operation this client started; shutdown() stops them all.
+    std::stop_source shutdown_source;
+    std::atomic<bool> shutting_down{false};
+};
+
+// Reports a cache failure once per client (last error + event context), then
+// carries on without the cache for that call.
+void report_cache_problem(Client& client, Client::Impl& impl, const Error& error);
+
+}  // namespace anidb::client

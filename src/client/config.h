@@ -1,0 +1,48 @@
+// Client configuration as the C++ core sees it: the C config struct plus the
+// named options of anidb_client_set_option and the ANIDB_* environment.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "common/result.h"
+
+namespace anidb::client {
+
+struct ClientConfig {
+    std::filesystem::path cache_dir;   // empty: $XDG_DATA_HOME/anidb
+    bool cache_enabled = true;
+    size_t max_concurrent_files = 0;   // 0: one per core
+    size_t chunk_size = 0;             // read buffer hint; 0: engine default
+    uint64_t max_memory_usage = 0;     // 0: only the library-wide limit
+    bool debug_logging = false;
+
+    // AniDB (credentials are wiped when the client is destroyed)
+    std::string username;
+    std::string password;
+    std::string api_key;
+    bool encrypt = false;
+    std::string client_name = "libanidb";
+    std::string client_version = "1";
+    std::string server_host = "api.anidb.net";
+    uint16_t server_port = 9000;
+    uint16_t local_port = 45678;
+    uint32_t timeout_ms = 15000;
+    uint32_t retries = 3;
+    double interval_scale = 1.0;       // honoured only for a loopback server
+    uint32_t file_ttl_days = 30;
+    uint32_t unknown_retry_hours = 24;
+
+    // Applies ANIDB_SERVER, ANIDB_USERNAME, ANIDB_PASSWORD, ANIDB_CLIENT_NAME,
+    // ANIDB_CLIENT_VERSION, ANIDB_LOCAL_PORT from the environment where set.
+    void apply_environment();
+    // One named option (see anidb_client_set_option in anidb.h).
+    Status set_option(std::string_view key, std::string_view value);
+    // The database file: cache_dir/anidb.db, or the XDG default.
+    std::filesystem::path database_path() const;
+    // Overwrites the secrets in place before they are released.
+    void wipe_secrets() noexcept;
+};
+
+}  // namespace anidb::client

@@ -1,0 +1,142 @@
+// EventHub: a client's callbacks and its event queue.
+//
+// - Callbacks of one client run one at a time (a recursive mutex held while
+//   they run), so a callback that calls back into the same client on the
+//   same thread proceeds instead of deadlocking, and remove() returns only
+//   once the callback can never run again.
+// - Events go to EVENT callbacks and to the connected event callback as they
+//   happen; without a connected callback they are queued for poll(). The
+//   queue is bounded (kMaxQueuedEvents); when full the oldest event is
+//   dropped and counted, and the next poll() starts with an events_dropped
+//   event carrying the count. Queue memory is charged to the memory budget.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/error.h"
+#include "hash/algorithm.h"
+#include "memory/memory_budget.h"
+
+namespace anidb::client {
+
+inline constexpr size_t kMaxQueuedEvents = 4096;
+
+enum class EventType {
+    file_start = 1,
+    file_complete = 2,
+    hash_start = 3,
+    hash_complete = 4,
+    cache_hit = 5,
+    cache_miss = 6,
+    network_start = 7,
+    network_complete = 8,
+    memory_warning = 9,
+    events_dropped = 10,
+};
+
+struct Event {
+    EventType type = EventType::file_start;
+    uint64_t timestamp_ms = 0;
+    std::string subject;   // file path (file, hash, cache events) or endpoint (network)
+    std::string value;     // hash value (hash_complete)
+    std::string context;   // free text
+    hash::Algorithm algorithm = hash::Algorithm::ed2k;
+    uint64_t number = 0;   // file size, status code, current usage, dropped count
+    uint64_t number2 = 0;  // max usage (memory_warning)
+
+    static Event now(EventType type);
+    size_t footprint() const;  // bytes charged while queued
+};
+
+enum class CallbackKind { progress = 1, error = 2, completion = 3, event = 4 };
+using ProgressCallback = std::function<void(float percent, uint64_t done, uint64_t total)>;
+using ErrorCallback =
+    std::function<void(Errc code, const std::string& message, const std::string& path)>;
+using CompletionCallback = std::function<void(Errc code)>;
+using EventCallback = std::function<void(const Event& event)>;
+
+class EventHub {
+public:
+    EventHub() = default;
+    ~EventHub();
+    EventHub(const EventHub&) = delete;
+    EventHub& operator=(const EventHub&) = delete;
+
+    // Registration; ids are never 0.
+    uint64_t add_progress(ProgressCallback cb);
+    uint64_t add_error(ErrorCallback cb);
+    uint64_t add_completion(CompletionCallback cb);
+    uint64_t add_event(EventCallback cb);
+    // false when no callback has that id.
+    bool remove(uint64_t id);
+    void connect(EventCallback cb);
+    void disconnect();
+
+    // Emission (any thread).
+    void progress(float percent, uint64_t done, uint64_t total);
+    void error(Errc code, const std::string& message, const std::string& path);
+    void completion(Errc code);
+    void emit(Event event);
+
+    // Up to max queued events, oldest first, preceded by an events_dropped
+    // event when some were lost since the last poll.
+    std::vector<Event> poll(size_t max);
+    size_t queued() const;
+
+    // Runs fn as a callback of this client: never concurrently with the
+    // client's other callbacks; exceptions are swallowed.
+    template <typename Fn>
+    void call_serialized(Fn&& fn) {
+        std::lock_guard hold(callback_mutex_);
+        const auto previous = callback_thread_.exchange(std::this_thread::get_id());
+        ++callback_depth_;
+        try {
+            fn();
+        } catch (...) {
+        }
+        --callback_depth_;
+        callback_thread_.store(callback_depth_ > 0 ? std::this_thread::get_id() : previous);
+    }
+
+    // True when the calling thread is running one of this hub's callbacks.
+    bool in_callback() const;
+    // No callback runs after close() returns; later emissions are ignored.
+    void close();
+
+private:
+    struct Entry {
+        uint64_t id;
+        CallbackKind kind;
+        ProgressCallback progress;
+        ErrorCallback error;
+        CompletionCallback completion;
+        EventCallback event;
+    };
+    uint64_t add(Entry entry);
+    template <typename Fn>
+    void run_callbacks(CallbackKind kind, Fn&& call);
+    void enqueue(Event event);
+
+    mutable std::mutex registry_mutex_;          // entries_, connected_, closed_
+    std::vector<Entry> entries_;
+    EventCallback connected_;
+    uint64_t next_id_ = 1;
+    std::atomic<bool> closed_{false};
+
+    std::recursive_mutex callback_mutex_;        // held while callbacks run
+    std::atomic<std::thread::id> callback_thread_{};
+    int callback_depth_ = 0;                     // guarded by callback_mutex_
+
+    mutable std::mutex queue_mutex_;
+    std::deque<std::pair<Event, memory::Charge>> queue_;
+    uint64_t dropped_ = 0;
+};
+
+}  // namespace anidb::client

@@ -1,0 +1,158 @@
+// Client::process_batch: many files, max_concurrent at a time. Each file's
+// hashing already spreads over the process-wide worker pool, so the batch
+// threads here are mostly readers: running a few files at once keeps the
+// cores busy on small files without oversubscribing them.
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include "client/client.h"
+#include "client/client_impl.h"
+
+namespace anidb::client {
+namespace {
+
+// Throttled whole-batch progress by bytes: at most ~20 calls a second.
+class BatchProgress {
+public:
+    BatchProgress(const ProgressFn& fn, EventHub& hub, uint64_t total)
+        : fn_(fn), hub_(hub), total_(total) {}
+
+    void add(uint64_t delta) {
+        const uint64_t done = done_.fetch_add(delta) + delta;
+        if (!fn_) return;
+        const auto now = std::chrono::steady_clock::now();
+        std::unique_lock lock(mutex_, std::try_to_lock);
+        if (!lock.owns_lock() || now - last_ < std::chrono::milliseconds(50)) return;
+        last_ = now;
+        hub_.call_serialized([&] { fn_(percent(done), done, total_); });
+    }
+    void finish() {
+        if (!fn_) return;
+        std::lock_guard lock(mutex_);
+        hub_.call_serialized([&] { fn_(100.0F, std::max(done_.load(), total_), total_); });
+    }
+
+private:
+    float percent(uint64_t done) const {
+        if (total_ == 0) return 0.0F;
+        return static_cast<float>(std::min(100.0, static_cast<double>(done) * 100.0 /
+                                                      static_cast<double>(total_)));
+    }
+    const ProgressFn& fn_;
+    EventHub& hub_;
+    uint64_t total_;
+    std::atomic<uint64_t> done_{0};
+    std::mutex mutex_;
+    std::chrono::steady_clock::time_point last_{};
+};
+
+FileResult failed_result(const std::filesystem::path& path, const Error& error) {
+    FileResult r;
+    r.path = path.string();
+    r.status = error.code == Errc::cancelled ? FileStatus::cancelled : FileStatus::failed;
+    r.error = error.code;
+    r.error_message = error.message.empty() ? errc_description(error.code) : error.message;
+    return r;
+}
+
+}  // namespace
+
+Result<BatchResult> Client::process_batch(const std::vector<std::filesystem::path>& paths,
+                                          const BatchOptions& options, std::stop_token stop) {
+    if (paths.empty()) return make_error(Errc::invalid_parameter, "the batch has no files");
+    if (auto valid = hash::validate_algorithms(options.algorithms); !valid) return valid.error();
+    const auto started = std::chrono::steady_clock::now();
+
+    size_t workers = options.max_concurrent != 0 ? options.max_concurrent
+                                                 : config_.max_concurrent_files;
+    if (workers == 0) workers = std::max(1U, std::thread::hardware_concurrency());
+    workers = std::min(workers, paths.size());
+
+    uint64_t total_bytes = 0;
+    for (const auto& p : paths) {
+        struct stat st {};
+        if (::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+            total_bytes += static_cast<uint64_t>(st.st_size);
+        }
+    }
+
+    BatchResult batch;
+    batch.results.resize(paths.size());
+    BatchProgress progress(options.progress, events_, total_bytes);
+    std::atomic<size_t> next{0};
+    std::atomic<bool> stop_scheduling{false};
+    std::mutex done_mutex;
+
+    auto work = [&] {
+        for (;;) {
+            const size_t i = next.fetch_add(1);
+            if (i >= paths.size()) return;
+            FileResult r;
+            if (stop.stop_requested() || impl_->shutting_down) {
+                r = failed_result(paths[i], make_error(Errc::cancelled, "the batch was cancelled"));
+            } else if (stop_scheduling) {
+                r = failed_result(paths[i],
+                                  make_error(Errc::cancelled,
+                                             "not started: an earlier file failed and "
+                                             "continue_on_error is off"));
+            } else {
+                ProcessOptions po;
+                po.algorithms = options.algorithms;
+                po.use_cache = options.use_cache;
+                po.read_cache = options.skip_existing;
+                uint64_t reported = 0;
+                po.progress = [&](float, uint64_t done, uint64_t) {
+                    if (done > reported) {
+                        progress.add(done - reported);
+                        reported = done;
+                    }
+                };
+                auto processed = process_file(paths[i], po, stop);
+                if (processed.ok()) {
+                    r = std::move(processed).value();
+                    if (r.size > reported) progress.add(r.size - reported);
+                } else {
+                    r = failed_result(paths[i], processed.error());
+                }
+                if (r.status == FileStatus::failed) {
+                    events_.error(r.error, r.error_message, r.path);
+                    if (!options.continue_on_error) stop_scheduling = true;
+                }
+            }
+            std::lock_guard lock(done_mutex);
+            batch.results[i] = std::move(r);
+            if (options.on_file_done) {
+                events_.call_serialized([&] { options.on_file_done(i, batch.results[i]); });
+            }
+        }
+    };
+
+    {
+        std::vector<std::jthread> threads;
+        threads.reserve(workers - 1);
+        for (size_t t = 1; t < workers; ++t) threads.emplace_back(work);
+        work();
+    }
+    progress.finish();
+
+    // Cancelled files count as not successful, like failed ones.
+    for (const auto& r : batch.results) {
+        if (r.status == FileStatus::completed) {
+            ++batch.successful;
+        } else {
+            ++batch.failed;
+        }
+    }
+    batch.total_time_ms = static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                              started)
+            .count());
+    return batch;
+}
+
+}  // namespace anidb::client

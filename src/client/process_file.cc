@@ -1,0 +1,152 @@
+// Client::process_file: one file through the cache and the hashing engine.
+#include <chrono>
+#include <map>
+
+#include "client/client.h"
+#include "client/client_impl.h"
+#include "hash/hash_file.h"
+
+namespace anidb::client {
+namespace {
+
+uint64_t elapsed_ms(std::chrono::steady_clock::time_point since) {
+    return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::steady_clock::now() - since)
+                                     .count());
+}
+
+Event file_event(EventType type, const std::string& path, uint64_t size) {
+    Event e = Event::now(type);
+    e.subject = path;
+    e.number = size;
+    return e;
+}
+
+Event algorithm_event(EventType type, const std::string& path, hash::Algorithm a,
+                      std::string value = {}) {
+    Event e = Event::now(type);
+    e.subject = path;
+    e.algorithm = a;
+    e.value = std::move(value);
+    return e;
+}
+
+}  // namespace
+
+Result<FileResult> Client::process_file(const std::filesystem::path& path,
+                                        const ProcessOptions& options, std::stop_token stop) {
+    if (auto valid = hash::validate_algorithms(options.algorithms); !valid) return valid.error();
+    if (impl_->shutting_down) return make_error(Errc::cancelled, "the client is shutting down");
+    const auto started = std::chrono::steady_clock::now();
+
+    FileResult result;
+    result.path = path.string();
+    result.status = FileStatus::processing;
+
+    // Identity for the cache (also tells a missing file early).
+    std::optional<cache::FileIdentity> identity;
+    std::map<int, std::string> cached;
+    bool cache_usable = impl_->cache && options.use_cache;
+    if (cache_usable) {
+        auto id = cache::identify_file(path);
+        if (!id) return id.error();
+        identity = std::move(id).value();
+        result.size = identity->size;
+        auto hit = impl_->cache->find_hashes(*identity);
+        if (hit.ok()) {
+            if (hit->has_value() && options.read_cache) cached = std::move((*hit)->digests);
+        } else {
+            report_cache_problem(*this, *impl_, hit.error());
+            cache_usable = false;
+        }
+    }
+
+    events_.emit(file_event(EventType::file_start, result.path, result.size));
+
+    std::vector<hash::Algorithm> to_hash;
+    for (auto a : options.algorithms) {
+        const bool have = cached.count(static_cast<int>(a)) > 0;
+        if (cache_usable) {
+            events_.emit(algorithm_event(have ? EventType::cache_hit : EventType::cache_miss,
+                                         result.path, a));
+        }
+        if (!have || options.verify_existing) to_hash.push_back(a);
+    }
+
+    std::map<int, std::string> computed;
+    if (!to_hash.empty()) {
+        for (auto a : to_hash) {
+            events_.emit(algorithm_event(EventType::hash_start, result.path, a));
+        }
+        hash::FileHashOptions hopts;
+        hopts.algorithms = to_hash;
+        // One stop source fed by both the caller's token and client shutdown.
+        std::stop_source combined;
+        std::stop_callback from_caller(stop, [&] { combined.request_stop(); });
+        std::stop_callback from_client(impl_->shutdown_source.get_token(),
+                                       [&] { combined.request_stop(); });
+        hopts.stop = combined.get_token();
+        const bool to_client = options.report_to_client_callbacks;
+        if (options.progress || to_client) {
+            hopts.progress = [&](uint64_t done, uint64_t total) {
+                const float pct =
+                    total == 0 ? 100.0F
+                               : static_cast<float>(static_cast<double>(done) * 100.0 /
+                                                    static_cast<double>(total));
+                if (options.progress) {
+                    events_.call_serialized([&] { options.progress(pct, done, total); });
+                }
+                if (to_client) events_.progress(pct, done, total);
+            };
+        }
+        auto hashed = hash::hash_file(path, hopts);
+        if (!hashed) return hashed.error();
+        result.size = hashed->size;
+        for (auto& d : hashed->digests) {
+            events_.emit(algorithm_event(EventType::hash_complete, result.path, d.algorithm, d.value));
+            computed[static_cast<int>(d.algorithm)] = std::move(d.value);
+        }
+    }
+
+    // verify_existing: a cached value that no longer matches the bytes on
+    // disk means the file was corrupted in place; keep the old entry.
+    if (options.verify_existing) {
+        for (const auto& [algo, value] : computed) {
+            auto it = cached.find(algo);
+            if (it != cached.end() && it->second != value) {
+                result.status = FileStatus::failed;
+                result.error = Errc::processing;
+                result.error_message =
+                    std::string("hash mismatch: ") +
+                    hash::algorithm_name(static_cast<hash::Algorithm>(algo)) + " is " + value +
+                    " but the cache recorded " + it->second +
+                    " for this file (same size and mtime): the file is corrupted on disk";
+                for (auto a : options.algorithms) {
+                    result.hashes.push_back({a, computed[static_cast<int>(a)]});
+                }
+                result.processing_time_ms = elapsed_ms(started);
+                events_.emit(file_event(EventType::file_complete, result.path, result.size));
+                return result;
+            }
+        }
+    }
+
+    if (cache_usable && !computed.empty()) {
+        if (auto stored = impl_->cache->store_hashes(*identity, computed); !stored) {
+            report_cache_problem(*this, *impl_, stored.error());
+        }
+    }
+
+    result.from_cache = to_hash.empty();
+    for (auto a : options.algorithms) {
+        const int key = static_cast<int>(a);
+        auto it = computed.find(key);
+        result.hashes.push_back({a, it != computed.end() ? it->second : cached[key]});
+    }
+    result.status = FileStatus::completed;
+    result.processing_time_ms = elapsed_ms(started);
+    events_.emit(file_event(EventType::file_complete, result.path, result.size));
+    return result;
+}
+
+}  // namespace anidb::client

@@ -1,0 +1,86 @@
+// Plain C++ value types of the client layer: what process_file, batches and
+// identification return. src/capi converts them into tracked C structures.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "hash/algorithm.h"
+
+namespace anidb::client {
+
+enum class FileStatus { pending = 0, processing = 1, completed = 2, failed = 3, cancelled = 4 };
+
+struct FileResult {
+    std::string path;
+    uint64_t size = 0;
+    FileStatus status = FileStatus::pending;
+    std::vector<hash::Digest> hashes;   // in the order requested
+    uint64_t processing_time_ms = 0;
+    Errc error = Errc::ok;              // why it failed or was cancelled
+    std::string error_message;          // empty unless failed or cancelled
+    bool from_cache = false;            // every digest came from the cache
+};
+
+struct BatchResult {
+    std::vector<FileResult> results;    // input order
+    size_t successful = 0;
+    size_t failed = 0;
+    uint64_t total_time_ms = 0;
+};
+
+// (percentage 0..100, bytes done, bytes total)
+using ProgressFn = std::function<void(float, uint64_t, uint64_t)>;
+
+struct ProcessOptions {
+    std::vector<hash::Algorithm> algorithms;
+    bool report_to_client_callbacks = false;  // anidb_process_options_t.enable_progress
+    bool verify_existing = false;
+    bool use_cache = true;                    // store into the cache (the CLI's --no-cache: false)
+    bool read_cache = true;                   // answer from the cache when it has every value
+    ProgressFn progress;                      // per call, optional
+};
+
+struct BatchOptions {
+    std::vector<hash::Algorithm> algorithms;
+    size_t max_concurrent = 0;   // 0: the client's max_concurrent_files, then one per core
+    bool continue_on_error = true;
+    bool skip_existing = false;
+    bool use_cache = true;
+    ProgressFn progress;                                  // whole batch, by bytes
+    std::function<void(size_t index, const FileResult&)> on_file_done;  // any thread, serialised
+};
+
+// What AniDB (or the cache) says about a file.
+struct AnimeInfo {
+    uint64_t file_id = 0, anime_id = 0, episode_id = 0, group_id = 0, mylist_id = 0;
+    uint64_t file_size = 0;
+    std::string ed2k;
+    std::string title_romaji, title_english, title_kanji;
+    std::string episode_number;      // "03", "S1"
+    std::string episode_title;       // English
+    std::string group_name, group_short_name;
+    std::string anime_type, year, quality, file_source, resolution, crc32;
+    bool from_cache = false;
+};
+
+struct MylistWishes {
+    std::optional<int> state;        // 0..4
+    std::optional<bool> viewed;
+    int64_t viewdate = 0;
+    std::optional<std::string> source, storage, other;
+    bool edit = false;
+};
+
+enum class MylistOutcome { added = 0, already_present = 1, updated = 2 };
+struct MylistResult {
+    uint64_t mylist_id = 0;
+    MylistOutcome outcome = MylistOutcome::added;
+    bool from_local_state = false;
+};
+
+}  // namespace anidb::client
