@@ -1,0 +1,56 @@
+// The AniDB commands libanidb uses, on top of Session::call. Each returns
+// the decoded record or an Error: the Session's error mapping, plus
+// Errc::no_such_file (320 / 330 / 340 / 350: AniDB does not know the id or
+// hash) and Errc::protocol for a reply that cannot be decoded.
+// Thread-safe as far as Session is (calls are serialised there).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "anidb/records.h"
+#include "anidb/session.h"
+
+namespace anidb::udp {
+
+// FILE size=&ed2k=&fmask=79F8EBE000&amask=B0E0F0C0 (full-length masks).
+// On 322 (several files share size+ed2k) the lowest fid is fetched with
+// file_by_id and every fid is listed in FileInfo::all_fids.
+Result<FileInfo> file_by_hash(Session& session, uint64_t size, std::string_view ed2k);
+Result<FileInfo> file_by_id(Session& session, int64_t fid);
+
+Result<AnimeInfo> anime(Session& session, int64_t aid);      // ANIME with a full 7-byte amask
+Result<EpisodeInfo> episode(Session& session, int64_t eid);  // EPISODE eid=
+Result<GroupInfo> group(Session& session, int64_t gid);      // GROUP gid=
+
+struct MylistAddRequest {
+    // Selector: fid when > 0, else size + ed2k, else (edit only) lid.
+    int64_t fid = 0;
+    uint64_t size = 0;
+    std::string ed2k;
+    int64_t lid = 0;
+    // Values; unset ones are not sent.
+    std::optional<int> state;  // 0 unknown, 1 HDD, 2 CD/DVD, 3 deleted, 4 remote
+    std::optional<bool> viewed;
+    std::optional<int64_t> viewdate;  // Unix time
+    std::optional<std::string> source, storage, other;
+    bool edit = false;  // edit=1: change the existing entry
+};
+
+enum class MylistOutcome { added, already_present, edited };
+
+struct MylistAddResult {
+    int64_t lid = 0;  // 0 when AniDB did not say (an edit without a known lid)
+    MylistOutcome outcome = MylistOutcome::added;
+    std::optional<MylistEntry> entry;  // already_present: the current record (310)
+};
+
+// MYLISTADD. 210 -> added (lid), 310 -> already_present (also the answer to
+// a retransmission whose first copy was added: a success), 311 -> edited,
+// 411 -> Errc::no_such_file ("no such MyList entry"), 320 -> no_such_file,
+// 322 -> Errc::invalid_parameter (ambiguous selector).
+Result<MylistAddResult> mylist_add(Session& session, const MylistAddRequest& request);
+
+}  // namespace anidb::udp
