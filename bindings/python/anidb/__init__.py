@@ -56,7 +56,7 @@ from .library import (
     set_memory_limit,
     version,
 )
-from .types import (
+from .datatypes import (
     AnimeInfo,
     CacheEvent,
     Event,

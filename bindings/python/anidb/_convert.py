@@ -10,7 +10,7 @@ from typing import Union
 from . import _native
 from ._native import AnimeInfoStruct, EventStruct, FileResult, c_enum
 from .errors import InvalidUTF8
-from .types import (
+from .datatypes import (
     AlgorithmLike,
     AnimeInfo,
     CacheEvent,

@@ -312,7 +312,12 @@ def _load() -> ctypes.CDLL:
             errors.append(f"{candidate}: {exc}")
             continue
         for name, (restype, argtypes) in _PROTOTYPES.items():
-            function = getattr(lib, name)
+            try:
+                function = getattr(lib, name)
+            except AttributeError:
+                # An older library without this function: calling it raises
+                # AttributeError naming it; everything else still works.
+                continue
             function.restype = restype
             function.argtypes = argtypes
         return lib

@@ -29,7 +29,7 @@ from ._native import (
     lib,
 )
 from .errors import AniDBError, InvalidHandle, error_for, thread_last_error, raise_for_thread
-from .types import (
+from .datatypes import (
     AlgorithmLike,
     AnimeInfo,
     Event,
@@ -231,17 +231,26 @@ class Client:
         _, algorithm_array = _convert.algorithm_array(algorithms)
         relay = _ProgressRelay(progress)
         operation = self._start(encoded, path, algorithm_array, relay, verify)
+        outcome: Optional[HashResult] = None
         try:
             self._wait(operation, relay)
-            if relay.error is not None:
-                raise relay.error
-            return self._collect(operation, path)
+            try:
+                outcome = self._collect(operation, path)
+            except AniDBError:
+                if relay.error is None:
+                    raise
+                # Cancelled because the progress function raised: that
+                # exception, not Cancelled, is what the caller sees.
         except BaseException:
             lib.anidb_operation_cancel(operation)
             raise
         finally:
             # Waits for the operation: no progress call happens after this.
             lib.anidb_operation_destroy(operation)
+        if relay.error is not None:
+            raise relay.error
+        assert outcome is not None
+        return outcome
 
     def hash_many(
         self,
@@ -521,7 +530,7 @@ class Client:
 
     def is_cached(self, path: _convert.PathLike, algorithm: AlgorithmLike = "ed2k") -> bool:
         """Whether the file as it is on disk now has a cached value for algorithm."""
-        from .types import HashAlgorithm
+        from .datatypes import HashAlgorithm
 
         encoded = _convert.encode_path(path)
         algo = HashAlgorithm.parse(algorithm)

@@ -8,7 +8,7 @@ from . import _native
 from ._convert import check_size, encode_path
 from ._native import MemoryStatsStruct, c_uint64, ensure_initialised, lib
 from .errors import raise_for_thread
-from .types import AlgorithmLike, HashAlgorithm, MemoryPressure, MemoryStats
+from .datatypes import AlgorithmLike, HashAlgorithm, MemoryPressure, MemoryStats
 
 
 def version() -> str:
