@@ -111,6 +111,7 @@ FakeAnidbServer::Reply FakeAnidbServer::handle_auth(const udp::ParsedCommand& cm
     if (!ok) return {{}, 500, "LOGIN FAILED", {}};
     Session s{random_key(), get("user"), get("comp") == "1"};
     sessions_[peer] = s;
+    issued_keys_.push_back(s.key);
     std::string first = s.key;
     if (get("nat") == "1") first += " " + peer;
     first += options_.new_version_available ? " LOGIN ACCEPTED - NEW VERSION AVAILABLE"

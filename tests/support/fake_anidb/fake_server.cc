@@ -224,7 +224,10 @@ void FakeAnidbServer::handle_datagram(const std::string& bytes, const std::strin
     if (sit != sessions_.end() && sit->second.compress &&
         text.size() > options_.compress_threshold) {
         auto z = udp::deflate_datagram(text, options_.raw_deflate);
-        if (z) wire = std::move(z).value();
+        if (z) {
+            wire = std::move(z).value();
+            ++compressed_;
+        }
     }
     cit = ciphers_.find(peer);
     bool reply_encrypted = cit != ciphers_.end() && reply.code != 209;
@@ -273,6 +276,11 @@ void FakeAnidbServer::set_flood_interval(std::chrono::milliseconds interval) {
 void FakeAnidbServer::set_compress_threshold(size_t bytes) {
     std::lock_guard lock(mu_);
     options_.compress_threshold = bytes;
+}
+
+void FakeAnidbServer::set_raw_deflate(bool on) {
+    std::lock_guard lock(mu_);
+    options_.raw_deflate = on;
 }
 
 void FakeAnidbServer::drop_next(int n) {
@@ -340,6 +348,16 @@ std::optional<std::string> FakeAnidbServer::last_param(std::string_view command,
         return v ? std::optional<std::string>(*v) : std::nullopt;
     }
     return std::nullopt;
+}
+
+std::vector<std::string> FakeAnidbServer::issued_keys() const {
+    std::lock_guard lock(mu_);
+    return issued_keys_;
+}
+
+size_t FakeAnidbServer::compressed_replies() const {
+    std::lock_guard lock(mu_);
+    return compressed_;
 }
 
 size_t FakeAnidbServer::active_sessions() const {

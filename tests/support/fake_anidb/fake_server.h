@@ -64,6 +64,7 @@ class FakeAnidbServer {
     void add_user(std::string name, std::string password, std::string api_key = {});
     void set_flood_interval(std::chrono::milliseconds interval);
     void set_compress_threshold(size_t bytes);
+    void set_raw_deflate(bool on);
 
     // Fault injection. Each "next N" counts requests that reach the fault
     // stage (flood-dropped packets do not count).
@@ -83,6 +84,9 @@ class FakeAnidbServer {
     // lets tests check what arrived on the wire.
     std::optional<std::string> last_param(std::string_view command, std::string_view key) const;
     size_t active_sessions() const;
+    size_t compressed_replies() const;
+    // Every session key handed out (tests check none leaks into logs).
+    std::vector<std::string> issued_keys() const;
 
   private:
     struct Session {
@@ -139,6 +143,8 @@ class FakeAnidbServer {
     int64_t next_lid_ = 5000001;
     std::vector<DatagramRecord> log_;
     std::vector<udp::ParsedCommand> served_;
+    std::vector<std::string> issued_keys_;
+    size_t compressed_ = 0;
     std::vector<Pending> outbox_;
     std::chrono::steady_clock::time_point started_;
     // faults
