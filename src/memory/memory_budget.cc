@@ -107,9 +107,13 @@ void MemoryBudget::after_change() noexcept {
         const uint64_t used = used_.load(std::memory_order_acquire);
         const uint64_t limit = limit_.load(std::memory_order_acquire);
         const Pressure now = pressure_for(used, limit);
-        const auto before = static_cast<Pressure>(
-            level_.exchange(static_cast<uint32_t>(now), std::memory_order_acq_rel));
-        if (before != now) notify(before, now, used, limit);
+        // A plain load first: nearly every charge leaves the level as it is,
+        // and an exchange would make every charge write this shared line.
+        if (level_.load(std::memory_order_acquire) != static_cast<uint32_t>(now)) {
+            const auto before = static_cast<Pressure>(
+                level_.exchange(static_cast<uint32_t>(now), std::memory_order_acq_rel));
+            if (before != now) notify(before, now, used, limit);
+        }
         // Another thread may have stored a level computed from an older
         // `used` after ours; looking again after every exchange makes the
         // last exchange in the process agree with the final counters.
