@@ -19,7 +19,8 @@ void destroy_client_entry(const std::shared_ptr<ClientEntry>& entry) {
     ops.clear();      // joins
     batches.clear();  // joins
     entry->client->events().close();
-    (void)entry->client->logout();  // LOGOUT unless the session is kept for reuse
+    // The client's destructor (when the last reference goes) ends the AniDB
+    // session: LOGOUT, unless the session is kept for reuse by the next process.
 }
 
 }  // namespace anidb::capi

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "anidb/session.h"
+#include "anidb/session_store.h"
 #include "cache/cache_db.h"
 #include "client/client.h"
 
@@ -24,6 +26,11 @@ struct Client::Impl {
     // Every operation this client started; shutdown() stops them all.
     std::stop_source shutdown_source;
     std::atomic<bool> shutting_down{false};
+
+    // The AniDB session, opened on first use (anidb_link.cc).
+    std::mutex anidb_mutex;
+    std::unique_ptr<udp::SessionStore> session_store;
+    std::unique_ptr<udp::Session> session;
 };
 
 // Reports a cache failure once per client (last error + event context), then

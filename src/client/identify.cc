@@ -1,0 +1,258 @@
+// Client::identify / identify_path / mylist_add / logout: the cache first,
+// AniDB only when the cache has no (fresh) answer.
+#include <cctype>
+#include <chrono>
+
+#include "anidb/commands.h"
+#include "client/anidb_link.h"
+#include "client/client.h"
+#include "client/client_impl.h"
+#include "hash/hash_file.h"
+
+namespace anidb::client {
+namespace {
+
+int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+bool is_ed2k_text(std::string_view s) {
+    if (s.size() != 32) return false;
+    for (char c : s) {
+        if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
+    }
+    return true;
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// SessionStore over the cache database's small key/value table.
+class CacheSessionStore final : public udp::SessionStore {
+public:
+    explicit CacheSessionStore(cache::CacheDb& db) : db_(db) {}
+    std::optional<std::string> get(std::string_view key) override {
+        auto v = db_.get_state(key);
+        return v.ok() ? *v : std::nullopt;
+    }
+    void put(std::string_view key, std::string_view value) override { (void)db_.put_state(key, value); }
+    void erase(std::string_view key) override { (void)db_.erase_state(key); }
+
+private:
+    cache::CacheDb& db_;
+};
+
+}  // namespace
+
+// Opens the AniDB session on first use, with the configuration as it is now.
+static Result<udp::Session*> session_for(Client& client, Client::Impl& impl) {
+    std::lock_guard lock(impl.anidb_mutex);
+    if (impl.session) return impl.session.get();
+    const ClientConfig cfg = client.config_snapshot();
+    if (cfg.username.empty() || cfg.password.empty()) {
+        return make_error(Errc::no_credentials,
+                          "no AniDB user name or password configured (config, ANIDB_USERNAME / "
+                          "ANIDB_PASSWORD)");
+    }
+    udp::Settings s;
+    s.server_host = cfg.server_host;
+    s.server_port = cfg.server_port;
+    s.local_port = cfg.local_port;
+    s.username = cfg.username;
+    s.password = cfg.password;
+    s.api_key = cfg.api_key;
+    s.encrypt = cfg.encrypt;
+    s.client_name = cfg.client_name;
+    try {
+        s.client_version = std::stoi(cfg.client_version);
+    } catch (...) {
+        return make_error(Errc::invalid_parameter, "client_version must be a positive integer");
+    }
+    s.state_dir = cfg.database_path().parent_path();
+    s.reply_timeout = std::chrono::milliseconds(cfg.timeout_ms);
+    s.max_retries = static_cast<int>(cfg.retries);
+    s.interval_scale = cfg.interval_scale;
+    if (impl.cache) {
+        impl.session_store = std::make_unique<CacheSessionStore>(*impl.cache);
+        s.session_store = impl.session_store.get();
+    }
+    EventHub* hub = &client.events();
+    s.on_event = [hub](const udp::NetworkEvent& ne) {
+        Event e = Event::now(ne.kind == udp::NetworkEvent::Kind::start ? EventType::network_start
+                                                                        : EventType::network_complete);
+        e.subject = ne.endpoint;
+        e.number = static_cast<uint64_t>(ne.code);
+        e.context = ne.command;
+        hub->emit(std::move(e));
+    };
+    auto opened = udp::Session::open(std::move(s));
+    if (!opened) return opened.error();
+    impl.session = std::move(opened).value();
+    return impl.session.get();
+}
+
+Result<AnimeInfo> Client::identify(uint64_t size, std::string_view ed2k_in) {
+    if (size == 0) return make_error(Errc::invalid_parameter, "file size is 0");
+    if (!is_ed2k_text(ed2k_in)) {
+        return make_error(Errc::invalid_parameter, "ed2k must be 32 hexadecimal digits");
+    }
+    if (impl_->shutting_down) return make_error(Errc::cancelled, "the client is shutting down");
+    const std::string ed2k = lower(ed2k_in);
+    const int64_t now = unix_now();
+    const ClientConfig cfg = config_snapshot();
+    auto& db = impl_->cache;
+    if (db) {
+        auto cached = db->find_file_answer(size, ed2k);
+        if (cached.ok() && cached->has_value() &&
+            (*cached)->fetched_at + int64_t{cfg.file_ttl_days} * 86400 > now) {
+            return from_cached_answer(**cached);
+        }
+        auto unknown = db->find_unknown_file(size, ed2k);
+        if (unknown.ok() && unknown->has_value() && **unknown > now) {
+            return make_error(Errc::no_such_file,
+                              "AniDB does not know this file (answer cached; asking again in " +
+                                  std::to_string((**unknown - now + 59) / 60) + " min)");
+        }
+    }
+    auto session = session_for(*this, *impl_);
+    if (!session) return session.error();
+    auto file = udp::file_by_hash(**session, size, ed2k);
+    if (!file) {
+        if (file.error().code == Errc::no_such_file && db) {
+            (void)db->store_unknown_file(size, ed2k, now + int64_t{cfg.unknown_retry_hours} * 3600);
+        }
+        return file.error();
+    }
+    if (file->ed2k.empty()) file->ed2k = ed2k;
+    if (file->size == 0) file->size = size;
+    if (db) {
+        if (auto stored = db->store_file_answer(to_cached_answer(*file, now)); !stored) {
+            report_cache_problem(*this, *impl_, stored.error());
+        }
+    }
+    return from_file_info(*file);
+}
+
+Result<AnimeInfo> Client::identify_path(const std::filesystem::path& path, std::stop_token stop) {
+    ProcessOptions po;
+    po.algorithms = {hash::Algorithm::ed2k};
+    auto hashed = process_file(path, po, stop);
+    if (!hashed) return hashed.error();
+    if (hashed->status != FileStatus::completed) {
+        return make_error(hashed->error, hashed->error_message);
+    }
+    auto info = identify(hashed->size, hashed->hashes.at(0).value);
+    // AniDB may know a file whose size is an exact multiple of the ED2K chunk
+    // by the other ("blue") variant; only then is the file read again.
+    if (!info && info.error().code == Errc::no_such_file && hashed->size > 0 &&
+        hashed->size % hash::kEd2kChunkSize == 0) {
+        hash::FileHashOptions ho;
+        ho.algorithms = {hash::Algorithm::ed2k};
+        ho.ed2k_variant = hash::Ed2kVariant::blue;
+        ho.stop = stop;
+        auto blue = hash::hash_file(path, ho);
+        if (!blue) return blue.error();
+        auto second = identify(blue->size, blue->digests.at(0).value);
+        if (second.ok() || second.error().code != Errc::no_such_file) return second;
+    }
+    return info;
+}
+
+Result<MylistResult> Client::mylist_add(uint64_t size, std::string_view ed2k,
+                                        const MylistWishes& wishes) {
+    auto info = identify(size, ed2k);
+    if (!info) return info.error();
+    auto& db = impl_->cache;
+    const auto fid = info->file_id;
+    const auto matches = [&](const cache::CacheDb::MylistEntry& e) {
+        if (wishes.state && *wishes.state != e.state) return false;
+        if (wishes.viewed && *wishes.viewed != e.viewed) return false;
+        if (wishes.source && *wishes.source != e.source) return false;
+        if (wishes.storage && *wishes.storage != e.storage) return false;
+        if (wishes.other && *wishes.other != e.other) return false;
+        return true;
+    };
+    std::optional<cache::CacheDb::MylistEntry> local;
+    if (db) {
+        auto found = db->find_mylist(fid);
+        if (found.ok() && found->has_value()) local = **found;
+    }
+    if (local && matches(*local)) {
+        return MylistResult{local->lid, MylistOutcome::already_present, true};
+    }
+
+    auto session = session_for(*this, *impl_);
+    if (!session) return session.error();
+    udp::MylistAddRequest req;
+    req.fid = static_cast<int64_t>(fid);
+    req.state = wishes.state;
+    req.viewed = wishes.viewed;
+    if (wishes.viewed.value_or(false) && wishes.viewdate > 0) req.viewdate = wishes.viewdate;
+    req.source = wishes.source;
+    req.storage = wishes.storage;
+    req.other = wishes.other;
+    req.edit = wishes.edit || local.has_value();
+    if (req.edit && local && local->lid > 0) {
+        req.fid = 0;
+        req.lid = static_cast<int64_t>(local->lid);
+    }
+    auto added = udp::mylist_add(**session, req);
+    if (!added) return added.error();
+
+    MylistResult result;
+    result.mylist_id = static_cast<uint64_t>(added->lid);
+    cache::CacheDb::MylistEntry stored = local.value_or(cache::CacheDb::MylistEntry{});
+    if (added->outcome == udp::MylistOutcome::already_present && added->entry) {
+        const auto& e = *added->entry;
+        stored.lid = static_cast<uint64_t>(e.lid);
+        stored.state = static_cast<int>(e.state);
+        stored.viewed = e.viewdate > 0;
+        stored.viewdate = e.viewdate;
+        stored.source = e.source;
+        stored.storage = e.storage;
+        stored.other = e.other;
+        result.mylist_id = stored.lid;
+        result.outcome = MylistOutcome::already_present;
+        if (!matches(stored)) {
+            // AniDB has it with other values: edit it to the wishes.
+            udp::MylistAddRequest edit = req;
+            edit.fid = 0;
+            edit.lid = e.lid;
+            edit.edit = true;
+            auto edited = udp::mylist_add(**session, edit);
+            if (!edited) return edited.error();
+            result.outcome = MylistOutcome::updated;
+        }
+    } else if (added->outcome == udp::MylistOutcome::edited) {
+        result.outcome = MylistOutcome::updated;
+        if (result.mylist_id == 0) result.mylist_id = stored.lid;
+    } else {
+        result.outcome = MylistOutcome::added;
+    }
+    if (db) {
+        stored.fid = fid;
+        stored.lid = result.mylist_id;
+        if (wishes.state) stored.state = *wishes.state;
+        if (wishes.viewed) stored.viewed = *wishes.viewed;
+        if (wishes.viewed.value_or(false)) stored.viewdate = wishes.viewdate;
+        if (wishes.source) stored.source = *wishes.source;
+        if (wishes.storage) stored.storage = *wishes.storage;
+        if (wishes.other) stored.other = *wishes.other;
+        stored.updated_at = unix_now();
+        (void)db->store_mylist(stored);
+    }
+    return result;
+}
+
+Status Client::logout() {
+    std::lock_guard lock(impl_->anidb_mutex);
+    if (!impl_->session) return {};
+    return impl_->session->logout();
+}
+
+}  // namespace anidb::client
