@@ -4,6 +4,7 @@
 
 #include <ctime>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <sstream>
 
@@ -11,7 +12,8 @@ namespace anidb::udp {
 namespace {
 
 std::mutex g_mu;
-std::optional<Cooldown> g_cooldown;  // this process
+// This process, per state directory (the empty path: no state file).
+std::map<std::filesystem::path, Cooldown> g_cooldowns;
 
 std::filesystem::path file_of(const std::filesystem::path& dir) {
     return dir / "udp-cooldown";
@@ -42,7 +44,8 @@ std::optional<Cooldown> active_cooldown(const std::filesystem::path& state_dir) 
     std::lock_guard lock(g_mu);
     auto now = std::chrono::system_clock::now();
     std::optional<Cooldown> best;
-    if (g_cooldown && g_cooldown->until > now) best = g_cooldown;
+    auto mem = g_cooldowns.find(state_dir);
+    if (mem != g_cooldowns.end() && mem->second.until > now) best = mem->second;
     if (!state_dir.empty()) {
         auto f = read_file(state_dir);
         if (f && f->until > now && (!best || f->until > best->until)) best = f;
@@ -56,7 +59,8 @@ void record_cooldown(const std::filesystem::path& state_dir, Errc code,
     Cooldown c{code, std::chrono::system_clock::now() + length, reason};
     for (char& ch : c.reason)
         if (ch == '\n' || ch == '\r') ch = ' ';
-    if (!g_cooldown || g_cooldown->until < c.until) g_cooldown = c;
+    auto mem = g_cooldowns.find(state_dir);
+    if (mem == g_cooldowns.end() || mem->second.until < c.until) g_cooldowns[state_dir] = c;
     if (state_dir.empty()) return;
     auto existing = read_file(state_dir);
     if (existing && existing->until > c.until) return;

@@ -1,6 +1,8 @@
 // Cool-downs after AniDB said "banned" (555) or "out of service" (601):
 // every client in every process refuses to send until the time passes.
-// Kept in memory for the process and, when a state directory is set, in
+// Kept in memory for the process (per state directory, so clients
+// configured with the same state directory share it) and, when a state
+// directory is set, in
 // "<state_dir>/udp-cooldown" (next to the rate-limit lock file) as one line
 // "<banned|out_of_service> <until: Unix ms> <reason>". A newer cool-down
 // replaces an older one only when it ends later. Thread-safe.

@@ -26,7 +26,7 @@ inline constexpr uint64_t kSize = 734003200;
 inline constexpr const char* kEd2k = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
 class UdpEndToEnd : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         test::FakeServerOptions opt;
         opt.flood_interval = std::chrono::milliseconds(20);  // 2 s scaled like the client

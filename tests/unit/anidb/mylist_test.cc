@@ -76,8 +76,7 @@ TEST_F(Mylist, LateReplyToARetransmissionIsStillSuccess) {
     req.state = 1;
     auto r = seen(mylist_add(*session, req));
     ASSERT_TRUE(r.ok()) << r.error().message;
-    EXPECT_TRUE(r->outcome == MylistOutcome::added ||
-                r->outcome == MylistOutcome::already_present);
+    EXPECT_TRUE(r->outcome == MylistOutcome::added || r->outcome == MylistOutcome::already_present);
     EXPECT_EQ(r->lid, 5000001);
     EXPECT_GE(server_->count("MYLISTADD"), 2u);  // it was resent
     server_->delay_replies(std::chrono::milliseconds(0));
@@ -110,8 +109,8 @@ TEST_F(Mylist, SessionReusedByTheNextSessionOnTheSamePort) {
         EXPECT_TRUE(second->logout().ok());
     }
     EXPECT_EQ(server_->count("LOGOUT"), 1u);
-    EXPECT_FALSE(store.get(std::string("anidb.udp.session:") + kUser + "@127.0.0.1:" +
-                           std::to_string(server_->port())));
+    EXPECT_FALSE(store.get(std::string("anidb.udp.session:") + kUser +
+                           "@127.0.0.1:" + std::to_string(server_->port())));
     // Another local port never reuses a stored key.
     s.local_port = 0;
     auto third = open(s);
