@@ -43,7 +43,8 @@ struct FileHashes {
 // file_not_found, permission_denied, io (read failure, or "file changed while
 // hashing" when the file shrinks or grows), out_of_memory (not even 1 KiB
 // buffers fit the memory limit), cancelled. Thread-safe: any number of calls
-// may run at once; they share the worker pool. Never throws.
+// may run at once on caller threads; they share the worker pool. Do not call
+// it from a WorkerPool task (it waits for pool tasks). Never throws.
 Result<FileHashes> hash_file(const std::filesystem::path& path, const FileHashOptions& options);
 
 }  // namespace anidb::hash

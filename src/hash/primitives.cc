@@ -85,7 +85,7 @@ TigerDigest Tiger::leaf(std::span<const std::byte> block) noexcept {
     alignas(64) std::array<uint8_t, 1 + kTthLeafSize> message;
     message[0] = 0x00;
     const size_t n = std::min(block.size(), kTthLeafSize);
-    std::memcpy(message.data() + 1, block.data(), n);
+    if (n > 0) std::memcpy(message.data() + 1, block.data(), n);
     TigerDigest out{};
     rhash_reset(ctx_);
     rhash_update(ctx_, message.data(), 1 + n);

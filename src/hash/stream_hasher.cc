@@ -53,7 +53,7 @@ void StreamHasher::update_tth(std::span<const std::byte> bytes) {
     // inside a leaf never changes the result.
     if (leaf_filled_ > 0) {
         const size_t n = std::min(bytes.size(), kTthLeafSize - leaf_filled_);
-        std::memcpy(leaf_.data() + leaf_filled_, bytes.data(), n);
+        if (n > 0) std::memcpy(leaf_.data() + leaf_filled_, bytes.data(), n);
         leaf_filled_ += n;
         bytes = bytes.subspan(n);
         if (leaf_filled_ < kTthLeafSize) return;
@@ -64,7 +64,7 @@ void StreamHasher::update_tth(std::span<const std::byte> bytes) {
         tree_.add(tiger_->leaf(bytes.first(kTthLeafSize)), *tiger_);
         bytes = bytes.subspan(kTthLeafSize);
     }
-    std::memcpy(leaf_.data(), bytes.data(), bytes.size());
+    if (!bytes.empty()) std::memcpy(leaf_.data(), bytes.data(), bytes.size());
     leaf_filled_ = bytes.size();
 }
 

@@ -69,8 +69,9 @@ TEST(FileHashErrors, SocketIsRejected) {
     ASSERT_GE(fd, 0);
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
-    ASSERT_LT(path.string().size(), sizeof addr.sun_path);
-    std::copy(path.string().begin(), path.string().end(), addr.sun_path);
+    const std::string name = path.string();
+    ASSERT_LT(name.size(), sizeof addr.sun_path);
+    std::copy(name.begin(), name.end(), addr.sun_path);
     ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
     const auto code = hash_all(path).code();
     ::close(fd);
