@@ -66,6 +66,19 @@ Status check_header(const std::filesystem::path& file) {
     return {};
 }
 
+// WAL mode creates "-wal" and "-shm" files next to the database, so its
+// directory must be writable even when the database file exists. Checked here
+// because SQLite's own error for this case does not say "permission".
+Status check_directory_writable(const std::filesystem::path& file) {
+    const auto dir = file.parent_path();
+    if (::faccessat(AT_FDCWD, dir.c_str(), W_OK | X_OK, AT_EACCESS) == 0) return {};
+    const int err = errno;
+    return make_error(Errc::cache,
+                      "cache directory " + dir.string() + " is not writable: " +
+                          (err == EACCES || err == EPERM || err == EROFS ? "permission denied"
+                                                                         : std::strerror(err)));
+}
+
 }  // namespace
 
 CacheDb::CacheDb(std::filesystem::path file, std::unique_ptr<sql::Connection> conn)
@@ -84,6 +97,7 @@ Result<std::unique_ptr<CacheDb>> CacheDb::open(const std::filesystem::path& db_f
         }
         const std::filesystem::path file = std::filesystem::absolute(db_file).lexically_normal();
         if (Status s = create_parent_directories(file); !s) return s.error();
+        if (Status s = check_directory_writable(file); !s) return s.error();
         if (Status s = check_header(file); !s) return s.error();
         auto conn = sql::Connection::open(file);
         if (!conn) return conn.error();

@@ -77,7 +77,8 @@ class Connection {
 
     // Runs one or more statements that return no rows we need.
     Status exec(const char* sql);
-    // A cached prepared statement for `sql` (prepared on first use).
+    // A cached prepared statement for `sql` (prepared on first use). At most
+    // one Query per SQL text may be alive at a time: they share the statement.
     Result<Query> query(const char* sql);
     // Runs a single-value query ("PRAGMA page_count", "SELECT count(*) ...").
     Result<int64_t> scalar(const char* sql);

@@ -167,6 +167,18 @@ TEST(CacheFaults, ReadOnlyDirectory) {
     auto nested = CacheDb::open(ro / "sub" / "anidb.db");
     ASSERT_FALSE(nested.ok());
     EXPECT_TRUE(contains(nested.error().message, "permission denied")) << nested.error().message;
+
+    // An existing database in a directory that became read-only: WAL needs
+    // to create files next to it, so it is refused up front.
+    const auto was_writable = dir / "was_writable";
+    ASSERT_NE(open_or_fail(was_writable / "anidb.db"), nullptr);
+    std::filesystem::permissions(
+        was_writable, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+    auto existing = CacheDb::open(was_writable / "anidb.db");
+    ASSERT_FALSE(existing.ok());
+    EXPECT_EQ(existing.code(), Errc::cache);
+    EXPECT_TRUE(contains(existing.error().message, "permission denied"))
+        << existing.error().message;
 }
 
 TEST(CacheFaults, UnreadableAndReadOnlyFiles) {

@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -25,6 +26,24 @@ inline std::unique_ptr<CacheDb> open_or_fail(const std::filesystem::path& file,
 inline void set_mtime_ns(const std::filesystem::path& p, int64_t ns) {
     const timespec times[2] = {{0, UTIME_OMIT}, {ns / 1'000'000'000, ns % 1'000'000'000}};
     ASSERT_EQ(utimensat(AT_FDCWD, p.c_str(), times, 0), 0) << p;
+}
+
+// Counts rows of `table` with a connection of its own (checks what the API
+// does not show, e.g. that digests go with their entry).
+inline int64_t count_rows(const std::filesystem::path& file, const std::string& table) {
+    sqlite3* db = nullptr;
+    int64_t n = -1;
+    if (sqlite3_open(file.c_str(), &db) == SQLITE_OK) {
+        sqlite3_stmt* stmt = nullptr;
+        const std::string sql = "SELECT count(*) FROM " + table;
+        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+            sqlite3_step(stmt) == SQLITE_ROW) {
+            n = sqlite3_column_int64(stmt, 0);
+        }
+        sqlite3_finalize(stmt);
+    }
+    sqlite3_close(db);
+    return n;
 }
 
 // An identity for a file that need not exist (multi-writer tests).

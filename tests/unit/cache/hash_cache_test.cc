@@ -110,7 +110,8 @@ TEST_F(HashCache, SizeChangeInvalidates) {
     dir_.write_random("movie.mkv", 5000, 2);
     set_mtime_ns(file_, before.mtime_ns);  // only the size differs
     EXPECT_FALSE(find(file_).has_value());
-    EXPECT_EQ(hash_entries(), 0U);  // the stale entry is gone
+    EXPECT_EQ(hash_entries(), 0U);  // the stale entry is gone, with its digests
+    EXPECT_EQ(test::count_rows(db_->file(), "hash_digests"), 0);
 }
 
 TEST_F(HashCache, MtimeChangeInvalidates) {
@@ -231,6 +232,7 @@ TEST_F(HashCache, ClearAndStats) {
     ASSERT_TRUE(s.ok());
     EXPECT_EQ(s->hash_entries, 0U);
     EXPECT_EQ(s->anidb_entries, 0U);
+    EXPECT_EQ(test::count_rows(db_->file(), "hash_digests"), 0);
     EXPECT_FALSE(find(dir_ / "f0").has_value());
     auto state = db_->get_state("session");
     ASSERT_TRUE(state.ok());
