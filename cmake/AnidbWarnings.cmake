@@ -2,6 +2,7 @@
 # are included as SYSTEM).
 function(anidb_warnings target)
   target_compile_options(${target} PRIVATE
-    -Wall -Wextra -Werror -Wshadow=local -Wnon-virtual-dtor
+    -Wall -Wextra -Werror -Wnon-virtual-dtor
+    $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local>
     $<$<COMPILE_LANGUAGE:CXX>:-Wold-style-cast>)
 endfunction()

@@ -157,17 +157,21 @@ void EventHub::emit(Event event) {
 }
 
 void EventHub::enqueue(Event event) {
+    // Charge before locking: the charge may cross into Critical pressure,
+    // whose listener emits MEMORY_WARNING into this very queue.
+    auto charge = memory::Charge::take(event.footprint());
+    std::pair<Event, memory::Charge> evicted;  // released after unlocking
     std::lock_guard lock(queue_mutex_);
     if (closed_) return;
-    if (queue_.size() >= kMaxQueuedEvents) {
-        queue_.pop_front();
-        ++dropped_;
-    }
-    auto charge = memory::Charge::take(event.footprint());
     if (!charge.ok()) {
         // No memory for the event: losing it is the bounded behaviour.
         ++dropped_;
         return;
+    }
+    if (queue_.size() >= kMaxQueuedEvents) {
+        evicted = std::move(queue_.front());
+        queue_.pop_front();
+        ++dropped_;
     }
     queue_.emplace_back(std::move(event), std::move(charge));
 }

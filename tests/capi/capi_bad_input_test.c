@@ -1,0 +1,291 @@
+/* Drives the C ABI with bad input, compiled as C11 with -Wall -Werror:
+ * NULL for every pointer, destroyed and made-up handles, invalid UTF-8,
+ * buffers of size 0 and 1, unknown enum values, double frees, cleanup with
+ * live clients, init/cleanup/init. Every check must hold; nothing may crash. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "anidb/anidb.h"
+
+static int passed = 0;
+static int failed = 0;
+
+#define CHECK(cond)                                                    \
+    do {                                                               \
+        if (cond) {                                                    \
+            ++passed;                                                  \
+        } else {                                                       \
+            ++failed;                                                  \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+        }                                                              \
+    } while (0)
+
+static const char* bad_utf8 = "\xff\xfe bad \xc3\x28";
+
+static anidb_client_handle_t new_client(const char* dir) {
+    anidb_config_t cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.cache_dir = dir;
+    anidb_client_handle_t h = NULL;
+    CHECK(anidb_client_create_with_config(&cfg, &h) == ANIDB_SUCCESS);
+    CHECK(h != NULL);
+    return h;
+}
+
+static void test_library(void) {
+    CHECK(anidb_init(ANIDB_ABI_VERSION + 1) == ANIDB_ERROR_VERSION_MISMATCH);
+    CHECK(anidb_init(ANIDB_ABI_VERSION) == ANIDB_SUCCESS);
+    CHECK(anidb_init(ANIDB_ABI_VERSION) == ANIDB_SUCCESS); /* twice is harmless */
+    CHECK(anidb_get_abi_version() == ANIDB_ABI_VERSION);
+    CHECK(strcmp(anidb_get_version(), ANIDB_VERSION_STRING) == 0);
+    CHECK(strcmp(anidb_error_string((anidb_result_t)12345), "unknown error") == 0);
+    CHECK(strlen(anidb_error_string(ANIDB_ERROR_INVALID_UTF8)) > 0);
+    CHECK(strcmp(anidb_hash_algorithm_name((anidb_hash_algorithm_t)0), "UNKNOWN") == 0);
+    CHECK(strcmp(anidb_hash_algorithm_name(ANIDB_HASH_TTH), "TTH") == 0);
+    CHECK(anidb_hash_buffer_size((anidb_hash_algorithm_t)77) == 0);
+    CHECK(anidb_hash_buffer_size(ANIDB_HASH_ED2K) == 33);
+    CHECK(anidb_hash_buffer_size(ANIDB_HASH_CRC32) == 9);
+    CHECK(anidb_hash_buffer_size(ANIDB_HASH_SHA1) == 41);
+    CHECK(anidb_hash_buffer_size(ANIDB_HASH_TTH) == 40);
+    CHECK(anidb_get_last_error(NULL, 10) == ANIDB_ERROR_INVALID_PARAMETER);
+    char one[1] = {'x'};
+    CHECK(anidb_get_last_error(one, 1) == ANIDB_SUCCESS && one[0] == '\0');
+    CHECK(anidb_get_memory_stats(NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_check_memory_leaks(NULL, NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+}
+
+static void test_handles(const char* dir) {
+    anidb_client_handle_t fake = (anidb_client_handle_t)(uintptr_t)0x1234;
+    char buf[64];
+    CHECK(anidb_client_create(NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_client_create_with_config(NULL, NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    anidb_client_handle_t h = (anidb_client_handle_t)(uintptr_t)1;
+    CHECK(anidb_client_create_with_config(NULL, &h) == ANIDB_ERROR_INVALID_PARAMETER && h == NULL);
+    CHECK(anidb_client_destroy(NULL) == ANIDB_ERROR_INVALID_HANDLE);
+    CHECK(anidb_client_destroy(fake) == ANIDB_ERROR_INVALID_HANDLE);
+    CHECK(anidb_client_get_last_error(fake, buf, sizeof buf) == ANIDB_ERROR_INVALID_HANDLE);
+    CHECK(anidb_client_get_last_error_string(fake) == NULL);
+    CHECK(anidb_get_last_error(buf, sizeof buf) == ANIDB_SUCCESS && strlen(buf) > 0);
+
+    anidb_client_handle_t c = new_client(dir);
+    CHECK(anidb_client_get_last_error(c, NULL, 10) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_client_get_last_error(c, buf, 0) == ANIDB_ERROR_INVALID_PARAMETER);
+    char* s = anidb_client_get_last_error_string(c);
+    CHECK(s != NULL);
+    anidb_free_string(s);
+    anidb_free_string(s); /* double free: refused, no crash */
+    anidb_free_string((char*)buf); /* foreign pointer: refused */
+    anidb_free_string(NULL);
+
+    CHECK(anidb_client_destroy(c) == ANIDB_SUCCESS);
+    CHECK(anidb_client_destroy(c) == ANIDB_ERROR_INVALID_HANDLE); /* stale */
+    anidb_file_result_t* r = (anidb_file_result_t*)(uintptr_t)1;
+    anidb_hash_algorithm_t algos[] = {ANIDB_HASH_ED2K};
+    anidb_process_options_t opts;
+    memset(&opts, 0, sizeof opts);
+    opts.algorithms = algos;
+    opts.algorithm_count = 1;
+    CHECK(anidb_process_file(c, "/etc/hostname", &opts, &r) == ANIDB_ERROR_INVALID_HANDLE && r == NULL);
+    size_t count = 7;
+    CHECK(anidb_event_poll(c, NULL, 0, &count) == ANIDB_ERROR_INVALID_HANDLE);
+    CHECK(anidb_register_callback(c, ANIDB_CALLBACK_PROGRESS, (void*)buf, NULL) == 0);
+    CHECK(anidb_unregister_callback(c, 1) == ANIDB_ERROR_INVALID_HANDLE);
+    CHECK(anidb_cache_clear(c) == ANIDB_ERROR_INVALID_HANDLE);
+    anidb_operation_handle_t op = NULL;
+    CHECK(anidb_process_file_async(c, "/etc/hostname", &opts, &op) == ANIDB_ERROR_INVALID_HANDLE && op == NULL);
+    anidb_status_t st;
+    CHECK(anidb_operation_get_status(fake, &st) == ANIDB_ERROR_INVALID_HANDLE);
+    CHECK(anidb_operation_cancel(NULL) == ANIDB_ERROR_INVALID_HANDLE);
+    CHECK(anidb_operation_destroy(fake) == ANIDB_ERROR_INVALID_HANDLE);
+    size_t done = 0, total = 0;
+    CHECK(anidb_batch_get_progress(fake, &done, &total) == ANIDB_ERROR_INVALID_HANDLE);
+    CHECK(anidb_batch_cancel(NULL) == ANIDB_ERROR_INVALID_HANDLE);
+    CHECK(anidb_batch_destroy(fake) == ANIDB_ERROR_INVALID_HANDLE);
+    /* A client handle is not an operation handle. */
+    anidb_client_handle_t c2 = new_client(dir);
+    CHECK(anidb_operation_get_status(c2, &st) == ANIDB_ERROR_INVALID_HANDLE);
+    CHECK(anidb_client_destroy(c2) == ANIDB_SUCCESS);
+}
+
+static void test_process_bad_input(const char* dir, const char* file) {
+    anidb_client_handle_t c = new_client(dir);
+    anidb_file_result_t* r = NULL;
+    anidb_hash_algorithm_t ok_algos[] = {ANIDB_HASH_ED2K, ANIDB_HASH_CRC32};
+    anidb_hash_algorithm_t bad_algos[] = {(anidb_hash_algorithm_t)42};
+    anidb_hash_algorithm_t dup_algos[] = {ANIDB_HASH_MD5, ANIDB_HASH_MD5};
+    anidb_hash_algorithm_t six[] = {1, 2, 3, 4, 5, 1};
+    anidb_process_options_t opts;
+    memset(&opts, 0, sizeof opts);
+    opts.algorithms = ok_algos;
+    opts.algorithm_count = 2;
+
+    CHECK(anidb_process_file(c, NULL, &opts, &r) == ANIDB_ERROR_INVALID_PARAMETER && r == NULL);
+    CHECK(anidb_process_file(c, file, NULL, &r) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_process_file(c, file, &opts, NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_process_file(c, bad_utf8, &opts, &r) == ANIDB_ERROR_INVALID_UTF8 && r == NULL);
+    CHECK(anidb_process_file(c, "/nonexistent/file.mkv", &opts, &r) == ANIDB_ERROR_FILE_NOT_FOUND);
+    CHECK(anidb_process_file(c, dir, &opts, &r) == ANIDB_ERROR_INVALID_PARAMETER);
+    opts.algorithm_count = 0;
+    CHECK(anidb_process_file(c, file, &opts, &r) == ANIDB_ERROR_INVALID_PARAMETER);
+    opts.algorithms = bad_algos;
+    opts.algorithm_count = 1;
+    CHECK(anidb_process_file(c, file, &opts, &r) == ANIDB_ERROR_INVALID_PARAMETER);
+    opts.algorithms = dup_algos;
+    opts.algorithm_count = 2;
+    CHECK(anidb_process_file(c, file, &opts, &r) == ANIDB_ERROR_INVALID_PARAMETER);
+    opts.algorithms = six;
+    opts.algorithm_count = 6;
+    CHECK(anidb_process_file(c, file, &opts, &r) == ANIDB_ERROR_INVALID_PARAMETER);
+    opts.algorithms = NULL;
+    opts.algorithm_count = 1;
+    CHECK(anidb_process_file(c, file, &opts, &r) == ANIDB_ERROR_INVALID_PARAMETER);
+    opts.algorithms = ok_algos;
+    opts.algorithm_count = (size_t)-1;
+    CHECK(anidb_process_file(c, file, &opts, &r) == ANIDB_ERROR_INVALID_PARAMETER);
+
+    /* The message says why, in the client's last error, truncated safely. */
+    char tiny[1] = {'x'};
+    CHECK(anidb_client_get_last_error(c, tiny, 1) == ANIDB_SUCCESS && tiny[0] == '\0');
+    char small[8];
+    CHECK(anidb_client_get_last_error(c, small, sizeof small) == ANIDB_SUCCESS && strlen(small) <= 7);
+
+    /* A good call, then double free of its result. */
+    opts.algorithm_count = 2;
+    CHECK(anidb_process_file(c, file, &opts, &r) == ANIDB_SUCCESS && r != NULL);
+    if (r) {
+        CHECK(r->hash_count == 2 && r->hashes[0].algorithm == ANIDB_HASH_ED2K);
+        CHECK(r->hashes[1].hash_length == 8 && strlen(r->hashes[1].hash_value) == 8);
+        anidb_free_file_result(r);
+        anidb_free_file_result(r); /* refused */
+    }
+    anidb_free_file_result(NULL);
+    anidb_free_batch_result(NULL);
+    anidb_free_anime_info(NULL);
+    anidb_free_batch_result((anidb_batch_result_t*)small); /* foreign */
+
+    /* Hash buffers of size 0 and 1, unknown algorithms. */
+    char hb[64];
+    memset(hb, 'Z', sizeof hb);
+    CHECK(anidb_calculate_hash_buffer((const uint8_t*)"abc", 3, ANIDB_HASH_MD5, hb, 0) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(hb[0] == 'Z'); /* size 0: nothing written */
+    CHECK(anidb_calculate_hash_buffer((const uint8_t*)"abc", 3, ANIDB_HASH_MD5, hb, 1) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(hb[0] == '\0' && hb[1] == 'Z');
+    CHECK(anidb_calculate_hash_buffer((const uint8_t*)"abc", 3, ANIDB_HASH_MD5, hb, 32) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(hb[32] == 'Z');
+    CHECK(anidb_calculate_hash_buffer((const uint8_t*)"abc", 3, (anidb_hash_algorithm_t)0, hb, sizeof hb) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_calculate_hash_buffer(NULL, 3, ANIDB_HASH_MD5, hb, sizeof hb) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_calculate_hash_buffer(NULL, 0, ANIDB_HASH_MD5, hb, sizeof hb) == ANIDB_SUCCESS);
+    CHECK(strcmp(hb, "d41d8cd98f00b204e9800998ecf8427e") == 0);
+    CHECK(anidb_calculate_hash_buffer((const uint8_t*)"abc", 3, ANIDB_HASH_MD5, hb, 33) == ANIDB_SUCCESS);
+    CHECK(strcmp(hb, "900150983cd24fb0d6963f7d28e17f72") == 0);
+    CHECK(anidb_calculate_hash_buffer((const uint8_t*)"abc", 3, ANIDB_HASH_MD5, NULL, 33) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_calculate_hash(NULL, ANIDB_HASH_CRC32, hb, sizeof hb) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_calculate_hash(bad_utf8, ANIDB_HASH_CRC32, hb, sizeof hb) == ANIDB_ERROR_INVALID_UTF8);
+    CHECK(anidb_calculate_hash("/nonexistent", ANIDB_HASH_CRC32, hb, sizeof hb) == ANIDB_ERROR_FILE_NOT_FOUND);
+    CHECK(anidb_calculate_hash(file, ANIDB_HASH_CRC32, hb, sizeof hb) == ANIDB_SUCCESS && strlen(hb) == 8);
+
+    /* Batches. */
+    anidb_batch_result_t* b = (anidb_batch_result_t*)(uintptr_t)1;
+    const char* paths[] = {file, bad_utf8};
+    anidb_batch_options_t bo;
+    memset(&bo, 0, sizeof bo);
+    bo.algorithms = ok_algos;
+    bo.algorithm_count = 2;
+    bo.continue_on_error = 1;
+    CHECK(anidb_process_batch(c, NULL, 1, &bo, &b) == ANIDB_ERROR_INVALID_PARAMETER && b == NULL);
+    CHECK(anidb_process_batch(c, paths, 0, &bo, &b) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_process_batch(c, paths, 2, &bo, &b) == ANIDB_ERROR_INVALID_UTF8 && b == NULL);
+    CHECK(anidb_process_batch(c, paths, 1, NULL, &b) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_process_batch(c, paths, 1, &bo, NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    anidb_batch_handle_t bh = NULL;
+    CHECK(anidb_process_batch_async(c, paths, 2, &bo, &bh) == ANIDB_ERROR_INVALID_UTF8 && bh == NULL);
+
+    /* Callbacks and events. */
+    CHECK(anidb_register_callback(c, (anidb_callback_type_t)99, (void*)hb, NULL) == 0);
+    CHECK(anidb_register_callback(c, ANIDB_CALLBACK_PROGRESS, NULL, NULL) == 0);
+    CHECK(anidb_unregister_callback(c, 123456) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_event_connect(c, NULL, NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    size_t n = 99;
+    CHECK(anidb_event_poll(c, NULL, 5, &n) == ANIDB_ERROR_INVALID_PARAMETER);
+    anidb_event_t ev[4];
+    CHECK(anidb_event_poll(c, ev, 4, NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_event_poll(c, ev, 0, &n) == ANIDB_SUCCESS && n == 0);
+
+    /* Options, cache, identification. */
+    CHECK(anidb_client_set_option(c, "no.such.option", "1") == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_client_set_option(c, "anidb.server", bad_utf8) == ANIDB_ERROR_INVALID_UTF8);
+    CHECK(anidb_client_set_option(c, NULL, "1") == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_client_set_option(c, "anidb.local_port", "not a port") == ANIDB_ERROR_INVALID_PARAMETER);
+    size_t entries = 0;
+    uint64_t bytes = 0;
+    CHECK(anidb_cache_get_stats(c, NULL, &bytes) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_cache_get_stats(c, &entries, &bytes) == ANIDB_SUCCESS && entries >= 1);
+    int cached = -1;
+    CHECK(anidb_cache_check_file(c, file, (anidb_hash_algorithm_t)9, &cached) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_cache_check_file(c, file, ANIDB_HASH_CRC32, NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_cache_check_file(c, file, ANIDB_HASH_CRC32, &cached) == ANIDB_SUCCESS && cached == 1);
+    CHECK(anidb_cache_check_file(c, file, ANIDB_HASH_TTH, &cached) == ANIDB_SUCCESS && cached == 0);
+    anidb_anime_info_t* info = (anidb_anime_info_t*)(uintptr_t)1;
+    CHECK(anidb_identify_file(c, NULL, 100, &info) == ANIDB_ERROR_INVALID_PARAMETER && info == NULL);
+    CHECK(anidb_identify_file(c, "xyz", 100, &info) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_identify_file(c, bad_utf8, 100, &info) == ANIDB_ERROR_INVALID_UTF8);
+    CHECK(anidb_identify_file(c, "0123456789abcdef0123456789abcdef", 0, &info) == ANIDB_ERROR_INVALID_PARAMETER);
+    /* No credentials configured: refused before any packet is sent. */
+    CHECK(anidb_identify_file(c, "0123456789abcdef0123456789abcdef", 100, &info) == ANIDB_ERROR_NO_CREDENTIALS);
+    anidb_mylist_result_t mr;
+    anidb_mylist_options_t mo = ANIDB_MYLIST_OPTIONS_INIT;
+    mo.state = 9;
+    CHECK(anidb_mylist_add(c, "0123456789abcdef0123456789abcdef", 100, &mo, &mr) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_mylist_add(c, "0123456789abcdef0123456789abcdef", 100, NULL, NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    /* cleanup with this client still alive (tested by the caller) */
+}
+
+static void test_memory_limit(void) {
+    CHECK(anidb_set_memory_limit(4096) == ANIDB_SUCCESS);
+    anidb_memory_stats_t st;
+    CHECK(anidb_get_memory_stats(&st) == ANIDB_SUCCESS && st.memory_limit == 4096);
+    CHECK(anidb_set_memory_limit(0) == ANIDB_SUCCESS);
+    CHECK(anidb_get_memory_stats(&st) == ANIDB_SUCCESS && st.memory_limit == 524288000ULL);
+    CHECK(anidb_memory_gc() == ANIDB_SUCCESS);
+}
+
+int main(void) {
+    char dir[] = "/tmp/anidb-capi-XXXXXX";
+    if (mkdtemp(dir) == NULL) return 2;
+    char file[256];
+    snprintf(file, sizeof file, "%s/sample.bin", dir);
+    FILE* f = fopen(file, "wb");
+    if (f == NULL) return 2;
+    for (int i = 0; i < 100000; ++i) fputc(i * 7 % 251, f);
+    fclose(f);
+
+    /* Before anidb_init: creating a client is refused. */
+    anidb_client_handle_t early = NULL;
+    CHECK(anidb_client_create(&early) != ANIDB_SUCCESS && early == NULL);
+
+    test_library();
+    test_handles(dir);
+    test_process_bad_input(dir, file);
+    test_memory_limit();
+
+    /* anidb_cleanup with live clients destroys them; init works again. */
+    anidb_client_handle_t live = new_client(dir);
+    anidb_cleanup();
+    CHECK(anidb_client_destroy(live) == ANIDB_ERROR_INVALID_HANDLE);
+    CHECK(anidb_init(ANIDB_ABI_VERSION) == ANIDB_SUCCESS);
+    anidb_client_handle_t again = new_client(dir);
+    CHECK(anidb_client_destroy(again) == ANIDB_SUCCESS);
+
+    uint64_t leaks = 1, leaked = 1;
+    CHECK(anidb_check_memory_leaks(&leaks, &leaked) == ANIDB_SUCCESS);
+    CHECK(leaks == 0 && leaked == 0);
+    anidb_cleanup();
+
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
