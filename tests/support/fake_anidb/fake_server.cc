@@ -65,11 +65,49 @@ Status FakeAnidbServer::start() {
     socklen_t len = sizeof addr;
     getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
     port_ = ntohs(addr.sin_port);
+    wait_for_kernel_timestamps(addr);
     started_ = std::chrono::steady_clock::now();
     stop_requested_ = false;
     running_ = true;
     thread_ = std::thread([this] { run(); });
     return {};
+}
+
+// Linux turns packet time-stamping on lazily (a deferred static key) after
+// the first SO_TIMESTAMPNS socket appears; until then recvmsg() stamps a
+// datagram when it is read, not when it arrived, which would make the
+// flood check see gaps shorter than they were. Probe with datagrams to
+// ourselves until a stamp predates the read by the pause we made.
+void FakeAnidbServer::wait_for_kernel_timestamps(const sockaddr_in& self) {
+    int probe = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (probe < 0) return;
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        ::sendto(probe, "probe", 5, 0, reinterpret_cast<const sockaddr*>(&self), sizeof self);
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        auto read_at = std::chrono::system_clock::now();
+        char buf[16];
+        iovec iov{buf, sizeof buf};
+        alignas(cmsghdr) char control[256];
+        msghdr msg{};
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+        if (::recvmsg(fd_, &msg, 0) < 0) break;
+        for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+            if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
+            timespec ts;
+            std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
+            auto stamped = std::chrono::system_clock::time_point(
+                std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                    std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec)));
+            if (read_at - stamped >= std::chrono::milliseconds(3)) {
+                ::close(probe);
+                return;
+            }
+        }
+    }
+    ::close(probe);
 }
 
 void FakeAnidbServer::stop() {

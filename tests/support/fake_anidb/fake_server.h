@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include <netinet/in.h>
+
 #include "anidb/codec.h"
 #include "anidb/crypto.h"
 #include "common/result.h"
@@ -111,6 +113,7 @@ class FakeAnidbServer {
     };
 
     void run();
+    void wait_for_kernel_timestamps(const struct sockaddr_in& self);
     void handle_datagram(const std::string& bytes, const std::string& ip, uint16_t port,
                          int64_t arrival_ns);
     // Command handlers (fake_handlers.cc); all run with mu_ held.
