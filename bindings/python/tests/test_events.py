@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 import anidb
 
 
@@ -59,3 +61,14 @@ def test_event_callback_runs_and_disconnects(client, make_file):
     client.hash(make_file(20_000, seed=9), "crc32")
     assert len(received) == count  # disconnected: events queue again
     assert list(client.events())
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_exception_in_event_callback_does_not_crash(client, make_file):
+    def on_event(event: anidb.Event) -> None:
+        raise RuntimeError("callback failed")
+
+    client.on_event(on_event)
+    result = client.hash(make_file(1000), "crc32")
+    client.on_event(None)
+    assert result.size == 1000

@@ -71,3 +71,14 @@ def test_hash_bytes_bad_input():
     with pytest.raises(ValueError):
         anidb.hash_bytes(b"x", "nope")
     assert anidb.hash_bytes(b"", "crc32") == "00000000"
+
+
+def test_cleanup_invalidates_clients_and_init_happens_again(tmp_path, make_file):
+    path = make_file(1000)
+    old = anidb.Client(cache_dir=tmp_path / "a")
+    anidb.cleanup()
+    with pytest.raises(anidb.AniDBError):
+        old.hash(path, "crc32")
+    old.close()
+    with anidb.Client(cache_dir=tmp_path / "b") as fresh:
+        assert fresh.hash(path, "crc32").size == 1000
