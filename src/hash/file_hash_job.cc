@@ -50,7 +50,7 @@ Result<FileHashes> FileHashJob::run() {
     report_progress(lock, false);
     uint64_t offset = 0;
     while (offset < size && !aborted_) {
-        max_in_flight_ = std::clamp<size_t>(kReadAheadBytes / block_size_, 2, kMaxBlocksInFlight);
+        max_in_flight_ = blocks_in_flight_limit();
         wait_for(lock, [&] { return blocks_.size() < max_in_flight_; });
         if (aborted_) break;
         memory::PooledBuffer buffer;
@@ -96,6 +96,10 @@ void FileHashJob::wait_for(std::unique_lock<std::mutex>& lock,
     }
 }
 
+size_t FileHashJob::blocks_in_flight_limit() const noexcept {
+    return std::clamp<size_t>(read_ahead_bytes(cap_) / block_size_, 2, kMaxBlocksInFlight);
+}
+
 bool FileHashJob::acquire_buffer(std::unique_lock<std::mutex>& lock,
                                  memory::PooledBuffer& out) {
     for (;;) {
@@ -112,7 +116,7 @@ bool FileHashJob::acquire_buffer(std::unique_lock<std::mutex>& lock,
         }
         if (block_size_ > kMinBlockSize) {
             block_size_ = std::max(kMinBlockSize, block_size_ / 4);
-            max_in_flight_ = std::clamp<size_t>(kReadAheadBytes / block_size_, 2, kMaxBlocksInFlight);
+            max_in_flight_ = blocks_in_flight_limit();
             continue;
         }
         fail(make_error(Errc::out_of_memory,

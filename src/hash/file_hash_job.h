@@ -15,6 +15,7 @@
 // task it submitted has finished.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -37,11 +38,20 @@
 
 namespace anidb::hash {
 
-// Largest block (the 1 MiB pool class: 1024 TTH leaves) and the read-ahead cap.
+// Largest block (the 1 MiB pool class: 1024 TTH leaves), smallest (one leaf).
 inline constexpr size_t kMaxBlockSize = size_t{1} << 20;
 inline constexpr size_t kMinBlockSize = kTthLeafSize;
-inline constexpr size_t kReadAheadBytes = size_t{24} << 20;
 inline constexpr size_t kMaxBlocksInFlight = 32;
+
+// Bytes of blocks in flight for a job running `tasks` items at once. ED2K
+// lanes are serial within a 9728000-byte chunk and the reader is sequential,
+// so keeping N lanes busy needs about N - 1 chunks in flight plus slack; the
+// slack also lets the serial MD5/SHA1/CRC32 lane drift against the parallel
+// ones. 16 MiB on two cores; never more than 48 MiB (peak RSS goal: 64 MiB).
+inline size_t read_ahead_bytes(unsigned tasks) noexcept {
+    const uint64_t want = (tasks > 1 ? tasks - 1 : 0) * kEd2kChunkSize + (size_t{6} << 20);
+    return static_cast<size_t>(std::clamp<uint64_t>(want, size_t{16} << 20, size_t{48} << 20));
+}
 
 class FileHashJob {
 public:
@@ -77,6 +87,7 @@ private:
     void wait_for(std::unique_lock<std::mutex>& lock, const std::function<bool()>& ready);
     void report_progress(std::unique_lock<std::mutex>& lock, bool final);
     void fail(Error error);
+    size_t blocks_in_flight_limit() const noexcept;
     FileHashes collect_results();
 
     // Scheduling (mutex_ held).

@@ -1,8 +1,9 @@
 // Hashing a file: every requested algorithm from one read, ED2K chunks and
 // TTH leaf groups in parallel on the process-wide WorkerPool, MD5/SHA1/CRC32
 // serially beside them, reading ahead on pooled buffers. Memory is bounded
-// (about 24 MiB of buffers in flight at most) whatever the file size; under
-// a low memory limit fewer and smaller buffers are used.
+// (16 MiB of buffers in flight on two cores, see read_ahead_bytes in
+// file_hash_job.h) whatever the file size; under a low memory limit fewer and
+// smaller buffers are used.
 #pragma once
 
 #include <cstdint>
