@@ -1,0 +1,68 @@
+#include "client_setup.h"
+
+#include <cstdlib>
+#include <iostream>
+
+#include "exit_codes.h"
+
+namespace anidb::cli {
+
+Result<Settings> load_settings(const GlobalOptions& global) {
+    const EnvLookup env = [](const char* name) -> const char* { return std::getenv(name); };
+    const bool explicit_path = !global.config_path.empty();
+    const std::filesystem::path path = explicit_path ? std::filesystem::path(global.config_path)
+                                                     : default_config_path(env);
+    auto settings = Settings::load(path, explicit_path, env);
+    if (!settings) return settings.error();
+    const std::pair<const char*, const std::string*> flags[] = {
+        {"server", &global.server},           {"cache_dir", &global.cache_dir},
+        {"username", &global.username},       {"client_name", &global.client_name},
+        {"client_version", &global.client_version}, {"interval_scale", &global.interval_scale},
+    };
+    for (const auto& [key, value] : flags) {
+        if (value->empty()) continue;
+        if (Status st = settings->set_flag(key, *value); !st) return st.error();
+    }
+    for (const std::string& w : settings->warnings()) std::cerr << "anidb: " << w << '\n';
+    return settings;
+}
+
+Result<std::shared_ptr<client::Client>> create_client(const Settings& settings, AppContext& ctx,
+                                                      bool cache) {
+    client::ClientConfig config;
+    for (const auto& [key, value] : settings.library_options()) {
+        if (Status st = config.set_option(key, value); !st) {
+            return make_error(Errc::invalid_parameter, st.error().message);
+        }
+    }
+    if (!cache) config.cache_enabled = false;
+    auto created = client::Client::create(std::move(config));
+    if (!created) return created.error();
+    std::shared_ptr<client::Client> client = *created;
+    if (cache && !client->cache_problem().empty() && !ctx.global.quiet) {
+        std::cerr << "anidb: warning: working without the cache: " << client->cache_problem() << '\n';
+    }
+    if (ctx.cancellation != nullptr) {
+        std::weak_ptr<client::Client> weak = client;
+        ctx.cancellation->on_interrupt([weak] {
+            if (auto c = weak.lock()) c->shutdown();
+        });
+    }
+    return client;
+}
+
+int report_error(const Error& error) {
+    std::cerr << "anidb: " << error.message;
+    if (error.message.empty()) std::cerr << errc_description(error.code);
+    std::cerr << '\n';
+    return exit_code_for(error.code);
+}
+
+void finish_session(client::Client& client, const AppContext& ctx) {
+    if (ctx.cancellation == nullptr || !ctx.cancellation->interrupted()) return;
+    if (Status st = client.logout(); !st && !ctx.global.quiet) {
+        std::cerr << "anidb: warning: logout failed: " << st.error().message << '\n';
+    }
+}
+
+}  // namespace anidb::cli

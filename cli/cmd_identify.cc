@@ -1,0 +1,114 @@
+// `anidb identify PATH...`
+#include <iostream>
+
+#include "commands.h"
+#include "exit_codes.h"
+#include "file_hasher.h"
+#include "identify_output.h"
+
+namespace anidb::cli {
+
+namespace {
+
+struct IdentifyFlags {
+    SelectionFlags selection;
+    HashingFlags hashing;
+    std::string format = "text";
+};
+
+int run_identify(const IdentifyFlags& flags, AppContext& ctx) {
+    const OutputFormat format = *parse_output_format(flags.format);
+    auto settings = load_settings(ctx.global);
+    if (!settings) return report_error(settings.error());
+    size_t failures = 0;
+    const std::vector<std::string> files = resolve_files(flags.selection, *settings, failures);
+    auto client = create_client(*settings, ctx);
+    if (!client) return report_error(client.error());
+
+    HashRunOptions run;
+    run.algorithms = {hash::Algorithm::ed2k};
+    run.use_cache = !flags.hashing.no_cache;
+    run.jobs = flags.hashing.jobs;
+    run.io_jobs_per_device = flags.hashing.io_jobs_per_device;
+    run.progress = progress_wanted(ctx);
+
+    IdentifyOutput output(std::cout, format);
+    output.begin();
+    int fatal = 0;
+    hash_files(**client, files, run, ctx.cancellation->token(),
+               [&](size_t index, const Result<client::FileResult>& hashed) {
+                   IdentifyRecord record;
+                   record.path = files[index];
+                   const std::string failure = failure_text(hashed);
+                   if (!failure.empty()) {
+                       record.error = failure;
+                       if (hashed.ok()) record.size = hashed->size;
+                   } else {
+                       record.size = hashed->size;
+                       record.ed2k = hashed->hashes.at(0).value;
+                       auto info = identify_hashed(**client, files[index], *hashed, ctx.cancellation->token());
+                       if (info) {
+                           record.info = std::move(*info);
+                       } else {
+                           record.error = info.code() == Errc::no_such_file && info.error().message.empty()
+                                              ? "unknown to AniDB"
+                                              : info.error().message;
+                           if (is_fatal_for_run(info.code())) fatal = exit_code_for(info.code());
+                       }
+                   }
+                   if (!record.info) ++failures;
+                   output.write(record);
+                   std::cout.flush();
+                   if (fatal != 0) {
+                       print_message_above_progress("anidb: " + *record.error + "\n");
+                       return false;
+                   }
+                   return true;
+               });
+    output.end();
+    finish_session(**client, ctx);
+    if (ctx.cancellation->interrupted()) return kExitInterrupted;
+    if (fatal != 0) return fatal;
+    return failures == 0 ? kExitOk : kExitSomeFailed;
+}
+
+}  // namespace
+
+std::string failure_text(const Result<client::FileResult>& result) {
+    if (!result) return result.error().message.empty() ? errc_description(result.code()) : result.error().message;
+    if (result->status != client::FileStatus::completed) {
+        return result->error_message.empty() ? errc_description(result->error) : result->error_message;
+    }
+    return {};
+}
+
+Result<client::AnimeInfo> identify_hashed(client::Client& client, const std::string& path,
+                                          const client::FileResult& result, std::stop_token stop) {
+    const std::string& ed2k = result.hashes.at(0).value;
+    auto info = client.identify(result.size, ed2k);
+    if (!info && info.code() == Errc::no_such_file && result.size > 0 &&
+        result.size % hash::kEd2kChunkSize == 0) {
+        return client.identify_path(path, stop);
+    }
+    return info;
+}
+
+void add_identify_command(CLI::App& app, AppContext& ctx) {
+    auto flags = std::make_shared<IdentifyFlags>();
+    CLI::App* cmd = app.add_subcommand("identify", "Identify files on AniDB by size and ED2K (answers cached)");
+    cmd->footer(
+        "Hashes each file (cached), asks the cache, then AniDB, and prints anime, episode,\n"
+        "group and ids. Files AniDB does not know are listed as NOT IDENTIFIED (json:\n"
+        "\"error\") and asked again only after the back-off (anidb.unknown_retry_hours).\n"
+        "JSON objects: path, size, ed2k, file_id, anime_id, episode_id, group_id,\n"
+        "anime_title, anime_title_english, episode_number, episode_title, group_name,\n"
+        "source (\"anidb\" or \"cache\"), or error.\n\n" + std::string(kExitCodeHelp));
+    add_selection_flags(*cmd, flags->selection);
+    add_hashing_flags(*cmd, flags->hashing);
+    cmd->add_option("-f,--format", flags->format, "Output: text, json, jsonl, csv")
+        ->check(CLI::IsMember({"text", "json", "jsonl", "csv"}))
+        ->capture_default_str();
+    cmd->callback([flags, &ctx] { ctx.exit_code = run_identify(*flags, ctx); });
+}
+
+}  // namespace anidb::cli

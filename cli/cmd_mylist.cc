@@ -1,0 +1,158 @@
+// `anidb mylist add PATH...`
+#include <ctime>
+#include <iostream>
+
+#include "commands.h"
+#include "exit_codes.h"
+#include "file_hasher.h"
+#include "text_escape.h"
+
+namespace anidb::cli {
+
+namespace {
+
+struct MylistFlags {
+    SelectionFlags selection;
+    HashingFlags hashing;
+    std::string state;
+    std::optional<std::string> watched;   // set: --watched[=DATE]
+    bool unwatched = false;
+    std::optional<std::string> source, storage, other;
+    bool edit = false;
+};
+
+// "hdd" -> 1 and so on (AniDB MyList states).
+std::optional<int> state_value(const std::string& name) {
+    if (name == "unknown") return 0;
+    if (name == "hdd") return 1;
+    if (name == "cd") return 2;
+    if (name == "deleted") return 3;
+    if (name == "remote") return 4;
+    return std::nullopt;
+}
+
+// "", "now", "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS]" (local time) or seconds
+// since the epoch.
+std::optional<int64_t> parse_watch_date(const std::string& text) {
+    if (text.empty() || text == "now") return static_cast<int64_t>(std::time(nullptr));
+    if (text.find_first_not_of("0123456789") == std::string::npos) return std::stoll(text);
+    std::tm tm{};
+    const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+    if (end == nullptr || *end != '\0') {
+        tm = {};
+        end = strptime(text.c_str(), "%Y-%m-%dT%H:%M", &tm);
+    }
+    if (end == nullptr || *end != '\0') {
+        tm = {};
+        end = strptime(text.c_str(), "%Y-%m-%d", &tm);
+    }
+    if (end == nullptr || *end != '\0') return std::nullopt;
+    tm.tm_isdst = -1;
+    const time_t t = std::mktime(&tm);
+    if (t == static_cast<time_t>(-1)) return std::nullopt;
+    return static_cast<int64_t>(t);
+}
+
+const char* outcome_text(client::MylistOutcome o) {
+    switch (o) {
+        case client::MylistOutcome::added: return "added";
+        case client::MylistOutcome::already_present: return "already in MyList";
+        case client::MylistOutcome::updated: return "updated";
+    }
+    return "?";
+}
+
+int run_mylist_add(const MylistFlags& flags, AppContext& ctx) {
+    client::MylistWishes wishes;
+    if (!flags.state.empty()) wishes.state = state_value(flags.state);
+    if (flags.watched && flags.unwatched) {
+        return report_error(make_error(Errc::invalid_parameter, "--watched and --unwatched exclude each other"));
+    }
+    if (flags.watched) {
+        const auto date = parse_watch_date(*flags.watched);
+        if (!date) {
+            return report_error(make_error(Errc::invalid_parameter,
+                                           "--watched takes a date like 2024-05-01 or 2024-05-01T21:30, got '" +
+                                               *flags.watched + "'"));
+        }
+        wishes.viewed = true;
+        wishes.viewdate = *date;
+    }
+    if (flags.unwatched) wishes.viewed = false;
+    wishes.source = flags.source;
+    wishes.storage = flags.storage;
+    wishes.other = flags.other;
+    wishes.edit = flags.edit;
+
+    auto settings = load_settings(ctx.global);
+    if (!settings) return report_error(settings.error());
+    size_t failures = 0;
+    const std::vector<std::string> files = resolve_files(flags.selection, *settings, failures);
+    auto client = create_client(*settings, ctx);
+    if (!client) return report_error(client.error());
+
+    HashRunOptions run;
+    run.algorithms = {hash::Algorithm::ed2k};
+    run.use_cache = !flags.hashing.no_cache;
+    run.jobs = flags.hashing.jobs;
+    run.io_jobs_per_device = flags.hashing.io_jobs_per_device;
+    run.progress = progress_wanted(ctx);
+    int fatal = 0;
+    hash_files(**client, files, run, ctx.cancellation->token(),
+               [&](size_t index, const Result<client::FileResult>& hashed) {
+                   const std::string name = printable(files[index]);
+                   std::string failure = failure_text(hashed);
+                   Errc code = hashed.code();
+                   if (failure.empty()) {
+                       auto info = identify_hashed(**client, files[index], *hashed, ctx.cancellation->token());
+                       auto added = info ? (*client)->mylist_add(hashed->size, info->ed2k.empty() ? hashed->hashes.at(0).value : info->ed2k, wishes)
+                                         : Result<client::MylistResult>(info.error());
+                       if (added) {
+                           std::cout << name << ": " << outcome_text(added->outcome) << " (lid "
+                                     << added->mylist_id << ")\n" << std::flush;
+                           return true;
+                       }
+                       failure = added.error().message;
+                       code = added.code();
+                   }
+                   ++failures;
+                   std::cout << name << ": FAILED: " << printable(failure) << '\n' << std::flush;
+                   if (is_fatal_for_run(code)) {
+                       fatal = exit_code_for(code);
+                       return false;
+                   }
+                   return true;
+               });
+    finish_session(**client, ctx);
+    if (ctx.cancellation->interrupted()) return kExitInterrupted;
+    if (fatal != 0) return fatal;
+    return failures == 0 ? kExitOk : kExitSomeFailed;
+}
+
+}  // namespace
+
+void add_mylist_command(CLI::App& app, AppContext& ctx) {
+    CLI::App* mylist = app.add_subcommand("mylist", "Manage your AniDB MyList");
+    mylist->require_subcommand(1);
+    auto flags = std::make_shared<MylistFlags>();
+    CLI::App* add = mylist->add_subcommand("add", "Add files to MyList (idempotent)");
+    add->footer(
+        "A file already in MyList is left alone when it matches the flags, and updated\n"
+        "(edit=1) when a flag asks for a change. Prints NAME: added / already in MyList /\n"
+        "updated (lid N), or NAME: FAILED: reason.\n\n" + std::string(kExitCodeHelp));
+    add_selection_flags(*add, flags->selection);
+    add_hashing_flags(*add, flags->hashing);
+    add->add_option("--state", flags->state, "Storage state")
+        ->check(CLI::IsMember({"hdd", "cd", "deleted", "remote", "unknown"}));
+    add->add_option("--watched", flags->watched, "Mark watched, at DATE (YYYY-MM-DD[THH:MM]) or now")
+        ->expected(0, 1)
+        ->type_name("[DATE]");
+    add->add_flag("--unwatched", flags->unwatched, "Mark not watched");
+    add->add_option("--source", flags->source, "Source text (where you got it)");
+    add->add_option("--storage", flags->storage, "Storage text (which disk)");
+    add->add_option("--other", flags->other, "Free text note");
+    add->add_flag("--edit", flags->edit, "Edit the MyList entry even when nothing seems to differ");
+    add->callback([flags, &ctx] { ctx.exit_code = run_mylist_add(*flags, ctx); });
+}
+
+}  // namespace anidb::cli

@@ -1,0 +1,101 @@
+#include "output_format.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <string>
+#include <utility>
+
+namespace anidb::cli {
+
+namespace {
+
+constexpr std::array<std::pair<std::string_view, OutputFormat>, 7> kFormats{{
+    {"text", OutputFormat::text},
+    {"json", OutputFormat::json},
+    {"jsonl", OutputFormat::jsonl},
+    {"csv", OutputFormat::csv},
+    {"sfv", OutputFormat::sfv},
+    {"ed2k", OutputFormat::ed2k},
+    {"bsd", OutputFormat::bsd},
+}};
+
+constexpr std::array<hash::Algorithm, 5> kAllAlgorithms{
+    hash::Algorithm::ed2k, hash::Algorithm::crc32, hash::Algorithm::md5,
+    hash::Algorithm::sha1, hash::Algorithm::tth};
+
+std::string lowercase(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+}  // namespace
+
+std::optional<OutputFormat> parse_output_format(std::string_view name) {
+    const std::string lower = lowercase(name);
+    for (const auto& [text, format] : kFormats) {
+        if (text == lower) return format;
+    }
+    return std::nullopt;
+}
+
+const char* output_format_name(OutputFormat format) {
+    for (const auto& [text, f] : kFormats) {
+        if (f == format) return text.data();
+    }
+    return "text";
+}
+
+std::vector<hash::Algorithm> default_algorithms(OutputFormat format) {
+    if (format == OutputFormat::sfv) return {hash::Algorithm::crc32};
+    return {hash::Algorithm::ed2k};
+}
+
+Status check_format_algorithms(OutputFormat format, std::span<const hash::Algorithm> algorithms) {
+    const auto has = [&](hash::Algorithm a) {
+        return std::find(algorithms.begin(), algorithms.end(), a) != algorithms.end();
+    };
+    if (format == OutputFormat::sfv &&
+        (algorithms.size() != 1 || algorithms[0] != hash::Algorithm::crc32)) {
+        return make_error(Errc::invalid_parameter,
+                          "--format sfv holds CRC32 only: use -a crc32 (or leave -a out)");
+    }
+    if (format == OutputFormat::ed2k && !has(hash::Algorithm::ed2k)) {
+        return make_error(Errc::invalid_parameter, "--format ed2k needs -a to include ed2k");
+    }
+    return {};
+}
+
+Result<std::vector<hash::Algorithm>> parse_algorithm_list(const std::vector<std::string>& values) {
+    std::vector<hash::Algorithm> out;
+    const auto add = [&](hash::Algorithm a) {
+        if (std::find(out.begin(), out.end(), a) == out.end()) out.push_back(a);
+    };
+    for (const std::string& value : values) {
+        size_t start = 0;
+        while (start <= value.size()) {
+            size_t comma = value.find(',', start);
+            if (comma == std::string::npos) comma = value.size();
+            const std::string item = lowercase(value.substr(start, comma - start));
+            start = comma + 1;
+            if (item.empty()) continue;
+            if (item == "all") {
+                for (auto a : kAllAlgorithms) add(a);
+                continue;
+            }
+            const auto found = std::find_if(kAllAlgorithms.begin(), kAllAlgorithms.end(),
+                                            [&](auto a) { return item == hash::algorithm_name(a); });
+            if (found == kAllAlgorithms.end()) {
+                return make_error(Errc::invalid_parameter,
+                                  "unknown algorithm '" + item +
+                                      "' (choose from ed2k, crc32, md5, sha1, tth, all)");
+            }
+            add(*found);
+        }
+    }
+    if (out.empty()) return make_error(Errc::invalid_parameter, "no algorithm given to -a");
+    return out;
+}
+
+}  // namespace anidb::cli

@@ -1,0 +1,247 @@
+"""anidb hash: every format parsed back and compared with rhash."""
+import base64
+import csv
+import io
+import json
+import os
+import subprocess
+
+from conftest import RHASH, run
+
+ODD_NAMES = [
+    b"plain.mkv",
+    b"with space.mkv",
+    "Ünïcödé – 日本語.mkv".encode(),
+    b"comma,quote\"pipe|pct%.mkv",
+    b"new\nline.mkv",
+    b"back\\slash.mkv",
+    b"bad\xffbyte.mkv",
+]
+
+
+def make_tree(root):
+    """A tree with odd names, a sub-folder, a non-media file and an empty file."""
+    os.makedirs(root / "sub" / "deeper")
+    files = {}
+    for i, name in enumerate(ODD_NAMES):
+        path = os.path.join(os.fsencode(root), name)
+        with open(path, "wb") as f:
+            f.write(os.urandom(1000 + i * 4099))
+        files[name] = path
+    big = os.path.join(os.fsencode(root), b"sub", b"deeper", b"two-chunks.mkv")
+    with open(big, "wb") as f:  # crosses an ED2K chunk boundary
+        f.write(os.urandom(9728000 + 12345))
+    files[b"sub/deeper/two-chunks.mkv"] = big
+    empty = os.path.join(os.fsencode(root), b"sub", b"empty.mkv")
+    open(empty, "wb").close()
+    files[b"sub/empty.mkv"] = empty
+    with open(os.path.join(os.fsencode(root), b"notes.txt"), "wb") as f:
+        f.write(b"not media")
+    return files
+
+
+def rhash_of(path):
+    """{algorithm: digest} from rhash for one file (the oracle)."""
+    out = subprocess.run([RHASH, "--printf=%{ed2k} %{crc32} %{md5} %{sha1} %{tth}\\n", path],
+                         stdout=subprocess.PIPE, check=True).stdout.split()
+    keys = ["ed2k", "crc32", "md5", "sha1", "tth"]
+    return {k: v.decode().lower() for k, v in zip(keys, out)}
+
+
+def path_bytes(obj):
+    return base64.b64decode(obj["path_base64"]) if "path_base64" in obj else obj["path"].encode()
+
+
+def test_json_and_jsonl_match_rhash_for_a_tree_with_odd_names(tmp_path, env):
+    root = tmp_path / "tree"
+    files = make_tree(root)
+    proc = run(["hash", "-r", "-a", "all", "-f", "json", str(root)], tmp_path, env=env, check_rc=0)
+    assert proc.stderr == b""  # no progress bar when stderr is not a terminal
+    objects = json.loads(proc.stdout)
+    assert len(objects) == len(files)  # notes.txt is not a media file
+    for obj in objects:
+        path = path_bytes(obj)
+        expected = rhash_of(path)
+        assert obj["size"] == os.path.getsize(path)
+        for algo in ["ed2k", "crc32", "md5", "sha1"]:
+            assert obj[algo] == expected[algo], (path, algo)
+        assert obj["tth"].lower() == expected["tth"]
+    assert sorted(path_bytes(o) for o in objects) == sorted(files.values())
+
+    proc = run(["hash", "-r", "-f", "jsonl", str(root)], tmp_path, env=env, check_rc=0)
+    lines = proc.stdout.splitlines()
+    assert len(lines) == len(files)
+    for line in lines:
+        obj = json.loads(line)
+        assert set(obj) - {"path_base64"} == {"path", "size", "ed2k"}
+        assert obj["ed2k"] == rhash_of(path_bytes(obj))["ed2k"]
+
+
+def test_csv_round_trips_names_with_commas_quotes_and_newlines(tmp_path, env):
+    root = tmp_path / "tree"
+    files = make_tree(root)
+    proc = run(["hash", "-r", "-a", "md5,crc32", "-f", "csv", str(root)], tmp_path, env=env, check_rc=0)
+    text = proc.stdout.decode("utf-8", "surrogateescape")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows[0] == ["path", "size", "md5", "crc32", "error"]
+    assert len(rows) == len(files) + 1
+    for path, size, md5, crc, error in rows[1:]:
+        raw = path.encode("utf-8", "surrogateescape")
+        expected = rhash_of(raw)
+        assert (int(size), md5, crc, error) == (os.path.getsize(raw), expected["md5"], expected["crc32"], "")
+
+
+def test_sfv_is_verified_by_rhash(tmp_path, env):
+    root = tmp_path / "tree"
+    files = make_tree(root)
+    proc = run(["hash", "-r", "-f", "sfv", "."], tmp_path, cwd=root, env=env)
+    # The one name with a line break cannot be written in SFV: reported, exit 1.
+    assert proc.returncode == 1
+    assert b"SFV cannot represent" in proc.stderr
+    (root / "list.sfv").write_bytes(proc.stdout)
+    check = subprocess.run([RHASH, "-c", "list.sfv"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert proc.stdout.count(b"\n") == len(files) - 1 + 1  # + the comment line
+
+
+def test_bsd_and_text_are_verified_by_md5sum_and_sha1sum(tmp_path, env):
+    root = tmp_path / "tree"
+    make_tree(root)
+    for algo, tool in [("md5", "md5sum"), ("sha1", "sha1sum")]:
+        bsd = run(["hash", "-r", "-a", algo, "-f", "bsd", "."], tmp_path, cwd=root, env=env, check_rc=0)
+        (root / "list.bsd").write_bytes(bsd.stdout)
+        check = subprocess.run([tool, "-c", "--strict", "list.bsd"], cwd=root, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+        assert check.returncode == 0, check.stdout + check.stderr
+        text = run(["hash", "-r", "-a", algo, "-f", "text", "."], tmp_path, cwd=root, env=env, check_rc=0)
+        (root / "list.txt").write_bytes(text.stdout)
+        check = subprocess.run([tool, "-c", "--strict", "list.txt"], cwd=root, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+        assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_bsd_with_every_algorithm_is_verified_by_rhash(tmp_path, env):
+    root = tmp_path / "tree"
+    os.makedirs(root)
+    for name in ["a b.mkv", "c.mkv"]:
+        (root / name).write_bytes(os.urandom(5000))
+    bsd = run(["hash", "-a", "all", "-f", "bsd", "a b.mkv", "c.mkv"], tmp_path, cwd=root, env=env, check_rc=0)
+    assert bsd.stdout.count(b"\n") == 10
+    (root / "all.bsd").write_bytes(bsd.stdout)
+    check = subprocess.run([RHASH, "-c", "all.bsd"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_ed2k_links_match_rhash(tmp_path, env):
+    root = tmp_path / "tree"
+    files = make_tree(root)
+    proc = run(["hash", "-r", "-f", "ed2k", str(root)], tmp_path, env=env, check_rc=0)
+    ours = sorted(proc.stdout.splitlines())
+    theirs = []
+    for path in files.values():
+        link = subprocess.run([RHASH, "--ed2k-link", path], stdout=subprocess.PIPE, check=True).stdout.strip()
+        # rhash appends the AICH/TTH field; ours carries name, size and hash only.
+        fields = link.split(b"|")
+        theirs.append(b"|".join(fields[:5]) + b"|/")
+    assert ours == sorted(theirs)
+
+
+def test_filters_include_exclude_and_all_files(tmp_path, env):
+    root = tmp_path / "tree"
+    make_tree(root)
+    def names(*args):
+        proc = run(["hash", "-f", "jsonl", *args, str(root)], tmp_path, env=env, check_rc=0)
+        return sorted(os.path.basename(path_bytes(json.loads(l))) for l in proc.stdout.splitlines())
+    assert b"notes.txt" not in names("-r")
+    assert b"notes.txt" in names("-r", "--all-files")
+    assert names("-r", "--include", "*.txt") == [b"notes.txt"]
+    excluded = names("-r", "--exclude", "sub", "--exclude", "*space*")
+    assert b"two-chunks.mkv" not in excluded and b"with space.mkv" not in excluded
+    assert b"plain.mkv" in excluded
+    # Globs from the config file apply too.
+    cfg = tmp_path / "xdg-config" / "anidb"
+    os.makedirs(cfg)
+    (cfg / "config.toml").write_text('[hash]\nexclude = ["*.mkv"]\ninclude = ["*"]\n')
+    assert names("-r") == [b"notes.txt"]
+
+
+def test_cache_is_used_and_no_cache_rehashes(tmp_path, env):
+    root = tmp_path / "tree"
+    os.makedirs(root)
+    (root / "a.mkv").write_bytes(os.urandom(100000))
+    first = run(["hash", "-f", "json", str(root / "a.mkv")], tmp_path, env=env, check_rc=0)
+    stats = run(["cache", "stats"], tmp_path, env=env, check_rc=0)
+    assert b"hash entries:  1" in stats.stdout
+    second = run(["hash", "-f", "json", "--no-cache", "-j", "2", "--io-jobs-per-device", "1",
+                  str(root / "a.mkv")], tmp_path, env=env, check_rc=0)
+    assert json.loads(first.stdout) == json.loads(second.stdout)
+    run(["cache", "vacuum"], tmp_path, env=env, check_rc=0)
+    run(["cache", "clear"], tmp_path, env=env, check_rc=0)
+    assert b"hash entries:  0" in run(["cache", "stats"], tmp_path, env=env, check_rc=0).stdout
+
+
+def test_missing_files_and_directories_without_r_fail_with_1(tmp_path, env):
+    root = tmp_path / "tree"
+    os.makedirs(root)
+    (root / "a.mkv").write_bytes(b"x")
+    proc = run(["hash", "-f", "json", str(root / "a.mkv"), str(root / "nope.mkv"), str(root)], tmp_path, env=env)
+    assert proc.returncode == 1
+    assert len(json.loads(proc.stdout)) == 1
+    assert b"nope.mkv" in proc.stderr and b"-r" in proc.stderr
+
+
+def test_bad_flags_exit_2_with_a_helpful_message(tmp_path, env):
+    for args, needle in [(["hash", "--format", "xml", "x"], b"xml"),
+                         (["hash", "-a", "md4", "x.mkv"], b"md4"),
+                         (["hash", "-a", "md5", "-f", "sfv", "x.mkv"], b"sfv"),
+                         (["hash", "--bogus", "x"], b"bogus"),
+                         (["frobnicate"], b"frobnicate"),
+                         ([], b"")]:
+        proc = run(args, tmp_path, env=env)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert needle in proc.stderr
+        assert proc.stdout == b""
+
+
+def test_help_and_version(tmp_path, env):
+    top = run(["--help"], tmp_path, env=env, check_rc=0).stdout
+    for word in [b"hash", b"check", b"identify", b"mylist", b"rename", b"cache", b"config", b"session",
+                 b"Exit codes", b"130"]:
+        assert word in top
+    for cmd in [["hash"], ["check"], ["identify"], ["mylist", "add"], ["rename"], ["cache"], ["config"], ["session"]]:
+        out = run(cmd + ["--help"], tmp_path, env=env, check_rc=0).stdout
+        assert b"Usage" in out or b"usage" in out.lower()
+    assert b"{episode_title}" not in b"" and b"episode_title" in run(["rename", "--help"], tmp_path, env=env).stdout
+    assert run(["--version"], tmp_path, env=env, check_rc=0).stdout.startswith(b"anidb ")
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path, env):
+    import pty
+    root = tmp_path / "tree"
+    os.makedirs(root)
+    (root / "big.mkv").write_bytes(os.urandom(3 * 1024 * 1024))
+    # Piped: nothing on stderr.
+    piped = run(["hash", "--no-cache", str(root / "big.mkv")], tmp_path, env=env, check_rc=0)
+    assert piped.stderr == b""
+    # stderr on a pseudo-terminal: the bar is drawn there, stdout stays clean.
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([os.environ.get("ANIDB_CLI", "anidb"), "hash", "--no-cache", str(root / "big.mkv")],
+                            stdout=subprocess.PIPE, stderr=slave, env=env)
+    os.close(slave)
+    out, _ = proc.communicate(timeout=120)
+    seen = b""
+    try:
+        while True:
+            chunk = os.read(master, 4096)
+            if not chunk:
+                break
+            seen += chunk
+    except OSError:
+        pass
+    os.close(master)
+    assert proc.returncode == 0
+    assert out.count(b"\n") == 1 and b"big.mkv" in out
+    assert b"%" in seen and b"\x1b[K" in seen  # drawn, then cleared
+    quiet = subprocess.run([os.environ.get("ANIDB_CLI", "anidb"), "-q", "hash", str(root / "big.mkv")],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert quiet.stderr == b""
