@@ -1,0 +1,238 @@
+// The client's use of the cache (issue 5): hits and misses, invalidation on
+// size, mtime and inode change, renamed files recognised, partial algorithm
+// sets, verify_existing finding corruption, skip_existing in batches, and
+// faults (corrupt or unusable database) that leave hashing working.
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "client/client.h"
+#include "support/temp_dir.h"
+
+namespace anidb::client {
+namespace {
+
+using hash::Algorithm;
+using test::TempDir;
+
+class ClientCache : public ::testing::Test {
+protected:
+    std::shared_ptr<Client> make(const std::filesystem::path& cache_dir) {
+        ClientConfig cfg;
+        cfg.cache_dir = cache_dir;
+        auto c = Client::create(cfg);
+        EXPECT_TRUE(c.ok());
+        return std::move(c).value();
+    }
+    std::shared_ptr<Client> client() {
+        if (!client_) client_ = make(tmp.path() / "cache");
+        return client_;
+    }
+    FileResult process(const std::filesystem::path& p, std::vector<Algorithm> algos,
+                       bool verify = false) {
+        ProcessOptions o;
+        o.algorithms = std::move(algos);
+        o.verify_existing = verify;
+        auto r = client()->process_file(p, o);
+        EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+        return r.ok() ? std::move(r).value() : FileResult{};
+    }
+    std::vector<EventType> drain() {
+        std::vector<EventType> types;
+        for (const auto& e : client()->events().poll(10000)) types.push_back(e.type);
+        return types;
+    }
+    static size_t count(const std::vector<EventType>& v, EventType t) {
+        return static_cast<size_t>(std::count(v.begin(), v.end(), t));
+    }
+
+    TempDir tmp;
+    std::shared_ptr<Client> client_;
+};
+
+TEST_F(ClientCache, SecondRunIsAHit) {
+    const auto f = tmp.write_random("a.mkv", 300000);
+    auto first = process(f, {Algorithm::ed2k, Algorithm::crc32});
+    EXPECT_FALSE(first.from_cache);
+    EXPECT_EQ(count(drain(), EventType::cache_miss), 2U);
+    auto second = process(f, {Algorithm::ed2k, Algorithm::crc32});
+    EXPECT_TRUE(second.from_cache);
+    EXPECT_EQ(second.hashes, first.hashes);
+    const auto events = drain();
+    EXPECT_EQ(count(events, EventType::cache_hit), 2U);
+    EXPECT_EQ(count(events, EventType::hash_start), 0U);
+}
+
+TEST_F(ClientCache, ChangedSizeMtimeOrInodeIsRehashed) {
+    const auto f = tmp.write_random("b.mkv", 100000);
+    const auto before = process(f, {Algorithm::md5});
+    // mtime: same bytes, new time.
+    struct timespec times[2] = {{0, UTIME_OMIT}, {1000000000, 5}};
+    ASSERT_EQ(::utimensat(AT_FDCWD, f.c_str(), times, 0), 0);
+    EXPECT_FALSE(process(f, {Algorithm::md5}).from_cache);
+    // size.
+    tmp.write_random("b.mkv", 100001);
+    const auto grown = process(f, {Algorithm::md5});
+    EXPECT_FALSE(grown.from_cache);
+    EXPECT_NE(grown.hashes, before.hashes);
+    // inode: a new file in its place with the same size and mtime.
+    struct stat st {};
+    ASSERT_EQ(::stat(f.c_str(), &st), 0);
+    const auto other = tmp.write_random("b2.mkv", 100001, 99);
+    struct timespec same[2] = {{0, UTIME_OMIT}, st.st_mtim};
+    ASSERT_EQ(::utimensat(AT_FDCWD, other.c_str(), same, 0), 0);
+    std::filesystem::rename(other, f);
+    const auto replaced = process(f, {Algorithm::md5});
+    EXPECT_FALSE(replaced.from_cache);
+    EXPECT_NE(replaced.hashes, grown.hashes);
+}
+
+TEST_F(ClientCache, RenamedFileIsRecognisedWithoutReading) {
+    const auto f = tmp.write_random("c.mkv", 200000);
+    const auto first = process(f, {Algorithm::ed2k});
+    std::filesystem::create_directories(tmp / "moved");
+    const auto moved = tmp / "moved" / "c renamed.mkv";
+    std::filesystem::rename(f, moved);
+    drain();
+    const auto again = process(moved, {Algorithm::ed2k});
+    EXPECT_TRUE(again.from_cache);
+    EXPECT_EQ(again.hashes, first.hashes);
+    EXPECT_EQ(count(drain(), EventType::cache_hit), 1U);
+}
+
+TEST_F(ClientCache, PartialAlgorithmSetReadsOnlyTheMissingOnes) {
+    const auto f = tmp.write_random("d.mkv", 50000);
+    process(f, {Algorithm::ed2k});
+    drain();
+    const auto both = process(f, {Algorithm::ed2k, Algorithm::sha1});
+    EXPECT_FALSE(both.from_cache);
+    const auto events = client()->events().poll(100);
+    size_t hash_starts = 0;
+    for (const auto& e : events) {
+        if (e.type == EventType::hash_start) {
+            ++hash_starts;
+            EXPECT_EQ(e.algorithm, Algorithm::sha1);
+        }
+    }
+    EXPECT_EQ(hash_starts, 1U);
+    EXPECT_TRUE(process(f, {Algorithm::sha1, Algorithm::ed2k}).from_cache);
+}
+
+TEST_F(ClientCache, VerifyExistingReportsCorruptionAndKeepsTheEntry) {
+    const auto f = tmp.write_random("e.mkv", 80000);
+    const auto good = process(f, {Algorithm::crc32});
+    struct stat st {};
+    ASSERT_EQ(::stat(f.c_str(), &st), 0);
+    {  // flip a byte in place, then put the mtime back: the cache cannot tell
+        std::fstream io(f, std::ios::in | std::ios::out | std::ios::binary);
+        io.seekp(40000);
+        io.put('\x5a');
+    }
+    struct timespec same[2] = {{0, UTIME_OMIT}, st.st_mtim};
+    ASSERT_EQ(::utimensat(AT_FDCWD, f.c_str(), same, 0), 0);
+    EXPECT_TRUE(process(f, {Algorithm::crc32}).from_cache);
+    const auto verified = process(f, {Algorithm::crc32}, /*verify=*/true);
+    EXPECT_EQ(verified.status, FileStatus::failed);
+    EXPECT_EQ(verified.error, Errc::processing);
+    EXPECT_NE(verified.error_message.find("corrupted"), std::string::npos) << verified.error_message;
+    // The old entry is kept for inspection.
+    const auto after = process(f, {Algorithm::crc32});
+    EXPECT_TRUE(after.from_cache);
+    EXPECT_EQ(after.hashes, good.hashes);
+}
+
+TEST_F(ClientCache, SkipExistingAnswersBatchFromCache) {
+    std::vector<std::filesystem::path> files;
+    for (int i = 0; i < 10; ++i) files.push_back(tmp.write_random("f" + std::to_string(i), 20000, i));
+    BatchOptions bo;
+    bo.algorithms = {Algorithm::ed2k};
+    auto first = client()->process_batch(files, bo);
+    ASSERT_TRUE(first.ok());
+    bo.skip_existing = true;
+    auto second = client()->process_batch(files, bo);
+    ASSERT_TRUE(second.ok());
+    for (size_t i = 0; i < files.size(); ++i) {
+        EXPECT_TRUE(second->results[i].from_cache);
+        EXPECT_EQ(second->results[i].hashes, first->results[i].hashes);
+    }
+    bo.skip_existing = false;  // without it every file is read again
+    auto third = client()->process_batch(files, bo);
+    ASSERT_TRUE(third.ok());
+    EXPECT_FALSE(third->results[0].from_cache);
+}
+
+TEST_F(ClientCache, CorruptDatabaseLeavesHashingWorking) {
+    std::filesystem::create_directories(tmp / "bad");
+    tmp.write_bytes("bad/anidb.db", std::string(8192, '\x7f') + "garbage, not SQLite");
+    auto c = make(tmp / "bad");
+    EXPECT_NE(c->cache_problem().find("corrupt"), std::string::npos) << c->cache_problem();
+    ProcessOptions o;
+    o.algorithms = {Algorithm::md5};
+    const auto f = tmp.write_bytes("abc.txt", "abc");
+    auto r = c->process_file(f, o);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->hashes[0].value, "900150983cd24fb0d6963f7d28e17f72");
+    EXPECT_EQ(c->cache_clear().code(), Errc::cache);
+    // The corrupt file is left as it was.
+    EXPECT_EQ(std::filesystem::file_size(tmp / "bad/anidb.db"), 8192U + 19U);
+}
+
+TEST_F(ClientCache, UnusableCacheDirectoryLeavesHashingWorking) {
+    tmp.write_bytes("not-a-dir", "x");  // the cache directory cannot be created
+    auto c = make(tmp / "not-a-dir" / "cache");
+    EXPECT_FALSE(c->cache_problem().empty());
+    ProcessOptions o;
+    o.algorithms = {Algorithm::crc32};
+    const auto f = tmp.write_bytes("n.txt", "123456789");
+    auto r = c->process_file(f, o);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->hashes[0].value, "cbf43926");
+}
+
+TEST_F(ClientCache, TwoProcessesHashTheSameTreeIntoOneDatabase) {
+    std::vector<std::filesystem::path> files;
+    for (int i = 0; i < 40; ++i) files.push_back(tmp.write_random("t" + std::to_string(i), 30000, i));
+    const auto db_dir = tmp / "shared";
+    pid_t children[2];
+    for (auto& child : children) {
+        child = ::fork();
+        ASSERT_GE(child, 0);
+        if (child == 0) {
+            ClientConfig cfg;
+            cfg.cache_dir = db_dir;
+            auto c = Client::create(cfg);
+            int rc = c.ok() && c.value()->cache_problem().empty() ? 0 : 3;
+            if (rc == 0) {
+                BatchOptions bo;
+                bo.algorithms = {Algorithm::ed2k, Algorithm::crc32};
+                bo.max_concurrent = 2;
+                auto b = c.value()->process_batch(files, bo);
+                if (!b.ok() || b->successful != files.size()) rc = 4;
+            }
+            ::_exit(rc);
+        }
+    }
+    for (pid_t child : children) {
+        int status = 0;
+        ASSERT_EQ(::waitpid(child, &status, 0), child);
+        EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+    }
+    auto c = make(db_dir);
+    auto stats = c->cache_stats();
+    ASSERT_TRUE(stats.ok());
+    EXPECT_EQ(stats->entries, files.size());
+    ProcessOptions o;
+    o.algorithms = {Algorithm::crc32};
+    for (const auto& f : files) {
+        auto r = c->process_file(f, o);
+        ASSERT_TRUE(r.ok());
+        EXPECT_TRUE(r->from_cache);
+    }
+}
+
+}  // namespace
+}  // namespace anidb::client
