@@ -13,7 +13,8 @@ Result<Settings> load_settings(const GlobalOptions& global) {
     const std::filesystem::path path = explicit_path ? std::filesystem::path(global.config_path)
                                                      : default_config_path(env);
     auto settings = Settings::load(path, explicit_path, env);
-    if (!settings) return settings.error();
+    // Every configuration problem is a usage error (exit 2).
+    if (!settings) return make_error(Errc::invalid_parameter, settings.error().message);
     const std::pair<const char*, const std::string*> flags[] = {
         {"server", &global.server},           {"cache_dir", &global.cache_dir},
         {"username", &global.username},       {"client_name", &global.client_name},
@@ -21,7 +22,9 @@ Result<Settings> load_settings(const GlobalOptions& global) {
     };
     for (const auto& [key, value] : flags) {
         if (value->empty()) continue;
-        if (Status st = settings->set_flag(key, *value); !st) return st.error();
+        if (Status st = settings->set_flag(key, *value); !st) {
+            return make_error(Errc::invalid_parameter, st.error().message);
+        }
     }
     for (const std::string& w : settings->warnings()) std::cerr << "anidb: " << w << '\n';
     return settings;

@@ -1,6 +1,9 @@
 // anidb: hash, check and identify anime files, manage the AniDB MyList,
 // rename files by template. See anidb(1) and docs/cli.md.
+#include <algorithm>
 #include <iostream>
+#include <set>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -20,6 +23,23 @@ constexpr const char* kFooter =
     "ANIDB_CLIENT_NAME, ANIDB_CLIENT_VERSION, ANIDB_LOCAL_PORT, ANIDB_CACHE_DIR, ...), then\n"
     "flags. Results go to standard output, progress and messages to standard error.\n"
     "Run `anidb COMMAND --help` for a command's flags.\n\n";
+
+// CLI11 reports an unknown command only as "A subcommand is required"; name
+// it instead. Returns the first word that is not an option or option value.
+std::string first_command_word(int argc, char** argv) {
+    static const std::set<std::string> kTakesValue{"-c", "--config", "--server", "--cache-dir", "-u",
+                                                   "--username", "--client-name", "--client-version",
+                                                   "--interval-scale"};
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (kTakesValue.count(arg) != 0) {
+            ++i;
+        } else if (arg.empty() || arg[0] != '-') {
+            return arg;
+        }
+    }
+    return {};
+}
 
 }  // namespace
 
@@ -59,6 +79,16 @@ int main(int argc, char** argv) {
     add_config_command(app, ctx);
     add_session_command(app, ctx);
 
+    if (const std::string word = first_command_word(argc, argv); !word.empty()) {
+        const auto subs = app.get_subcommands([](CLI::App*) { return true; });
+        const bool known = std::any_of(subs.begin(), subs.end(), [&](CLI::App* s) { return s->get_name() == word; });
+        if (!known) {
+            std::cerr << "anidb: unknown command '" << word
+                      << "' (commands: hash, check, identify, mylist, rename, cache, config, session)\n"
+                         "Run 'anidb --help' for usage.\n";
+            return kExitUsage;
+        }
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -18,11 +18,10 @@ int hex_value(char c) {
     return -1;
 }
 
+// RFC 3986 unreserved characters, the set rhash leaves unencoded.
 bool is_unreserved(unsigned char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~' || c == '(' || c == ')' || c == '[' ||
-           c == ']' || c == '!' || c == '\'' || c == ',' || c == ';' || c == '=' || c == '@' ||
-           c == '+';
+           c == '-' || c == '.' || c == '_' || c == '~';
 }
 
 // Length of the well-formed UTF-8 sequence starting at s[i], 0 if ill-formed.
