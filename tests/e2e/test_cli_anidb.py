@@ -81,9 +81,11 @@ def fake(tmp_path, media):
 
 
 def anidb_env(tmp_path, fake, **extra):
-    return clean_env(tmp_path, ANIDB_SERVER=f"127.0.0.1:{fake.port}", ANIDB_USERNAME="mika",
-                     ANIDB_PASSWORD="secret", ANIDB_LOCAL_PORT=0, ANIDB_INTERVAL_SCALE="0.01",
-                     ANIDB_CLIENT_NAME="anidbtest", ANIDB_TIMEOUT_MS=2000, **extra)
+    settings = dict(ANIDB_SERVER=f"127.0.0.1:{fake.port}", ANIDB_USERNAME="mika", ANIDB_PASSWORD="secret",
+                    ANIDB_LOCAL_PORT=0, ANIDB_INTERVAL_SCALE="0.01", ANIDB_CLIENT_NAME="anidbtest",
+                    ANIDB_TIMEOUT_MS=2000)
+    settings.update(extra)
+    return clean_env(tmp_path, **settings)
 
 
 def test_identify_reports_known_and_unknown_files_and_caches_answers(tmp_path, media, fake):
@@ -172,10 +174,10 @@ def test_rename_dry_run_real_run_related_files_and_undo(tmp_path, media, fake):
 
 
 def test_wrong_password_exits_3(tmp_path, media, fake):
-    env = anidb_env(tmp_path, fake, ANIDB_PASSWORD="wrong")
+    env = anidb_env(tmp_path, fake, ANIDB_PASSWORD="Zq9-pw-xyzzy")
     proc = run(["identify", str(media / EPISODES[0][0])], tmp_path, env=env)
     assert proc.returncode == 3, (proc.stdout, proc.stderr)
-    assert b"wrong" not in proc.stdout + proc.stderr
+    assert b"Zq9-pw-xyzzy" not in proc.stdout + proc.stderr
 
 
 def test_no_server_exits_4(tmp_path, media):
