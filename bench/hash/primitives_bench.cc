@@ -59,13 +59,18 @@ void evp(benchmark::State& state, const EVP_MD* md) {
         benchmark::DoNotOptimize(out);
     });
 }
-void BM_OpenSSL_MD5(benchmark::State& s) { evp(s, EVP_md5()); }
-void BM_OpenSSL_SHA1(benchmark::State& s) { evp(s, EVP_sha1()); }
+void BM_OpenSSL_MD5(benchmark::State& s) {
+    evp(s, EVP_md5());
+}
+void BM_OpenSSL_SHA1(benchmark::State& s) {
+    evp(s, EVP_sha1());
+}
 void BM_OpenSSL_MD4_lowlevel(benchmark::State& s) {
     run(s, [](const std::byte* p, size_t n) {
         // ED2K-like: one MD4 per 9728000-byte chunk.
         for (size_t at = 0; at < n; at += 9728000) {
-            benchmark::DoNotOptimize(anidb::hash::Md4::of({p + at, std::min<size_t>(9728000, n - at)}));
+            benchmark::DoNotOptimize(
+                anidb::hash::Md4::of({p + at, std::min<size_t>(9728000, n - at)}));
         }
     });
 }
@@ -79,13 +84,27 @@ void rhash_one(benchmark::State& state, unsigned id) {
         benchmark::DoNotOptimize(out);
     });
 }
-void BM_rhash_MD4(benchmark::State& s) { rhash_one(s, RHASH_MD4); }
-void BM_rhash_ED2K(benchmark::State& s) { rhash_one(s, RHASH_ED2K); }
-void BM_rhash_MD5(benchmark::State& s) { rhash_one(s, RHASH_MD5); }
-void BM_rhash_SHA1(benchmark::State& s) { rhash_one(s, RHASH_SHA1); }
-void BM_rhash_CRC32(benchmark::State& s) { rhash_one(s, RHASH_CRC32); }
-void BM_rhash_Tiger(benchmark::State& s) { rhash_one(s, RHASH_TIGER); }
-void BM_rhash_TTH(benchmark::State& s) { rhash_one(s, RHASH_TTH); }
+void BM_rhash_MD4(benchmark::State& s) {
+    rhash_one(s, RHASH_MD4);
+}
+void BM_rhash_ED2K(benchmark::State& s) {
+    rhash_one(s, RHASH_ED2K);
+}
+void BM_rhash_MD5(benchmark::State& s) {
+    rhash_one(s, RHASH_MD5);
+}
+void BM_rhash_SHA1(benchmark::State& s) {
+    rhash_one(s, RHASH_SHA1);
+}
+void BM_rhash_CRC32(benchmark::State& s) {
+    rhash_one(s, RHASH_CRC32);
+}
+void BM_rhash_Tiger(benchmark::State& s) {
+    rhash_one(s, RHASH_TIGER);
+}
+void BM_rhash_TTH(benchmark::State& s) {
+    rhash_one(s, RHASH_TTH);
+}
 
 // --- CRC32 -----------------------------------------------------------------
 void BM_isal_crc32_gzip_refl(benchmark::State& s) {
@@ -105,8 +124,9 @@ void BM_ours_TTH_librhash_tiger(benchmark::State& s) {
     run(s, [&](const std::byte* p, size_t n) {
         anidb::hash::TthTree tree;
         for (size_t at = 0; at < n; at += 1 << 20) {
-            tree.add(anidb::hash::tth_subtree_root({p + at, std::min<size_t>(1 << 20, n - at)}, tiger),
-                     tiger, 10);
+            tree.add(
+                anidb::hash::tth_subtree_root({p + at, std::min<size_t>(1 << 20, n - at)}, tiger),
+                tiger, 10);
         }
         benchmark::DoNotOptimize(tree.root(tiger));
     });
@@ -141,10 +161,18 @@ void gcrypt_one(benchmark::State& state, int algo) {
         benchmark::DoNotOptimize(out);
     });
 }
-void BM_gcrypt_MD4(benchmark::State& s) { gcrypt_one(s, GCRY_MD_MD4); }
-void BM_gcrypt_MD5(benchmark::State& s) { gcrypt_one(s, GCRY_MD_MD5); }
-void BM_gcrypt_SHA1(benchmark::State& s) { gcrypt_one(s, GCRY_MD_SHA1); }
-void BM_gcrypt_Tiger1(benchmark::State& s) { gcrypt_one(s, GCRY_MD_TIGER1); }
+void BM_gcrypt_MD4(benchmark::State& s) {
+    gcrypt_one(s, GCRY_MD_MD4);
+}
+void BM_gcrypt_MD5(benchmark::State& s) {
+    gcrypt_one(s, GCRY_MD_MD5);
+}
+void BM_gcrypt_SHA1(benchmark::State& s) {
+    gcrypt_one(s, GCRY_MD_SHA1);
+}
+void BM_gcrypt_Tiger1(benchmark::State& s) {
+    gcrypt_one(s, GCRY_MD_TIGER1);
+}
 // TTH leaves with gcrypt Tiger: one context reset per 1025-byte leaf.
 void BM_gcrypt_TTH_leaves(benchmark::State& s) {
     gcry_check_version(nullptr);
@@ -173,7 +201,8 @@ BENCHMARK(BM_gcrypt_TTH_leaves);
 void BM_rhash_TTH_leaves(benchmark::State& s) {
     anidb::hash::Tiger tiger;
     run(s, [&](const std::byte* p, size_t n) {
-        for (size_t at = 0; at < n; at += 1024) benchmark::DoNotOptimize(tiger.leaf({p + at, 1024}));
+        for (size_t at = 0; at < n; at += 1024)
+            benchmark::DoNotOptimize(tiger.leaf({p + at, 1024}));
     });
 }
 

@@ -13,22 +13,32 @@ std::optional<Algorithm> algorithm_from_int(int v) noexcept {
 
 const char* algorithm_name(Algorithm a) noexcept {
     switch (a) {
-        case Algorithm::ed2k: return "ed2k";
-        case Algorithm::crc32: return "crc32";
-        case Algorithm::md5: return "md5";
-        case Algorithm::sha1: return "sha1";
-        case Algorithm::tth: return "tth";
+        case Algorithm::ed2k:
+            return "ed2k";
+        case Algorithm::crc32:
+            return "crc32";
+        case Algorithm::md5:
+            return "md5";
+        case Algorithm::sha1:
+            return "sha1";
+        case Algorithm::tth:
+            return "tth";
     }
     return "unknown";
 }
 
 size_t digest_text_length(Algorithm a) noexcept {
     switch (a) {
-        case Algorithm::ed2k: return 32;
-        case Algorithm::crc32: return 8;
-        case Algorithm::md5: return 32;
-        case Algorithm::sha1: return 40;
-        case Algorithm::tth: return 39;
+        case Algorithm::ed2k:
+            return 32;
+        case Algorithm::crc32:
+            return 8;
+        case Algorithm::md5:
+            return 32;
+        case Algorithm::sha1:
+            return 40;
+        case Algorithm::tth:
+            return 39;
     }
     return 0;
 }
@@ -38,9 +48,9 @@ Status validate_algorithms(std::span<const Algorithm> algorithms) {
         return make_error(Errc::invalid_parameter, "no hash algorithm requested");
     }
     if (algorithms.size() > kMaxAlgorithms) {
-        return make_error(Errc::invalid_parameter,
-                          "too many hash algorithms requested (" +
-                              std::to_string(algorithms.size()) + ", at most 5)");
+        return make_error(Errc::invalid_parameter, "too many hash algorithms requested (" +
+                                                       std::to_string(algorithms.size()) +
+                                                       ", at most 5)");
     }
     bool seen[kMaxAlgorithms + 1] = {};
     for (const Algorithm a : algorithms) {

@@ -17,8 +17,7 @@ namespace anidb::hash {
 
 // `chunks` holds the MD4 of every non-empty chunk of the input in order;
 // `size` is the input size. Returns the lowercase hex ED2K of `variant`.
-std::string ed2k_from_chunks(std::span<const Md4Digest> chunks, uint64_t size,
-                             Ed2kVariant variant);
+std::string ed2k_from_chunks(std::span<const Md4Digest> chunks, uint64_t size, Ed2kVariant variant);
 
 // True when the two variants give different values for this size.
 inline bool ed2k_variants_differ(uint64_t size) noexcept {

@@ -83,8 +83,7 @@ Result<FileHashes> FileHashJob::run() {
     return collect_results();
 }
 
-void FileHashJob::wait_for(std::unique_lock<std::mutex>& lock,
-                           const std::function<bool()>& ready) {
+void FileHashJob::wait_for(std::unique_lock<std::mutex>& lock, const std::function<bool()>& ready) {
     for (;;) {
         if (!aborted_ && options_.stop.stop_requested()) {
             fail(make_error(Errc::cancelled, "cancelled"));
@@ -100,8 +99,7 @@ size_t FileHashJob::blocks_in_flight_limit() const noexcept {
     return std::clamp<size_t>(read_ahead_bytes(cap_) / block_size_, 2, kMaxBlocksInFlight);
 }
 
-bool FileHashJob::acquire_buffer(std::unique_lock<std::mutex>& lock,
-                                 memory::PooledBuffer& out) {
+bool FileHashJob::acquire_buffer(std::unique_lock<std::mutex>& lock, memory::PooledBuffer& out) {
     for (;;) {
         out = memory::BufferPool::instance().acquire(block_size_);
         if (out) return true;
@@ -138,8 +136,8 @@ void FileHashJob::enqueue_block(std::unique_ptr<Block> owned) {
             const uint64_t at = block->offset + begin;
             const uint64_t chunk = at / kEd2kChunkSize;
             const uint64_t chunk_end = std::min(size, (chunk + 1) * kEd2kChunkSize);
-            const size_t end = static_cast<size_t>(
-                std::min<uint64_t>(block->length, chunk_end - block->offset));
+            const size_t end =
+                static_cast<size_t>(std::min<uint64_t>(block->length, chunk_end - block->offset));
             const bool ends = block->offset + end == chunk_end;
             chunk_lanes_[chunk].pending.push_back({Kind::ed2k, block, begin, end, chunk, ends});
             ++block->refs;
@@ -304,8 +302,8 @@ FileHashes FileHashJob::collect_results() {
                 out.digests.push_back(
                     {a, ed2k_from_chunks(chunk_digests_, out.size, options_.ed2k_variant)});
                 if (ed2k_variants_differ(out.size)) {
-                    out.ed2k_other_variant = ed2k_from_chunks(
-                        chunk_digests_, out.size, other_variant(options_.ed2k_variant));
+                    out.ed2k_other_variant = ed2k_from_chunks(chunk_digests_, out.size,
+                                                              other_variant(options_.ed2k_variant));
                 }
                 break;
             case Algorithm::tth:

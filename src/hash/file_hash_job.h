@@ -18,10 +18,10 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <functional>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -54,11 +54,11 @@ inline size_t read_ahead_bytes(unsigned tasks) noexcept {
 }
 
 class FileHashJob {
-public:
+  public:
     FileHashJob(io::SequentialFile& file, const FileHashOptions& options);
     Result<FileHashes> run();
 
-private:
+  private:
     struct Block {
         memory::PooledBuffer buffer;
         uint64_t offset = 0;
@@ -72,8 +72,8 @@ private:
         Block* block;
         size_t begin;  // byte range inside the block
         size_t end;
-        uint64_t chunk = 0;          // ed2k: chunk index
-        bool ends_chunk = false;     // ed2k: last item of the chunk
+        uint64_t chunk = 0;       // ed2k: chunk index
+        bool ends_chunk = false;  // ed2k: last item of the chunk
     };
     struct ChunkLane {
         Md4 md4;
@@ -107,7 +107,7 @@ private:
     std::mutex mutex_;
     std::condition_variable changed_;
     std::map<uint64_t, std::unique_ptr<Block>> blocks_;  // by offset
-    unsigned active_ = 0;                                 // items running
+    unsigned active_ = 0;                                // items running
     std::atomic<bool> aborted_{false};
     std::optional<Error> error_;
     uint64_t done_bytes_ = 0;

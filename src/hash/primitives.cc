@@ -15,7 +15,9 @@ namespace anidb::hash {
 // works without loading the legacy provider, and ED2K needs MD4.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-Md4::Md4() { MD4_Init(&ctx_); }
+Md4::Md4() {
+    MD4_Init(&ctx_);
+}
 
 void Md4::update(std::span<const std::byte> bytes) noexcept {
     MD4_Update(&ctx_, bytes.data(), bytes.size());
@@ -48,7 +50,9 @@ EvpDigest::EvpDigest(Kind kind) : kind_(kind), ctx_(EVP_MD_CTX_new()) {
     }
 }
 
-EvpDigest::~EvpDigest() { EVP_MD_CTX_free(ctx_); }
+EvpDigest::~EvpDigest() {
+    EVP_MD_CTX_free(ctx_);
+}
 
 void EvpDigest::update(std::span<const std::byte> bytes) noexcept {
     EVP_DigestUpdate(ctx_, bytes.data(), bytes.size());
@@ -63,8 +67,8 @@ size_t EvpDigest::finish(std::span<uint8_t, 20> out) noexcept {
 
 void Crc32::update(std::span<const std::byte> bytes) noexcept {
     // ISA-L takes a 64-bit length; one call covers any span.
-    crc_ = crc32_gzip_refl(crc_, reinterpret_cast<const unsigned char*>(bytes.data()),
-                           bytes.size());
+    crc_ =
+        crc32_gzip_refl(crc_, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
 }
 
 namespace {
@@ -77,7 +81,9 @@ Tiger::Tiger() {
     if (ctx_ == nullptr) throw std::bad_alloc();
 }
 
-Tiger::~Tiger() { rhash_free(ctx_); }
+Tiger::~Tiger() {
+    rhash_free(ctx_);
+}
 
 TigerDigest Tiger::leaf(std::span<const std::byte> block) noexcept {
     // Prefix and block as one aligned message: librhash then hashes the

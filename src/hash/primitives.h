@@ -27,7 +27,7 @@ inline constexpr size_t kTthLeafSize = 1024;
 
 // MD4 through OpenSSL's low-level API (needs no provider, unlike EVP MD4).
 class Md4 {
-public:
+  public:
     Md4();
     void update(std::span<const std::byte> bytes) noexcept;
     // Returns the digest and resets the state for reuse.
@@ -36,13 +36,13 @@ public:
     static Md4Digest empty() noexcept;
     static Md4Digest of(std::span<const std::byte> bytes) noexcept;
 
-private:
+  private:
     MD4_CTX ctx_;
 };
 
 // MD5 or SHA1 through an OpenSSL EVP context (SHA-NI where the CPU has it).
 class EvpDigest {
-public:
+  public:
     enum class Kind { md5, sha1 };
     explicit EvpDigest(Kind kind);
     ~EvpDigest();
@@ -52,7 +52,7 @@ public:
     // Digest bytes written to `out` (16 for MD5, 20 for SHA1); resets.
     size_t finish(std::span<uint8_t, 20> out) noexcept;
 
-private:
+  private:
     Kind kind_;
     evp_md_ctx_st* ctx_;
 };
@@ -60,18 +60,18 @@ private:
 // CRC32 (IEEE 802.3, reflected: the value of zlib crc32 and rhash --crc32)
 // through ISA-L's PCLMUL/VPCLMUL code.
 class Crc32 {
-public:
+  public:
     void update(std::span<const std::byte> bytes) noexcept;
     uint32_t value() const noexcept { return crc_; }
 
-private:
+  private:
     uint32_t crc_ = 0;
 };
 
 // Tiger (the original padding, as THEX/TTH uses) through librhash; one
 // context reused for many short messages.
 class Tiger {
-public:
+  public:
     Tiger();
     ~Tiger();
     Tiger(const Tiger&) = delete;
@@ -84,7 +84,7 @@ public:
     // Tiger(0x01 || left || right): a THEX inner node.
     TigerDigest node(const TigerDigest& left, const TigerDigest& right) noexcept;
 
-private:
+  private:
     rhash_context* ctx_;
 };
 

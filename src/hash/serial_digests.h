@@ -14,7 +14,7 @@
 namespace anidb::hash {
 
 class SerialDigests {
-public:
+  public:
     // Keeps state for the MD5/SHA1/CRC32 members of `algorithms` (others ignored).
     explicit SerialDigests(std::span<const Algorithm> algorithms);
     bool active() const noexcept { return md5_ || sha1_ || crc32_; }
@@ -22,7 +22,7 @@ public:
     // Text of `a` after the last update (MD5, SHA1 or CRC32 only; each once).
     std::string finish(Algorithm a);
 
-private:
+  private:
     std::unique_ptr<EvpDigest> md5_;
     std::unique_ptr<EvpDigest> sha1_;
     std::optional<Crc32> crc32_;

@@ -36,8 +36,8 @@ void StreamHasher::update(std::span<const std::byte> bytes) {
 
 void StreamHasher::update_ed2k(std::span<const std::byte> bytes) {
     while (!bytes.empty()) {
-        const size_t n = static_cast<size_t>(
-            std::min<uint64_t>(bytes.size(), kEd2kChunkSize - chunk_filled_));
+        const size_t n =
+            static_cast<size_t>(std::min<uint64_t>(bytes.size(), kEd2kChunkSize - chunk_filled_));
         chunk_md4_.update(bytes.first(n));
         chunk_filled_ += n;
         bytes = bytes.subspan(n);

@@ -16,7 +16,7 @@
 namespace anidb::hash {
 
 class StreamHasher {
-public:
+  public:
     // `algorithms` must pass validate_algorithms (throws std::invalid_argument
     // otherwise: a programming error, callers validate requests first).
     explicit StreamHasher(std::span<const Algorithm> algorithms,
@@ -26,7 +26,7 @@ public:
     std::vector<Digest> finish();
     uint64_t size() const noexcept { return size_; }
 
-private:
+  private:
     void update_ed2k(std::span<const std::byte> bytes);
     void update_tth(std::span<const std::byte> bytes);
 
@@ -46,7 +46,8 @@ private:
     TthTree tree_;
 };
 
-// One-shot convenience: StreamHasher over one buffer.
+// One-shot convenience: StreamHasher over one buffer (same precondition:
+// throws std::invalid_argument for a list validate_algorithms rejects).
 std::vector<Digest> hash_bytes(std::span<const std::byte> bytes,
                                std::span<const Algorithm> algorithms,
                                Ed2kVariant variant = Ed2kVariant::red);

@@ -20,7 +20,7 @@
 namespace anidb::hash {
 
 class TthTree {
-public:
+  public:
     // Appends the root of the next subtree, `level` levels above the leaves
     // (0 for a leaf). Subtrees must start at leaf indices that are multiples
     // of 2^level (true when the engine's block size only ever shrinks); a
@@ -30,7 +30,7 @@ public:
     // The root; for no nodes at all, the TTH of empty input, Tiger(0x00).
     TigerDigest root(Tiger& tiger) const;
 
-private:
+  private:
     struct Entry {
         TigerDigest digest;
         unsigned level;

@@ -19,7 +19,7 @@
 namespace anidb::hash {
 
 class WorkerPool {
-public:
+  public:
     enum class Priority { high, normal };
 
     static WorkerPool& instance();
@@ -35,7 +35,7 @@ public:
     WorkerPool& operator=(const WorkerPool&) = delete;
     ~WorkerPool();
 
-private:
+  private:
     explicit WorkerPool(unsigned threads);
     void run() noexcept;
 

@@ -16,7 +16,9 @@ Error errno_error(int error, const std::string& what, const std::filesystem::pat
                       what + " " + path.string() + ": " + std::strerror(error));
 }
 
-Error changed_error() { return make_error(Errc::io, "file changed while hashing"); }
+Error changed_error() {
+    return make_error(Errc::io, "file changed while hashing");
+}
 }  // namespace
 
 Errc errc_from_errno(int error) noexcept {
@@ -36,7 +38,7 @@ Result<SequentialFile> SequentialFile::open(const std::filesystem::path& path) {
     // O_NONBLOCK: opening a FIFO without a writer must not wait for one.
     const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) return errno_error(errno, "cannot open", path);
-    struct stat st{};
+    struct stat st {};
     if (::fstat(fd, &st) != 0) {
         const int error = errno;
         ::close(fd);
@@ -69,7 +71,9 @@ SequentialFile& SequentialFile::operator=(SequentialFile&& other) noexcept {
     return *this;
 }
 
-SequentialFile::~SequentialFile() { close(); }
+SequentialFile::~SequentialFile() {
+    close();
+}
 
 void SequentialFile::close() noexcept {
     if (fd_ >= 0) ::close(fd_);
@@ -104,7 +108,7 @@ Status SequentialFile::verify_unchanged_at_end() {
                           std::string("read failed: ") + std::strerror(errno));
     }
     if (n > 0) return changed_error();  // grew: data beyond the size we started with
-    struct stat st{};
+    struct stat st {};
     if (::fstat(fd_, &st) != 0) {
         return make_error(Errc::io, std::string("cannot stat: ") + std::strerror(errno));
     }

@@ -19,7 +19,7 @@
 namespace anidb::io {
 
 class SequentialFile {
-public:
+  public:
     static Result<SequentialFile> open(const std::filesystem::path& path);
 
     SequentialFile(SequentialFile&& other) noexcept;
@@ -41,7 +41,7 @@ public:
     // if there are bytes beyond size() or fstat now reports another size.
     Status verify_unchanged_at_end();
 
-private:
+  private:
     SequentialFile(int fd, uint64_t size) noexcept : fd_(fd), size_(size) {}
     void close() noexcept;
 

@@ -23,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const unsigned shift = data[0] >> 5;
     const auto splits = std::span(data + 1, n_splits);
     const auto bytes = std::as_bytes(std::span(data + 1 + n_splits, size - 1 - n_splits));
-    const auto variant = (shift & 1) ? anidb::hash::Ed2kVariant::blue : anidb::hash::Ed2kVariant::red;
+    const auto variant =
+        (shift & 1) ? anidb::hash::Ed2kVariant::blue : anidb::hash::Ed2kVariant::red;
 
     anidb::hash::StreamHasher hasher(kAll, variant);
     size_t at = 0;

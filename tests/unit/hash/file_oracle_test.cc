@@ -43,7 +43,8 @@ std::string blue_ed2k_of(const std::filesystem::path& path) {
     std::vector<char> chunk(static_cast<size_t>(kChunk));
     std::vector<Md4Digest> digests;
     while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
-        digests.push_back(Md4::of(std::as_bytes(std::span(chunk.data(), static_cast<size_t>(in.gcount())))));
+        digests.push_back(
+            Md4::of(std::as_bytes(std::span(chunk.data(), static_cast<size_t>(in.gcount())))));
     }
     if (digests.empty()) return to_hex(Md4::empty());
     if (digests.size() == 1) return to_hex(digests[0]);
@@ -79,14 +80,15 @@ TEST_P(FileOracle, AllFiveMatchRhash) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Boundaries, FileOracle,
-    ::testing::Values(0, 1, 1023, 1024, 1025, 2047, 2048, 2049, 3 * 1024,
-                      (kMiB / 4) - 1, kMiB / 4, (kMiB / 4) + 1,  // smaller block classes
-                      kMiB - 1, kMiB, kMiB + 1,                   // leaf group / read block
-                      2 * kMiB - 1, 2 * kMiB, 3 * kMiB + 1024,     // odd group counts
-                      kChunk - 1, kChunk, kChunk + 1, 2 * kChunk - 1, 2 * kChunk,
-                      2 * kChunk + 1, 3 * kChunk));
+INSTANTIATE_TEST_SUITE_P(Boundaries, FileOracle,
+                         ::testing::Values(0, 1, 1023, 1024, 1025, 2047, 2048, 2049, 3 * 1024,
+                                           (kMiB / 4) - 1, kMiB / 4,
+                                           (kMiB / 4) + 1,            // smaller block classes
+                                           kMiB - 1, kMiB, kMiB + 1,  // leaf group / read block
+                                           2 * kMiB - 1, 2 * kMiB,
+                                           3 * kMiB + 1024,  // odd group counts
+                                           kChunk - 1, kChunk, kChunk + 1, 2 * kChunk - 1,
+                                           2 * kChunk, 2 * kChunk + 1, 3 * kChunk));
 
 TEST(FileHash, OneThreadAndSubsetsMatchRhash) {
     test::TempDir dir;

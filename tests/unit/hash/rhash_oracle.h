@@ -21,10 +21,11 @@ inline std::string rhash_binary() {
 
 // ed2k, crc32, md5, sha1, tth (lowercased), in that order.
 inline std::vector<std::string> rhash_five(const std::filesystem::path& path) {
-    const std::string out = anidb::test::run_command(
-        rhash_binary() +
-        " --ed2k --crc32 --md5 --sha1 --tth --printf='%{ed2k} %{crc32} %{md5} %{sha1} %{tth}\\n' '" +
-        path.string() + "'");
+    const std::string out =
+        anidb::test::run_command(rhash_binary() +
+                                 " --ed2k --crc32 --md5 --sha1 --tth --printf='%{ed2k} %{crc32} "
+                                 "%{md5} %{sha1} %{tth}\\n' '" +
+                                 path.string() + "'");
     std::istringstream in(out);
     std::vector<std::string> values;
     for (std::string v; in >> v;) {

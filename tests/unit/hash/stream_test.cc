@@ -39,8 +39,8 @@ TEST_P(StreamSplits, RandomSplitsMatchOneShot) {
     for (const Ed2kVariant variant : {Ed2kVariant::red, Ed2kVariant::blue}) {
         const auto expected = hash_bytes(data, kAll, variant);
         ASSERT_EQ(expected.size(), kAll.size());
-        for (size_t max_piece : {size_t{1} + size / 4096, size_t{1023}, size_t{1025},
-                                 size_t{3} << 20}) {
+        for (size_t max_piece :
+             {size_t{1} + size / 4096, size_t{1023}, size_t{1025}, size_t{3} << 20}) {
             EXPECT_EQ(hash_in_pieces(data, rng, max_piece, variant), expected)
                 << "size " << size << " max piece " << max_piece;
         }

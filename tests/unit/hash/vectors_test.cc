@@ -79,8 +79,7 @@ TEST(HashVectors, Tiger) {
 // THEX / DC++ vectors: empty input, one zero byte, 1024 and 1025 'A's.
 TEST(HashVectors, TigerTreeHash) {
     EXPECT_EQ(one(Algorithm::tth, ""), "LWPNACQDBZRYXW3VHJVCJ64QBZNGHOHHHZWCLNQ");
-    EXPECT_EQ(one(Algorithm::tth, std::string(1, '\0')),
-              "VK54ZIEEVTWNAUI5D5RDFIL37LX2IQNSTAXFKSA");
+    EXPECT_EQ(one(Algorithm::tth, std::string(1, '\0')), "VK54ZIEEVTWNAUI5D5RDFIL37LX2IQNSTAXFKSA");
     EXPECT_EQ(one(Algorithm::tth, std::string(1024, 'A')),
               "L66Q4YVNAFWVS23X2HJIRA5ZJ7WXR3F26RSASFA");
     EXPECT_EQ(one(Algorithm::tth, std::string(1025, 'A')),
@@ -104,7 +103,8 @@ TEST(HashVectors, VariantsAgreeOffChunkMultiples) {
     const std::string data(static_cast<size_t>(kEd2kChunkSize) + 1, 'x');
     EXPECT_EQ(one(Algorithm::ed2k, data, Ed2kVariant::red),
               one(Algorithm::ed2k, data, Ed2kVariant::blue));
-    EXPECT_EQ(one(Algorithm::ed2k, "", Ed2kVariant::red), one(Algorithm::ed2k, "", Ed2kVariant::blue));
+    EXPECT_EQ(one(Algorithm::ed2k, "", Ed2kVariant::red),
+              one(Algorithm::ed2k, "", Ed2kVariant::blue));
 }
 
 TEST(HashEncoding, Base32AndHex) {
@@ -117,8 +117,10 @@ TEST(HashEncoding, Base32AndHex) {
 
 TEST(HashAlgorithm, NamesLengthsAndValues) {
     const std::pair<Algorithm, std::pair<const char*, size_t>> expected[] = {
-        {Algorithm::ed2k, {"ed2k", 32}}, {Algorithm::crc32, {"crc32", 8}},
-        {Algorithm::md5, {"md5", 32}},   {Algorithm::sha1, {"sha1", 40}},
+        {Algorithm::ed2k, {"ed2k", 32}},
+        {Algorithm::crc32, {"crc32", 8}},
+        {Algorithm::md5, {"md5", 32}},
+        {Algorithm::sha1, {"sha1", 40}},
         {Algorithm::tth, {"tth", 39}}};
     for (const auto& [a, info] : expected) {
         EXPECT_STREQ(algorithm_name(a), info.first);
@@ -134,7 +136,8 @@ TEST(HashAlgorithm, NamesLengthsAndValues) {
 TEST(HashAlgorithm, ValidationRejectsBadRequests) {
     using A = Algorithm;
     EXPECT_TRUE(validate_algorithms(std::vector<A>{A::tth}).ok());
-    EXPECT_TRUE(validate_algorithms(std::vector<A>{A::sha1, A::ed2k, A::tth, A::md5, A::crc32}).ok());
+    EXPECT_TRUE(
+        validate_algorithms(std::vector<A>{A::sha1, A::ed2k, A::tth, A::md5, A::crc32}).ok());
     const std::vector<std::vector<A>> bad = {
         {},
         {A::ed2k, A::crc32, A::md5, A::sha1, A::tth, A::ed2k},
