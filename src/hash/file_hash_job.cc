@@ -101,6 +101,11 @@ size_t FileHashJob::blocks_in_flight_limit() const noexcept {
 
 bool FileHashJob::acquire_buffer(std::unique_lock<std::mutex>& lock, memory::PooledBuffer& out) {
     for (;;) {
+        if (!spare_.empty()) {
+            out = std::move(spare_.back());
+            spare_.pop_back();
+            return true;
+        }
         out = memory::BufferPool::instance().acquire(block_size_);
         if (out) return true;
         // Under a tight memory limit: first fewer buffers (wait until one in
@@ -114,6 +119,7 @@ bool FileHashJob::acquire_buffer(std::unique_lock<std::mutex>& lock, memory::Poo
         }
         if (block_size_ > kMinBlockSize) {
             block_size_ = std::max(kMinBlockSize, block_size_ / 4);
+            spare_.clear();  // wrong size from now on
             max_in_flight_ = blocks_in_flight_limit();
             continue;
         }
@@ -259,7 +265,14 @@ void FileHashJob::execute(Item item) noexcept {
         if (--item.block->refs == 0) {
             done_bytes_ += item.block->length;
             auto it = blocks_.find(item.block->offset);
-            released = std::move(it->second->buffer);
+            // Keep the buffer for the next block: recycling inside the job
+            // avoids pool and allocator churn (and the RSS it costs). A
+            // buffer of a size no longer used goes back to the pool.
+            if (it->second->buffer.capacity() == block_size_) {
+                spare_.push_back(std::move(it->second->buffer));
+            } else {
+                released = std::move(it->second->buffer);
+            }
             blocks_.erase(it);
         }
         pump();

@@ -107,6 +107,7 @@ class FileHashJob {
     std::mutex mutex_;
     std::condition_variable changed_;
     std::map<uint64_t, std::unique_ptr<Block>> blocks_;  // by offset
+    std::vector<memory::PooledBuffer> spare_;  // hashed blocks' buffers, reused
     unsigned active_ = 0;                                // items running
     std::atomic<bool> aborted_{false};
     std::optional<Error> error_;
