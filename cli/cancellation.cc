@@ -46,7 +46,8 @@ void Cancellation::watch() {
             (void)!::write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
             ::_exit(130);
         }
-        static constexpr char kMsg[] = "\nanidb: interrupted, stopping (press Ctrl-C again to quit now)\n";
+        static constexpr char kMsg[] =
+            "\nanidb: interrupted, stopping (press Ctrl-C again to quit now)\n";
         (void)!::write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
         source_.request_stop();
         std::function<void()> fn;

@@ -14,7 +14,7 @@
 namespace anidb::cli {
 
 class Cancellation {
-public:
+  public:
     Cancellation();
     ~Cancellation();
     Cancellation(const Cancellation&) = delete;
@@ -26,7 +26,7 @@ public:
     // client down so blocking network calls return). Replaces an earlier one.
     void on_interrupt(std::function<void()> fn);
 
-private:
+  private:
     void watch();
 
     std::stop_source source_;

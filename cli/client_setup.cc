@@ -10,15 +10,18 @@ namespace anidb::cli {
 Result<Settings> load_settings(const GlobalOptions& global) {
     const EnvLookup env = [](const char* name) -> const char* { return std::getenv(name); };
     const bool explicit_path = !global.config_path.empty();
-    const std::filesystem::path path = explicit_path ? std::filesystem::path(global.config_path)
-                                                     : default_config_path(env);
+    const std::filesystem::path path =
+        explicit_path ? std::filesystem::path(global.config_path) : default_config_path(env);
     auto settings = Settings::load(path, explicit_path, env);
     // Every configuration problem is a usage error (exit 2).
     if (!settings) return make_error(Errc::invalid_parameter, settings.error().message);
     const std::pair<const char*, const std::string*> flags[] = {
-        {"server", &global.server},           {"cache_dir", &global.cache_dir},
-        {"username", &global.username},       {"client_name", &global.client_name},
-        {"client_version", &global.client_version}, {"interval_scale", &global.interval_scale},
+        {"server", &global.server},
+        {"cache_dir", &global.cache_dir},
+        {"username", &global.username},
+        {"client_name", &global.client_name},
+        {"client_version", &global.client_version},
+        {"interval_scale", &global.interval_scale},
     };
     for (const auto& [key, value] : flags) {
         if (value->empty()) continue;
@@ -43,7 +46,8 @@ Result<std::shared_ptr<client::Client>> create_client(const Settings& settings, 
     if (!created) return created.error();
     std::shared_ptr<client::Client> client = *created;
     if (cache && !client->cache_problem().empty() && !ctx.global.quiet) {
-        std::cerr << "anidb: warning: working without the cache: " << client->cache_problem() << '\n';
+        std::cerr << "anidb: warning: working without the cache: " << client->cache_problem()
+                  << '\n';
     }
     if (ctx.cancellation != nullptr) {
         std::weak_ptr<client::Client> weak = client;

@@ -14,15 +14,15 @@
 namespace anidb::cli {
 
 struct GlobalOptions {
-    std::string config_path;      // --config
-    std::string server;           // --server host:port
-    std::string cache_dir;        // --cache-dir
-    std::string username;         // --username
-    std::string client_name;      // --client-name
-    std::string client_version;   // --client-version
-    std::string interval_scale;   // hidden --interval-scale (loopback test servers)
-    bool quiet = false;           // --quiet: no progress, fewer messages
-    bool verbose = false;         // --verbose
+    std::string config_path;     // --config
+    std::string server;          // --server host:port
+    std::string cache_dir;       // --cache-dir
+    std::string username;        // --username
+    std::string client_name;     // --client-name
+    std::string client_version;  // --client-version
+    std::string interval_scale;  // hidden --interval-scale (loopback test servers)
+    bool quiet = false;          // --quiet: no progress, fewer messages
+    bool verbose = false;        // --verbose
 };
 
 struct AppContext {

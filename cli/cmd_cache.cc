@@ -17,12 +17,14 @@ int run_cache(CacheAction action, AppContext& ctx) {
     auto client = create_client(*settings, ctx);
     if (!client) return report_error(client.error());
     const std::string problem = (*client)->cache_problem();
-    if (!problem.empty()) return report_error(make_error(Errc::cache, "the cache is unusable: " + problem));
+    if (!problem.empty())
+        return report_error(make_error(Errc::cache, "the cache is unusable: " + problem));
     switch (action) {
         case CacheAction::stats: {
             auto stats = (*client)->cache_stats();
             if (!stats) return report_error(stats.error());
-            std::cout << "database:      " << (*client)->config_snapshot().database_path().string() << '\n'
+            std::cout << "database:      " << (*client)->config_snapshot().database_path().string()
+                      << '\n'
                       << "hash entries:  " << stats->entries << '\n'
                       << "anidb entries: " << stats->anidb_entries << '\n'
                       << "size:          " << human_bytes(static_cast<double>(stats->bytes)) << " ("

@@ -29,7 +29,7 @@ struct CheckFlags {
 
 // One file to verify with every expectation any list line holds for it.
 struct CheckTarget {
-    std::string display;    // name as the list writes it (with the list's folder)
+    std::string display;  // name as the list writes it (with the list's folder)
     std::string path;
     std::vector<HashListEntry> expectations;
 };
@@ -43,12 +43,14 @@ int run_check(const CheckFlags& flags, AppContext& ctx) {
     size_t malformed = 0;
     for (const std::string& list_path : flags.lists) {
         std::ifstream in(list_path, std::ios::binary);
-        if (!in) return report_error(make_error(Errc::invalid_parameter, "cannot read " + list_path));
+        if (!in)
+            return report_error(make_error(Errc::invalid_parameter, "cannot read " + list_path));
         std::stringstream content;
         content << in.rdbuf();
         const HashList list = parse_hash_list(content.str(), list_path);
         for (const HashListProblem& p : list.problems) {
-            std::cerr << "anidb: " << printable(list_path) << ':' << p.line << ": " << p.message << '\n';
+            std::cerr << "anidb: " << printable(list_path) << ':' << p.line << ": " << p.message
+                      << '\n';
             ++malformed;
         }
         const fs::path folder = fs::path(list_path).parent_path();
@@ -62,7 +64,8 @@ int run_check(const CheckFlags& flags, AppContext& ctx) {
         }
     }
     if (targets.empty()) {
-        std::cerr << "anidb: no hash lines found in the list" << (flags.lists.size() > 1 ? "s" : "") << '\n';
+        std::cerr << "anidb: no hash lines found in the list" << (flags.lists.size() > 1 ? "s" : "")
+                  << '\n';
         return kExitSomeFailed;
     }
 
@@ -130,14 +133,16 @@ int run_check(const CheckFlags& flags, AppContext& ctx) {
                    flush_early(t);
                    next_target = t + 1;
                    if (!result || result->status != client::FileStatus::completed) {
-                       say(targets[t], "FAILED", result ? result->error_message : result.error().message);
+                       say(targets[t], "FAILED",
+                           result ? result->error_message : result.error().message);
                        ++failed;
                        return true;
                    }
                    bool all_match = true;
                    for (const HashListEntry& e : targets[t].expectations) {
                        for (const hash::Digest& d : result->hashes) {
-                           if (d.algorithm == e.algorithm && d.value != e.expected) all_match = false;
+                           if (d.algorithm == e.algorithm && d.value != e.expected)
+                               all_match = false;
                        }
                    }
                    say(targets[t], all_match ? "OK" : "FAILED");
@@ -148,7 +153,8 @@ int run_check(const CheckFlags& flags, AppContext& ctx) {
     flush_early(targets.size());
     if (failed + missing > 0 || malformed > 0) {
         std::cerr << "anidb: " << failed << " of " << targets.size() << " files FAILED, " << missing
-                  << " MISSING" << (malformed ? ", " + std::to_string(malformed) + " lines unreadable" : "")
+                  << " MISSING"
+                  << (malformed ? ", " + std::to_string(malformed) + " lines unreadable" : "")
                   << '\n';
         return kExitSomeFailed;
     }
@@ -159,19 +165,29 @@ int run_check(const CheckFlags& flags, AppContext& ctx) {
 
 void add_check_command(CLI::App& app, AppContext& ctx) {
     auto flags = std::make_shared<CheckFlags>();
-    CLI::App* cmd = app.add_subcommand("check", "Verify files against a hash list (SFV, md5sum, sha1sum, BSD, ed2k links)");
+    CLI::App* cmd = app.add_subcommand(
+        "check", "Verify files against a hash list (SFV, md5sum, sha1sum, BSD, ed2k links)");
     cmd->footer(
         "Prints NAME: OK, NAME: FAILED or NAME: MISSING for every file in the lists\n"
         "(--quiet: only the problems). Names are relative to the list's folder. A 32-digit\n"
         "md5sum-style line means MD5, or ED2K in a list whose name ends in .ed2k.\n"
-        "Files are re-read unless --use-cache is given.\n\n" + std::string(kExitCodeHelp));
-    cmd->add_option("lists", flags->lists, "Hash list files")->required()->check(CLI::ExistingFile)->type_name("LIST");
-    cmd->add_flag("--use-cache", flags->use_cache, "Trust cached hashes of unchanged files instead of reading them");
-    cmd->add_option("-j,--jobs", flags->hashing.jobs, "Files hashed at once (default: one per core)")
-        ->check(CLI::PositiveNumber)->type_name("N");
-    cmd->add_option("--io-jobs-per-device", flags->hashing.io_jobs_per_device,
-                    "Files read at once from one disk (default: 1 for spinning disks, 4 for SSD/NVMe)")
-        ->check(CLI::PositiveNumber)->type_name("N");
+        "Files are re-read unless --use-cache is given.\n\n" +
+        std::string(kExitCodeHelp));
+    cmd->add_option("lists", flags->lists, "Hash list files")
+        ->required()
+        ->check(CLI::ExistingFile)
+        ->type_name("LIST");
+    cmd->add_flag("--use-cache", flags->use_cache,
+                  "Trust cached hashes of unchanged files instead of reading them");
+    cmd->add_option("-j,--jobs", flags->hashing.jobs,
+                    "Files hashed at once (default: one per core)")
+        ->check(CLI::PositiveNumber)
+        ->type_name("N");
+    cmd->add_option(
+           "--io-jobs-per-device", flags->hashing.io_jobs_per_device,
+           "Files read at once from one disk (default: 1 for spinning disks, 4 for SSD/NVMe)")
+        ->check(CLI::PositiveNumber)
+        ->type_name("N");
     cmd->callback([flags, &ctx] { ctx.exit_code = run_check(*flags, ctx); });
 }
 

@@ -56,7 +56,9 @@ std::optional<std::string> read_secret(const std::string& prompt) {
 
 int run_get(const ConfigFlags& flags, AppContext& ctx) {
     const SettingKey* key = find_setting_key(flags.key);
-    if (key == nullptr) return report_error(make_error(Errc::invalid_parameter, "unknown key '" + flags.key + "' (see anidb config list)"));
+    if (key == nullptr)
+        return report_error(make_error(Errc::invalid_parameter,
+                                       "unknown key '" + flags.key + "' (see anidb config list)"));
     auto settings = load_settings(ctx.global);
     if (!settings) return report_error(settings.error());
     const SettingValue* v = settings->get(key->key);
@@ -67,14 +69,18 @@ int run_get(const ConfigFlags& flags, AppContext& ctx) {
 
 int run_set(const ConfigFlags& flags, AppContext& ctx, bool has_value) {
     const SettingKey* key = find_setting_key(flags.key);
-    if (key == nullptr) return report_error(make_error(Errc::invalid_parameter, "unknown key '" + flags.key + "' (see anidb config list)"));
+    if (key == nullptr)
+        return report_error(make_error(Errc::invalid_parameter,
+                                       "unknown key '" + flags.key + "' (see anidb config list)"));
     std::string value = flags.value;
     if (!has_value) {
         if (key->type != SettingType::secret) {
-            return report_error(make_error(Errc::invalid_parameter, "config set " + flags.key + " needs a value"));
+            return report_error(
+                make_error(Errc::invalid_parameter, "config set " + flags.key + " needs a value"));
         }
         auto secret = read_secret(std::string(key->alias) + ": ");
-        if (!secret) return report_error(make_error(Errc::invalid_parameter, "no value on standard input"));
+        if (!secret)
+            return report_error(make_error(Errc::invalid_parameter, "no value on standard input"));
         value = *secret;
     }
     if (key->type != SettingType::list) {
@@ -82,14 +88,17 @@ int run_set(const ConfigFlags& flags, AppContext& ctx, bool has_value) {
         if (!normal) return report_error(normal.error());
         value = *normal;
     }
-    if (Status st = write_setting(config_path(ctx), *key, value); !st) return report_error(st.error());
-    if (!ctx.global.quiet) std::cerr << "anidb: " << key->key << " set in " << config_path(ctx).string() << '\n';
+    if (Status st = write_setting(config_path(ctx), *key, value); !st)
+        return report_error(st.error());
+    if (!ctx.global.quiet)
+        std::cerr << "anidb: " << key->key << " set in " << config_path(ctx).string() << '\n';
     return kExitOk;
 }
 
 int run_unset(const ConfigFlags& flags, AppContext& ctx) {
     const SettingKey* key = find_setting_key(flags.key);
-    if (key == nullptr) return report_error(make_error(Errc::invalid_parameter, "unknown key '" + flags.key + "'"));
+    if (key == nullptr)
+        return report_error(make_error(Errc::invalid_parameter, "unknown key '" + flags.key + "'"));
     if (Status st = remove_setting(config_path(ctx), *key); !st) return report_error(st.error());
     return kExitOk;
 }
@@ -119,9 +128,12 @@ void add_config_command(CLI::App& app, AppContext& ctx) {
     std::string keys = "Keys (alias in brackets; environment ANIDB_<ALIAS>):\n";
     for (const SettingKey& k : setting_keys()) {
         if (k.hidden) continue;
-        keys += "  " + std::string(k.key) + " [" + std::string(k.alias) + "]  " + std::string(k.description) + "\n";
+        keys += "  " + std::string(k.key) + " [" + std::string(k.alias) + "]  " +
+                std::string(k.description) + "\n";
     }
-    config->footer(keys + "\nThe file is written with mode 0600; a password in a file others can read is refused.");
+    config->footer(
+        keys +
+        "\nThe file is written with mode 0600; a password in a file others can read is refused.");
     auto flags = std::make_shared<ConfigFlags>();
 
     CLI::App* init = config->add_subcommand("init", "Write a commented starter config file");
@@ -135,14 +147,18 @@ void add_config_command(CLI::App& app, AppContext& ctx) {
         ctx.exit_code = kExitOk;
     });
 
-    CLI::App* get = config->add_subcommand("get", "Print the effective value of KEY (secrets: only whether set)");
+    CLI::App* get = config->add_subcommand(
+        "get", "Print the effective value of KEY (secrets: only whether set)");
     get->add_option("key", flags->key, "Setting key or alias")->required();
     get->callback([flags, &ctx] { ctx.exit_code = run_get(*flags, ctx); });
 
-    CLI::App* set = config->add_subcommand("set", "Set KEY in the config file (password: read from stdin if VALUE is left out)");
+    CLI::App* set = config->add_subcommand(
+        "set", "Set KEY in the config file (password: read from stdin if VALUE is left out)");
     set->add_option("key", flags->key, "Setting key or alias")->required();
-    CLI::Option* value = set->add_option("value", flags->value, "New value (lists: comma-separated)");
-    set->callback([flags, &ctx, value] { ctx.exit_code = run_set(*flags, ctx, value->count() > 0); });
+    CLI::Option* value =
+        set->add_option("value", flags->value, "New value (lists: comma-separated)");
+    set->callback(
+        [flags, &ctx, value] { ctx.exit_code = run_set(*flags, ctx, value->count() > 0); });
 
     CLI::App* unset = config->add_subcommand("unset", "Remove KEY from the config file");
     unset->add_option("key", flags->key, "Setting key or alias")->required();

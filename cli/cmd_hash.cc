@@ -1,7 +1,10 @@
 // `anidb hash PATH...`
 #include <unistd.h>
 
+#include <chrono>
 #include <iostream>
+
+#include <fmt/format.h>
 #include <sstream>
 
 #include "commands.h"
@@ -9,6 +12,7 @@
 #include "file_hasher.h"
 #include "file_selection.h"
 #include "hash_output.h"
+#include "progress_bar.h"
 #include "text_escape.h"
 
 namespace anidb::cli {
@@ -24,14 +28,17 @@ struct HashFlags {
 
 int run_hash(const HashFlags& flags, AppContext& ctx) {
     const auto format = parse_output_format(flags.format);
-    if (!format) return report_error(make_error(Errc::invalid_parameter, "unknown --format " + flags.format));
+    if (!format)
+        return report_error(
+            make_error(Errc::invalid_parameter, "unknown --format " + flags.format));
     std::vector<hash::Algorithm> algorithms = default_algorithms(*format);
     if (!flags.algorithms.empty()) {
         auto parsed = parse_algorithm_list(flags.algorithms);
         if (!parsed) return report_error(parsed.error());
         algorithms = *parsed;
     }
-    if (Status st = check_format_algorithms(*format, algorithms); !st) return report_error(st.error());
+    if (Status st = check_format_algorithms(*format, algorithms); !st)
+        return report_error(st.error());
 
     auto settings = load_settings(ctx.global);
     if (!settings) return report_error(settings.error());
@@ -43,16 +50,21 @@ int run_hash(const HashFlags& flags, AppContext& ctx) {
     HashRunOptions run;
     run.algorithms = algorithms;
     run.use_cache = !flags.hashing.no_cache;
-    run.jobs = flags.hashing.jobs ? flags.hashing.jobs : static_cast<size_t>(settings->integer("jobs").value_or(0));
-    run.io_jobs_per_device = flags.hashing.io_jobs_per_device
-                                 ? flags.hashing.io_jobs_per_device
-                                 : static_cast<size_t>(settings->integer("io_jobs_per_device").value_or(0));
+    run.jobs = flags.hashing.jobs ? flags.hashing.jobs
+                                  : static_cast<size_t>(settings->integer("jobs").value_or(0));
+    run.io_jobs_per_device =
+        flags.hashing.io_jobs_per_device
+            ? flags.hashing.io_jobs_per_device
+            : static_cast<size_t>(settings->integer("io_jobs_per_device").value_or(0));
     run.progress = progress_wanted(ctx);
 
     std::ostringstream complaints;
     HashOutput output(std::cout, complaints, *format, algorithms);
     output.begin();
     int fatal = 0;
+    size_t from_cache = 0;
+    uint64_t bytes = 0;
+    const auto started = std::chrono::steady_clock::now();
     hash_files(**client, files, run, ctx.cancellation->token(),
                [&](size_t index, const Result<client::FileResult>& result) {
                    HashRecord record;
@@ -61,11 +73,14 @@ int run_hash(const HashFlags& flags, AppContext& ctx) {
                        record.error = result.error().message;
                    } else if (result->status != client::FileStatus::completed) {
                        record.size = result->size;
-                       record.error = result->error_message.empty() ? errc_description(result->error)
-                                                                    : result->error_message;
+                       record.error = result->error_message.empty()
+                                          ? errc_description(result->error)
+                                          : result->error_message;
                    } else {
                        record.size = result->size;
                        record.digests = result->hashes;
+                       bytes += result->size;
+                       if (result->from_cache) ++from_cache;
                    }
                    if (!output.write(record)) ++failures;
                    std::cout.flush();
@@ -80,6 +95,14 @@ int run_hash(const HashFlags& flags, AppContext& ctx) {
                    return true;
                });
     output.end();
+    if (ctx.global.verbose) {
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        std::cerr << "anidb: " << files.size() << " files, "
+                  << human_bytes(static_cast<double>(bytes)) << ", " << from_cache
+                  << " from the cache, " << failures << " failed, "
+                  << fmt::format("{:.1f}", seconds) << " s\n";
+    }
     if (ctx.cancellation->interrupted()) return kExitInterrupted;
     if (fatal != 0) return fatal;
     return failures == 0 ? kExitOk : kExitSomeFailed;
@@ -95,7 +118,8 @@ void add_hash_command(CLI::App& app, AppContext& ctx) {
         "csv (header path,size,<algorithms>,error), sfv (CRC32, for rhash -c), ed2k\n"
         "(ed2k://|file|NAME|SIZE|HASH|/ links), bsd (\"MD5 (name) = hex\", for md5sum -c).\n"
         "JSON objects: path, size, one key per algorithm, or error; a name that is not\n"
-        "UTF-8 also gets path_base64 with its exact bytes.\n\n" + std::string(kExitCodeHelp));
+        "UTF-8 also gets path_base64 with its exact bytes.\n\n" +
+        std::string(kExitCodeHelp));
     add_selection_flags(*cmd, flags->selection);
     add_hashing_flags(*cmd, flags->hashing);
     cmd->add_option("-a,--algorithm", flags->algorithms,

@@ -46,13 +46,15 @@ int run_identify(const IdentifyFlags& flags, AppContext& ctx) {
                    } else {
                        record.size = hashed->size;
                        record.ed2k = hashed->hashes.at(0).value;
-                       auto info = identify_hashed(**client, files[index], *hashed, ctx.cancellation->token());
+                       auto info = identify_hashed(**client, files[index], *hashed,
+                                                   ctx.cancellation->token());
                        if (info) {
                            record.info = std::move(*info);
                        } else {
-                           record.error = info.code() == Errc::no_such_file && info.error().message.empty()
-                                              ? "unknown to AniDB"
-                                              : info.error().message;
+                           record.error =
+                               info.code() == Errc::no_such_file && info.error().message.empty()
+                                   ? "unknown to AniDB"
+                                   : info.error().message;
                            if (is_fatal_for_run(info.code())) fatal = exit_code_for(info.code());
                        }
                    }
@@ -75,9 +77,12 @@ int run_identify(const IdentifyFlags& flags, AppContext& ctx) {
 }  // namespace
 
 std::string failure_text(const Result<client::FileResult>& result) {
-    if (!result) return result.error().message.empty() ? errc_description(result.code()) : result.error().message;
+    if (!result)
+        return result.error().message.empty() ? errc_description(result.code())
+                                              : result.error().message;
     if (result->status != client::FileStatus::completed) {
-        return result->error_message.empty() ? errc_description(result->error) : result->error_message;
+        return result->error_message.empty() ? errc_description(result->error)
+                                             : result->error_message;
     }
     return {};
 }
@@ -95,14 +100,16 @@ Result<client::AnimeInfo> identify_hashed(client::Client& client, const std::str
 
 void add_identify_command(CLI::App& app, AppContext& ctx) {
     auto flags = std::make_shared<IdentifyFlags>();
-    CLI::App* cmd = app.add_subcommand("identify", "Identify files on AniDB by size and ED2K (answers cached)");
+    CLI::App* cmd =
+        app.add_subcommand("identify", "Identify files on AniDB by size and ED2K (answers cached)");
     cmd->footer(
         "Hashes each file (cached), asks the cache, then AniDB, and prints anime, episode,\n"
         "group and ids. Files AniDB does not know are listed as NOT IDENTIFIED (json:\n"
         "\"error\") and asked again only after the back-off (anidb.unknown_retry_hours).\n"
         "JSON objects: path, size, ed2k, file_id, anime_id, episode_id, group_id,\n"
         "anime_title, anime_title_english, episode_number, episode_title, group_name,\n"
-        "source (\"anidb\" or \"cache\"), or error.\n\n" + std::string(kExitCodeHelp));
+        "source (\"anidb\" or \"cache\"), or error.\n\n" +
+        std::string(kExitCodeHelp));
     add_selection_flags(*cmd, flags->selection);
     add_hashing_flags(*cmd, flags->hashing);
     cmd->add_option("-f,--format", flags->format, "Output: text, json, jsonl, csv")

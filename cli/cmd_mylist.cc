@@ -15,7 +15,7 @@ struct MylistFlags {
     SelectionFlags selection;
     HashingFlags hashing;
     std::string state;
-    std::optional<std::string> watched;   // set: --watched[=DATE]
+    std::optional<std::string> watched;  // set: --watched[=DATE]
     bool unwatched = false;
     std::optional<std::string> source, storage, other;
     bool edit = false;
@@ -55,9 +55,12 @@ std::optional<int64_t> parse_watch_date(const std::string& text) {
 
 const char* outcome_text(client::MylistOutcome o) {
     switch (o) {
-        case client::MylistOutcome::added: return "added";
-        case client::MylistOutcome::already_present: return "already in MyList";
-        case client::MylistOutcome::updated: return "updated";
+        case client::MylistOutcome::added:
+            return "added";
+        case client::MylistOutcome::already_present:
+            return "already in MyList";
+        case client::MylistOutcome::updated:
+            return "updated";
     }
     return "?";
 }
@@ -66,14 +69,16 @@ int run_mylist_add(const MylistFlags& flags, AppContext& ctx) {
     client::MylistWishes wishes;
     if (!flags.state.empty()) wishes.state = state_value(flags.state);
     if (flags.watched && flags.unwatched) {
-        return report_error(make_error(Errc::invalid_parameter, "--watched and --unwatched exclude each other"));
+        return report_error(
+            make_error(Errc::invalid_parameter, "--watched and --unwatched exclude each other"));
     }
     if (flags.watched) {
         const auto date = parse_watch_date(*flags.watched);
         if (!date) {
-            return report_error(make_error(Errc::invalid_parameter,
-                                           "--watched takes a date like 2024-05-01 or 2024-05-01T21:30, got '" +
-                                               *flags.watched + "'"));
+            return report_error(
+                make_error(Errc::invalid_parameter,
+                           "--watched takes a date like 2024-05-01 or 2024-05-01T21:30, got '" +
+                               *flags.watched + "'"));
         }
         wishes.viewed = true;
         wishes.viewdate = *date;
@@ -98,31 +103,37 @@ int run_mylist_add(const MylistFlags& flags, AppContext& ctx) {
     run.io_jobs_per_device = flags.hashing.io_jobs_per_device;
     run.progress = progress_wanted(ctx);
     int fatal = 0;
-    hash_files(**client, files, run, ctx.cancellation->token(),
-               [&](size_t index, const Result<client::FileResult>& hashed) {
-                   const std::string name = printable(files[index]);
-                   std::string failure = failure_text(hashed);
-                   Errc code = hashed.code();
-                   if (failure.empty()) {
-                       auto info = identify_hashed(**client, files[index], *hashed, ctx.cancellation->token());
-                       auto added = info ? (*client)->mylist_add(hashed->size, info->ed2k.empty() ? hashed->hashes.at(0).value : info->ed2k, wishes)
-                                         : Result<client::MylistResult>(info.error());
-                       if (added) {
-                           std::cout << name << ": " << outcome_text(added->outcome) << " (lid "
-                                     << added->mylist_id << ")\n" << std::flush;
-                           return true;
-                       }
-                       failure = added.error().message;
-                       code = added.code();
-                   }
-                   ++failures;
-                   std::cout << name << ": FAILED: " << printable(failure) << '\n' << std::flush;
-                   if (is_fatal_for_run(code)) {
-                       fatal = exit_code_for(code);
-                       return false;
-                   }
-                   return true;
-               });
+    hash_files(
+        **client, files, run, ctx.cancellation->token(),
+        [&](size_t index, const Result<client::FileResult>& hashed) {
+            const std::string name = printable(files[index]);
+            std::string failure = failure_text(hashed);
+            Errc code = hashed.code();
+            if (failure.empty()) {
+                auto info =
+                    identify_hashed(**client, files[index], *hashed, ctx.cancellation->token());
+                auto added =
+                    info ? (*client)->mylist_add(
+                               hashed->size,
+                               info->ed2k.empty() ? hashed->hashes.at(0).value : info->ed2k, wishes)
+                         : Result<client::MylistResult>(info.error());
+                if (added) {
+                    std::cout << name << ": " << outcome_text(added->outcome) << " (lid "
+                              << added->mylist_id << ")\n"
+                              << std::flush;
+                    return true;
+                }
+                failure = added.error().message;
+                code = added.code();
+            }
+            ++failures;
+            std::cout << name << ": FAILED: " << printable(failure) << '\n' << std::flush;
+            if (is_fatal_for_run(code)) {
+                fatal = exit_code_for(code);
+                return false;
+            }
+            return true;
+        });
     finish_session(**client, ctx);
     if (ctx.cancellation->interrupted()) return kExitInterrupted;
     if (fatal != 0) return fatal;
@@ -139,12 +150,14 @@ void add_mylist_command(CLI::App& app, AppContext& ctx) {
     add->footer(
         "A file already in MyList is left alone when it matches the flags, and updated\n"
         "(edit=1) when a flag asks for a change. Prints NAME: added / already in MyList /\n"
-        "updated (lid N), or NAME: FAILED: reason.\n\n" + std::string(kExitCodeHelp));
+        "updated (lid N), or NAME: FAILED: reason.\n\n" +
+        std::string(kExitCodeHelp));
     add_selection_flags(*add, flags->selection);
     add_hashing_flags(*add, flags->hashing);
     add->add_option("--state", flags->state, "Storage state")
         ->check(CLI::IsMember({"hdd", "cd", "deleted", "remote", "unknown"}));
-    add->add_option("--watched", flags->watched, "Mark watched, at DATE (YYYY-MM-DD[THH:MM]) or now")
+    add->add_option("--watched", flags->watched,
+                    "Mark watched, at DATE (YYYY-MM-DD[THH:MM]) or now")
         ->expected(0, 1)
         ->type_name("[DATE]");
     add->add_flag("--unwatched", flags->unwatched, "Mark not watched");

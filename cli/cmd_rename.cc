@@ -43,7 +43,8 @@ fs::path default_undo_log_path() {
     std::tm tm{};
     localtime_r(&now, &tm);
     std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-    return base / "anidb" / "undo" / (std::string("rename-") + stamp + "-" + std::to_string(::getpid()) + ".sh");
+    return base / "anidb" / "undo" /
+           (std::string("rename-") + stamp + "-" + std::to_string(::getpid()) + ".sh");
 }
 
 int run_rename(const RenameFlags& flags, AppContext& ctx) {
@@ -59,7 +60,8 @@ int run_rename(const RenameFlags& flags, AppContext& ctx) {
     UndoLog undo;
     const auto ensure_undo = [&]() -> Status {
         if (flags.dry_run || !undo.path().empty()) return {};
-        return undo.open(flags.undo_log.empty() ? default_undo_log_path() : fs::path(flags.undo_log));
+        return undo.open(flags.undo_log.empty() ? default_undo_log_path()
+                                                : fs::path(flags.undo_log));
     };
 
     HashRunOptions run;
@@ -74,30 +76,35 @@ int run_rename(const RenameFlags& flags, AppContext& ctx) {
                    const std::string& path = files[index];
                    const auto fail = [&](const std::string& why, Errc code = Errc::processing) {
                        ++failures;
-                       std::cout << printable(path) << ": NOT RENAMED: " << printable(why) << '\n' << std::flush;
+                       std::cout << printable(path) << ": NOT RENAMED: " << printable(why) << '\n'
+                                 << std::flush;
                        if (is_fatal_for_run(code)) {
                            fatal = exit_code_for(code);
                            return false;
                        }
                        return true;
                    };
-                   if (const std::string failure = failure_text(hashed); !failure.empty()) return fail(failure);
+                   if (const std::string failure = failure_text(hashed); !failure.empty())
+                       return fail(failure);
                    auto info = identify_hashed(**client, path, *hashed, ctx.cancellation->token());
                    if (!info) return fail(info.error().message, info.code());
                    if (info->crc32.empty()) info->crc32 = hashed->hashes.at(1).value;
                    auto relative = templ->expand(tag_values(*info, path));
                    if (!relative) return fail(relative.error().message);
-                   const fs::path root = flags.move_to.empty()
-                                             ? (fs::path(path).has_parent_path() ? fs::path(path).parent_path() : fs::path("."))
-                                             : fs::path(flags.move_to);
-                   const std::vector<FileMove> moves = plan_moves(path, *relative, root, flags.related);
+                   const fs::path root = flags.move_to.empty() ? (fs::path(path).has_parent_path()
+                                                                      ? fs::path(path).parent_path()
+                                                                      : fs::path("."))
+                                                               : fs::path(flags.move_to);
+                   const std::vector<FileMove> moves =
+                       plan_moves(path, *relative, root, flags.related);
                    for (const FileMove& m : moves) {
                        if (m.from.lexically_normal() == m.to.lexically_normal()) {
                            std::cout << printable(m.from.string()) << ": already named so\n";
                            continue;
                        }
                        if (flags.dry_run) {
-                           std::cout << printable(m.from.string()) << " -> " << printable(m.to.string()) << '\n';
+                           std::cout << printable(m.from.string()) << " -> "
+                                     << printable(m.to.string()) << '\n';
                            continue;
                        }
                        if (Status st = ensure_undo(); !st) {
@@ -110,7 +117,8 @@ int run_rename(const RenameFlags& flags, AppContext& ctx) {
                            return fail(printable(m.from.string()) + ": " + moved.error().message);
                        }
                        undo.record(m);
-                       std::cout << printable(m.from.string()) << " -> " << printable(m.to.string()) << '\n';
+                       std::cout << printable(m.from.string()) << " -> " << printable(m.to.string())
+                                 << '\n';
                    }
                    std::cout.flush();
                    return !ctx.cancellation->interrupted();
@@ -130,14 +138,17 @@ std::string tag_help() {
         "{a|b} takes the first non-empty; {{ }} are literal braces; '/' makes folders.\n"
         "The extension is kept. / \\ : * ? \" < > | and control characters in values\n"
         "become '_'. Example:\n"
-        "  --template '{anime}/{anime} - {episode}{version?} - {episode_title?} [{group}][{crc32}]'\n"
+        "  --template '{anime}/{anime} - {episode}{version?} - {episode_title?} "
+        "[{group}][{crc32}]'\n"
         "Tags:\n";
     for (const TemplateTag& t : template_tags()) {
-        text += "  " + std::string(t.name) + std::string(t.name.size() < 16 ? 16 - t.name.size() : 1, ' ') +
+        text += "  " + std::string(t.name) +
+                std::string(t.name.size() < 16 ? 16 - t.name.size() : 1, ' ') +
                 std::string(t.description) + "\n";
     }
-    text += "\nWithout --dry-run, every move is appended to an undo log (a shell script,\n"
-            "default $XDG_STATE_HOME/anidb/undo/rename-*.sh); nothing is overwritten.\n\n";
+    text +=
+        "\nWithout --dry-run, every move is appended to an undo log (a shell script,\n"
+        "default $XDG_STATE_HOME/anidb/undo/rename-*.sh); nothing is overwritten.\n\n";
     return text + kExitCodeHelp;
 }
 
@@ -153,8 +164,9 @@ void add_rename_command(CLI::App& app, AppContext& ctx) {
     cmd->add_flag("-n,--dry-run", flags->dry_run, "Print the plan, change nothing");
     cmd->add_option("--move-to", flags->move_to, "Put the files under DIR instead of their folder")
         ->type_name("DIR");
-    cmd->add_flag("--related", flags->related,
-                  "Move same-name subtitles and audio (NAME.ass, NAME.en.srt, NAME.mka, ...) along");
+    cmd->add_flag(
+        "--related", flags->related,
+        "Move same-name subtitles and audio (NAME.ass, NAME.en.srt, NAME.mka, ...) along");
     cmd->add_option("--undo-log", flags->undo_log, "Write the undo log to FILE")->type_name("FILE");
     cmd->callback([flags, &ctx] { ctx.exit_code = run_rename(*flags, ctx); });
 }

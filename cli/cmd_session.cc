@@ -17,7 +17,8 @@ int run_status(AppContext& ctx) {
     std::cout << "server:         " << config.server_host << ':' << config.server_port << '\n'
               << "local port:     " << config.local_port << '\n'
               << "client:         " << config.client_name << ' ' << config.client_version << '\n'
-              << "username:       " << (config.username.empty() ? "(not set)" : config.username) << '\n'
+              << "username:       " << (config.username.empty() ? "(not set)" : config.username)
+              << '\n'
               << "password:       " << (config.password.empty() ? "(not set)" : "(set)") << '\n'
               << "encryption:     " << (config.encrypt ? "on" : "off") << '\n'
               << "state/cache:    " << config.database_path().string() << '\n';
@@ -42,10 +43,13 @@ int run_logout(AppContext& ctx) {
 void add_session_command(CLI::App& app, AppContext& ctx) {
     CLI::App* session = app.add_subcommand("session", "AniDB session: status and logout");
     session->require_subcommand(1);
-    session->add_subcommand("status", "Show the server, account and state the session uses (no password)")
+    session
+        ->add_subcommand("status",
+                         "Show the server, account and state the session uses (no password)")
         ->callback([&ctx] { ctx.exit_code = run_status(ctx); });
-    session->add_subcommand("logout", "End a saved AniDB session now")
-        ->callback([&ctx] { ctx.exit_code = run_logout(ctx); });
+    session->add_subcommand("logout", "End a saved AniDB session now")->callback([&ctx] {
+        ctx.exit_code = run_logout(ctx);
+    });
 }
 
 }  // namespace anidb::cli

@@ -27,8 +27,9 @@ void add_hashing_flags(CLI::App& cmd, HashingFlags& flags) {
     cmd.add_option("-j,--jobs", flags.jobs, "Files hashed at once (default: one per core)")
         ->check(CLI::PositiveNumber)
         ->type_name("N");
-    cmd.add_option("--io-jobs-per-device", flags.io_jobs_per_device,
-                   "Files read at once from one disk (default: 1 for spinning disks, 4 for SSD/NVMe)")
+    cmd.add_option(
+           "--io-jobs-per-device", flags.io_jobs_per_device,
+           "Files read at once from one disk (default: 1 for spinning disks, 4 for SSD/NVMe)")
         ->check(CLI::PositiveNumber)
         ->type_name("N");
 }
@@ -50,6 +51,8 @@ std::vector<std::string> resolve_files(const SelectionFlags& flags, const Settin
     return std::move(selection.files);
 }
 
-bool progress_wanted(const AppContext& ctx) { return !ctx.global.quiet && ::isatty(STDERR_FILENO) == 1; }
+bool progress_wanted(const AppContext& ctx) {
+    return !ctx.global.quiet && ::isatty(STDERR_FILENO) == 1;
+}
 
 }  // namespace anidb::cli

@@ -44,11 +44,14 @@ Status write_private_file(const fs::path& path, const std::string& content) {
     std::error_code ec;
     if (path.has_parent_path()) {
         fs::create_directories(path.parent_path(), ec);
-        if (ec) return make_error(Errc::io, "cannot create " + path.parent_path().string() + ": " + ec.message());
+        if (ec)
+            return make_error(Errc::io,
+                              "cannot create " + path.parent_path().string() + ": " + ec.message());
     }
     const fs::path tmp = path.string() + ".tmp";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) return make_error(Errc::io, "cannot write " + tmp.string() + ": " + std::strerror(errno));
+    if (fd < 0)
+        return make_error(Errc::io, "cannot write " + tmp.string() + ": " + std::strerror(errno));
     // O_CREAT's mode is filtered by the umask and ignored for an existing file.
     ::fchmod(fd, 0600);
     size_t done = 0;
@@ -117,16 +120,24 @@ Status write_setting(const fs::path& path, const SettingKey& key, const std::str
         sub = table->get_as<toml::table>(section);
     }
     switch (key.type) {
-        case SettingType::integer: sub->insert_or_assign(name, std::stoll(value)); break;
-        case SettingType::boolean: sub->insert_or_assign(name, value == "true"); break;
-        case SettingType::number: sub->insert_or_assign(name, std::stod(value)); break;
+        case SettingType::integer:
+            sub->insert_or_assign(name, std::stoll(value));
+            break;
+        case SettingType::boolean:
+            sub->insert_or_assign(name, value == "true");
+            break;
+        case SettingType::number:
+            sub->insert_or_assign(name, std::stod(value));
+            break;
         case SettingType::list: {
             toml::array array;
             for (const std::string& item : split_commas(value)) array.push_back(item);
             sub->insert_or_assign(name, std::move(array));
             break;
         }
-        default: sub->insert_or_assign(name, value); break;
+        default:
+            sub->insert_or_assign(name, value);
+            break;
     }
     std::ostringstream out;
     out << *table << '\n';

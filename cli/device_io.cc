@@ -7,8 +7,8 @@
 namespace anidb::cli {
 
 std::optional<bool> device_is_rotational(dev_t dev, const std::string& sysfs_root) {
-    const std::string base = sysfs_root + "/dev/block/" + std::to_string(major(dev)) + ":" +
-                             std::to_string(minor(dev));
+    const std::string base =
+        sysfs_root + "/dev/block/" + std::to_string(major(dev)) + ":" + std::to_string(minor(dev));
     // A partition has no queue/ of its own; its parent disk does.
     for (const char* rel : {"/queue/rotational", "/../queue/rotational"}) {
         std::ifstream in(base + rel);
@@ -18,10 +18,14 @@ std::optional<bool> device_is_rotational(dev_t dev, const std::string& sysfs_roo
     return std::nullopt;
 }
 
-size_t default_io_jobs(std::optional<bool> rotational) { return rotational.value_or(false) ? 1 : 4; }
+size_t default_io_jobs(std::optional<bool> rotational) {
+    return rotational.value_or(false) ? 1 : 4;
+}
 
 DeviceScheduler::DeviceScheduler(std::vector<dev_t> devices, std::map<dev_t, size_t> limits)
-    : devices_(std::move(devices)), taken_(devices_.size(), false), limits_(std::move(limits)),
+    : devices_(std::move(devices)),
+      taken_(devices_.size(), false),
+      limits_(std::move(limits)),
       remaining_(devices_.size()) {}
 
 std::optional<size_t> DeviceScheduler::acquire() {

@@ -27,7 +27,7 @@ size_t default_io_jobs(std::optional<bool> rotational);
 // `limit(device)` items of one device are out at once; items come in list
 // order, skipping ones whose device is saturated. Thread-safe.
 class DeviceScheduler {
-public:
+  public:
     // devices[i] is item i's device; limits maps device -> concurrent items.
     DeviceScheduler(std::vector<dev_t> devices, std::map<dev_t, size_t> limits);
 
@@ -37,7 +37,7 @@ public:
     void release(size_t item);
     void cancel();
 
-private:
+  private:
     std::mutex mutex_;
     std::condition_variable freed_;
     std::vector<dev_t> devices_;

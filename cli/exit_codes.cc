@@ -4,22 +4,28 @@ namespace anidb::cli {
 
 int exit_code_for(Errc code) {
     switch (code) {
-        case Errc::ok: return kExitOk;
+        case Errc::ok:
+            return kExitOk;
         case Errc::invalid_parameter:
         case Errc::invalid_utf8:
-        case Errc::no_credentials: return kExitUsage;
+        case Errc::no_credentials:
+            return kExitUsage;
         case Errc::login_failed:
         case Errc::banned:
         case Errc::client_rejected:
         case Errc::out_of_service:
-        case Errc::access_denied: return kExitRefused;
+        case Errc::access_denied:
+            return kExitRefused;
         case Errc::network:
         case Errc::timeout:
         case Errc::server_busy:
         case Errc::server_error:
-        case Errc::protocol: return kExitNetwork;
-        case Errc::cancelled: return kExitInterrupted;
-        default: return kExitSomeFailed;
+        case Errc::protocol:
+            return kExitNetwork;
+        case Errc::cancelled:
+            return kExitInterrupted;
+        default:
+            return kExitSomeFailed;
     }
 }
 

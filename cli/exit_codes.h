@@ -6,12 +6,12 @@
 namespace anidb::cli {
 
 enum ExitCode : int {
-    kExitOk = 0,            // everything succeeded
-    kExitSomeFailed = 1,    // some files failed (unreadable, unknown to AniDB, mismatch)
-    kExitUsage = 2,         // bad flags, arguments or config
-    kExitRefused = 3,       // AniDB refused: login failed, banned, client rejected, out of service
-    kExitNetwork = 4,       // network error or time-out
-    kExitInterrupted = 130, // SIGINT / SIGTERM
+    kExitOk = 0,             // everything succeeded
+    kExitSomeFailed = 1,     // some files failed (unreadable, unknown to AniDB, mismatch)
+    kExitUsage = 2,          // bad flags, arguments or config
+    kExitRefused = 3,        // AniDB refused: login failed, banned, client rejected, out of service
+    kExitNetwork = 4,        // network error or time-out
+    kExitInterrupted = 130,  // SIGINT / SIGTERM
 };
 
 // The exit code a whole-run failure with `code` leads to.

@@ -20,7 +20,7 @@ namespace anidb::cli {
 namespace {
 
 std::mutex g_bar_mutex;
-ProgressBar* g_bar = nullptr;   // the bar of the running hash_files, for messages
+ProgressBar* g_bar = nullptr;  // the bar of the running hash_files, for messages
 
 struct FileFacts {
     uint64_t size = 0;
@@ -39,22 +39,25 @@ void print_message_above_progress(const std::string& message) {
 }
 
 size_t hash_files(client::Client& client, const std::vector<std::string>& paths,
-                  const HashRunOptions& options, std::stop_token stop, const HashResultHandler& handler) {
+                  const HashRunOptions& options, std::stop_token stop,
+                  const HashResultHandler& handler) {
     if (paths.empty()) return 0;
     std::vector<FileFacts> facts(paths.size());
     std::vector<dev_t> devices(paths.size());
     uint64_t total_bytes = 0;
     for (size_t i = 0; i < paths.size(); ++i) {
         struct stat st {};
-        if (::stat(paths[i].c_str(), &st) == 0) facts[i] = {static_cast<uint64_t>(st.st_size), st.st_dev};
+        if (::stat(paths[i].c_str(), &st) == 0)
+            facts[i] = {static_cast<uint64_t>(st.st_size), st.st_dev};
         devices[i] = facts[i].device;
         total_bytes += facts[i].size;
     }
     std::map<dev_t, size_t> limits;
     for (dev_t dev : devices) {
         if (limits.count(dev) == 0) {
-            limits[dev] = options.io_jobs_per_device > 0 ? options.io_jobs_per_device
-                                                         : default_io_jobs(device_is_rotational(dev));
+            limits[dev] = options.io_jobs_per_device > 0
+                              ? options.io_jobs_per_device
+                              : default_io_jobs(device_is_rotational(dev));
         }
     }
     const size_t cores = std::max<size_t>(1, std::thread::hardware_concurrency());
@@ -111,7 +114,9 @@ size_t hash_files(client::Client& client, const std::vector<std::string>& paths,
                 client::ProcessOptions po;
                 po.algorithms = options.algorithms;
                 po.use_cache = options.use_cache;
-                po.progress = [&bar, slot](float, uint64_t done, uint64_t) { bar.file_progress(slot, done); };
+                po.progress = [&bar, slot](float, uint64_t done, uint64_t) {
+                    bar.file_progress(slot, done);
+                };
                 auto result = client.process_file(paths[*item], po, run_stop.get_token());
                 scheduler.release(*item);
                 bar.finish_file(slot, facts[*item].size);

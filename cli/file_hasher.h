@@ -21,19 +21,21 @@ class ProgressBar;
 struct HashRunOptions {
     std::vector<hash::Algorithm> algorithms;
     bool use_cache = true;
-    size_t jobs = 0;                  // 0: one per core
-    size_t io_jobs_per_device = 0;    // 0: from sysfs (1 rotational, 4 otherwise)
-    bool progress = false;            // draw the bar on stderr
+    size_t jobs = 0;                // 0: one per core
+    size_t io_jobs_per_device = 0;  // 0: from sysfs (1 rotational, 4 otherwise)
+    bool progress = false;          // draw the bar on stderr
 };
 
 // index into `paths`, and the client's answer for it. Return false to stop
 // the run (remaining files are not started; running ones are cancelled).
-using HashResultHandler = std::function<bool(size_t index, const Result<client::FileResult>& result)>;
+using HashResultHandler =
+    std::function<bool(size_t index, const Result<client::FileResult>& result)>;
 
 // Files never started (stop requested) are not reported. Returns the number
 // of files reported.
 size_t hash_files(client::Client& client, const std::vector<std::string>& paths,
-                  const HashRunOptions& options, std::stop_token stop, const HashResultHandler& handler);
+                  const HashRunOptions& options, std::stop_token stop,
+                  const HashResultHandler& handler);
 
 // For messages printed while the bar is up: clears the bar line first.
 void print_message_above_progress(const std::string& message);

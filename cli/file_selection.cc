@@ -15,8 +15,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::array<std::string_view, 22> kMediaExtensions{
-    "mkv", "mp4", "avi", "ogm", "ogv", "webm", "wmv", "mpg", "mpeg", "m4v", "mov",
-    "ts",  "m2ts", "flv", "rm", "rmvb", "divx", "asf", "vob", "3gp", "mk3d", "mka"};
+    "mkv", "mp4",  "avi", "ogm", "ogv",  "webm", "wmv", "mpg", "mpeg", "m4v",  "mov",
+    "ts",  "m2ts", "flv", "rm",  "rmvb", "divx", "asf", "vob", "3gp",  "mk3d", "mka"};
 
 std::string_view base_name(std::string_view path) {
     while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);

@@ -34,7 +34,7 @@ struct SelectionProblem {
 
 struct FileSelection {
     std::vector<std::string> files;
-    std::vector<SelectionProblem> problems;   // missing paths, directories without -r, ...
+    std::vector<SelectionProblem> problems;  // missing paths, directories without -r, ...
 };
 
 // True for the video container extensions AniDB files use (case-insensitive).

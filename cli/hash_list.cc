@@ -79,13 +79,15 @@ Result<std::optional<HashListEntry>> parse_ed2k_link(std::string_view line) {
     const auto name = percent_decode(fields[2]);
     if (!name || name->empty()) return make_error(Errc::invalid_parameter, "bad name in ed2k link");
     uint64_t size = 0;
-    const auto [ptr, ec] = std::from_chars(fields[3].data(), fields[3].data() + fields[3].size(), size);
+    const auto [ptr, ec] =
+        std::from_chars(fields[3].data(), fields[3].data() + fields[3].size(), size);
     if (ec != std::errc{} || ptr != fields[3].data() + fields[3].size()) {
         return make_error(Errc::invalid_parameter, "bad size in ed2k link");
     }
     const auto digest = normalise_digest(hash::Algorithm::ed2k, fields[4]);
     if (!digest) return make_error(Errc::invalid_parameter, "bad hash in ed2k link");
-    return std::optional<HashListEntry>(HashListEntry{*name, hash::Algorithm::ed2k, *digest, size, 0});
+    return std::optional<HashListEntry>(
+        HashListEntry{*name, hash::Algorithm::ed2k, *digest, size, 0});
 }
 
 }  // namespace
@@ -148,7 +150,8 @@ Result<std::optional<HashListEntry>> parse_hash_list_line(std::string_view line,
         if (last != std::string_view::npos && last > 0) {
             const auto crc = normalise_digest(hash::Algorithm::crc32, line.substr(last + 1));
             std::string_view name = line.substr(0, last);
-            while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+            while (!name.empty() && (name.back() == ' ' || name.back() == '\t'))
+                name.remove_suffix(1);
             if (crc && !name.empty()) {
                 return std::optional<HashListEntry>(
                     HashListEntry{std::string(name), hash::Algorithm::crc32, *crc, {}, 0});

@@ -17,11 +17,11 @@
 namespace anidb::cli {
 
 struct HashListEntry {
-    std::string name;                  // as written in the list (relative to the list's folder)
+    std::string name;  // as written in the list (relative to the list's folder)
     hash::Algorithm algorithm = hash::Algorithm::ed2k;
-    std::string expected;              // lowercase hex, uppercase base32 for TTH
-    std::optional<uint64_t> size;      // ed2k links carry the size
-    size_t line = 0;                   // 1-based, for messages
+    std::string expected;          // lowercase hex, uppercase base32 for TTH
+    std::optional<uint64_t> size;  // ed2k links carry the size
+    size_t line = 0;               // 1-based, for messages
 };
 
 struct HashListProblem {
@@ -31,7 +31,7 @@ struct HashListProblem {
 
 struct HashList {
     std::vector<HashListEntry> entries;
-    std::vector<HashListProblem> problems;   // lines that are neither blank, comment nor entry
+    std::vector<HashListProblem> problems;  // lines that are neither blank, comment nor entry
 };
 
 // `list_name` decides what a bare 32-hex-digit digest is (".ed2k" -> ed2k,

@@ -16,14 +16,14 @@
 namespace anidb::cli {
 
 struct HashRecord {
-    std::string path;                    // as the user gave or the walk found it
+    std::string path;  // as the user gave or the walk found it
     uint64_t size = 0;
-    std::vector<hash::Digest> digests;   // empty when `error` is set
+    std::vector<hash::Digest> digests;  // empty when `error` is set
     std::optional<std::string> error;
 };
 
 class HashOutput {
-public:
+  public:
     // `out` receives results; `err` the complaints about failed files for
     // formats that cannot carry an error (text, sfv, bsd, ed2k).
     HashOutput(std::ostream& out, std::ostream& err, OutputFormat format,
@@ -35,7 +35,7 @@ public:
     bool write(const HashRecord& record);
     void end();
 
-private:
+  private:
     std::string digest_of(const HashRecord& record, hash::Algorithm a) const;
     void write_json_object(const HashRecord& record);
 

@@ -13,11 +13,14 @@ constexpr const char* kCsvHeader =
     "path,size,ed2k,file_id,anime_id,episode_id,group_id,anime_title,anime_title_english,"
     "episode_number,episode_title,group_name,source,error\n";
 
-const char* source_of(const client::AnimeInfo& info) { return info.from_cache ? "cache" : "anidb"; }
+const char* source_of(const client::AnimeInfo& info) {
+    return info.from_cache ? "cache" : "anidb";
+}
 
 }  // namespace
 
-IdentifyOutput::IdentifyOutput(std::ostream& out, OutputFormat format) : out_(out), format_(format) {}
+IdentifyOutput::IdentifyOutput(std::ostream& out, OutputFormat format)
+    : out_(out), format_(format) {}
 
 void IdentifyOutput::begin() {
     if (format_ == OutputFormat::json) out_ << '[';
@@ -77,12 +80,14 @@ void IdentifyOutput::write(const IdentifyRecord& r) {
                 out_ << "NOT IDENTIFIED: " << printable(r.error.value_or("unknown error")) << '\n';
                 break;
             }
-            const std::string& title = info->title_romaji.empty() ? info->title_english : info->title_romaji;
+            const std::string& title =
+                info->title_romaji.empty() ? info->title_english : info->title_romaji;
             out_ << printable(title) << " - " << printable(info->episode_number);
             if (!info->episode_title.empty()) out_ << " - " << printable(info->episode_title);
             if (!info->group_name.empty()) out_ << " [" << printable(info->group_name) << ']';
             out_ << " (fid " << info->file_id << ", aid " << info->anime_id << ", eid "
-                 << info->episode_id << ", gid " << info->group_id << ", " << source_of(*info) << ")\n";
+                 << info->episode_id << ", gid " << info->group_id << ", " << source_of(*info)
+                 << ")\n";
             break;
         }
     }

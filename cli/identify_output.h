@@ -19,20 +19,20 @@ namespace anidb::cli {
 struct IdentifyRecord {
     std::string path;
     uint64_t size = 0;
-    std::string ed2k;                           // empty when hashing failed
-    std::optional<client::AnimeInfo> info;      // set on success
-    std::optional<std::string> error;           // "unknown to AniDB", I/O errors, ...
+    std::string ed2k;                       // empty when hashing failed
+    std::optional<client::AnimeInfo> info;  // set on success
+    std::optional<std::string> error;       // "unknown to AniDB", I/O errors, ...
 };
 
 class IdentifyOutput {
-public:
+  public:
     // Only text, json, jsonl and csv.
     IdentifyOutput(std::ostream& out, OutputFormat format);
     void begin();
     void write(const IdentifyRecord& record);
     void end();
 
-private:
+  private:
     std::ostream& out_;
     OutputFormat format_;
     size_t written_ = 0;

@@ -27,9 +27,9 @@ constexpr const char* kFooter =
 // CLI11 reports an unknown command only as "A subcommand is required"; name
 // it instead. Returns the first word that is not an option or option value.
 std::string first_command_word(int argc, char** argv) {
-    static const std::set<std::string> kTakesValue{"-c", "--config", "--server", "--cache-dir", "-u",
-                                                   "--username", "--client-name", "--client-version",
-                                                   "--interval-scale"};
+    static const std::set<std::string> kTakesValue{
+        "-c",         "--config",      "--server",         "--cache-dir",     "-u",
+        "--username", "--client-name", "--client-version", "--interval-scale"};
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (kTakesValue.count(arg) != 0) {
@@ -55,20 +55,25 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.footer(std::string(kFooter) + kExitCodeHelp);
     app.set_version_flag("-V,--version", std::string("anidb ") + ANIDB_CLI_VERSION);
-    app.add_option("-c,--config", ctx.global.config_path, "Config file (default $XDG_CONFIG_HOME/anidb/config.toml)")
+    app.add_option("-c,--config", ctx.global.config_path,
+                   "Config file (default $XDG_CONFIG_HOME/anidb/config.toml)")
         ->type_name("FILE");
-    app.add_option("--server", ctx.global.server, "AniDB UDP server host:port (default api.anidb.net:9000)")
+    app.add_option("--server", ctx.global.server,
+                   "AniDB UDP server host:port (default api.anidb.net:9000)")
         ->type_name("HOST:PORT");
-    app.add_option("--cache-dir", ctx.global.cache_dir, "Folder of the cache database")->type_name("DIR");
+    app.add_option("--cache-dir", ctx.global.cache_dir, "Folder of the cache database")
+        ->type_name("DIR");
     app.add_option("-u,--username", ctx.global.username, "AniDB user name")->type_name("NAME");
-    app.add_option("--client-name", ctx.global.client_name, "Registered AniDB client name")->type_name("NAME");
+    app.add_option("--client-name", ctx.global.client_name, "Registered AniDB client name")
+        ->type_name("NAME");
     app.add_option("--client-version", ctx.global.client_version, "Registered AniDB client version")
         ->type_name("N");
     app.add_option("--interval-scale", ctx.global.interval_scale,
                    "Scale AniDB flood intervals (honoured for loopback test servers only)")
         ->group("");
     app.add_flag("-q,--quiet", ctx.global.quiet, "No progress bar and fewer messages");
-    app.add_flag("-v,--verbose", ctx.global.verbose, "More messages");
+    app.add_flag("-v,--verbose", ctx.global.verbose,
+                 "Print a summary (files, bytes, cache hits, time) after hash");
 
     add_hash_command(app, ctx);
     add_check_command(app, ctx);
@@ -78,14 +83,22 @@ int main(int argc, char** argv) {
     add_cache_command(app, ctx);
     add_config_command(app, ctx);
     add_session_command(app, ctx);
+    for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+        sub->footer(sub->get_footer() + (sub->get_footer().empty() ? "" : "\n") +
+                    "Global options (--config, --server, --cache-dir, --username, --quiet, "
+                    "--verbose, ...)\n"
+                    "may be given before or after the command; see anidb --help.\n");
+    }
 
     if (const std::string word = first_command_word(argc, argv); !word.empty()) {
         const auto subs = app.get_subcommands([](CLI::App*) { return true; });
-        const bool known = std::any_of(subs.begin(), subs.end(), [&](CLI::App* s) { return s->get_name() == word; });
+        const bool known = std::any_of(subs.begin(), subs.end(),
+                                       [&](CLI::App* s) { return s->get_name() == word; });
         if (!known) {
-            std::cerr << "anidb: unknown command '" << word
-                      << "' (commands: hash, check, identify, mylist, rename, cache, config, session)\n"
-                         "Run 'anidb --help' for usage.\n";
+            std::cerr
+                << "anidb: unknown command '" << word
+                << "' (commands: hash, check, identify, mylist, rename, cache, config, session)\n"
+                   "Run 'anidb --help' for usage.\n";
             return kExitUsage;
         }
     }
@@ -98,7 +111,8 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::cerr << "anidb: " << e.what() << "\nRun 'anidb --help' or 'anidb COMMAND --help' for usage.\n";
+        std::cerr << "anidb: " << e.what()
+                  << "\nRun 'anidb --help' or 'anidb COMMAND --help' for usage.\n";
         return kExitUsage;
     } catch (const std::exception& e) {
         std::cerr << "anidb: unexpected error: " << e.what() << '\n';

@@ -21,8 +21,8 @@ constexpr std::array<std::pair<std::string_view, OutputFormat>, 7> kFormats{{
 }};
 
 constexpr std::array<hash::Algorithm, 5> kAllAlgorithms{
-    hash::Algorithm::ed2k, hash::Algorithm::crc32, hash::Algorithm::md5,
-    hash::Algorithm::sha1, hash::Algorithm::tth};
+    hash::Algorithm::ed2k, hash::Algorithm::crc32, hash::Algorithm::md5, hash::Algorithm::sha1,
+    hash::Algorithm::tth};
 
 std::string lowercase(std::string_view s) {
     std::string out(s);
@@ -84,8 +84,9 @@ Result<std::vector<hash::Algorithm>> parse_algorithm_list(const std::vector<std:
                 for (auto a : kAllAlgorithms) add(a);
                 continue;
             }
-            const auto found = std::find_if(kAllAlgorithms.begin(), kAllAlgorithms.end(),
-                                            [&](auto a) { return item == hash::algorithm_name(a); });
+            const auto found =
+                std::find_if(kAllAlgorithms.begin(), kAllAlgorithms.end(),
+                             [&](auto a) { return item == hash::algorithm_name(a); });
             if (found == kAllAlgorithms.end()) {
                 return make_error(Errc::invalid_parameter,
                                   "unknown algorithm '" + item +

@@ -3,8 +3,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -42,7 +42,8 @@ std::string tail_columns(const std::string& s, size_t width) {
 
 std::string duration(double seconds) {
     const auto total = static_cast<long long>(seconds + 0.5);
-    if (total >= 3600) return fmt::format("{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60);
+    if (total >= 3600)
+        return fmt::format("{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60);
     return fmt::format("{}:{:02}", total / 60, total % 60);
 }
 
@@ -55,15 +56,22 @@ std::string human_bytes(double bytes) {
         bytes /= 1024;
         ++unit;
     }
-    return unit == 0 ? fmt::format("{:.0f} B", bytes) : fmt::format("{:.1f} {}", bytes, kUnits[unit]);
+    return unit == 0 ? fmt::format("{:.0f} B", bytes)
+                     : fmt::format("{:.1f} {}", bytes, kUnits[unit]);
 }
 
 std::string render_progress_line(const ProgressSnapshot& s, size_t width) {
-    const double fraction = s.bytes_total == 0 ? 1.0
-                            : std::min(1.0, static_cast<double>(s.bytes_done) / static_cast<double>(s.bytes_total));
-    const double rate = s.elapsed_seconds > 0.2 ? static_cast<double>(s.bytes_done) / s.elapsed_seconds : 0;
-    const std::string eta = rate > 0 ? duration(static_cast<double>(s.bytes_total - std::min(s.bytes_done, s.bytes_total)) / rate)
-                                     : "--:--";
+    const double fraction =
+        s.bytes_total == 0
+            ? 1.0
+            : std::min(1.0, static_cast<double>(s.bytes_done) / static_cast<double>(s.bytes_total));
+    const double rate =
+        s.elapsed_seconds > 0.2 ? static_cast<double>(s.bytes_done) / s.elapsed_seconds : 0;
+    const std::string eta =
+        rate > 0
+            ? duration(static_cast<double>(s.bytes_total - std::min(s.bytes_done, s.bytes_total)) /
+                       rate)
+            : "--:--";
     const std::string stats = fmt::format(" {:3.0f}% {}/{} {}/s ETA {} [{}/{}] ", fraction * 100,
                                           human_bytes(static_cast<double>(s.bytes_done)),
                                           human_bytes(static_cast<double>(s.bytes_total)),
@@ -82,12 +90,18 @@ std::string render_progress_line(const ProgressSnapshot& s, size_t width) {
 }
 
 ProgressBar::ProgressBar(bool enabled, uint64_t bytes_total, size_t files_total, size_t slots)
-    : enabled_(enabled), bytes_total_(bytes_total), files_total_(files_total),
-      slot_bytes_(slots, 0), slot_names_(slots), started_(std::chrono::steady_clock::now()) {
+    : enabled_(enabled),
+      bytes_total_(bytes_total),
+      files_total_(files_total),
+      slot_bytes_(slots, 0),
+      slot_names_(slots),
+      started_(std::chrono::steady_clock::now()) {
     if (enabled_) thread_ = std::thread([this] { run(); });
 }
 
-ProgressBar::~ProgressBar() { stop(); }
+ProgressBar::~ProgressBar() {
+    stop();
+}
 
 void ProgressBar::start_file(size_t slot, const std::string& name) {
     std::lock_guard lock(mutex_);
@@ -140,7 +154,8 @@ void ProgressBar::draw_locked() {
             break;
         }
     }
-    s.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    s.elapsed_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     const std::string line = render_progress_line(s, terminal_width() - 1);
     std::fprintf(stderr, "\r%s\x1b[K", line.c_str());
     std::fflush(stderr);

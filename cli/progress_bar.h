@@ -20,7 +20,7 @@ struct ProgressSnapshot {
     size_t files_done = 0;
     size_t files_total = 0;
     double elapsed_seconds = 0;
-    std::string current;     // printable name of a file being read
+    std::string current;  // printable name of a file being read
 };
 
 // One line, at most `width` columns (pure; the name is shortened from the
@@ -31,7 +31,7 @@ std::string human_bytes(double bytes);
 
 // Thread-safe: slots are updated by worker threads.
 class ProgressBar {
-public:
+  public:
     ProgressBar(bool enabled, uint64_t bytes_total, size_t files_total, size_t slots);
     ~ProgressBar();
     ProgressBar(const ProgressBar&) = delete;
@@ -51,7 +51,7 @@ public:
         fn();
     }
 
-private:
+  private:
     void run();
     void draw_locked();
     void clear_line_locked();

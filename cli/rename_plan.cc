@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::array<std::string_view, 19> kRelatedExtensions{
-    "ass", "ssa", "srt", "sub", "idx", "vtt", "sup", "mka", "ac3", "eac3",
+    "ass", "ssa",  "srt", "sub", "idx", "vtt", "sup",  "mka", "ac3", "eac3",
     "dts", "flac", "aac", "ogg", "mp3", "m4a", "opus", "txt", "nfo"};
 
 std::string lower(std::string s) {
@@ -33,14 +33,18 @@ std::vector<fs::path> find_related_files(const fs::path& file) {
     const std::string own = file.filename().string();
     const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
     std::error_code ec;
-    for (fs::directory_iterator it(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    for (fs::directory_iterator it(dir, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
         const std::string name = it->path().filename().string();
-        if (name == own || name.size() <= stem.size() + 1 || !name.starts_with(stem + ".")) continue;
+        if (name == own || name.size() <= stem.size() + 1 || !name.starts_with(stem + "."))
+            continue;
         const std::string ext = lower(it->path().extension().string().substr(1));
-        if (std::find(kRelatedExtensions.begin(), kRelatedExtensions.end(), ext) == kRelatedExtensions.end()) {
+        if (std::find(kRelatedExtensions.begin(), kRelatedExtensions.end(), ext) ==
+            kRelatedExtensions.end()) {
             continue;
         }
-        if (it->is_regular_file(ec)) out.push_back(file.has_parent_path() ? dir / name : fs::path(name));
+        if (it->is_regular_file(ec))
+            out.push_back(file.has_parent_path() ? dir / name : fs::path(name));
     }
     std::sort(out.begin(), out.end());
     return out;
@@ -65,25 +69,33 @@ Status move_file(const FileMove& move) {
     std::error_code ec;
     if (move.to.has_parent_path()) {
         fs::create_directories(move.to.parent_path(), ec);
-        if (ec) return make_error(Errc::io, "cannot create " + move.to.parent_path().string() + ": " + ec.message());
+        if (ec)
+            return make_error(
+                Errc::io, "cannot create " + move.to.parent_path().string() + ": " + ec.message());
     }
-    if (::renameat2(AT_FDCWD, move.from.c_str(), AT_FDCWD, move.to.c_str(), RENAME_NOREPLACE) == 0) {
+    if (::renameat2(AT_FDCWD, move.from.c_str(), AT_FDCWD, move.to.c_str(), RENAME_NOREPLACE) ==
+        0) {
         return {};
     }
     const int err = errno;
-    if (err == EEXIST) return make_error(Errc::busy, move.to.string() + " exists already; not overwritten");
+    if (err == EEXIST)
+        return make_error(Errc::busy, move.to.string() + " exists already; not overwritten");
     if (err == EINVAL || err == ENOSYS) {
         // File system without RENAME_NOREPLACE: check, then rename.
-        if (fs::exists(move.to, ec)) return make_error(Errc::busy, move.to.string() + " exists already; not overwritten");
+        if (fs::exists(move.to, ec))
+            return make_error(Errc::busy, move.to.string() + " exists already; not overwritten");
         fs::rename(move.from, move.to, ec);
         if (ec) return make_error(Errc::io, "cannot rename: " + ec.message());
         return {};
     }
     if (err == EXDEV) {
         fs::copy_file(move.from, move.to, fs::copy_options::none, ec);
-        if (ec) return make_error(Errc::io, "cannot copy to " + move.to.string() + ": " + ec.message());
+        if (ec)
+            return make_error(Errc::io, "cannot copy to " + move.to.string() + ": " + ec.message());
         fs::remove(move.from, ec);
-        if (ec) return make_error(Errc::io, "copied, but cannot remove " + move.from.string() + ": " + ec.message());
+        if (ec)
+            return make_error(
+                Errc::io, "copied, but cannot remove " + move.from.string() + ": " + ec.message());
         return {};
     }
     return make_error(err == ENOENT ? Errc::file_not_found : Errc::io,
@@ -111,9 +123,12 @@ Status UndoLog::open(const fs::path& path) {
     std::error_code ec;
     if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
     file_ = std::fopen(path.c_str(), "a");
-    if (file_ == nullptr) return make_error(Errc::io, "cannot write undo log " + path.string() + ": " + std::strerror(errno));
+    if (file_ == nullptr)
+        return make_error(Errc::io,
+                          "cannot write undo log " + path.string() + ": " + std::strerror(errno));
     path_ = path;
-    std::fputs("#!/bin/sh\n# Undo log of `anidb rename`: run it with sh to move the files back.\n", file_);
+    std::fputs("#!/bin/sh\n# Undo log of `anidb rename`: run it with sh to move the files back.\n",
+               file_);
     std::fflush(file_);
     return {};
 }

@@ -38,7 +38,7 @@ std::string shell_quote(std::string_view text);
 // An append-only undo script; each record() is flushed so an interrupted run
 // still leaves a usable log.
 class UndoLog {
-public:
+  public:
     UndoLog() = default;
     ~UndoLog();
     UndoLog(const UndoLog&) = delete;
@@ -49,7 +49,7 @@ public:
     const std::filesystem::path& path() const { return path_; }
     size_t records() const { return records_; }
 
-private:
+  private:
     std::FILE* file_ = nullptr;
     std::filesystem::path path_;
     size_t records_ = 0;

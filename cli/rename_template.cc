@@ -9,7 +9,8 @@ namespace {
 
 bool known_tag(std::string_view name) {
     const auto& tags = template_tags();
-    return std::any_of(tags.begin(), tags.end(), [&](const TemplateTag& t) { return t.name == name; });
+    return std::any_of(tags.begin(), tags.end(),
+                       [&](const TemplateTag& t) { return t.name == name; });
 }
 
 std::string trim_component(std::string_view s) {
@@ -64,13 +65,14 @@ Result<RenameTemplate> RenameTemplate::parse(std::string_view text) {
     };
     for (size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
-        if (c == '}' ) {
+        if (c == '}') {
             if (i + 1 < text.size() && text[i + 1] == '}') {
                 literal += '}';
                 ++i;
                 continue;
             }
-            return make_error(Errc::invalid_parameter, "template: unmatched '}' (write '}}' for a brace)");
+            return make_error(Errc::invalid_parameter,
+                              "template: unmatched '}' (write '}}' for a brace)");
         }
         if (c != '{') {
             literal += c;
@@ -82,7 +84,8 @@ Result<RenameTemplate> RenameTemplate::parse(std::string_view text) {
             continue;
         }
         const size_t close = text.find('}', i);
-        if (close == std::string_view::npos) return make_error(Errc::invalid_parameter, "template: unclosed '{'");
+        if (close == std::string_view::npos)
+            return make_error(Errc::invalid_parameter, "template: unclosed '{'");
         std::string_view body = text.substr(i + 1, close - i - 1);
         Part part;
         if (!body.empty() && body.back() == '?') {
@@ -95,8 +98,8 @@ Result<RenameTemplate> RenameTemplate::parse(std::string_view text) {
             if (bar == std::string_view::npos) bar = body.size();
             std::string name(body.substr(start, bar - start));
             if (!known_tag(name)) {
-                return make_error(Errc::invalid_parameter,
-                                  "template: unknown tag '{" + name + "}' (see anidb rename --help)");
+                return make_error(Errc::invalid_parameter, "template: unknown tag '{" + name +
+                                                               "}' (see anidb rename --help)");
             }
             part.alternatives.push_back(std::move(name));
             start = bar + 1;
@@ -126,8 +129,9 @@ Result<std::string> RenameTemplate::expand(const TagValues& values) const {
             }
         }
         if (value.empty() && !part.optional) {
-            return make_error(Errc::invalid_parameter,
-                              "template tag {" + part.alternatives.front() + "} is empty for this file");
+            return make_error(
+                Errc::invalid_parameter,
+                "template tag {" + part.alternatives.front() + "} is empty for this file");
         }
         out += sanitize_file_name_part(value);
     }
@@ -137,9 +141,11 @@ Result<std::string> RenameTemplate::expand(const TagValues& values) const {
     while (start <= out.size()) {
         size_t slash = out.find('/', start);
         if (slash == std::string::npos) slash = out.size();
-        const std::string component = trim_component(std::string_view(out).substr(start, slash - start));
+        const std::string component =
+            trim_component(std::string_view(out).substr(start, slash - start));
         if (component.empty() || component == "..") {
-            return make_error(Errc::invalid_parameter, "template produced an empty file or folder name");
+            return make_error(Errc::invalid_parameter,
+                              "template produced an empty file or folder name");
         }
         if (!path.empty()) path += '/';
         path += component;
@@ -171,11 +177,15 @@ std::string version_from_name(std::string_view file_name) {
             !std::isdigit(static_cast<unsigned char>(file_name[i + 1]))) {
             continue;
         }
-        const bool before_ok = i == 0 || !std::isalpha(static_cast<unsigned char>(file_name[i - 1]));
+        const bool before_ok =
+            i == 0 || !std::isalpha(static_cast<unsigned char>(file_name[i - 1]));
         size_t end = i + 1;
-        while (end < file_name.size() && std::isdigit(static_cast<unsigned char>(file_name[end]))) ++end;
-        const bool after_ok = end == file_name.size() || !std::isalnum(static_cast<unsigned char>(file_name[end]));
-        if (before_ok && after_ok && end - i <= 2) return "v" + std::string(file_name.substr(i + 1, end - i - 1));
+        while (end < file_name.size() && std::isdigit(static_cast<unsigned char>(file_name[end])))
+            ++end;
+        const bool after_ok =
+            end == file_name.size() || !std::isalnum(static_cast<unsigned char>(file_name[end]));
+        if (before_ok && after_ok && end - i <= 2)
+            return "v" + std::string(file_name.substr(i + 1, end - i - 1));
     }
     return {};
 }

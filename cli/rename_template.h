@@ -32,7 +32,7 @@ const std::vector<TemplateTag>& template_tags();
 using TagValues = std::map<std::string, std::string, std::less<>>;
 
 class RenameTemplate {
-public:
+  public:
     // Errc::invalid_parameter for unknown tags, unbalanced braces, an empty
     // template or a '..' component.
     static Result<RenameTemplate> parse(std::string_view text);
@@ -41,9 +41,9 @@ public:
     // tag that is empty, or when a component ends up empty.
     Result<std::string> expand(const TagValues& values) const;
 
-private:
+  private:
     struct Part {
-        std::string literal;                 // used when `alternatives` is empty
+        std::string literal;  // used when `alternatives` is empty
         std::vector<std::string> alternatives;
         bool optional = false;
     };

@@ -37,8 +37,10 @@ Result<std::string> normalise_setting_value(const SettingKey& key, std::string t
             return text;
         }
         case SettingType::boolean:
-            if (text == "true" || text == "1" || text == "yes" || text == "on") return std::string("true");
-            if (text == "false" || text == "0" || text == "no" || text == "off") return std::string("false");
+            if (text == "true" || text == "1" || text == "yes" || text == "on")
+                return std::string("true");
+            if (text == "false" || text == "0" || text == "no" || text == "off")
+                return std::string("false");
             return bad("true or false");
         case SettingType::number: {
             char* end = nullptr;
@@ -46,7 +48,8 @@ Result<std::string> normalise_setting_value(const SettingKey& key, std::string t
             if (text.empty() || *end != '\0') return bad("a number");
             return text;
         }
-        default: return text;
+        default:
+            return text;
     }
 }
 
@@ -67,7 +70,8 @@ Result<SettingValue> from_toml(const SettingKey& key, const toml::node& node) {
             out.value = node.value<std::string>().value_or("");
             break;
         case SettingType::integer:
-            if (!node.is_integer() || *node.value<int64_t>() < 0) return wrong("a non-negative integer");
+            if (!node.is_integer() || *node.value<int64_t>() < 0)
+                return wrong("a non-negative integer");
             out.value = std::to_string(*node.value<int64_t>());
             break;
         case SettingType::boolean:
@@ -94,8 +98,8 @@ Result<SettingValue> from_toml(const SettingKey& key, const toml::node& node) {
 void collect_unknown_keys(const toml::table& table, const std::string& prefix,
                           std::vector<std::string>& warnings) {
     for (const auto& [name, node] : table) {
-        const std::string key = prefix.empty() ? std::string(name.str())
-                                               : prefix + "." + std::string(name.str());
+        const std::string key =
+            prefix.empty() ? std::string(name.str()) : prefix + "." + std::string(name.str());
         if (const toml::table* sub = node.as_table()) {
             collect_unknown_keys(*sub, key, warnings);
         } else if (find_setting_key(key) == nullptr) {
@@ -110,11 +114,13 @@ const std::vector<SettingKey>& setting_keys() {
     static const std::vector<SettingKey> keys{
         {"anidb.username", "username", SettingType::string, "AniDB user name"},
         {"anidb.password", "password", SettingType::secret, "AniDB password (never printed)"},
-        {"anidb.api_key", "api_key", SettingType::secret, "AniDB API key for ENCRYPT (never printed)"},
+        {"anidb.api_key", "api_key", SettingType::secret,
+         "AniDB API key for ENCRYPT (never printed)"},
         {"anidb.encrypt", "encrypt", SettingType::boolean, "encrypt the AniDB session"},
         {"anidb.server", "server", SettingType::string, "AniDB UDP server, host:port"},
         {"anidb.client_name", "client_name", SettingType::string, "registered AniDB client name"},
-        {"anidb.client_version", "client_version", SettingType::string, "registered client version"},
+        {"anidb.client_version", "client_version", SettingType::string,
+         "registered client version"},
         {"anidb.local_port", "local_port", SettingType::integer, "local UDP port"},
         {"anidb.timeout_ms", "timeout_ms", SettingType::integer, "reply time-out in milliseconds"},
         {"anidb.retries", "retries", SettingType::integer, "retries after a time-out"},
@@ -140,9 +146,12 @@ const SettingKey* find_setting_key(std::string_view name) {
 
 const char* setting_source_name(SettingSource source) {
     switch (source) {
-        case SettingSource::file: return "config file";
-        case SettingSource::environment: return "environment";
-        case SettingSource::flag: return "command line";
+        case SettingSource::file:
+            return "config file";
+        case SettingSource::environment:
+            return "environment";
+        case SettingSource::flag:
+            return "command line";
     }
     return "?";
 }
@@ -162,28 +171,31 @@ Status check_secret_file_mode(const fs::path& path) {
     if ((st.st_mode & 077) != 0) {
         return make_error(Errc::permission_denied,
                           "refusing to read a password from " + path.string() +
-                              ", which other users can read; run: chmod 600 '" + path.string() + "'");
+                              ", which other users can read; run: chmod 600 '" + path.string() +
+                              "'");
     }
     return {};
 }
 
-Result<Settings> Settings::load(const fs::path& config_path, bool must_exist, const EnvLookup& env) {
+Result<Settings> Settings::load(const fs::path& config_path, bool must_exist,
+                                const EnvLookup& env) {
     Settings s;
     s.config_path_ = config_path;
     std::error_code ec;
     s.config_exists_ = fs::exists(config_path, ec);
     if (!s.config_exists_ && must_exist) {
-        return make_error(Errc::file_not_found, "config file " + config_path.string() + " not found");
+        return make_error(Errc::file_not_found,
+                          "config file " + config_path.string() + " not found");
     }
     if (s.config_exists_) {
         toml::table table;
         try {
             table = toml::parse_file(config_path.string());
         } catch (const toml::parse_error& err) {
-            return make_error(Errc::invalid_parameter,
-                              "config file " + config_path.string() + " line " +
-                                  std::to_string(err.source().begin.line) + ": " +
-                                  std::string(err.description()));
+            return make_error(Errc::invalid_parameter, "config file " + config_path.string() +
+                                                           " line " +
+                                                           std::to_string(err.source().begin.line) +
+                                                           ": " + std::string(err.description()));
         }
         collect_unknown_keys(table, "", s.warnings_);
         bool holds_secret = false;
@@ -227,7 +239,8 @@ Status Settings::put(const SettingKey& key, std::string text, SettingSource sour
 
 Status Settings::set_flag(std::string_view name, std::string value) {
     const SettingKey* key = find_setting_key(name);
-    if (key == nullptr) return make_error(Errc::invalid_parameter, "unknown setting '" + std::string(name) + "'");
+    if (key == nullptr)
+        return make_error(Errc::invalid_parameter, "unknown setting '" + std::string(name) + "'");
     return put(*key, std::move(value), SettingSource::flag);
 }
 

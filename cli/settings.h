@@ -28,11 +28,11 @@ enum class SettingType { string, secret, integer, boolean, number, list };
 enum class SettingSource { file, environment, flag };
 
 struct SettingKey {
-    std::string_view key;           // "anidb.username"
-    std::string_view alias;         // "username" (env: ANIDB_USERNAME)
+    std::string_view key;    // "anidb.username"
+    std::string_view alias;  // "username" (env: ANIDB_USERNAME)
     SettingType type;
     std::string_view description;
-    bool hidden = false;            // test knobs, not in `config list`
+    bool hidden = false;  // test knobs, not in `config list`
 };
 
 // Every key the CLI knows, in documentation order.
@@ -41,8 +41,8 @@ const std::vector<SettingKey>& setting_keys();
 const SettingKey* find_setting_key(std::string_view name);
 
 struct SettingValue {
-    std::string value;                 // scalars as text; lists joined by '\n'
-    std::vector<std::string> list;     // for SettingType::list
+    std::string value;              // scalars as text; lists joined by '\n'
+    std::vector<std::string> list;  // for SettingType::list
     SettingSource source = SettingSource::file;
 };
 
@@ -53,7 +53,7 @@ using EnvLookup = std::function<const char*(const char*)>;
 std::filesystem::path default_config_path(const EnvLookup& env);
 
 class Settings {
-public:
+  public:
     // Reads the file (a missing file is fine unless `must_exist`), then the
     // environment. Errors (Errc::invalid_parameter / permission_denied):
     // unparsable TOML, a value of the wrong type, a secret in a file others
@@ -77,7 +77,7 @@ public:
     // ClientConfig::set_option, in precedence order.
     std::vector<std::pair<std::string, std::string>> library_options() const;
 
-private:
+  private:
     Status put(const SettingKey& key, std::string text, SettingSource source);
 
     std::filesystem::path config_path_;

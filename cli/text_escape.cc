@@ -20,16 +20,18 @@ int hex_value(char c) {
 
 // RFC 3986 unreserved characters, the set rhash leaves unencoded.
 bool is_unreserved(unsigned char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
 }
 
 // Length of the well-formed UTF-8 sequence starting at s[i], 0 if ill-formed.
 size_t utf8_sequence_length(std::string_view s, size_t i) {
     const auto lead = static_cast<unsigned char>(s[i]);
-    size_t len = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3
-                 : (lead >> 3) == 0x1E                   ? 4
-                                                         : 0;
+    size_t len = lead < 0x80           ? 1
+                 : (lead >> 5) == 0x6  ? 2
+                 : (lead >> 4) == 0xE  ? 3
+                 : (lead >> 3) == 0x1E ? 4
+                                       : 0;
     if (len == 0 || i + len > s.size()) return 0;
     return is_valid_utf8(s.substr(i, len)) ? len : 0;
 }
@@ -41,10 +43,20 @@ EscapedName coreutils_escape(std::string_view name) {
     out.text.reserve(name.size());
     for (char c : name) {
         switch (c) {
-            case '\\': out.text += "\\\\"; out.needs_prefix = true; break;
-            case '\n': out.text += "\\n"; out.needs_prefix = true; break;
-            case '\r': out.text += "\\r"; out.needs_prefix = true; break;
-            default: out.text += c;
+            case '\\':
+                out.text += "\\\\";
+                out.needs_prefix = true;
+                break;
+            case '\n':
+                out.text += "\\n";
+                out.needs_prefix = true;
+                break;
+            case '\r':
+                out.text += "\\r";
+                out.needs_prefix = true;
+                break;
+            default:
+                out.text += c;
         }
     }
     return out;
@@ -60,10 +72,17 @@ std::optional<std::string> coreutils_unescape(std::string_view escaped) {
         }
         if (++i == escaped.size()) return std::nullopt;
         switch (escaped[i]) {
-            case '\\': out += '\\'; break;
-            case 'n': out += '\n'; break;
-            case 'r': out += '\r'; break;
-            default: return std::nullopt;
+            case '\\':
+                out += '\\';
+                break;
+            case 'n':
+                out += '\n';
+                break;
+            case 'r':
+                out += '\r';
+                break;
+            default:
+                return std::nullopt;
         }
     }
     return out;

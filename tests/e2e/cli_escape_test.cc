@@ -30,7 +30,8 @@ TEST(CliEscape, PercentEncodingIsLikeRhashAndReversible) {
     EXPECT_EQ(percent_encode("pipe|pct%.mkv"), "pipe%7cpct%25.mkv");
     EXPECT_EQ(percent_encode("bad\xffname"), "bad%ffname");
     EXPECT_EQ(percent_encode("new\nline"), "new%0aline");
-    EXPECT_EQ(percent_encode("a-._~()[]!',;=@+&$#b"), "a-._~%28%29%5b%5d%21%27%2c%3b%3d%40%2b%26%24%23b");
+    EXPECT_EQ(percent_encode("a-._~()[]!',;=@+&$#b"),
+              "a-._~%28%29%5b%5d%21%27%2c%3b%3d%40%2b%26%24%23b");
     const std::string odd = "Ünïcödé [Grp] (1) \xfe|%\n.mkv";
     EXPECT_EQ(percent_decode(percent_encode(odd)), odd);
     EXPECT_FALSE(percent_decode("%4").has_value());

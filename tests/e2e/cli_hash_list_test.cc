@@ -52,7 +52,9 @@ TEST(CliHashList, ReadsBsdLinesOfRhashAndCoreutils) {
 
 TEST(CliHashList, ReadsEd2kLinksAndReportsJunk) {
     const HashList list = parse_hash_list(
-        "ed2k://|file|pipe%7cpct%25.mkv|1|080cf5aed9aa469babfae73fe4238d89|h=hfo7r56fd4ahagolgaqbyspiqs2gxex2|/\n"
+        "ed2k://"
+        "|file|pipe%7cpct%25.mkv|1|080cf5aed9aa469babfae73fe4238d89|h="
+        "hfo7r56fd4ahagolgaqbyspiqs2gxex2|/\n"
         "this is not a hash line\n"
         "ed2k://|file|x.mkv|notanumber|080cf5aed9aa469babfae73fe4238d89|/\n",
         "links.txt");

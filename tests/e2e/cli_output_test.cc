@@ -13,7 +13,10 @@ namespace {
 using hash::Algorithm;
 
 HashRecord record(std::string path, uint64_t size, std::string ed2k, std::string crc = "0a0b0c0d") {
-    return HashRecord{std::move(path), size, {{Algorithm::ed2k, std::move(ed2k)}, {Algorithm::crc32, std::move(crc)}}, {}};
+    return HashRecord{std::move(path),
+                      size,
+                      {{Algorithm::ed2k, std::move(ed2k)}, {Algorithm::crc32, std::move(crc)}},
+                      {}};
 }
 
 std::string render(OutputFormat format, const std::vector<HashRecord>& records,
@@ -48,8 +51,9 @@ TEST(CliHashOutput, JsonIsOneArrayWithBase64ForInvalidNames) {
 }
 
 TEST(CliHashOutput, JsonlIsOneObjectPerLineEvenWithNewlinesInNames) {
-    const std::string out = render(OutputFormat::jsonl, {record("x\ny.mkv", 1, "aa"), record("z", 2, "bb")},
-                                   {Algorithm::ed2k});
+    const std::string out =
+        render(OutputFormat::jsonl, {record("x\ny.mkv", 1, "aa"), record("z", 2, "bb")},
+               {Algorithm::ed2k});
     std::istringstream in(out);
     std::string line;
     std::vector<nlohmann::json> objects;
@@ -60,8 +64,9 @@ TEST(CliHashOutput, JsonlIsOneObjectPerLineEvenWithNewlinesInNames) {
 }
 
 TEST(CliHashOutput, LineFormatsEscapeLikeCoreutilsAndRhash) {
-    const std::vector<HashRecord> records{record("dir/a b.mkv", 3, "a448017aaf21d8525fc10ae87aa6729d", "352441c2"),
-                                          record("n\nl.mkv", 1, "51b834b7c1ef0b59ea50888fcb39ace2", "8cdc1683")};
+    const std::vector<HashRecord> records{
+        record("dir/a b.mkv", 3, "a448017aaf21d8525fc10ae87aa6729d", "352441c2"),
+        record("n\nl.mkv", 1, "51b834b7c1ef0b59ea50888fcb39ace2", "8cdc1683")};
     EXPECT_EQ(render(OutputFormat::text, records, {Algorithm::ed2k}),
               "a448017aaf21d8525fc10ae87aa6729d  dir/a b.mkv\n"
               "\\51b834b7c1ef0b59ea50888fcb39ace2  n\\nl.mkv\n");
@@ -77,16 +82,18 @@ TEST(CliHashOutput, LineFormatsEscapeLikeCoreutilsAndRhash) {
 }
 
 TEST(CliHashOutput, CsvHasHeaderAndErrorColumn) {
-    const std::string out = render(OutputFormat::csv,
-                                   {record("a,b.mkv", 3, "ff"), HashRecord{"x", 0, {}, std::string("boom")}},
-                                   {Algorithm::ed2k});
+    const std::string out =
+        render(OutputFormat::csv,
+               {record("a,b.mkv", 3, "ff"), HashRecord{"x", 0, {}, std::string("boom")}},
+               {Algorithm::ed2k});
     EXPECT_EQ(out, "path,size,ed2k,error\n\"a,b.mkv\",3,ff,\nx,0,,boom\n");
 }
 
 TEST(CliHashOutput, ErrorsGoToStderrForFormatsWithoutAnErrorField) {
     std::string err;
-    const std::string out = render(OutputFormat::text, {HashRecord{"gone.mkv", 0, {}, std::string("no such file")}},
-                                   {Algorithm::ed2k}, &err);
+    const std::string out =
+        render(OutputFormat::text, {HashRecord{"gone.mkv", 0, {}, std::string("no such file")}},
+               {Algorithm::ed2k}, &err);
     EXPECT_EQ(out, "");
     EXPECT_EQ(err, "anidb: gone.mkv: no such file\n");
 }
@@ -129,9 +136,9 @@ TEST(CliIdentifyOutput, JsonCarriesTheContractKeys) {
     writer.end();
     const auto parsed = nlohmann::json::parse(out.str());
     ASSERT_EQ(parsed.size(), 2u);
-    for (const char* key : {"path", "size", "ed2k", "file_id", "anime_id", "episode_id", "group_id",
-                            "anime_title", "anime_title_english", "episode_number", "episode_title",
-                            "group_name", "source"}) {
+    for (const char* key :
+         {"path", "size", "ed2k", "file_id", "anime_id", "episode_id", "group_id", "anime_title",
+          "anime_title_english", "episode_number", "episode_title", "group_name", "source"}) {
         EXPECT_TRUE(parsed[0].contains(key)) << key;
     }
     EXPECT_EQ(parsed[0]["source"], "cache");

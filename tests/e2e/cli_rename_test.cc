@@ -27,11 +27,13 @@ client::AnimeInfo sample_info() {
 }
 
 TEST(CliRenameTemplate, ExpandsTagsFallbacksAndReplacesIllegalCharacters) {
-    auto t = RenameTemplate::parse("{anime}/{anime} - {episode}{version?} - {episode_title} [{group}][{crc32}]");
+    auto t = RenameTemplate::parse(
+        "{anime}/{anime} - {episode}{version?} - {episode_title} [{group}][{crc32}]");
     ASSERT_TRUE(t.ok()) << t.error().message;
     const auto path = t->expand(tag_values(sample_info(), "dir/[X] Show - 03v2 [abc].mkv"));
     ASSERT_TRUE(path.ok()) << path.error().message;
-    EXPECT_EQ(*path, "Seikai no Monshou/Seikai no Monshou - 03v2 - What_ Now_ [A_B Subs][0A1B2C3D]");
+    EXPECT_EQ(*path,
+              "Seikai no Monshou/Seikai no Monshou - 03v2 - What_ Now_ [A_B Subs][0A1B2C3D]");
 }
 
 TEST(CliRenameTemplate, EmptyRequiredTagRefusesAndOptionalAllows) {
@@ -72,8 +74,8 @@ TEST(CliRenamePlan, MovesRelatedFilesAndWritesAnUndoScript) {
     dir.write_bytes("Show 03.mkv", "v");
     dir.write_bytes("Show 03.en.ass", "s");
     dir.write_bytes("Show 03.mka", "a");
-    dir.write_bytes("Show 03.jpg", "j");       // not related: unknown extension
-    dir.write_bytes("Show 030.ass", "x");      // not related: other base name
+    dir.write_bytes("Show 03.jpg", "j");   // not related: unknown extension
+    dir.write_bytes("Show 030.ass", "x");  // not related: other base name
     const auto moves = plan_moves(dir / "Show 03.mkv", "New/It's 03", dir / "out", true);
     ASSERT_EQ(moves.size(), 3u);
     EXPECT_EQ(moves[0].to, dir / "out/New/It's 03.mkv");

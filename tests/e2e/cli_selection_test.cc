@@ -37,12 +37,14 @@ TEST(CliSelection, WalksTreesInOrderWithFilters) {
     filter.recursive = true;
     auto sel = select_files({root}, filter);
     EXPECT_TRUE(sel.problems.empty());
-    EXPECT_EQ(sel.files, (std::vector<std::string>{root + "/Extras/x.mkv", root + "/a.mkv", root + "/b.mkv",
-                                                   root + "/sub/a-sample.mkv", root + "/sub/c.mp4"}));
+    EXPECT_EQ(sel.files,
+              (std::vector<std::string>{root + "/Extras/x.mkv", root + "/a.mkv", root + "/b.mkv",
+                                        root + "/sub/a-sample.mkv", root + "/sub/c.mp4"}));
 
     filter.exclude = {"Extras", "*sample*"};
     sel = select_files({root}, filter);
-    EXPECT_EQ(sel.files, (std::vector<std::string>{root + "/a.mkv", root + "/b.mkv", root + "/sub/c.mp4"}));
+    EXPECT_EQ(sel.files,
+              (std::vector<std::string>{root + "/a.mkv", root + "/b.mkv", root + "/sub/c.mp4"}));
 
     filter.exclude.clear();
     filter.include = {"*.txt"};
@@ -55,7 +57,8 @@ TEST(CliSelection, WalksTreesInOrderWithFilters) {
 
     FileFilter flat;
     sel = select_files({root, root + "/notes.txt", root + "/missing.mkv"}, flat);
-    EXPECT_EQ(sel.files, std::vector<std::string>{root + "/notes.txt"});  // named files always count
+    EXPECT_EQ(sel.files,
+              std::vector<std::string>{root + "/notes.txt"});  // named files always count
     ASSERT_EQ(sel.problems.size(), 2u);
     EXPECT_NE(sel.problems[0].message.find("-r"), std::string::npos);
 }
@@ -86,7 +89,7 @@ TEST(CliDeviceIo, SchedulerNeverExceedsADevicesLimit) {
     auto b = s.acquire();
     ASSERT_TRUE(a && b);
     EXPECT_EQ(*a, 0u);
-    EXPECT_EQ(*b, 3u);   // item 1 waits: device 1 is busy
+    EXPECT_EQ(*b, 3u);  // item 1 waits: device 1 is busy
     s.release(*a);
     auto c = s.acquire();
     ASSERT_TRUE(c);

@@ -22,11 +22,13 @@ EnvLookup env_of(const std::map<std::string, std::string>& vars) {
 
 TEST(CliSettings, FileThenEnvironmentThenFlags) {
     test::TempDir dir;
-    const fs::path config = dir.write_bytes("config.toml",
-                                            "[anidb]\nusername = \"file-user\"\nserver = \"file:1\"\n"
-                                            "client_name = \"fromfile\"\n[hash]\nexclude = [\"*sample*\"]\n"
-                                            "jobs = 3\n");
-    auto s = Settings::load(config, true, env_of({{"ANIDB_USERNAME", "env-user"}, {"ANIDB_SERVER", "env:2"}}));
+    const fs::path config =
+        dir.write_bytes("config.toml",
+                        "[anidb]\nusername = \"file-user\"\nserver = \"file:1\"\n"
+                        "client_name = \"fromfile\"\n[hash]\nexclude = [\"*sample*\"]\n"
+                        "jobs = 3\n");
+    auto s = Settings::load(config, true,
+                            env_of({{"ANIDB_USERNAME", "env-user"}, {"ANIDB_SERVER", "env:2"}}));
     ASSERT_TRUE(s.ok()) << s.error().message;
     ASSERT_TRUE(s->set_flag("server", "flag:3").ok());
     EXPECT_EQ(s->string("username"), "env-user");
@@ -36,7 +38,8 @@ TEST(CliSettings, FileThenEnvironmentThenFlags) {
     EXPECT_EQ(s->integer("jobs"), 3);
     EXPECT_EQ(s->list("exclude"), std::vector<std::string>{"*sample*"});
     const auto options = s->library_options();
-    EXPECT_NE(std::find(options.begin(), options.end(), std::pair<std::string, std::string>{"anidb.server", "flag:3"}),
+    EXPECT_NE(std::find(options.begin(), options.end(),
+                        std::pair<std::string, std::string>{"anidb.server", "flag:3"}),
               options.end());
 }
 
@@ -56,17 +59,22 @@ TEST(CliSettings, PasswordInAReadableFileIsRefused) {
 TEST(CliSettings, BadValuesAndTomlAreErrors) {
     test::TempDir dir;
     EXPECT_FALSE(Settings::load(dir.write_bytes("a.toml", "[anidb\n"), true, env_of({})).ok());
-    EXPECT_FALSE(Settings::load(dir.write_bytes("b.toml", "[hash]\njobs = \"many\"\n"), true, env_of({})).ok());
+    EXPECT_FALSE(
+        Settings::load(dir.write_bytes("b.toml", "[hash]\njobs = \"many\"\n"), true, env_of({}))
+            .ok());
     EXPECT_FALSE(Settings::load(dir / "none.toml", true, env_of({})).ok());
     EXPECT_TRUE(Settings::load(dir / "none.toml", false, env_of({})).ok());
-    EXPECT_FALSE(Settings::load(dir / "none.toml", false, env_of({{"ANIDB_LOCAL_PORT", "x"}})).ok());
-    auto warn = Settings::load(dir.write_bytes("c.toml", "[anidb]\nusernme = \"typo\"\n"), true, env_of({}));
+    EXPECT_FALSE(
+        Settings::load(dir / "none.toml", false, env_of({{"ANIDB_LOCAL_PORT", "x"}})).ok());
+    auto warn = Settings::load(dir.write_bytes("c.toml", "[anidb]\nusernme = \"typo\"\n"), true,
+                               env_of({}));
     ASSERT_TRUE(warn.ok());
     ASSERT_EQ(warn->warnings().size(), 1u);
 }
 
 TEST(CliSettings, DefaultPathFollowsXdg) {
-    EXPECT_EQ(default_config_path(env_of({{"XDG_CONFIG_HOME", "/x"}, {"HOME", "/h"}})), "/x/anidb/config.toml");
+    EXPECT_EQ(default_config_path(env_of({{"XDG_CONFIG_HOME", "/x"}, {"HOME", "/h"}})),
+              "/x/anidb/config.toml");
     EXPECT_EQ(default_config_path(env_of({{"HOME", "/h"}})), "/h/.config/anidb/config.toml");
     EXPECT_EQ(default_config_path(env_of({{"ANIDB_CONFIG", "/c.toml"}})), "/c.toml");
 }
