@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -102,6 +103,17 @@ anidb_result_t barrier(Fn&& fn) noexcept {
 }
 
 inline anidb_result_t to_c(Errc code) { return static_cast<anidb_result_t>(code); }
+
+// The integer a caller passed for a C enum. A C program may pass any int
+// (e.g. (anidb_hash_algorithm_t)42); loading such a value as the C++ enum
+// type is undefined, so it is copied out as an int before anything else.
+template <typename Enum>
+int raw_enum(const Enum& value) noexcept {
+    static_assert(sizeof(Enum) == sizeof(int));
+    int raw = 0;
+    std::memcpy(&raw, &value, sizeof raw);
+    return raw;
+}
 
 // Records the error (per client when entry is set, else per thread) and
 // returns its C code.

@@ -178,7 +178,7 @@ anidb_result_t anidb_cache_check_file(anidb_client_handle_t handle, const char* 
         if (is_cached == nullptr) return fail(entry.get(), Errc::invalid_parameter, "is_cached is NULL");
         *is_cached = 0;
         if (auto ok = check_string(file_path, "file_path"); !ok) return fail(entry.get(), ok.error());
-        auto algo = hash::algorithm_from_int(static_cast<int>(algorithm));
+        auto algo = hash::algorithm_from_int(raw_enum(algorithm));
         if (!algo) return fail(entry.get(), Errc::invalid_parameter, "unknown hash algorithm");
         auto has = entry->client->cache_has(file_path, *algo);
         if (!has) return fail(entry.get(), has.error());

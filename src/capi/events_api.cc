@@ -83,7 +83,7 @@ uint64_t anidb_register_callback(anidb_client_handle_t handle, anidb_callback_ty
         if (!entry) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
         if (callback == nullptr) return fail(nullptr, Errc::invalid_parameter, "callback is NULL");
         auto& hub = entry->client->events();
-        switch (type) {
+        switch (raw_enum(type)) {
             case ANIDB_CALLBACK_PROGRESS: {
                 auto cb = reinterpret_cast<anidb_progress_callback_t>(callback);
                 id = hub.add_progress([cb, user_data](float p, uint64_t d, uint64_t t) { cb(p, d, t, user_data); });
@@ -111,7 +111,7 @@ uint64_t anidb_register_callback(anidb_client_handle_t handle, anidb_callback_ty
             }
             default:
                 return fail(nullptr, Errc::invalid_parameter,
-                            "unknown callback type " + std::to_string(static_cast<int>(type)));
+                            "unknown callback type " + std::to_string(raw_enum(type)));
         }
         if (id == 0) return fail(nullptr, Errc::invalid_handle, "the client is being destroyed");
         return ANIDB_SUCCESS;

@@ -45,7 +45,7 @@ const char* anidb_get_version(void) { return ANIDB_VERSION_STRING; }
 uint32_t anidb_get_abi_version(void) { return ANIDB_ABI_VERSION; }
 
 const char* anidb_error_string(anidb_result_t error) {
-    return errc_description(static_cast<Errc>(error));
+    return errc_description(static_cast<Errc>(raw_enum(error)));
 }
 
 anidb_result_t anidb_get_last_error(char* buffer, size_t buffer_size) {

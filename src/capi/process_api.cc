@@ -49,7 +49,7 @@ anidb_result_t check_capacity(hash::Algorithm a, char* buffer, size_t size) {
 anidb_result_t check_hash_args(anidb_hash_algorithm_t algorithm, char* buffer, size_t size,
                                hash::Algorithm& out) {
     if (buffer == nullptr) return fail(nullptr, Errc::invalid_parameter, "hash_buffer is NULL");
-    auto a = hash::algorithm_from_int(static_cast<int>(algorithm));
+    auto a = hash::algorithm_from_int(raw_enum(algorithm));
     if (!a) {
         if (size > 0) buffer[0] = '\0';
         return fail(nullptr, Errc::invalid_parameter, "unknown hash algorithm");
@@ -128,19 +128,19 @@ anidb_result_t anidb_calculate_hash_buffer(const uint8_t* data, size_t data_size
 }
 
 size_t anidb_hash_buffer_size(anidb_hash_algorithm_t algorithm) {
-    auto a = hash::algorithm_from_int(static_cast<int>(algorithm));
+    auto a = hash::algorithm_from_int(raw_enum(algorithm));
     return a ? hash::digest_text_length(*a) + 1 : 0;
 }
 
 const char* anidb_hash_algorithm_name(anidb_hash_algorithm_t algorithm) {
-    switch (algorithm) {
+    switch (raw_enum(algorithm)) {
         case ANIDB_HASH_ED2K: return "ED2K";
         case ANIDB_HASH_CRC32: return "CRC32";
         case ANIDB_HASH_MD5: return "MD5";
         case ANIDB_HASH_SHA1: return "SHA1";
         case ANIDB_HASH_TTH: return "TTH";
+        default: return "UNKNOWN";
     }
-    return "UNKNOWN";
 }
 
 anidb_result_t anidb_process_file_async(anidb_client_handle_t handle, const char* file_path,

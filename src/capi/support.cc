@@ -60,11 +60,9 @@ Result<std::vector<hash::Algorithm>> algorithms_from_c(const anidb_hash_algorith
     }
     std::vector<hash::Algorithm> out;
     for (size_t i = 0; i < count; ++i) {
-        auto a = hash::algorithm_from_int(static_cast<int>(algorithms[i]));
-        if (!a) {
-            return make_error(Errc::invalid_parameter,
-                              "unknown hash algorithm " + std::to_string(static_cast<int>(algorithms[i])));
-        }
+        const int raw = raw_enum(algorithms[i]);
+        auto a = hash::algorithm_from_int(raw);
+        if (!a) return make_error(Errc::invalid_parameter, "unknown hash algorithm " + std::to_string(raw));
         out.push_back(*a);
     }
     if (auto valid = hash::validate_algorithms(out); !valid) return valid.error();

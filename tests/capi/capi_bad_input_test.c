@@ -36,6 +36,8 @@ static anidb_client_handle_t new_client(const char* dir) {
 
 static void test_library(void) {
     CHECK(anidb_init(ANIDB_ABI_VERSION + 1) == ANIDB_ERROR_VERSION_MISMATCH);
+    char why[128];
+    CHECK(anidb_get_last_error(why, sizeof why) == ANIDB_SUCCESS && strstr(why, "ABI") != NULL);
     CHECK(anidb_init(ANIDB_ABI_VERSION) == ANIDB_SUCCESS);
     CHECK(anidb_init(ANIDB_ABI_VERSION) == ANIDB_SUCCESS); /* twice is harmless */
     CHECK(anidb_get_abi_version() == ANIDB_ABI_VERSION);

@@ -57,7 +57,9 @@ protected:
     }
 
     void TearDown() override {
-        if (client != nullptr) EXPECT_EQ(anidb_client_destroy(client), ANIDB_SUCCESS);
+        if (client != nullptr) {
+            EXPECT_EQ(anidb_client_destroy(client), ANIDB_SUCCESS);
+        }
         EXPECT_EQ(server_->flood_violations(), 0U) << "the client broke the flood rule";
         server_->stop();
         uint64_t count = 1, bytes = 1;
@@ -208,7 +210,9 @@ TEST_F(ClientAnidb, CredentialsStayOutOfEventsAndTheDatabase) {
     ASSERT_EQ(anidb_identify_file(client, known_ed2k_.c_str(), 300000, &info), ANIDB_SUCCESS);
     anidb_free_anime_info(info);
     for (const auto& e : poll_all()) {
-        if (e.context != nullptr) EXPECT_EQ(std::string(e.context).find("p&ss"), std::string::npos);
+        if (e.context != nullptr) {
+            EXPECT_EQ(std::string(e.context).find("p&ss"), std::string::npos);
+        }
     }
     ASSERT_EQ(anidb_client_destroy(client), ANIDB_SUCCESS);
     client = nullptr;

@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <fstream>
 
 #include "client/client.h"
@@ -193,27 +195,44 @@ TEST_F(ClientCache, UnusableCacheDirectoryLeavesHashingWorking) {
     EXPECT_EQ(r->hashes[0].value, "cbf43926");
 }
 
-TEST_F(ClientCache, TwoProcessesHashTheSameTreeIntoOneDatabase) {
+// The child side of the two-process test: run by re-executing this binary
+// (a bare fork would inherit a worker pool without its threads).
+TEST(ClientCacheChild, HashTree) {
+    const char* tree = std::getenv("ANIDB_TEST_CHILD_TREE");
+    if (tree == nullptr) GTEST_SKIP() << "only run as a child of TwoProcessesHash...";
+    ClientConfig cfg;
+    cfg.cache_dir = std::getenv("ANIDB_TEST_CHILD_DB");
+    auto c = Client::create(cfg);
+    ASSERT_TRUE(c.ok());
+    ASSERT_TRUE(c.value()->cache_problem().empty()) << c.value()->cache_problem();
     std::vector<std::filesystem::path> files;
-    for (int i = 0; i < 40; ++i) files.push_back(tmp.write_random("t" + std::to_string(i), 30000, i));
+    for (const auto& e : std::filesystem::directory_iterator(tree)) files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    BatchOptions bo;
+    bo.algorithms = {Algorithm::ed2k, Algorithm::crc32};
+    bo.max_concurrent = 2;
+    auto b = c.value()->process_batch(files, bo);
+    ASSERT_TRUE(b.ok());
+    EXPECT_EQ(b->successful, files.size());
+}
+
+TEST_F(ClientCache, TwoProcessesHashTheSameTreeIntoOneDatabase) {
+    std::filesystem::create_directories(tmp / "tree");
+    std::vector<std::filesystem::path> files;
+    for (int i = 0; i < 40; ++i) {
+        files.push_back(tmp.write_random("tree/t" + std::to_string(i), 30000, i));
+    }
     const auto db_dir = tmp / "shared";
     pid_t children[2];
     for (auto& child : children) {
         child = ::fork();
         ASSERT_GE(child, 0);
         if (child == 0) {
-            ClientConfig cfg;
-            cfg.cache_dir = db_dir;
-            auto c = Client::create(cfg);
-            int rc = c.ok() && c.value()->cache_problem().empty() ? 0 : 3;
-            if (rc == 0) {
-                BatchOptions bo;
-                bo.algorithms = {Algorithm::ed2k, Algorithm::crc32};
-                bo.max_concurrent = 2;
-                auto b = c.value()->process_batch(files, bo);
-                if (!b.ok() || b->successful != files.size()) rc = 4;
-            }
-            ::_exit(rc);
+            ::setenv("ANIDB_TEST_CHILD_TREE", (tmp / "tree").c_str(), 1);
+            ::setenv("ANIDB_TEST_CHILD_DB", db_dir.c_str(), 1);
+            ::execl("/proc/self/exe", "test_client_cache", "--gtest_filter=ClientCacheChild.HashTree",
+                    static_cast<char*>(nullptr));
+            ::_exit(127);
         }
     }
     for (pid_t child : children) {
