@@ -76,8 +76,11 @@ static int parse_algorithms(const char* list, anidb_hash_algorithm_t* out, size_
     static const struct {
         const char* name;
         anidb_hash_algorithm_t algorithm;
-    } names[] = {{"ed2k", ANIDB_HASH_ED2K}, {"crc32", ANIDB_HASH_CRC32}, {"md5", ANIDB_HASH_MD5},
-                 {"sha1", ANIDB_HASH_SHA1}, {"tth", ANIDB_HASH_TTH}};
+    } names[] = {{"ed2k", ANIDB_HASH_ED2K},
+                 {"crc32", ANIDB_HASH_CRC32},
+                 {"md5", ANIDB_HASH_MD5},
+                 {"sha1", ANIDB_HASH_SHA1},
+                 {"tth", ANIDB_HASH_TTH}};
     char buffer[128];
     if (strlen(list) >= sizeof buffer) return -1;
     strcpy(buffer, list);
@@ -124,22 +127,42 @@ int main(int argc, char** argv) {
     int opt;
     while ((opt = getopt(argc, argv, "a:j:c:nDslrpq")) != -1) {
         switch (opt) {
-        case 'a':
-            if (parse_algorithms(optarg, algorithms, &algorithm_count) != 0) {
-                fprintf(stderr, "anidb-batch: bad algorithm list '%s'\n", optarg);
+            case 'a':
+                if (parse_algorithms(optarg, algorithms, &algorithm_count) != 0) {
+                    fprintf(stderr, "anidb-batch: bad algorithm list '%s'\n", optarg);
+                    return 2;
+                }
+                break;
+            case 'j':
+                jobs = (size_t)strtoul(optarg, NULL, 10);
+                break;
+            case 'c':
+                cache_dir = optarg;
+                break;
+            case 'n':
+                no_cache = 1;
+                break;
+            case 'D':
+                disable_after = 1;
+                break;
+            case 's':
+                skip_existing = 1;
+                break;
+            case 'l':
+                loop = 1;
+                break;
+            case 'r':
+                reference = 1;
+                break;
+            case 'p':
+                print = 1;
+                break;
+            case 'q':
+                quiet = 1;
+                break;
+            default:
+                usage();
                 return 2;
-            }
-            break;
-        case 'j': jobs = (size_t)strtoul(optarg, NULL, 10); break;
-        case 'c': cache_dir = optarg; break;
-        case 'n': no_cache = 1; break;
-        case 'D': disable_after = 1; break;
-        case 's': skip_existing = 1; break;
-        case 'l': loop = 1; break;
-        case 'r': reference = 1; break;
-        case 'p': print = 1; break;
-        case 'q': quiet = 1; break;
-        default: usage(); return 2;
         }
     }
     if (optind >= argc || (cache_dir != NULL && no_cache) || (loop && reference)) {
@@ -192,7 +215,8 @@ int main(int argc, char** argv) {
             fprintf(stderr, "anidb-batch: cannot create a client: %s\n", message);
             return 2;
         }
-        if (disable_after && anidb_client_set_option(client, "cache.enabled", "0") != ANIDB_SUCCESS) {
+        if (disable_after &&
+            anidb_client_set_option(client, "cache.enabled", "0") != ANIDB_SUCCESS) {
             fprintf(stderr, "anidb-batch: set_option cache.enabled refused\n");
             return 2;
         }
@@ -229,8 +253,8 @@ int main(int argc, char** argv) {
             bo.skip_existing = skip_existing;
             anidb_batch_result_t* result = NULL;
             const double t0 = now_s();
-            anidb_result_t rc = anidb_process_batch(client, (const char**)g_paths, g_count, &bo,
-                                                    &result);
+            anidb_result_t rc =
+                anidb_process_batch(client, (const char**)g_paths, g_count, &bo, &result);
             run_s = now_s() - t0;
             if (rc != ANIDB_SUCCESS) {
                 char message[512];
@@ -261,11 +285,12 @@ int main(int argc, char** argv) {
         anidb_cleanup();
     }
 
-    printf("mode=%s files=%zu ok=%zu failed=%zu bytes=%llu walk_s=%.4f run_s=%.4f "
-           "files_per_s=%.1f mb_per_s=%.1f us_per_file=%.2f cache_entries=%zu\n",
-           mode, g_count, ok, failed, (unsigned long long)bytes, walk_s, run_s,
-           (double)g_count / run_s, (double)bytes / 1e6 / run_s, run_s * 1e6 / (double)g_count,
-           cache_entries);
+    printf(
+        "mode=%s files=%zu ok=%zu failed=%zu bytes=%llu walk_s=%.4f run_s=%.4f "
+        "files_per_s=%.1f mb_per_s=%.1f us_per_file=%.2f cache_entries=%zu\n",
+        mode, g_count, ok, failed, (unsigned long long)bytes, walk_s, run_s,
+        (double)g_count / run_s, (double)bytes / 1e6 / run_s, run_s * 1e6 / (double)g_count,
+        cache_entries);
     for (size_t i = 0; i < g_count; ++i) free(g_paths[i]);
     free(g_paths);
     return failed == 0 ? 0 : 1;

@@ -104,8 +104,8 @@ int main(int argc, char** argv) {
         }
     }
     const char* tmp_env = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp_env != nullptr ? tmp_env : "/tmp") +
-                          "/anidb-cache-phases.XXXXXX";
+    std::string pattern =
+        std::string(tmp_env != nullptr ? tmp_env : "/tmp") + "/anidb-cache-phases.XXXXXX";
     std::vector<char> buf(pattern.begin(), pattern.end());
     buf.push_back('\0');
     if (::mkdtemp(buf.data()) == nullptr) {
