@@ -34,9 +34,8 @@ int run_logout(AppContext& ctx) {
     auto client = create_client(*settings, ctx);
     if (!client) return report_error(client.error());
     if (Status st = (*client)->logout(); !st) return report_error(st.error());
-    // Client::logout ends the session this client opened; one remembered by
-    // an earlier run is reused by the next run or expires on the server.
-    if (ctx.global.verbose) std::cerr << "anidb: logout done\n";
+    // Client::logout also ends a session an earlier run kept for reuse.
+    if (ctx.global.verbose) std::cerr << "anidb: logged out\n";
     return kExitOk;
 }
 

@@ -310,6 +310,9 @@ Status Session::logout_locked() {
 
 Status Session::logout() {
     std::lock_guard lock(mu_);
+    // A session an earlier process kept for reuse is ended too (the CLI's
+    // `session logout`): pick its key up from the store, without traffic.
+    if (key_.empty()) try_reuse();
     return logout_locked();
 }
 

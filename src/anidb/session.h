@@ -59,7 +59,8 @@ class Session {
 
     // Logs in now if not logged in (ENCRYPT + AUTH, or a reused key).
     Status login();
-    // Sends LOGOUT when logged in and forgets the stored key. Idempotent.
+    // Sends LOGOUT when logged in, or for a reusable session kept in the
+    // SessionStore by an earlier process, and forgets the stored key. Idempotent.
     Status logout();
     // PING (no login needed). Returns the source port the server saw.
     Result<uint16_t> ping();

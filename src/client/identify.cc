@@ -250,9 +250,15 @@ Result<MylistResult> Client::mylist_add(uint64_t size, std::string_view ed2k,
 }
 
 Status Client::logout() {
-    std::lock_guard lock(impl_->anidb_mutex);
-    if (!impl_->session) return {};
-    return impl_->session->logout();
+    {
+        std::lock_guard lock(impl_->anidb_mutex);
+        if (impl_->session) return impl_->session->logout();
+    }
+    // No session in this process: end one an earlier process kept for reuse.
+    if (!impl_->cache || config_snapshot().username.empty()) return {};
+    auto session = session_for(*this, *impl_);
+    if (!session) return session.error();
+    return (*session)->logout();
 }
 
 }  // namespace anidb::client

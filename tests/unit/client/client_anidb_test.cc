@@ -3,7 +3,10 @@
 // not asked again, the red/blue ED2K retry, idempotent MyList adds, network
 // events, credentials kept out of events and the database, and no flood
 // violation in the server's log.
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -11,6 +14,7 @@
 #include <sstream>
 
 #include "anidb/anidb.h"
+#include "client/client.h"
 #include "support/fake_anidb/fake_server.h"
 #include "support/temp_dir.h"
 
@@ -193,6 +197,48 @@ TEST_F(ClientAnidb, AlreadyInMylistOnTheServerIsNotAnError) {
     ASSERT_EQ(anidb_mylist_add(client, known_ed2k_.c_str(), 300000, &opts, &r), ANIDB_SUCCESS);
     EXPECT_EQ(r.outcome, ANIDB_MYLIST_ALREADY_PRESENT);
     EXPECT_EQ(r.source, 0);
+}
+
+// A UDP port that is free right now (a session belongs to one local port).
+uint16_t free_udp_port() {
+    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+TEST_F(ClientAnidb, SessionKeptForReuseIsEndedByALaterLogout) {
+    const uint16_t port = free_udp_port();
+    ASSERT_EQ(anidb_client_set_option(client, "anidb.local_port", std::to_string(port).c_str()),
+              ANIDB_SUCCESS);
+    anidb_anime_info_t* info = nullptr;
+    ASSERT_EQ(anidb_identify_file(client, known_ed2k_.c_str(), 300000, &info), ANIDB_SUCCESS);
+    anidb_free_anime_info(info);
+    ASSERT_EQ(anidb_client_destroy(client), ANIDB_SUCCESS);  // kept for the next process
+    client = nullptr;
+    EXPECT_EQ(server_->count("LOGOUT"), 0U);
+    EXPECT_EQ(server_->active_sessions(), 1U);
+    // A later client (the CLI's `session logout`) ends it without logging in.
+    anidb::client::ClientConfig cfg;
+    cfg.cache_dir = tmp / "cache";
+    cfg.username = kUser;
+    cfg.password = kPassword;
+    cfg.client_name = "libanidbtest";
+    cfg.server_host = "127.0.0.1";
+    cfg.server_port = server_->port();
+    cfg.local_port = port;
+    cfg.interval_scale = 0.01;
+    auto later = anidb::client::Client::create(cfg);
+    ASSERT_TRUE(later.ok());
+    EXPECT_TRUE(later.value()->logout().ok());
+    EXPECT_EQ(server_->count("AUTH"), 1U);
+    EXPECT_EQ(server_->count("LOGOUT"), 1U);
+    EXPECT_EQ(server_->active_sessions(), 0U);
 }
 
 TEST_F(ClientAnidb, WrongPasswordIsLoginFailed) {
