@@ -48,6 +48,11 @@ Status Client::set_option(std::string_view key, std::string_view value) {
     return config_.set_option(key, value);
 }
 
+bool Client::cache_enabled() const {
+    std::lock_guard lock(config_mutex_);
+    return config_.cache_enabled;
+}
+
 ClientConfig Client::config_snapshot() const {
     std::lock_guard lock(config_mutex_);
     return config_;

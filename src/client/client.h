@@ -60,6 +60,9 @@ public:
 
     // anidb_client_set_option: one named option, applied under a lock.
     Status set_option(std::string_view key, std::string_view value);
+    // cache.enabled as it is now (anidb_client_set_option may turn it off
+    // and on again for a client whose cache opened).
+    bool cache_enabled() const;
     // A copy of the configuration as it is now.
     ClientConfig config_snapshot() const;
     const ClientConfig& config() const { return config_; }

@@ -46,7 +46,7 @@ Result<FileResult> Client::process_file(const std::filesystem::path& path,
     // Identity for the cache (also tells a missing file early).
     std::optional<cache::FileIdentity> identity;
     std::map<int, std::string> cached;
-    bool cache_usable = impl_->cache && options.use_cache;
+    bool cache_usable = impl_->cache && options.use_cache && cache_enabled();
     if (cache_usable) {
         auto id = cache::identify_file(path);
         if (!id) return id.error();

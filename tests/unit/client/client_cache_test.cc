@@ -167,6 +167,18 @@ TEST_F(ClientCache, SkipExistingAnswersBatchFromCache) {
     EXPECT_FALSE(third->results[0].from_cache);
 }
 
+TEST_F(ClientCache, CacheCanBeSwitchedOffAndOnAtRunTime) {
+    const auto f = tmp.write_random("s.mkv", 10000);
+    process(f, {Algorithm::md5});
+    ASSERT_TRUE(client()->set_option("cache.enabled", "0").ok());
+    EXPECT_FALSE(process(f, {Algorithm::md5}).from_cache);
+    const auto other = tmp.write_random("t.mkv", 10000, 5);
+    process(other, {Algorithm::md5});
+    ASSERT_TRUE(client()->set_option("cache.enabled", "1").ok());
+    EXPECT_TRUE(process(f, {Algorithm::md5}).from_cache);
+    EXPECT_FALSE(process(other, {Algorithm::md5}).from_cache) << "nothing was stored while off";
+}
+
 TEST_F(ClientCache, CorruptDatabaseLeavesHashingWorking) {
     std::filesystem::create_directories(tmp / "bad");
     tmp.write_bytes("bad/anidb.db", std::string(8192, '\x7f') + "garbage, not SQLite");
