@@ -73,11 +73,14 @@ Result<BatchResult> Client::process_batch(const std::vector<std::filesystem::pat
     if (workers == 0) workers = std::max(1U, std::thread::hardware_concurrency());
     workers = std::min(workers, paths.size());
 
+    // Progress is by bytes, so the total is needed only when it is reported.
     uint64_t total_bytes = 0;
-    for (const auto& p : paths) {
-        struct stat st {};
-        if (::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
-            total_bytes += static_cast<uint64_t>(st.st_size);
+    if (options.progress) {
+        for (const auto& p : paths) {
+            struct stat st {};
+            if (::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+                total_bytes += static_cast<uint64_t>(st.st_size);
+            }
         }
     }
 
