@@ -39,7 +39,9 @@ const std::vector<TemplateTag>& template_tags() {
         {"episode_title", "English episode title"},
         {"group", "release group name"},
         {"group_short", "release group short name"},
-        {"version", "release version from the original name (v2), empty for v1"},
+        {"version", "release version from AniDB (v2..v5), else from the original name; empty for v1"},
+        {"vcodec", "video codec (H264/AVC, HEVC, ...)"},
+        {"acodec", "audio codecs, one per stream, comma-separated"},
         {"resolution", "video resolution (1920x1080)"},
         {"quality", "AniDB quality (high, very high, ...)"},
         {"source", "file source (TV, DVD, Blu-ray, www)"},
@@ -207,7 +209,11 @@ TagValues tag_values(const client::AnimeInfo& info, std::string_view original_pa
         {"episode_title", info.episode_title},
         {"group", info.group_name},
         {"group_short", info.group_short_name},
-        {"version", version_from_name(original)},
+        {"version", info.version >= 2 ? "v" + std::to_string(info.version)
+                    : info.version == 1 ? std::string()
+                                        : version_from_name(original)},
+        {"vcodec", info.video_codec},
+        {"acodec", info.audio_codecs},
         {"resolution", info.resolution},
         {"quality", info.quality},
         {"source", info.file_source},

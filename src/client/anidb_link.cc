@@ -25,7 +25,25 @@ constexpr FieldRef kFields[] = {
     {"source", &udp::FileInfo::source, &AnimeInfo::file_source},
     {"resolution", &udp::FileInfo::resolution, &AnimeInfo::resolution},
     {"crc32", &udp::FileInfo::crc32, &AnimeInfo::crc32},
+    {"video_codec", &udp::FileInfo::video_codec, &AnimeInfo::video_codec},
 };
+
+// AniDB's state bits 4/8/16/32 mean v2..v5; none of them means v1.
+uint32_t version_from_state(int64_t state) {
+    for (uint32_t v = 5; v >= 2; --v) {
+        if ((state & (int64_t{1} << v)) != 0) return v;
+    }
+    return 1;
+}
+
+std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& s : items) {
+        if (!out.empty()) out += ',';
+        out += s;
+    }
+    return out;
+}
 
 uint64_t to_u64(int64_t v) { return v > 0 ? static_cast<uint64_t>(v) : 0; }
 
@@ -42,6 +60,8 @@ cache::CacheDb::FileAnswer to_cached_answer(const udp::FileInfo& f, int64_t now)
     a.fetched_at = now;
     for (const auto& ref : kFields) a.fields[ref.name] = f.*(ref.file);
     a.fields["lid"] = std::to_string(f.lid);
+    a.fields["state"] = std::to_string(f.state);
+    a.fields["audio_codecs"] = join(f.audio_codecs);
     return a;
 }
 
@@ -55,6 +75,8 @@ AnimeInfo from_file_info(const udp::FileInfo& f) {
     info.file_size = f.size;
     info.ed2k = f.ed2k;
     for (const auto& ref : kFields) info.*(ref.info) = f.*(ref.file);
+    info.audio_codecs = join(f.audio_codecs);
+    info.version = version_from_state(f.state);
     return info;
 }
 
@@ -71,6 +93,12 @@ AnimeInfo from_cached_answer(const cache::CacheDb::FileAnswer& a) {
     }
     if (auto it = a.fields.find("lid"); it != a.fields.end()) {
         std::from_chars(it->second.data(), it->second.data() + it->second.size(), info.mylist_id);
+    }
+    if (auto it = a.fields.find("audio_codecs"); it != a.fields.end()) info.audio_codecs = it->second;
+    if (auto it = a.fields.find("state"); it != a.fields.end()) {
+        int64_t state = 0;
+        std::from_chars(it->second.data(), it->second.data() + it->second.size(), state);
+        info.version = version_from_state(state);
     }
     info.from_cache = true;
     return info;

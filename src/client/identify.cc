@@ -2,6 +2,7 @@
 // AniDB only when the cache has no (fresh) answer.
 #include <cctype>
 #include <chrono>
+#include <map>
 
 #include "anidb/commands.h"
 #include "client/anidb_link.h"
@@ -96,6 +97,71 @@ static Result<udp::Session*> session_for(Client& client, Client::Impl& impl) {
     return impl.session.get();
 }
 
+// ANIME / EPISODE / GROUP answers, cached as records, fill what a FILE
+// answer left empty (the server drops string fields of long replies).
+// With session == nullptr only the cache is consulted (no traffic).
+static void fill_from_records(cache::CacheDb* db, udp::Session* session, AnimeInfo& info,
+                              int64_t now, int64_t ttl_seconds) {
+    using Kind = cache::CacheDb::RecordKind;
+    using Fields = std::map<std::string, std::string>;
+    const auto record = [&](Kind kind, uint64_t id, auto fetch) -> std::optional<Fields> {
+        if (id == 0) return std::nullopt;
+        if (db != nullptr) {
+            auto found = db->find_record(kind, id);
+            if (found.ok() && found->has_value() && (*found)->fetched_at + ttl_seconds > now) {
+                return (*found)->fields;
+            }
+        }
+        if (session == nullptr) return std::nullopt;
+        std::optional<Fields> fetched = fetch();
+        if (fetched && db != nullptr) (void)db->store_record(kind, {id, *fetched, now});
+        return fetched;
+    };
+    const auto fill = [](std::string& target, const Fields& f, const char* key) {
+        if (!target.empty()) return;
+        if (auto it = f.find(key); it != f.end()) target = it->second;
+    };
+    // Only a missing primary field costs a request (each is ≥ 2 s of the
+    // flood budget); the other fields are filled when the record is at hand.
+    if (info.title_romaji.empty()) {
+        auto f = record(Kind::anime, info.anime_id, [&]() -> std::optional<Fields> {
+            auto a = udp::anime(*session, static_cast<int64_t>(info.anime_id));
+            if (!a) return std::nullopt;
+            return Fields{{"romaji", a->romaji_title}, {"english", a->english_title},
+                          {"kanji", a->kanji_title}, {"type", a->type}, {"year", a->year}};
+        });
+        if (f) {
+            fill(info.title_romaji, *f, "romaji");
+            fill(info.title_english, *f, "english");
+            fill(info.title_kanji, *f, "kanji");
+            fill(info.anime_type, *f, "type");
+            fill(info.year, *f, "year");
+        }
+    }
+    if (info.episode_title.empty()) {
+        auto f = record(Kind::episode, info.episode_id, [&]() -> std::optional<Fields> {
+            auto e = udp::episode(*session, static_cast<int64_t>(info.episode_id));
+            if (!e) return std::nullopt;
+            return Fields{{"english", e->english_title}, {"epno", e->epno}};
+        });
+        if (f) {
+            fill(info.episode_title, *f, "english");
+            fill(info.episode_number, *f, "epno");
+        }
+    }
+    if (info.group_name.empty()) {
+        auto f = record(Kind::group, info.group_id, [&]() -> std::optional<Fields> {
+            auto g = udp::group(*session, static_cast<int64_t>(info.group_id));
+            if (!g) return std::nullopt;
+            return Fields{{"name", g->name}, {"short_name", g->short_name}};
+        });
+        if (f) {
+            fill(info.group_name, *f, "name");
+            fill(info.group_short_name, *f, "short_name");
+        }
+    }
+}
+
 Result<AnimeInfo> Client::identify(uint64_t size, std::string_view ed2k_in) {
     if (size == 0) return make_error(Errc::invalid_parameter, "file size is 0");
     if (!is_ed2k_text(ed2k_in)) {
@@ -110,7 +176,9 @@ Result<AnimeInfo> Client::identify(uint64_t size, std::string_view ed2k_in) {
         auto cached = db->find_file_answer(size, ed2k);
         if (cached.ok() && cached->has_value() &&
             (*cached)->fetched_at + int64_t{cfg.file_ttl_days} * 86400 > now) {
-            return from_cached_answer(**cached);
+            AnimeInfo info = from_cached_answer(**cached);
+            fill_from_records(db.get(), nullptr, info, now, int64_t{cfg.file_ttl_days} * 86400);
+            return info;
         }
         auto unknown = db->find_unknown_file(size, ed2k);
         if (unknown.ok() && unknown->has_value() && **unknown > now) {
@@ -135,7 +203,9 @@ Result<AnimeInfo> Client::identify(uint64_t size, std::string_view ed2k_in) {
             report_cache_problem(*this, *impl_, stored.error());
         }
     }
-    return from_file_info(*file);
+    AnimeInfo info = from_file_info(*file);
+    fill_from_records(db.get(), *session, info, now, int64_t{cfg.file_ttl_days} * 86400);
+    return info;
 }
 
 Result<AnimeInfo> Client::identify_path(const std::filesystem::path& path, std::stop_token stop) {

@@ -65,6 +65,9 @@ struct AnimeInfo {
     std::string episode_title;       // English
     std::string group_name, group_short_name;
     std::string anime_type, year, quality, file_source, resolution, crc32;
+    std::string video_codec;
+    std::string audio_codecs;        // one per stream, joined by ','
+    uint32_t version = 0;            // release version 1..5 from AniDB's state bits; 0 unknown
     bool from_cache = false;
 };
 

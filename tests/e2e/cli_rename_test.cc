@@ -36,6 +36,20 @@ TEST(CliRenameTemplate, ExpandsTagsFallbacksAndReplacesIllegalCharacters) {
               "Seikai no Monshou/Seikai no Monshou - 03v2 - What_ Now_ [A_B Subs][0A1B2C3D]");
 }
 
+TEST(CliRenameTemplate, VersionFromAnidbWinsAndCodecTags) {
+    auto t = RenameTemplate::parse("{anime} - {episode}{version?} [{vcodec} {acodec}]");
+    ASSERT_TRUE(t.ok()) << t.error().message;
+    client::AnimeInfo info = sample_info();
+    info.version = 3;
+    info.video_codec = "H264/AVC";
+    info.audio_codecs = "AAC,FLAC";
+    EXPECT_EQ(*t->expand(tag_values(info, "Show - 03v2.mkv")),
+              "Seikai no Monshou - 03v3 [H264_AVC AAC,FLAC]");
+    info.version = 1;  // AniDB says v1: the name's "v2" is not believed
+    EXPECT_EQ(*t->expand(tag_values(info, "Show - 03v2.mkv")),
+              "Seikai no Monshou - 03 [H264_AVC AAC,FLAC]");
+}
+
 TEST(CliRenameTemplate, EmptyRequiredTagRefusesAndOptionalAllows) {
     client::AnimeInfo info = sample_info();
     info.title_romaji.clear();

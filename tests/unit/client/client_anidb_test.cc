@@ -10,10 +10,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
 #include "anidb/anidb.h"
+#include "cache/cache_db.h"
 #include "client/client.h"
 #include "support/fake_anidb/fake_server.h"
 #include "support/temp_dir.h"
@@ -41,7 +43,13 @@ protected:
 
         std::ostringstream cat;
         cat << "file fid=424242 aid=3131 eid=55501 gid=777 size=300000 ed2k=" << known_ed2k_
-            << " crc32=9a8b7c6d state=9 quality=high source=DVD resolution=848x480 file_type=mkv\n"
+            << " crc32=9a8b7c6d state=9 quality=high source=DVD resolution=848x480 file_type=mkv"
+               " video_codec=H264/AVC audio_codecs=AAC'FLAC\n"
+            // Its anime, episode and group records are unknown to the server's
+            // FILE answer (no such records) but known to ANIME/EPISODE/GROUP:
+            // see TitlesMissingFromFileAreFilledFromRecords.
+            << "file fid=6006 aid=4000 eid=66000 gid=888 size=1234567 "
+               "ed2k=aaaabbbbccccddddeeeeffff00001111\n"
             << "file fid=5005 aid=3131 eid=55502 gid=777 size=9728000 "
                "ed2k=d7def262a127cd79096a108e7a9fc138\n"
             << "anime aid=3131 romaji_name=\"Aozora Kikou\" english_name=\"Blue Sky Voyage\" "
@@ -239,6 +247,54 @@ TEST_F(ClientAnidb, SessionKeptForReuseIsEndedByALaterLogout) {
     EXPECT_EQ(server_->count("AUTH"), 1U);
     EXPECT_EQ(server_->count("LOGOUT"), 1U);
     EXPECT_EQ(server_->active_sessions(), 0U);
+}
+
+TEST_F(ClientAnidb, CodecsAndVersionReachTheCppApi) {
+    anidb::client::ClientConfig cfg;
+    cfg.cache_dir = tmp / "cache";
+    cfg.username = kUser;
+    cfg.password = kPassword;
+    cfg.client_name = "libanidbtest";
+    cfg.server_host = "127.0.0.1";
+    cfg.server_port = server_->port();
+    cfg.local_port = 0;
+    cfg.interval_scale = 0.01;
+    auto c = anidb::client::Client::create(cfg);
+    ASSERT_TRUE(c.ok());
+    for (bool cached : {false, true}) {
+        auto info = c.value()->identify(300000, known_ed2k_);
+        ASSERT_TRUE(info.ok()) << info.error().message;
+        EXPECT_EQ(info->from_cache, cached);
+        EXPECT_EQ(info->video_codec, "H264/AVC");
+        EXPECT_EQ(info->audio_codecs, "AAC,FLAC");
+        EXPECT_EQ(info->version, 3U);  // state 9: CRC ok, v3
+    }
+}
+
+TEST_F(ClientAnidb, TitlesMissingFromFileAreFilledFromRecords) {
+    {  // ANIME and EPISODE answers cached earlier
+        auto db = anidb::cache::CacheDb::open(tmp / "cache" / "anidb.db");
+        ASSERT_TRUE(db.ok());
+        const int64_t now = std::time(nullptr);
+        using Kind = anidb::cache::CacheDb::RecordKind;
+        ASSERT_TRUE(db.value()->store_record(Kind::anime, {4000, {{"romaji", "Kaze no Tani"}, {"english", "Valley"}}, now}).ok());
+        ASSERT_TRUE(db.value()->store_record(Kind::episode, {66000, {{"english", "The Wind"}, {"epno", "01"}}, now}).ok());
+    }
+    anidb_anime_info_t* info = nullptr;
+    ASSERT_EQ(anidb_identify_file(client, "aaaabbbbccccddddeeeeffff00001111", 1234567, &info), ANIDB_SUCCESS);
+    EXPECT_STREQ(info->title, "Kaze no Tani");
+    EXPECT_STREQ(info->title_english, "Valley");
+    EXPECT_STREQ(info->episode_title, "The Wind");
+    EXPECT_STREQ(info->group_name, "");  // AniDB has no group 888: asked once, left empty
+    anidb_free_anime_info(info);
+    EXPECT_EQ(server_->count("ANIME"), 0U) << "cached records are not asked for again";
+    EXPECT_EQ(server_->count("EPISODE"), 0U);
+    EXPECT_EQ(server_->count("GROUP"), 1U);
+    ASSERT_EQ(anidb_identify_file(client, "aaaabbbbccccddddeeeeffff00001111", 1234567, &info), ANIDB_SUCCESS);
+    EXPECT_EQ(info->source, 1);
+    EXPECT_STREQ(info->title, "Kaze no Tani");
+    anidb_free_anime_info(info);
+    EXPECT_EQ(server_->count("GROUP"), 1U) << "a cached answer sends nothing";
 }
 
 TEST_F(ClientAnidb, WrongPasswordIsLoginFailed) {
