@@ -39,7 +39,7 @@ const std::vector<TemplateTag>& template_tags() {
         {"episode_title", "English episode title"},
         {"group", "release group name"},
         {"group_short", "release group short name"},
-        {"version", "release version from AniDB (v2..v5), else from the original name; empty for v1"},
+        {"version", "release version from AniDB (v2..v5), else from the original name (v2)"},
         {"vcodec", "video codec (H264/AVC, HEVC, ...)"},
         {"acodec", "audio codecs, one per stream, comma-separated"},
         {"resolution", "video resolution (1920x1080)"},
@@ -210,8 +210,7 @@ TagValues tag_values(const client::AnimeInfo& info, std::string_view original_pa
         {"group", info.group_name},
         {"group_short", info.group_short_name},
         {"version", info.version >= 2 ? "v" + std::to_string(info.version)
-                    : info.version == 1 ? std::string()
-                                        : version_from_name(original)},
+                                      : version_from_name(original)},
         {"vcodec", info.video_codec},
         {"acodec", info.audio_codecs},
         {"resolution", info.resolution},

@@ -28,12 +28,13 @@ constexpr FieldRef kFields[] = {
     {"video_codec", &udp::FileInfo::video_codec, &AnimeInfo::video_codec},
 };
 
-// AniDB's state bits 4/8/16/32 mean v2..v5; none of them means v1.
+// AniDB's state bits 4/8/16/32 mean v2..v5. None of them means v1 or "not
+// checked", so it is reported as 0 (unknown) rather than 1.
 uint32_t version_from_state(int64_t state) {
     for (uint32_t v = 5; v >= 2; --v) {
         if ((state & (int64_t{1} << v)) != 0) return v;
     }
-    return 1;
+    return 0;
 }
 
 std::string join(const std::vector<std::string>& items) {

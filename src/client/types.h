@@ -67,7 +67,7 @@ struct AnimeInfo {
     std::string anime_type, year, quality, file_source, resolution, crc32;
     std::string video_codec;
     std::string audio_codecs;        // one per stream, joined by ','
-    uint32_t version = 0;            // release version 1..5 from AniDB's state bits; 0 unknown
+    uint32_t version = 0;            // 2..5 when AniDB's state bits say so; 0 otherwise
     bool from_cache = false;
 };
 

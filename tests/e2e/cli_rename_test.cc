@@ -45,9 +45,9 @@ TEST(CliRenameTemplate, VersionFromAnidbWinsAndCodecTags) {
     info.audio_codecs = "AAC,FLAC";
     EXPECT_EQ(*t->expand(tag_values(info, "Show - 03v2.mkv")),
               "Seikai no Monshou - 03v3 [H264_AVC AAC,FLAC]");
-    info.version = 1;  // AniDB says v1: the name's "v2" is not believed
+    info.version = 0;  // AniDB sets no version bit: the name's "v2" is used
     EXPECT_EQ(*t->expand(tag_values(info, "Show - 03v2.mkv")),
-              "Seikai no Monshou - 03 [H264_AVC AAC,FLAC]");
+              "Seikai no Monshou - 03v2 [H264_AVC AAC,FLAC]");
 }
 
 TEST(CliRenameTemplate, EmptyRequiredTagRefusesAndOptionalAllows) {
