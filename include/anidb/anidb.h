@@ -201,8 +201,9 @@ typedef struct {
     const char* cache_dir;        /**< directory of anidb.db; NULL: $XDG_DATA_HOME/anidb */
     size_t max_concurrent_files;  /**< batch default; 0 = one per core */
     size_t chunk_size;            /**< read buffer size hint in bytes; 0 = 1 MiB */
-    size_t max_memory_usage;      /**< cap on this client's own operations; 0 = none
-                                       (the library-wide limit always holds) */
+    size_t max_memory_usage;      /**< reserved for a per-client cap; this version
+                                       enforces only the library-wide limit
+                                       (anidb_set_memory_limit) */
     int enable_debug_logging;     /**< 1: log to stderr (never credentials) */
     const char* username;         /**< AniDB user name (for identify / MyList) */
     const char* password;         /**< AniDB password; copied, wiped on destroy */

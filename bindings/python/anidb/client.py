@@ -109,7 +109,8 @@ class Client:
             client_name, client_version: the registered AniDB client.
             max_concurrent_files: default parallelism of hash_many (0 = cores).
             chunk_size: read buffer size hint in bytes (0 = 1 MiB).
-            max_memory_usage: cap on this client's operations (0 = none).
+            max_memory_usage: reserved for a per-client cap (not enforced yet;
+                the library-wide limit, set_memory_limit, always holds).
             debug_logging: log to stderr (never credentials).
             options: extra ``anidb_client_set_option`` keys, e.g.
                 ``{"anidb.server": "127.0.0.1:9000"}``.
