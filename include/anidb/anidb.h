@@ -200,7 +200,8 @@ typedef void (*anidb_event_callback_t)(const anidb_event_t* event, void* user_da
 typedef struct {
     const char* cache_dir;        /**< directory of anidb.db; NULL: $XDG_DATA_HOME/anidb */
     size_t max_concurrent_files;  /**< batch default; 0 = one per core */
-    size_t chunk_size;            /**< read buffer size hint in bytes; 0 = 1 MiB */
+    size_t chunk_size;            /**< read buffer size hint; this version always reads
+                                       1 MiB blocks (smaller under memory pressure) */
     size_t max_memory_usage;      /**< reserved for a per-client cap; this version
                                        enforces only the library-wide limit
                                        (anidb_set_memory_limit) */

@@ -108,7 +108,8 @@ class Client:
             username, password: AniDB credentials (identify, MyList).
             client_name, client_version: the registered AniDB client.
             max_concurrent_files: default parallelism of hash_many (0 = cores).
-            chunk_size: read buffer size hint in bytes (0 = 1 MiB).
+            chunk_size: read buffer size hint (this version always reads 1 MiB
+                blocks, smaller under memory pressure).
             max_memory_usage: reserved for a per-client cap (not enforced yet;
                 the library-wide limit, set_memory_limit, always holds).
             debug_logging: log to stderr (never credentials).
