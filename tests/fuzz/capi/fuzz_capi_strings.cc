@@ -45,8 +45,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     anidb_client_handle_t client = the_client();
     int raw_algorithm = 0;
     std::memcpy(&raw_algorithm, data, sizeof raw_algorithm);
-    anidb_hash_algorithm_t algorithm{};
-    std::memcpy(&algorithm, &raw_algorithm, sizeof algorithm);
+    // This harness is C++, where an enum value outside the type's range
+    // (0..7 for anidb_hash_algorithm_t, 0..127 for anidb_result_t) may not
+    // even be formed; 0, 6 and 7 are still unknown algorithms to the library.
+    // (C callers may pass any int: tests/capi covers that.)
+    const auto algorithm = static_cast<anidb_hash_algorithm_t>(raw_algorithm & 7);
     const size_t buffer_size = data[0] % 48;
     const auto parts = split(data + 4, size - 4);
 
@@ -65,13 +68,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (out[buffer_size] != '\x55') std::abort();  // wrote past the size
     anidb_hash_buffer_size(algorithm);
     anidb_hash_algorithm_name(algorithm);
-    anidb_error_string(static_cast<anidb_result_t>(raw_algorithm));
+    anidb_error_string(static_cast<anidb_result_t>(raw_algorithm & 127));
 
     // Paths and hashes from the input.
-    anidb_hash_algorithm_t algos[2] = {algorithm, ANIDB_HASH_CRC32};
+    // Counts 6 and 7 exceed the array but are refused before it is read.
+    anidb_hash_algorithm_t algos[5] = {algorithm, ANIDB_HASH_CRC32, ANIDB_HASH_MD5,
+                                       static_cast<anidb_hash_algorithm_t>(data[2] & 7),
+                                       ANIDB_HASH_TTH};
     anidb_process_options_t options{};
     options.algorithms = algos;
-    options.algorithm_count = data[1] % 4;
+    options.algorithm_count = data[1] % 8;
     for (const auto& s : parts) {
         anidb_file_result_t* result = nullptr;
         if (s.rfind("/proc", 0) != 0 && s.rfind("/dev", 0) != 0 && s.rfind("/sys", 0) != 0) {
