@@ -25,12 +25,8 @@ int run_identify(const IdentifyFlags& flags, AppContext& ctx) {
     auto client = create_client(*settings, ctx);
     if (!client) return report_error(client.error());
 
-    HashRunOptions run;
-    run.algorithms = {hash::Algorithm::ed2k};
-    run.use_cache = !flags.hashing.no_cache;
-    run.jobs = flags.hashing.jobs;
-    run.io_jobs_per_device = flags.hashing.io_jobs_per_device;
-    run.progress = progress_wanted(ctx);
+    const HashRunOptions run = hash_run_options({hash::Algorithm::ed2k}, !flags.hashing.no_cache,
+                                                flags.hashing, *settings, ctx);
 
     IdentifyOutput output(std::cout, format);
     output.begin();
@@ -46,8 +42,9 @@ int run_identify(const IdentifyFlags& flags, AppContext& ctx) {
                    } else {
                        record.size = hashed->size;
                        record.ed2k = hashed->hashes.at(0).value;
-                       auto info = identify_hashed(**client, files[index], *hashed,
-                                                   ctx.cancellation->token());
+                       auto info = (*client)->identify_hashed(files[index], hashed->size,
+                                                              hashed->hashes.at(0).value,
+                                                              ctx.cancellation->token());
                        if (info) {
                            record.info = std::move(*info);
                        } else {
@@ -85,17 +82,6 @@ std::string failure_text(const Result<client::FileResult>& result) {
                                              : result->error_message;
     }
     return {};
-}
-
-Result<client::AnimeInfo> identify_hashed(client::Client& client, const std::string& path,
-                                          const client::FileResult& result, std::stop_token stop) {
-    const std::string& ed2k = result.hashes.at(0).value;
-    auto info = client.identify(result.size, ed2k);
-    if (!info && info.code() == Errc::no_such_file && result.size > 0 &&
-        result.size % hash::kEd2kChunkSize == 0) {
-        return client.identify_path(path, stop);
-    }
-    return info;
 }
 
 void add_identify_command(CLI::App& app, AppContext& ctx) {

@@ -96,44 +96,41 @@ int run_mylist_add(const MylistFlags& flags, AppContext& ctx) {
     auto client = create_client(*settings, ctx);
     if (!client) return report_error(client.error());
 
-    HashRunOptions run;
-    run.algorithms = {hash::Algorithm::ed2k};
-    run.use_cache = !flags.hashing.no_cache;
-    run.jobs = flags.hashing.jobs;
-    run.io_jobs_per_device = flags.hashing.io_jobs_per_device;
-    run.progress = progress_wanted(ctx);
+    const HashRunOptions run = hash_run_options({hash::Algorithm::ed2k}, !flags.hashing.no_cache,
+                                                flags.hashing, *settings, ctx);
     int fatal = 0;
-    hash_files(
-        **client, files, run, ctx.cancellation->token(),
-        [&](size_t index, const Result<client::FileResult>& hashed) {
-            const std::string name = printable(files[index]);
-            std::string failure = failure_text(hashed);
-            Errc code = hashed.code();
-            if (failure.empty()) {
-                auto info =
-                    identify_hashed(**client, files[index], *hashed, ctx.cancellation->token());
-                auto added =
-                    info ? (*client)->mylist_add(
-                               hashed->size,
-                               info->ed2k.empty() ? hashed->hashes.at(0).value : info->ed2k, wishes)
-                         : Result<client::MylistResult>(info.error());
-                if (added) {
-                    std::cout << name << ": " << outcome_text(added->outcome) << " (lid "
-                              << added->mylist_id << ")\n"
-                              << std::flush;
-                    return true;
-                }
-                failure = added.error().message;
-                code = added.code();
-            }
-            ++failures;
-            std::cout << name << ": FAILED: " << printable(failure) << '\n' << std::flush;
-            if (is_fatal_for_run(code)) {
-                fatal = exit_code_for(code);
-                return false;
-            }
-            return true;
-        });
+    hash_files(**client, files, run, ctx.cancellation->token(),
+               [&](size_t index, const Result<client::FileResult>& hashed) {
+                   const std::string name = printable(files[index]);
+                   std::string failure = failure_text(hashed);
+                   Errc code = hashed.code();
+                   if (failure.empty()) {
+                       auto info = (*client)->identify_hashed(files[index], hashed->size,
+                                                              hashed->hashes.at(0).value,
+                                                              ctx.cancellation->token());
+                       auto added =
+                           info ? (*client)->mylist_add(
+                                      hashed->size,
+                                      info->ed2k.empty() ? hashed->hashes.at(0).value : info->ed2k,
+                                      wishes)
+                                : Result<client::MylistResult>(info.error());
+                       if (added) {
+                           std::cout << name << ": " << outcome_text(added->outcome) << " (lid "
+                                     << added->mylist_id << ")\n"
+                                     << std::flush;
+                           return true;
+                       }
+                       failure = added.error().message;
+                       code = added.code();
+                   }
+                   ++failures;
+                   std::cout << name << ": FAILED: " << printable(failure) << '\n' << std::flush;
+                   if (is_fatal_for_run(code)) {
+                       fatal = exit_code_for(code);
+                       return false;
+                   }
+                   return true;
+               });
     finish_session(**client, ctx);
     if (ctx.cancellation->interrupted()) return kExitInterrupted;
     if (fatal != 0) return fatal;

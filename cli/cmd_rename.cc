@@ -64,12 +64,9 @@ int run_rename(const RenameFlags& flags, AppContext& ctx) {
                                                 : fs::path(flags.undo_log));
     };
 
-    HashRunOptions run;
-    run.algorithms = {hash::Algorithm::ed2k, hash::Algorithm::crc32};
-    run.use_cache = !flags.hashing.no_cache;
-    run.jobs = flags.hashing.jobs;
-    run.io_jobs_per_device = flags.hashing.io_jobs_per_device;
-    run.progress = progress_wanted(ctx);
+    const HashRunOptions run =
+        hash_run_options({hash::Algorithm::ed2k, hash::Algorithm::crc32}, !flags.hashing.no_cache,
+                         flags.hashing, *settings, ctx);
     int fatal = 0;
     hash_files(**client, files, run, ctx.cancellation->token(),
                [&](size_t index, const Result<client::FileResult>& hashed) {
@@ -86,7 +83,8 @@ int run_rename(const RenameFlags& flags, AppContext& ctx) {
                    };
                    if (const std::string failure = failure_text(hashed); !failure.empty())
                        return fail(failure);
-                   auto info = identify_hashed(**client, path, *hashed, ctx.cancellation->token());
+                   auto info = (*client)->identify_hashed(
+                       path, hashed->size, hashed->hashes.at(0).value, ctx.cancellation->token());
                    if (!info) return fail(info.error().message, info.code());
                    if (info->crc32.empty()) info->crc32 = hashed->hashes.at(1).value;
                    auto relative = templ->expand(tag_values(*info, path));

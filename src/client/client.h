@@ -21,7 +21,7 @@
 namespace anidb::client {
 
 class Client {
-public:
+  public:
     // Never fails for a cache problem: the client then works without a cache
     // and cache_problem() says why.
     static Result<std::shared_ptr<Client>> create(ClientConfig config);
@@ -44,6 +44,11 @@ public:
     // Identification through the cache, then AniDB.
     Result<AnimeInfo> identify(uint64_t size, std::string_view ed2k);
     Result<AnimeInfo> identify_path(const std::filesystem::path& path, std::stop_token stop = {});
+    // identify() for a file already hashed with the red ED2K variant: when
+    // AniDB does not know it and its size is an exact multiple of the ED2K
+    // chunk, the file is hashed with the blue variant and asked again.
+    Result<AnimeInfo> identify_hashed(const std::filesystem::path& path, uint64_t size,
+                                      std::string_view ed2k, std::stop_token stop = {});
     Result<MylistResult> mylist_add(uint64_t size, std::string_view ed2k,
                                     const MylistWishes& wishes);
     // Ends the AniDB session now (the CLI's `session logout`, Ctrl-C).
@@ -51,7 +56,11 @@ public:
 
     // Cache maintenance. Errc::cache when the client has no usable cache.
     Status cache_clear();
-    struct CacheStats { uint64_t entries = 0; uint64_t anidb_entries = 0; uint64_t bytes = 0; };
+    struct CacheStats {
+        uint64_t entries = 0;
+        uint64_t anidb_entries = 0;
+        uint64_t bytes = 0;
+    };
     Result<CacheStats> cache_stats();
     Status cache_vacuum();
     Result<bool> cache_has(const std::filesystem::path& path, hash::Algorithm algorithm);
@@ -74,7 +83,7 @@ public:
 
     struct Impl;  // private state (client_impl.h)
 
-private:
+  private:
     explicit Client(ClientConfig config);
     mutable std::mutex config_mutex_;
     ClientConfig config_;

@@ -35,16 +35,18 @@ std::string lower(std::string_view s) {
 
 // SessionStore over the cache database's small key/value table.
 class CacheSessionStore final : public udp::SessionStore {
-public:
+  public:
     explicit CacheSessionStore(cache::CacheDb& db) : db_(db) {}
     std::optional<std::string> get(std::string_view key) override {
         auto v = db_.get_state(key);
         return v.ok() ? *v : std::nullopt;
     }
-    void put(std::string_view key, std::string_view value) override { (void)db_.put_state(key, value); }
+    void put(std::string_view key, std::string_view value) override {
+        (void)db_.put_state(key, value);
+    }
     void erase(std::string_view key) override { (void)db_.erase_state(key); }
 
-private:
+  private:
     cache::CacheDb& db_;
 };
 
@@ -84,8 +86,9 @@ static Result<udp::Session*> session_for(Client& client, Client::Impl& impl) {
     }
     EventHub* hub = &client.events();
     s.on_event = [hub](const udp::NetworkEvent& ne) {
-        Event e = Event::now(ne.kind == udp::NetworkEvent::Kind::start ? EventType::network_start
-                                                                        : EventType::network_complete);
+        Event e =
+            Event::now(ne.kind == udp::NetworkEvent::Kind::start ? EventType::network_start
+                                                                 : EventType::network_complete);
         e.subject = ne.endpoint;
         e.number = static_cast<uint64_t>(ne.code);
         e.context = ne.command;
@@ -127,8 +130,11 @@ static void fill_from_records(cache::CacheDb* db, udp::Session* session, AnimeIn
         auto f = record(Kind::anime, info.anime_id, [&]() -> std::optional<Fields> {
             auto a = udp::anime(*session, static_cast<int64_t>(info.anime_id));
             if (!a) return std::nullopt;
-            return Fields{{"romaji", a->romaji_title}, {"english", a->english_title},
-                          {"kanji", a->kanji_title}, {"type", a->type}, {"year", a->year}};
+            return Fields{{"romaji", a->romaji_title},
+                          {"english", a->english_title},
+                          {"kanji", a->kanji_title},
+                          {"type", a->type},
+                          {"year", a->year}};
         });
         if (f) {
             fill(info.title_romaji, *f, "romaji");
@@ -216,11 +222,16 @@ Result<AnimeInfo> Client::identify_path(const std::filesystem::path& path, std::
     if (hashed->status != FileStatus::completed) {
         return make_error(hashed->error, hashed->error_message);
     }
-    auto info = identify(hashed->size, hashed->hashes.at(0).value);
+    return identify_hashed(path, hashed->size, hashed->hashes.at(0).value, stop);
+}
+
+Result<AnimeInfo> Client::identify_hashed(const std::filesystem::path& path, uint64_t size,
+                                          std::string_view ed2k, std::stop_token stop) {
+    auto info = identify(size, ed2k);
     // AniDB may know a file whose size is an exact multiple of the ED2K chunk
     // by the other ("blue") variant; only then is the file read again.
-    if (!info && info.error().code == Errc::no_such_file && hashed->size > 0 &&
-        hashed->size % hash::kEd2kChunkSize == 0) {
+    if (!info && info.error().code == Errc::no_such_file && size > 0 &&
+        size % hash::kEd2kChunkSize == 0) {
         hash::FileHashOptions ho;
         ho.algorithms = {hash::Algorithm::ed2k};
         ho.ed2k_variant = hash::Ed2kVariant::blue;
