@@ -121,12 +121,8 @@ int run_check(const CheckFlags& flags, AppContext& ctx) {
 
     auto client = create_client(*settings, ctx, flags.use_cache);
     if (!client) return report_error(client.error());
-    HashRunOptions run;
-    run.algorithms = algorithms;
-    run.use_cache = flags.use_cache;
-    run.jobs = flags.hashing.jobs;
-    run.io_jobs_per_device = flags.hashing.io_jobs_per_device;
-    run.progress = progress_wanted(ctx);
+    const HashRunOptions run =
+        hash_run_options(algorithms, flags.use_cache, flags.hashing, *settings, ctx);
     hash_files(**client, to_hash, run, ctx.cancellation->token(),
                [&](size_t index, const Result<client::FileResult>& result) {
                    const size_t t = hashed_target[index];

@@ -47,16 +47,8 @@ int run_hash(const HashFlags& flags, AppContext& ctx) {
     auto client = create_client(*settings, ctx, !flags.hashing.no_cache);
     if (!client) return report_error(client.error());
 
-    HashRunOptions run;
-    run.algorithms = algorithms;
-    run.use_cache = !flags.hashing.no_cache;
-    run.jobs = flags.hashing.jobs ? flags.hashing.jobs
-                                  : static_cast<size_t>(settings->integer("jobs").value_or(0));
-    run.io_jobs_per_device =
-        flags.hashing.io_jobs_per_device
-            ? flags.hashing.io_jobs_per_device
-            : static_cast<size_t>(settings->integer("io_jobs_per_device").value_or(0));
-    run.progress = progress_wanted(ctx);
+    const HashRunOptions run =
+        hash_run_options(algorithms, !flags.hashing.no_cache, flags.hashing, *settings, ctx);
 
     std::ostringstream complaints;
     HashOutput output(std::cout, complaints, *format, algorithms);

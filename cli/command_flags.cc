@@ -55,4 +55,19 @@ bool progress_wanted(const AppContext& ctx) {
     return !ctx.global.quiet && ::isatty(STDERR_FILENO) == 1;
 }
 
+HashRunOptions hash_run_options(std::vector<hash::Algorithm> algorithms, bool use_cache,
+                                const HashingFlags& flags, const Settings& settings,
+                                const AppContext& ctx) {
+    const auto configured = [&](size_t flag, const char* key) {
+        return flag != 0 ? flag : static_cast<size_t>(settings.integer(key).value_or(0));
+    };
+    HashRunOptions run;
+    run.algorithms = std::move(algorithms);
+    run.use_cache = use_cache;
+    run.jobs = configured(flags.jobs, "jobs");
+    run.io_jobs_per_device = configured(flags.io_jobs_per_device, "io_jobs_per_device");
+    run.progress = progress_wanted(ctx);
+    return run;
+}
+
 }  // namespace anidb::cli

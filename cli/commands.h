@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "client_setup.h"
+#include "file_hasher.h"
 
 namespace anidb::cli {
 
@@ -41,15 +42,15 @@ std::vector<std::string> resolve_files(const SelectionFlags& flags, const Settin
 // Whether to draw the progress bar: stderr is a terminal and not --quiet.
 bool progress_wanted(const AppContext& ctx);
 
+// How every hashing command runs: --jobs / --io-jobs-per-device, else the
+// config file's `jobs` / `io_jobs_per_device`; the bar when progress_wanted.
+HashRunOptions hash_run_options(std::vector<hash::Algorithm> algorithms, bool use_cache,
+                                const HashingFlags& flags, const Settings& settings,
+                                const AppContext& ctx);
+
 }  // namespace anidb::cli
 
 namespace anidb::cli {
-
-// AniDB's answer for a hashed file (ed2k first in result.hashes): the cache,
-// then AniDB; a size that is an exact multiple of the ED2K chunk is retried
-// with the other ED2K variant when AniDB does not know the first.
-Result<client::AnimeInfo> identify_hashed(client::Client& client, const std::string& path,
-                                          const client::FileResult& result, std::stop_token stop);
 
 // Text of a file-level failure from the hashing step.
 std::string failure_text(const Result<client::FileResult>& result);
