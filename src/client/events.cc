@@ -25,7 +25,9 @@ size_t Event::footprint() const {
     return sizeof(Event) + subject.capacity() + value.capacity() + context.capacity();
 }
 
-EventHub::~EventHub() { close(); }
+EventHub::~EventHub() {
+    close();
+}
 
 uint64_t EventHub::add(Entry entry) {
     std::lock_guard lock(registry_mutex_);
@@ -92,10 +94,22 @@ void EventHub::disconnect() {
     }
 }
 
-bool EventHub::in_callback() const { return callback_thread_.load() == std::this_thread::get_id(); }
+bool EventHub::in_callback() const {
+    return callback_thread_.load() == std::this_thread::get_id();
+}
 
 template <typename Fn>
 void EventHub::run_callbacks(CallbackKind kind, Fn&& call) {
+    // Most emissions have no callback of their kind: skip the client-wide
+    // callback lock, which would otherwise serialise every batch worker.
+    // (A callback registered meanwhile is simply not called for this one.)
+    {
+        std::lock_guard lock(registry_mutex_);
+        if (closed_ || std::none_of(entries_.begin(), entries_.end(),
+                                    [kind](const Entry& e) { return e.kind == kind; })) {
+            return;
+        }
+    }
     std::lock_guard hold(callback_mutex_);
     const auto previous = callback_thread_.exchange(std::this_thread::get_id());
     ++callback_depth_;
