@@ -18,4 +18,11 @@ std::string ed2k_from_chunks(std::span<const Md4Digest> chunks, uint64_t size,
     return to_hex(md4.finish());
 }
 
+void add_ed2k_result(FileHashes& out, std::span<const Md4Digest> chunks, Ed2kVariant variant) {
+    out.digests.push_back({Algorithm::ed2k, ed2k_from_chunks(chunks, out.size, variant)});
+    if (ed2k_variants_differ(out.size)) {
+        out.ed2k_other_variant = ed2k_from_chunks(chunks, out.size, other_variant(variant));
+    }
+}
+
 }  // namespace anidb::hash

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hash/algorithm.h"
+#include "hash/hash_file.h"
 #include "hash/primitives.h"
 
 namespace anidb::hash {
@@ -18,6 +19,10 @@ namespace anidb::hash {
 // `chunks` holds the MD4 of every non-empty chunk of the input in order;
 // `size` is the input size. Returns the lowercase hex ED2K of `variant`.
 std::string ed2k_from_chunks(std::span<const Md4Digest> chunks, uint64_t size, Ed2kVariant variant);
+
+// Appends the ED2K digest of `variant` to out.digests and, where the variants
+// differ for out.size, sets out.ed2k_other_variant. out.size must be set.
+void add_ed2k_result(FileHashes& out, std::span<const Md4Digest> chunks, Ed2kVariant variant);
 
 // True when the two variants give different values for this size.
 inline bool ed2k_variants_differ(uint64_t size) noexcept {

@@ -312,12 +312,7 @@ FileHashes FileHashJob::collect_results() {
     for (const Algorithm a : options_.algorithms) {
         switch (a) {
             case Algorithm::ed2k:
-                out.digests.push_back(
-                    {a, ed2k_from_chunks(chunk_digests_, out.size, options_.ed2k_variant)});
-                if (ed2k_variants_differ(out.size)) {
-                    out.ed2k_other_variant = ed2k_from_chunks(chunk_digests_, out.size,
-                                                              other_variant(options_.ed2k_variant));
-                }
+                add_ed2k_result(out, chunk_digests_, options_.ed2k_variant);
                 break;
             case Algorithm::tth:
                 out.digests.push_back({a, to_base32(tth_tree_.root(fold_tiger_))});

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -81,10 +82,18 @@ void SequentialFile::close() noexcept {
 }
 
 Result<size_t> SequentialFile::read(std::span<std::byte> out) {
-    const size_t want = static_cast<size_t>(std::min<uint64_t>(out.size(), size_ - position_));
+    Result<size_t> got = read_at(position_, out);
+    if (got) position_ += *got;
+    return got;
+}
+
+Result<size_t> SequentialFile::read_at(uint64_t offset, std::span<std::byte> out) const {
+    const uint64_t left = offset < size_ ? size_ - offset : 0;
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(out.size(), left));
     size_t got = 0;
     while (got < want) {
-        const ssize_t n = ::read(fd_, out.data() + got, want - got);
+        const ssize_t n = ::pread(fd_, out.data() + got, want - got,
+                                  static_cast<off_t>(offset + got));
         if (n < 0) {
             if (errno == EINTR) continue;
             return make_error(errc_from_errno(errno),
@@ -93,7 +102,6 @@ Result<size_t> SequentialFile::read(std::span<std::byte> out) {
         if (n == 0) return changed_error();  // shrank: EOF before the size we started with
         got += static_cast<size_t>(n);
     }
-    position_ += got;
     return got;
 }
 
@@ -101,7 +109,7 @@ Status SequentialFile::verify_unchanged_at_end() {
     std::byte probe[1];
     ssize_t n;
     do {
-        n = ::read(fd_, probe, sizeof probe);
+        n = ::pread(fd_, probe, sizeof probe, static_cast<off_t>(size_));
     } while (n < 0 && errno == EINTR);
     if (n < 0) {
         return make_error(errc_from_errno(errno),

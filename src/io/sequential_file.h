@@ -6,7 +6,9 @@
 // Errors (anidb::Errc): file_not_found (ENOENT/ENOTDIR), permission_denied
 // (EACCES/EPERM), invalid_parameter ("not a regular file": directory, FIFO,
 // socket, device), io (any other failure, and "file changed while hashing").
-// Not thread-safe: one reader at a time. Move-only; closes on destruction.
+// Thread-safety: read() and verify_unchanged_at_end() are for one thread at a
+// time; read_at() may be called from any number of threads at once (it does
+// not move the position). Move-only; closes on destruction.
 #pragma once
 
 #include <cstddef>
@@ -37,7 +39,11 @@ class SequentialFile {
     // count. A short read before size() means the file shrank: Errc::io.
     Result<size_t> read(std::span<std::byte> out);
 
-    // After size() bytes were read: Errc::io "file changed while hashing"
+    // Positional read of bytes [offset, offset + out.size()), clipped to
+    // size(), without moving position(); same rules as read(). Thread-safe.
+    Result<size_t> read_at(uint64_t offset, std::span<std::byte> out) const;
+
+    // After all size() bytes were read (by read() or read_at()): Errc::io "file changed while hashing"
     // if there are bytes beyond size() or fstat now reports another size.
     Status verify_unchanged_at_end();
 

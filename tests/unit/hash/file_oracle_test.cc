@@ -78,6 +78,20 @@ TEST_P(FileOracle, AllFiveMatchRhash) {
         EXPECT_EQ(red->digests[0].value, blue->digests[0].value);
         EXPECT_TRUE(red->ed2k_other_variant.empty());
     }
+
+    // ED2K alone runs on its own engine (each lane reads its own chunks).
+    for (const auto variant : {Ed2kVariant::red, Ed2kVariant::blue}) {
+        FileHashOptions alone;
+        alone.algorithms = {Algorithm::ed2k};
+        alone.ed2k_variant = variant;
+        const auto got = hash_file(path, alone);
+        ASSERT_TRUE(got.ok()) << got.error().message;
+        const auto& all = variant == Ed2kVariant::red ? *red : *blue;
+        EXPECT_EQ(got->size, size);
+        ASSERT_EQ(got->digests.size(), 1u);
+        EXPECT_EQ(got->digests[0].value, all.digests[0].value);
+        EXPECT_EQ(got->ed2k_other_variant, all.ed2k_other_variant);
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Boundaries, FileOracle,
@@ -132,21 +146,29 @@ TEST(FileHash, ConcurrentFilesShareThePool) {
     }
 }
 
-// Under a tight library memory limit the engine falls back to fewer and
-// smaller buffers and still gets every value right.
+// Under a tight library memory limit both engines fall back to fewer and
+// smaller buffers and still get every value right.
 TEST(FileHash, LowMemoryLimitUsesSmallerBuffers) {
     test::TempDir dir;
-    const auto path = dir.write_random("f.bin", kChunk + 3 * kMiB + 5, 77);
+    const auto path = dir.write_random("f.bin", 2 * kChunk + 3 * kMiB + 5, 77);
+    const auto expected = rhash_five(path);
+    ASSERT_EQ(expected.size(), 5u);
     auto& budget = memory::MemoryBudget::instance();
     for (const uint64_t headroom : {uint64_t{300} << 10, uint64_t{100} << 10, uint64_t{12} << 10}) {
-        memory::BufferPool::instance().clear();
-        budget.set_limit(budget.used() + headroom);
-        FileHashOptions options;
-        options.algorithms = kAll;
-        const auto got = hash_file(path, options);
-        budget.set_limit(0);
-        ASSERT_TRUE(got.ok()) << "headroom " << headroom << ": " << got.error().message;
-        expect_matches_rhash(path, *got);
+        for (const bool ed2k_alone : {false, true}) {
+            memory::BufferPool::instance().clear();
+            budget.set_limit(budget.used() + headroom);
+            FileHashOptions options;
+            options.algorithms = ed2k_alone ? std::vector{Algorithm::ed2k} : kAll;
+            const auto got = hash_file(path, options);
+            budget.set_limit(0);
+            ASSERT_TRUE(got.ok()) << "headroom " << headroom << ": " << got.error().message;
+            if (ed2k_alone) {
+                EXPECT_EQ(lower(got->digests[0].value), expected[0]) << "headroom " << headroom;
+            } else {
+                expect_matches_rhash(path, *got);
+            }
+        }
     }
 }
 
@@ -154,16 +176,18 @@ TEST(FileHash, OutOfMemoryOnlyWhenNothingFits) {
     test::TempDir dir;
     const auto path = dir.write_random("f.bin", 5000, 3);
     auto& budget = memory::MemoryBudget::instance();
-    memory::BufferPool::instance().clear();
-    budget.set_limit(budget.used() + 100);
-    FileHashOptions options;
-    options.algorithms = kAll;
-    const auto got = hash_file(path, options);
-    budget.set_limit(0);
-    ASSERT_FALSE(got.ok());
-    EXPECT_EQ(got.code(), Errc::out_of_memory) << got.error().message;
-    // And with the default limit back, the same file hashes.
-    EXPECT_TRUE(hash_file(path, options).ok());
+    for (const bool ed2k_alone : {false, true}) {
+        memory::BufferPool::instance().clear();
+        budget.set_limit(budget.used() + 100);
+        FileHashOptions options;
+        options.algorithms = ed2k_alone ? std::vector{Algorithm::ed2k} : kAll;
+        const auto got = hash_file(path, options);
+        budget.set_limit(0);
+        ASSERT_FALSE(got.ok());
+        EXPECT_EQ(got.code(), Errc::out_of_memory) << got.error().message;
+        // And with the default limit back, the same file hashes.
+        EXPECT_TRUE(hash_file(path, options).ok());
+    }
 }
 
 }  // namespace

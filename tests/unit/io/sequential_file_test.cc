@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <vector>
 
 #include "io/sequential_file.h"
@@ -39,6 +40,37 @@ TEST(SequentialFile, ReadsWholeFileInPieces) {
     ASSERT_TRUE(n.ok());
     EXPECT_EQ(*n, 0u);
     EXPECT_TRUE(file->verify_unchanged_at_end().ok());
+}
+
+// read_at: positional, clipped to size(), position untouched, and safe from
+// several threads at once (the ED2K engine's lanes share one file).
+TEST(SequentialFile, ReadAtFromSeveralThreads) {
+    test::TempDir dir;
+    const size_t size = 100000;
+    const auto path = dir.write_random("f", size, 4);
+    const auto expected = test::random_bytes(size, 4);
+    auto file = SequentialFile::open(path);
+    ASSERT_TRUE(file.ok());
+    std::vector<std::byte> got(size);
+    std::vector<std::thread> threads;
+    for (size_t part = 0; part < 4; ++part) {
+        threads.emplace_back([&, part] {
+            const size_t begin = part * (size / 4);
+            const auto n = file->read_at(begin, std::span(got).subspan(begin, size / 4));
+            EXPECT_TRUE(n.ok() && *n == size / 4);
+        });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(std::memcmp(got.data(), expected.data(), size), 0);
+    EXPECT_EQ(file->position(), 0u);
+    std::vector<std::byte> tail(500);
+    EXPECT_EQ(*file->read_at(size - 100, tail), 100u);  // clipped to the size
+    EXPECT_EQ(*file->read_at(size + 7, tail), 0u);      // past the end: nothing
+    EXPECT_TRUE(file->verify_unchanged_at_end().ok());  // no read() needed first
+    std::filesystem::resize_file(path, size / 2);
+    const auto shrunk = file->read_at(size / 2 - 10, tail);
+    ASSERT_FALSE(shrunk.ok());
+    EXPECT_EQ(shrunk.error().message, "file changed while hashing");
 }
 
 TEST(SequentialFile, ErrorsMapToCodes) {
