@@ -1,9 +1,10 @@
 // Hashing a file: every requested algorithm from one read, ED2K chunks and
 // TTH leaf groups in parallel on the process-wide WorkerPool, MD5/SHA1/CRC32
-// serially beside them, reading ahead on pooled buffers. Memory is bounded
-// (16 MiB of buffers in flight on two cores, see read_ahead_bytes in
-// file_hash_job.h) whatever the file size; under a low memory limit fewer and
-// smaller buffers are used.
+// serially beside them, reading ahead on pooled buffers (FileHashJob). ED2K
+// alone has its own engine, where each lane reads and hashes whole chunks
+// (Ed2kChunkJob). Memory is bounded whatever the file size (16 MiB of
+// buffers in flight on two cores for FileHashJob, 256 KiB per lane for
+// ED2K alone); under a low memory limit fewer and smaller buffers are used.
 #pragma once
 
 #include <cstdint>
