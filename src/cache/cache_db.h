@@ -21,8 +21,10 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cache/file_identity.h"
 #include "common/result.h"
@@ -76,6 +78,20 @@ class CacheDb {
     // a hard link). A stale entry for id.path (size, mtime or inode changed)
     // is deleted. nullopt when nothing matches.
     Result<std::optional<HashHit>> find_hashes(const FileIdentity& id) noexcept;
+    // The read-only part of find_hashes for many files at once, in one read
+    // transaction under one lock (a warm re-scan of a library: thousands of
+    // exact hits). For ids[i], out[i] is `hit` with the digests when the entry
+    // for that path matches exactly, `miss` when nothing matches (no entry
+    // under the path and none to take over), or `check` when find_hashes must
+    // decide (a stale entry to drop, or a moved file to re-key: both write).
+    // On error nothing is known about any id; callers fall back to
+    // find_hashes. `out` is replaced.
+    struct Lookup {
+        enum class State { hit, miss, check } state = State::check;
+        std::map<int, std::string> digests;  // hit only
+    };
+    Status find_exact_hashes(std::span<const FileIdentity> ids, std::vector<Lookup>& out) noexcept;
+
     // Adds `digests` to the entry for `id`, keeping algorithms it already has
     // (a digest for the same algorithm is replaced); a stale entry for
     // id.path is replaced. Errc::invalid_parameter for an algorithm outside

@@ -136,6 +136,38 @@ Status take_over_entry(sql::Connection& conn, const EntryRow& old, const FileIde
 
 enum class LookupOutcome { hit, miss, needs_write };
 
+// The read-only lookup for one identity, inside a read transaction: the
+// entry under id.path with its digests in one statement, and only when there
+// is none, whether an entry elsewhere could be this file moved.
+Result<LookupOutcome> look_up(sql::Connection& conn, const FileIdentity& id,
+                              std::map<int, std::string>& digests) {
+    auto q = conn.query(
+        "SELECT e.size, e.mtime_ns, e.inode, d.algorithm, d.digest FROM hash_entries e"
+        " LEFT JOIN hash_digests d ON d.entry_id = e.id WHERE e.path = ?1");
+    if (!q) return q.error();
+    q->bind(1, id.path);
+    bool found = false;
+    for (;;) {
+        auto row = q->step();
+        if (!row) return row.error();
+        if (!*row) break;
+        if (!found) {
+            found = true;
+            if (q->column_u64(0) != id.size || q->column_int64(1) != id.mtime_ns ||
+                q->column_u64(2) != id.inode) {
+                return LookupOutcome::needs_write;  // stale: delete it
+            }
+        }
+        if (!q->column_is_null(3)) {
+            digests.emplace(static_cast<int>(q->column_int64(3)), q->column_text(4));
+        }
+    }
+    if (found) return LookupOutcome::hit;
+    auto moved = entry_moved_from(conn, id);
+    if (!moved) return moved.error();
+    return *moved ? LookupOutcome::needs_write : LookupOutcome::miss;
+}
+
 }  // namespace
 
 Result<std::optional<CacheDb::HashHit>> CacheDb::find_hashes(const FileIdentity& id) noexcept {
@@ -144,24 +176,15 @@ Result<std::optional<CacheDb::HashHit>> CacheDb::find_hashes(const FileIdentity&
         std::lock_guard lock(mutex_);
         // Fast path, read-only (the warm re-scan of a library): an exact hit
         // or a clean miss needs no write lock.
-        std::optional<HashHit> hit;
-        auto outcome =
-            sql::run_transaction(*conn_, sql::TxKind::read, [&]() -> Result<LookupOutcome> {
-                auto row = entry_by_path(*conn_, id.path);
-                if (!row) return row.error();
-                if (*row && same_file_at_path((*row)->identity, id)) {
-                    auto digests = digests_of(*conn_, (*row)->id);
-                    if (!digests) return digests.error();
-                    hit = HashHit{false, id.path, std::move(*digests)};
-                    return LookupOutcome::hit;
-                }
-                if (*row) return LookupOutcome::needs_write;  // stale: delete it
-                auto moved = entry_moved_from(*conn_, id);
-                if (!moved) return moved.error();
-                return *moved ? LookupOutcome::needs_write : LookupOutcome::miss;
-            });
+        std::map<int, std::string> found;
+        auto outcome = sql::run_transaction(*conn_, sql::TxKind::read, [&] {
+            found.clear();  // a retried attempt starts over
+            return look_up(*conn_, id, found);
+        });
         if (!outcome) return outcome.error();
-        if (*outcome == LookupOutcome::hit) return hit;
+        if (*outcome == LookupOutcome::hit) {
+            return std::optional<HashHit>(HashHit{false, id.path, std::move(found)});
+        }
         if (*outcome == LookupOutcome::miss) return std::optional<HashHit>();
 
         // Slow path: decide again under the write lock (another writer may
@@ -185,6 +208,33 @@ Result<std::optional<CacheDb::HashHit>> CacheDb::find_hashes(const FileIdentity&
             if (Status s = take_over_entry(*conn_, **moved, id, *digests); !s) return s.error();
             return std::optional<HashHit>(
                 HashHit{true, (*moved)->identity.path, std::move(*digests)});
+        });
+    });
+}
+
+Status CacheDb::find_exact_hashes(std::span<const FileIdentity> ids,
+                                  std::vector<Lookup>& out) noexcept {
+    return sql::guarded([&]() -> Status {
+        std::lock_guard lock(mutex_);
+        return sql::run_transaction(*conn_, sql::TxKind::read, [&]() -> Status {
+            out.assign(ids.size(), Lookup{});  // a retried attempt starts over
+            for (size_t i = 0; i < ids.size(); ++i) {
+                auto outcome = look_up(*conn_, ids[i], out[i].digests);
+                if (!outcome) return outcome.error();
+                switch (*outcome) {
+                    case LookupOutcome::hit:
+                        out[i].state = Lookup::State::hit;
+                        break;
+                    case LookupOutcome::miss:
+                        out[i].state = Lookup::State::miss;
+                        break;
+                    case LookupOutcome::needs_write:
+                        out[i].state = Lookup::State::check;
+                        out[i].digests.clear();
+                        break;
+                }
+            }
+            return {};
         });
     });
 }

@@ -91,6 +91,10 @@ int64_t Query::column_int64(int index) const {
     return sqlite3_column_int64(stmt_, index);
 }
 
+bool Query::column_is_null(int index) const {
+    return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
+}
+
 std::string Query::column_text(int index) const {
     const auto* p = sqlite3_column_text(stmt_, index);
     const int n = sqlite3_column_bytes(stmt_, index);
@@ -134,8 +138,14 @@ Status Connection::exec(const char* sql) {
     return {};
 }
 
+Status Connection::run_cached(const char* sql) {
+    auto q = query(sql);
+    if (!q) return q.error();
+    return q->run();
+}
+
 Result<Query> Connection::query(const char* sql) {
-    auto it = statements_.find(sql);
+    auto it = statements_.find(std::string_view(sql));
     if (it == statements_.end()) {
         sqlite3_stmt* stmt = nullptr;
         const int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);

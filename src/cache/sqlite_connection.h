@@ -59,6 +59,7 @@ class Query {
     int64_t column_int64(int index) const;
     uint64_t column_u64(int index) const { return static_cast<uint64_t>(column_int64(index)); }
     std::string column_text(int index) const;
+    bool column_is_null(int index) const;
 
   private:
     Connection* conn_;
@@ -77,6 +78,9 @@ class Connection {
 
     // Runs one or more statements that return no rows we need.
     Status exec(const char* sql);
+    // Runs one statement that returns no rows through the statement cache
+    // (BEGIN, COMMIT: no parsing on every transaction).
+    Status run_cached(const char* sql);
     // A cached prepared statement for `sql` (prepared on first use). At most
     // one Query per SQL text may be alive at a time: they share the statement.
     Result<Query> query(const char* sql);
@@ -98,7 +102,16 @@ class Connection {
     };
     sqlite3* db_;
     std::string file_;
-    std::unordered_map<std::string, std::unique_ptr<sqlite3_stmt, StatementDeleter>> statements_;
+    // Looked up by string_view: no std::string is built per query.
+    struct SqlHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view sql) const noexcept {
+            return std::hash<std::string_view>{}(sql);
+        }
+    };
+    std::unordered_map<std::string, std::unique_ptr<sqlite3_stmt, StatementDeleter>, SqlHash,
+                       std::equal_to<>>
+        statements_;
 };
 
 }  // namespace anidb::cache::sql

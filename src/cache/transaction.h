@@ -51,7 +51,7 @@ auto run_transaction(Connection& conn, TxKind kind, Body&& body) -> std::invoke_
     };
     Backoff backoff;
     for (;;) {
-        Status begun = conn.exec(kind == TxKind::write ? "BEGIN IMMEDIATE" : "BEGIN");
+        Status begun = conn.run_cached(kind == TxKind::write ? "BEGIN IMMEDIATE" : "BEGIN");
         if (!begun) {
             if (is_busy(begun.error()) && backoff.wait()) continue;
             return begun.error();
@@ -65,7 +65,7 @@ auto run_transaction(Connection& conn, TxKind kind, Body&& body) -> std::invoke_
             }
             return result;
         }
-        Status committed = conn.exec("COMMIT");
+        Status committed = conn.run_cached("COMMIT");
         if (!committed) {
             if (is_busy(committed.error())) {
                 conn.rollback();

@@ -3,6 +3,9 @@
 // tracked C structures. No business logic lives in src/capi.
 #pragma once
 
+#include <atomic>
+#include <memory>
+
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -142,6 +145,30 @@ anidb_file_result_t* to_c_file_result(const client::FileResult& r);
 bool fill_c_file_result(const client::FileResult& r, anidb_file_result_t& out);
 void release_c_file_result_contents(anidb_file_result_t& r);
 anidb_batch_result_t* to_c_batch_result(const client::BatchResult& b);
+
+// Builds a tracked anidb_batch_result_t while the batch runs: fill() converts
+// one file's result as soon as it is done, on the batch worker that finished
+// it (so the conversion runs in parallel instead of after the batch), and
+// finish() hands the whole over. Anything still held when the builder goes
+// (a failed batch, a failed conversion) is released.
+class CBatchBuilder {
+  public:
+    // False when even the results array does not fit under the memory limit.
+    bool begin(size_t file_count);
+    // Thread-safe for distinct indexes. A failed conversion is remembered.
+    void fill(size_t index, const client::FileResult& r);
+    // nullptr (and nothing left allocated) when a conversion failed or the
+    // number of results differs from begin()'s.
+    anidb_batch_result_t* finish(const client::BatchResult& b);
+    ~CBatchBuilder();
+
+  private:
+    void release() noexcept;
+    anidb_file_result_t* results_ = nullptr;
+    size_t count_ = 0;
+    std::unique_ptr<std::atomic<bool>[]> filled_;
+    std::atomic<bool> failed_{false};
+};
 anidb_anime_info_t* to_c_anime_info(const client::AnimeInfo& info);
 
 // Library state.

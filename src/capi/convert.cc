@@ -1,6 +1,7 @@
 // C++ results → tracked C structures. Every allocation goes through the
 // AllocationTracker with its type, so the typed free functions can refuse
 // foreign pointers; on failure everything allocated so far is released.
+#include <algorithm>
 #include <cstring>
 
 #include "capi/capi_internal.h"
@@ -15,7 +16,15 @@ using memory::AllocType;
 
 AllocationTracker& tracker() { return AllocationTracker::instance(); }
 
-char* dup(std::string_view s) { return tracker().duplicate_string(to_valid_utf8(s)); }
+// nullptr when out of memory (never throws, so a caller can release what it
+// allocated before).
+char* dup(std::string_view s) noexcept {
+    try {
+        return tracker().duplicate_string(to_valid_utf8(s));
+    } catch (...) {
+        return nullptr;
+    }
+}
 
 void free_string(char*& s) {
     if (s != nullptr) tracker().release(s, AllocType::string);
@@ -75,31 +84,80 @@ anidb_file_result_t* to_c_file_result(const client::FileResult& r) {
     return out;
 }
 
-anidb_batch_result_t* to_c_batch_result(const client::BatchResult& b) {
+bool CBatchBuilder::begin(size_t file_count) {
+    release();
+    // The array is typed `buffer`, so anidb_free_file_result on one of its
+    // elements is refused instead of freeing the array from under the batch.
+    results_ = static_cast<anidb_file_result_t*>(tracker().allocate(
+        sizeof(anidb_file_result_t) * std::max<size_t>(1, file_count), AllocType::buffer));
+    if (results_ == nullptr) return false;
+    std::memset(results_, 0, sizeof(anidb_file_result_t) * file_count);
+    filled_ = std::make_unique<std::atomic<bool>[]>(file_count);
+    count_ = file_count;
+    failed_ = false;
+    return true;
+}
+
+void CBatchBuilder::fill(size_t index, const client::FileResult& r) {
+    if (index >= count_ || failed_.load(std::memory_order_relaxed)) return;
+    if (fill_c_file_result(r, results_[index])) {
+        filled_[index].store(true, std::memory_order_release);
+    } else {
+        failed_ = true;
+    }
+}
+
+anidb_batch_result_t* CBatchBuilder::finish(const client::BatchResult& b) {
+    if (results_ == nullptr || failed_ || b.results.size() != count_) {
+        release();
+        return nullptr;
+    }
     auto* out = static_cast<anidb_batch_result_t*>(
         tracker().allocate(sizeof(anidb_batch_result_t), AllocType::batch_result));
-    if (out == nullptr) return nullptr;
+    if (out == nullptr) {
+        release();
+        return nullptr;
+    }
+    // A result not converted by a worker (none is expected) is converted now.
+    for (size_t i = 0; i < count_; ++i) {
+        if (filled_[i].load(std::memory_order_acquire)) continue;
+        if (!fill_c_file_result(b.results[i], results_[i])) {
+            tracker().release(out, AllocType::batch_result);
+            release();
+            return nullptr;
+        }
+        filled_[i] = true;
+    }
     out->total_files = b.results.size();
     out->successful_files = b.successful;
     out->failed_files = b.failed;
     out->total_time_ms = b.total_time_ms;
-    // The array is typed `buffer`, so anidb_free_file_result on one of its
-    // elements is refused instead of freeing the array from under the batch.
-    out->results = static_cast<anidb_file_result_t*>(tracker().allocate(
-        sizeof(anidb_file_result_t) * std::max<size_t>(1, b.results.size()), AllocType::buffer));
-    if (out->results == nullptr) {
-        tracker().release(out, AllocType::batch_result);
-        return nullptr;
-    }
-    for (size_t i = 0; i < b.results.size(); ++i) {
-        if (!fill_c_file_result(b.results[i], out->results[i])) {
-            for (size_t j = 0; j < i; ++j) release_c_file_result_contents(out->results[j]);
-            tracker().release(out->results, AllocType::buffer);
-            tracker().release(out, AllocType::batch_result);
-            return nullptr;
-        }
-    }
+    out->results = results_;
+    results_ = nullptr;  // handed over
+    count_ = 0;
+    filled_.reset();
     return out;
+}
+
+CBatchBuilder::~CBatchBuilder() {
+    release();
+}
+
+void CBatchBuilder::release() noexcept {
+    if (results_ == nullptr) return;
+    for (size_t i = 0; i < count_; ++i) {
+        if (filled_[i].load(std::memory_order_acquire)) release_c_file_result_contents(results_[i]);
+    }
+    tracker().release(results_, AllocType::buffer);
+    results_ = nullptr;
+    count_ = 0;
+    filled_.reset();
+}
+
+anidb_batch_result_t* to_c_batch_result(const client::BatchResult& b) {
+    CBatchBuilder builder;
+    if (!builder.begin(b.results.size())) return nullptr;
+    return builder.finish(b);
 }
 
 anidb_anime_info_t* to_c_anime_info(const client::AnimeInfo& in) {

@@ -81,10 +81,16 @@ class Client {
     // ones (Errc::cancelled); used by destroy and Ctrl-C.
     void shutdown();
 
-    struct Impl;  // private state (client_impl.h)
+    struct Impl;         // private state (client_impl.h)
+    struct CacheLookup;  // what the cache knew about a file (client_impl.h)
 
   private:
     explicit Client(ClientConfig config);
+    // process_file after the cache lookup (process_batch looks up many files
+    // at once and comes in here).
+    Result<FileResult> process_looked_up(const std::filesystem::path& path,
+                                         const ProcessOptions& options, std::stop_token stop,
+                                         CacheLookup lookup);
     mutable std::mutex config_mutex_;
     ClientConfig config_;
     EventHub events_;

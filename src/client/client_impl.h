@@ -3,8 +3,11 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -31,6 +34,14 @@ struct Client::Impl {
     std::mutex anidb_mutex;
     std::unique_ptr<udp::SessionStore> session_store;
     std::unique_ptr<udp::Session> session;
+};
+
+// What the cache knows about a file before it is hashed.
+struct Client::CacheLookup {
+    bool usable = false;                          // store results in the cache
+    std::optional<cache::FileIdentity> identity;  // set when usable
+    std::map<int, std::string> cached;            // digests to answer from
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
 // Reports a cache failure once per client (last error + event context), then

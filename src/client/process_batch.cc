@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "client/client.h"
@@ -51,6 +52,8 @@ private:
     std::chrono::steady_clock::time_point last_{};
 };
 
+constexpr size_t kMaxLookupGroup = 64;
+
 FileResult failed_result(const std::filesystem::path& path, const Error& error) {
     FileResult r;
     r.path = path.string();
@@ -91,47 +94,98 @@ Result<BatchResult> Client::process_batch(const std::vector<std::filesystem::pat
     std::atomic<bool> stop_scheduling{false};
     std::mutex done_mutex;
 
+    // A warm re-scan is thousands of exact cache hits: answering them needs a
+    // stat() and a lookup each, so they are looked up in groups (one lock and
+    // one read transaction per group, see CacheDb::find_exact_hashes). A
+    // worker's group grows (1, 2, 4 ... kMaxLookupGroup files) while every
+    // file of its last group was answered from the cache, and falls back to
+    // one file at the first that had to be read: files to hash are still
+    // handed out one at a time, so the workers stay balanced.
+    const bool group_lookups = options.skip_existing && options.use_cache && impl_->cache &&
+                               cache_enabled();
+    auto process_one = [&](size_t i, std::optional<CacheLookup> looked_up) {
+        FileResult r;
+        if (stop.stop_requested() || impl_->shutting_down) {
+            return failed_result(paths[i], make_error(Errc::cancelled, "the batch was cancelled"));
+        }
+        if (stop_scheduling) {
+            return failed_result(paths[i],
+                                 make_error(Errc::cancelled,
+                                            "not started: an earlier file failed and "
+                                            "continue_on_error is off"));
+        }
+        ProcessOptions po;
+        po.algorithms = options.algorithms;
+        po.use_cache = options.use_cache;
+        po.read_cache = options.skip_existing;
+        uint64_t reported = 0;
+        po.progress = [&](float, uint64_t done, uint64_t) {
+            if (done > reported) {
+                progress.add(done - reported);
+                reported = done;
+            }
+        };
+        auto processed = looked_up ? process_looked_up(paths[i], po, stop, std::move(*looked_up))
+                                   : process_file(paths[i], po, stop);
+        if (processed.ok()) {
+            r = std::move(processed).value();
+            if (r.size > reported) progress.add(r.size - reported);
+        } else {
+            r = failed_result(paths[i], processed.error());
+        }
+        if (r.status == FileStatus::failed) {
+            events_.error(r.error, r.error_message, r.path);
+            if (!options.continue_on_error) stop_scheduling = true;
+        }
+        return r;
+    };
+
     auto work = [&] {
+        size_t group = 1;
+        std::vector<cache::FileIdentity> ids;
+        std::vector<size_t> id_index;  // ids[k] is the file paths[id_index[k]]
+        std::vector<cache::CacheDb::Lookup> lookups;
         for (;;) {
-            const size_t i = next.fetch_add(1);
-            if (i >= paths.size()) return;
-            FileResult r;
-            if (stop.stop_requested() || impl_->shutting_down) {
-                r = failed_result(paths[i], make_error(Errc::cancelled, "the batch was cancelled"));
-            } else if (stop_scheduling) {
-                r = failed_result(paths[i],
-                                  make_error(Errc::cancelled,
-                                             "not started: an earlier file failed and "
-                                             "continue_on_error is off"));
-            } else {
-                ProcessOptions po;
-                po.algorithms = options.algorithms;
-                po.use_cache = options.use_cache;
-                po.read_cache = options.skip_existing;
-                uint64_t reported = 0;
-                po.progress = [&](float, uint64_t done, uint64_t) {
-                    if (done > reported) {
-                        progress.add(done - reported);
-                        reported = done;
+            const size_t first = next.fetch_add(group);
+            if (first >= paths.size()) return;
+            const size_t last = std::min(paths.size(), first + group);
+            ids.clear();
+            id_index.clear();
+            if (last - first > 1) {
+                for (size_t i = first; i < last; ++i) {
+                    // A file that cannot be stat()ed goes the single-file
+                    // way, which reports why.
+                    if (auto id = cache::identify_file(paths[i]); id.ok()) {
+                        ids.push_back(std::move(id).value());
+                        id_index.push_back(i);
                     }
-                };
-                auto processed = process_file(paths[i], po, stop);
-                if (processed.ok()) {
-                    r = std::move(processed).value();
-                    if (r.size > reported) progress.add(r.size - reported);
-                } else {
-                    r = failed_result(paths[i], processed.error());
                 }
-                if (r.status == FileStatus::failed) {
-                    events_.error(r.error, r.error_message, r.path);
-                    if (!options.continue_on_error) stop_scheduling = true;
+                if (!impl_->cache->find_exact_hashes(ids, lookups)) ids.clear();
+            }
+            bool all_from_cache = true;
+            size_t k = 0;
+            for (size_t i = first; i < last; ++i) {
+                std::optional<CacheLookup> looked_up;
+                if (k < ids.size() && id_index[k] == i) {
+                    auto& found = lookups[k];
+                    if (found.state != cache::CacheDb::Lookup::State::check) {
+                        looked_up.emplace();
+                        looked_up->usable = true;
+                        looked_up->identity = std::move(ids[k]);
+                        looked_up->cached = std::move(found.digests);
+                    }
+                    ++k;
+                }
+                FileResult r = process_one(i, std::move(looked_up));
+                all_from_cache = all_from_cache && r.from_cache;
+                if (options.on_file_result) options.on_file_result(i, r);
+                std::lock_guard lock(done_mutex);
+                batch.results[i] = std::move(r);
+                if (options.on_file_done) {
+                    events_.call_serialized([&] { options.on_file_done(i, batch.results[i]); });
                 }
             }
-            std::lock_guard lock(done_mutex);
-            batch.results[i] = std::move(r);
-            if (options.on_file_done) {
-                events_.call_serialized([&] { options.on_file_done(i, batch.results[i]); });
-            }
+            group = group_lookups && all_from_cache ? std::min(group * 2, kMaxLookupGroup) : 1;
         }
     };
 

@@ -37,29 +37,37 @@ Result<FileResult> Client::process_file(const std::filesystem::path& path,
                                         const ProcessOptions& options, std::stop_token stop) {
     if (auto valid = hash::validate_algorithms(options.algorithms); !valid) return valid.error();
     if (impl_->shutting_down) return make_error(Errc::cancelled, "the client is shutting down");
-    const auto started = std::chrono::steady_clock::now();
+
+    // Identity for the cache (also tells a missing file early).
+    CacheLookup lookup;
+    lookup.usable = impl_->cache && options.use_cache && cache_enabled();
+    if (lookup.usable) {
+        auto id = cache::identify_file(path);
+        if (!id) return id.error();
+        lookup.identity = std::move(id).value();
+        auto hit = impl_->cache->find_hashes(*lookup.identity);
+        if (hit.ok()) {
+            if (hit->has_value() && options.read_cache) lookup.cached = std::move((*hit)->digests);
+        } else {
+            report_cache_problem(*this, *impl_, hit.error());
+            lookup.usable = false;
+        }
+    }
+    return process_looked_up(path, options, stop, std::move(lookup));
+}
+
+Result<FileResult> Client::process_looked_up(const std::filesystem::path& path,
+                                             const ProcessOptions& options, std::stop_token stop,
+                                             CacheLookup lookup) {
+    const auto started = lookup.started;
+    const bool cache_usable = lookup.usable;
+    const std::optional<cache::FileIdentity>& identity = lookup.identity;
+    std::map<int, std::string>& cached = lookup.cached;
 
     FileResult result;
     result.path = path.string();
     result.status = FileStatus::processing;
-
-    // Identity for the cache (also tells a missing file early).
-    std::optional<cache::FileIdentity> identity;
-    std::map<int, std::string> cached;
-    bool cache_usable = impl_->cache && options.use_cache && cache_enabled();
-    if (cache_usable) {
-        auto id = cache::identify_file(path);
-        if (!id) return id.error();
-        identity = std::move(id).value();
-        result.size = identity->size;
-        auto hit = impl_->cache->find_hashes(*identity);
-        if (hit.ok()) {
-            if (hit->has_value() && options.read_cache) cached = std::move((*hit)->digests);
-        } else {
-            report_cache_problem(*this, *impl_, hit.error());
-            cache_usable = false;
-        }
-    }
+    if (identity) result.size = identity->size;
 
     events_.emit(file_event(EventType::file_start, result.path, result.size));
 

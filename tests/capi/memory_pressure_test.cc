@@ -2,6 +2,7 @@
 // shrinks at High and empties at Critical, every client gets a
 // MEMORY_WARNING event; after freeing, the level is Low again. And a request
 // over the limit fails cleanly and the library works once it is raised.
+#include <string>
 #include <vector>
 
 #include "capi_fixture.h"
@@ -89,6 +90,51 @@ TEST_F(MemoryPressure, OverTheLimitFailsCleanlyAndRecovers) {
     ASSERT_NE(r, nullptr);
     EXPECT_EQ(r->hash_count, 2U);
     anidb_free_file_result(r);
+}
+
+// Batch results are converted to C while the batch runs (CBatchBuilder): when
+// they stop fitting half-way, the call fails with OUT_OF_MEMORY and what was
+// already converted is released, so nothing stays allocated.
+TEST_F(MemoryPressure, BatchResultsThatStopFittingLeaveNothingAllocated) {
+    std::vector<std::string> paths;
+    for (int i = 0; i < 200; ++i) {
+        paths.push_back(tmp.write_bytes("empty-file-number-" + std::to_string(i), "").string());
+    }
+    std::vector<const char*> cpaths;
+    for (const auto& p : paths) cpaths.push_back(p.c_str());
+    const anidb_hash_algorithm_t algos[] = {ANIDB_HASH_ED2K};
+    anidb_batch_options_t bo{};
+    bo.algorithms = algos;
+    bo.algorithm_count = 1;
+    bo.continue_on_error = 1;
+
+    ASSERT_EQ(anidb_memory_gc(), ANIDB_SUCCESS);
+    anidb_memory_stats_t s{};
+    ASSERT_EQ(anidb_get_memory_stats(&s), ANIDB_SUCCESS);
+    // Room for the results array and a few dozen files' strings, not 200.
+    const uint64_t array = sizeof(anidb_file_result_t) * paths.size();
+    ASSERT_EQ(anidb_set_memory_limit(s.total_memory_used + array + 6000), ANIDB_SUCCESS);
+    anidb_batch_result_t* b = reinterpret_cast<anidb_batch_result_t*>(1);
+    EXPECT_EQ(anidb_process_batch(client, cpaths.data(), cpaths.size(), &bo, &b),
+              ANIDB_ERROR_OUT_OF_MEMORY);
+    EXPECT_EQ(b, nullptr);
+    ASSERT_EQ(anidb_set_memory_limit(0), ANIDB_SUCCESS);
+    uint64_t count = 1, bytes = 1;
+    ASSERT_EQ(anidb_check_memory_leaks(&count, &bytes), ANIDB_SUCCESS);
+    EXPECT_EQ(count, 0U);
+    EXPECT_EQ(bytes, 0U);
+
+    // With the limit back, the same batch converts every result.
+    ASSERT_EQ(anidb_process_batch(client, cpaths.data(), cpaths.size(), &bo, &b), ANIDB_SUCCESS);
+    ASSERT_NE(b, nullptr);
+    ASSERT_EQ(b->total_files, paths.size());
+    EXPECT_EQ(b->successful_files, paths.size());
+    for (size_t i = 0; i < paths.size(); ++i) {
+        EXPECT_STREQ(b->results[i].file_path, paths[i].c_str());
+        ASSERT_EQ(b->results[i].hash_count, 1U);
+        EXPECT_STREQ(b->results[i].hashes[0].hash_value, "31d6cfe0d16ae931b73c59d7e0c089c0");
+    }
+    anidb_free_batch_result(b);
 }
 
 }  // namespace

@@ -179,6 +179,44 @@ TEST_F(HashCache, HardLinkKeepsBothPaths) {
     EXPECT_FALSE(original->moved);
 }
 
+// find_exact_hashes answers many files in one read transaction: exact hits
+// with their digests, clean misses, and `check` for whatever find_hashes must
+// decide with a write (a stale entry, a moved file). It writes nothing.
+TEST_F(HashCache, ExactLookupOfManyFiles) {
+    const auto hit_file = dir_.write_random("hit.mkv", 3000, 11);
+    const auto stale_file = dir_.write_random("stale.mkv", 3000, 12);
+    const auto moved_from = dir_.write_random("old-name.mkv", 3000, 13);
+    const auto unknown = dir_.write_random("unknown.mkv", 3000, 14);
+    ASSERT_TRUE(db_->store_hashes(identity(hit_file), kEd2kCrc).ok());
+    ASSERT_TRUE(db_->store_hashes(identity(stale_file), kEd2kCrc).ok());
+    ASSERT_TRUE(db_->store_hashes(identity(moved_from), kEd2kCrc).ok());
+    set_mtime_ns(stale_file, identity(stale_file).mtime_ns + 1);
+    const auto moved_to = dir_ / "new-name.mkv";
+    std::filesystem::rename(moved_from, moved_to);
+
+    const std::vector<FileIdentity> ids = {identity(hit_file), identity(stale_file),
+                                           identity(moved_to), identity(unknown)};
+    std::vector<CacheDb::Lookup> out(7);  // replaced, whatever it held
+    ASSERT_TRUE(db_->find_exact_hashes(ids, out).ok());
+    ASSERT_EQ(out.size(), 4U);
+    EXPECT_EQ(out[0].state, CacheDb::Lookup::State::hit);
+    EXPECT_EQ(out[0].digests, kEd2kCrc);
+    EXPECT_EQ(out[1].state, CacheDb::Lookup::State::check);
+    EXPECT_EQ(out[2].state, CacheDb::Lookup::State::check);
+    EXPECT_EQ(out[3].state, CacheDb::Lookup::State::miss);
+    for (size_t i = 1; i < 4; ++i) EXPECT_TRUE(out[i].digests.empty()) << i;
+    EXPECT_EQ(hash_entries(), 3U);  // nothing written: the stale entry is still there
+
+    // find_hashes then decides the `check` ones as before.
+    EXPECT_FALSE(find(stale_file).has_value());
+    auto moved = find(moved_to);
+    ASSERT_TRUE(moved.has_value());
+    EXPECT_TRUE(moved->moved);
+
+    ASSERT_TRUE(db_->find_exact_hashes({}, out).ok());
+    EXPECT_TRUE(out.empty());
+}
+
 TEST_F(HashCache, PartialAlgorithmSetsMerge) {
     const auto id = identity(file_);
     ASSERT_TRUE(db_->store_hashes(id, {{1, "ed2k"}}).ok());

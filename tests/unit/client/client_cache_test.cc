@@ -167,6 +167,62 @@ TEST_F(ClientCache, SkipExistingAnswersBatchFromCache) {
     EXPECT_FALSE(third->results[0].from_cache);
 }
 
+// A warm batch looks files up in growing groups (process_batch.cc). Files
+// that changed, moved or vanished in the middle of such a group still get the
+// single-file treatment: re-hashed, recognised, or FAILED with the reason.
+TEST_F(ClientCache, WarmBatchGroupsHandleChangedMovedAndMissingFiles) {
+    std::vector<std::filesystem::path> files;
+    for (int i = 0; i < 300; ++i) {
+        files.push_back(tmp.write_random("g" + std::to_string(i), 2000 + i, 100 + i));
+    }
+    BatchOptions bo;
+    bo.algorithms = {Algorithm::ed2k, Algorithm::crc32};
+    bo.max_concurrent = 2;
+    auto first = client()->process_batch(files, bo);
+    ASSERT_TRUE(first.ok());
+    ASSERT_EQ(first->successful, files.size());
+
+    // Change, move and delete files deep in the run (past the first groups).
+    tmp.write_random("g200", 5000, 9999);           // new content and size
+    std::filesystem::rename(files[250], tmp / "g250-renamed");
+    files[250] = tmp / "g250-renamed";               // moved: recognised, not read
+    std::filesystem::remove(files[280]);             // vanished
+    drain();
+
+    bo.skip_existing = true;
+    auto second = client()->process_batch(files, bo);
+    ASSERT_TRUE(second.ok());
+    ASSERT_EQ(second->results.size(), files.size());
+    EXPECT_EQ(second->failed, 1U);
+    for (size_t i = 0; i < files.size(); ++i) {
+        const auto& r = second->results[i];
+        EXPECT_EQ(r.path, files[i].string()) << i;  // input order
+        if (i == 280) {
+            EXPECT_EQ(r.status, FileStatus::failed);
+            EXPECT_EQ(r.error, Errc::file_not_found) << r.error_message;
+            continue;
+        }
+        ASSERT_EQ(r.status, FileStatus::completed) << i << ": " << r.error_message;
+        if (i == 200) {
+            EXPECT_FALSE(r.from_cache);
+            EXPECT_EQ(r.size, 5000U);
+            EXPECT_NE(r.hashes, first->results[i].hashes);
+        } else {
+            EXPECT_TRUE(r.from_cache) << i;
+            EXPECT_EQ(r.hashes, first->results[i].hashes) << i;
+        }
+    }
+    const auto events = drain();
+    EXPECT_EQ(count(events, EventType::file_complete), files.size() - 1);
+    EXPECT_EQ(count(events, EventType::cache_hit), 2 * (files.size() - 2));
+    EXPECT_EQ(count(events, EventType::cache_miss), 2U);  // g200's two algorithms
+    // And the changed file's new hashes are what the cache holds now.
+    auto third = client()->process_batch({files[200]}, bo);
+    ASSERT_TRUE(third.ok());
+    EXPECT_TRUE(third->results[0].from_cache);
+    EXPECT_EQ(third->results[0].hashes, second->results[200].hashes);
+}
+
 TEST_F(ClientCache, CacheCanBeSwitchedOffAndOnAtRunTime) {
     const auto f = tmp.write_random("s.mkv", 10000);
     process(f, {Algorithm::md5});
