@@ -33,42 +33,62 @@ void free_string(char*& s) {
 
 }  // namespace
 
+// Everything a file result points to lives in one tracked block (one
+// allocation per file instead of one per string), starting with the path so
+// that file_path is the block's address:
+//   path NUL [error NUL] padding hashes[hash_count] value NUL value NUL ...
+// A thousand-file batch thus costs a thousand tracked allocations, not four
+// thousand. The block is typed file_contents, so anidb_free_string on
+// file_path or a hash value is refused instead of freeing the block.
 bool fill_c_file_result(const client::FileResult& r, anidb_file_result_t& out) {
     std::memset(&out, 0, sizeof(out));
     out.file_size = r.size;
     out.status = static_cast<anidb_status_t>(r.status);
     out.processing_time_ms = r.processing_time_ms;
-    out.file_path = dup(r.path);
-    bool ok = out.file_path != nullptr;
-    if (ok && !r.error_message.empty()) {
-        out.error_message = dup(r.error_message);
-        ok = out.error_message != nullptr;
-    }
-    if (ok && !r.hashes.empty()) {
-        out.hashes = static_cast<anidb_hash_result_t*>(
-            tracker().allocate(sizeof(anidb_hash_result_t) * r.hashes.size(), AllocType::hash_result));
-        ok = out.hashes != nullptr;
-        if (ok) {
+    try {
+        const std::string path = to_valid_utf8(r.path);
+        const std::string error = to_valid_utf8(r.error_message);
+        size_t bytes = path.size() + 1 + (error.empty() ? 0 : error.size() + 1);
+        const size_t align = alignof(anidb_hash_result_t);
+        bytes = (bytes + align - 1) / align * align;
+        const size_t hashes_at = bytes;
+        bytes += sizeof(anidb_hash_result_t) * r.hashes.size();
+        for (const auto& h : r.hashes) bytes += h.value.size() + 1;  // hex/base32: ASCII
+
+        auto* block = static_cast<char*>(tracker().allocate(bytes, AllocType::file_contents));
+        if (block == nullptr) return false;
+        // The block is zero-filled, so every copied string is NUL-terminated.
+        char* at = block;
+        std::memcpy(at, path.data(), path.size());
+        out.file_path = at;
+        at += path.size() + 1;
+        if (!error.empty()) {
+            std::memcpy(at, error.data(), error.size());
+            out.error_message = at;
+        }
+        if (!r.hashes.empty()) {
+            out.hashes = reinterpret_cast<anidb_hash_result_t*>(block + hashes_at);
             out.hash_count = r.hashes.size();
-            for (size_t i = 0; i < r.hashes.size() && ok; ++i) {
+            at = block + hashes_at + sizeof(anidb_hash_result_t) * r.hashes.size();
+            for (size_t i = 0; i < r.hashes.size(); ++i) {
+                const std::string& value = r.hashes[i].value;
                 out.hashes[i].algorithm = static_cast<anidb_hash_algorithm_t>(r.hashes[i].algorithm);
-                out.hashes[i].hash_value = dup(r.hashes[i].value);
-                out.hashes[i].hash_length = r.hashes[i].value.size();
-                ok = out.hashes[i].hash_value != nullptr;
+                std::memcpy(at, value.data(), value.size());
+                out.hashes[i].hash_value = at;
+                out.hashes[i].hash_length = value.size();
+                at += value.size() + 1;
             }
         }
+        return true;
+    } catch (...) {  // building the UTF-8 copies ran out of memory
+        return false;
     }
-    if (!ok) release_c_file_result_contents(out);
-    return ok;
 }
 
 void release_c_file_result_contents(anidb_file_result_t& r) {
-    free_string(r.file_path);
-    free_string(r.error_message);
-    if (r.hashes != nullptr && tracker().is_live(r.hashes, AllocType::hash_result)) {
-        for (size_t i = 0; i < r.hash_count; ++i) free_string(r.hashes[i].hash_value);
-        tracker().release(r.hashes, AllocType::hash_result);
-    }
+    if (r.file_path != nullptr) tracker().release(r.file_path, AllocType::file_contents);
+    r.file_path = nullptr;
+    r.error_message = nullptr;
     r.hashes = nullptr;
     r.hash_count = 0;
 }

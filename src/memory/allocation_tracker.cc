@@ -38,6 +38,8 @@ const char* alloc_type_name(AllocType type) noexcept {
             return "event";
         case AllocType::anime_info:
             return "anime_info";
+        case AllocType::file_contents:
+            return "file_contents";
     }
     return "unknown";
 }

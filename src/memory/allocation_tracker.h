@@ -23,8 +23,9 @@ enum class AllocType : uint8_t {
     buffer = 4,
     event = 5,
     anime_info = 6,
+    file_contents = 7,  // one file result's strings and hash array, in one block
 };
-inline constexpr size_t kAllocTypeCount = 7;
+inline constexpr size_t kAllocTypeCount = 8;
 const char* alloc_type_name(AllocType type) noexcept;
 
 enum class FreeOutcome {
