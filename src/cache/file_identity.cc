@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <string_view>
 #include <vector>
 
 namespace anidb::cache {
@@ -41,16 +42,40 @@ std::string home_directory() {
     return {};
 }
 
+// True when `p` is absolute and lexically_normal() would return it as it is:
+// no empty, "." or ".." component and no trailing slash. Library scans pass
+// such paths; for them the two std::filesystem::path rebuilds are skipped.
+bool is_normal_absolute(std::string_view p) {
+    if (p.size() < 2 || p.front() != '/' || p.back() == '/') return false;
+    size_t start = 1;
+    while (start <= p.size()) {
+        size_t end = p.find('/', start);
+        if (end == std::string_view::npos) end = p.size();
+        const std::string_view part = p.substr(start, end - start);
+        if (part.empty() || part == "." || part == "..") return false;
+        start = end + 1;
+    }
+    return true;
+}
+
 }  // namespace
 
 Result<FileIdentity> identify_file(const std::filesystem::path& p) noexcept {
+    return identify_native(p.native());
+}
+
+Result<FileIdentity> identify_native(std::string_view p) noexcept {
     try {
         if (p.empty()) return make_error(Errc::invalid_parameter, "empty file path");
-        std::error_code ec;
-        std::filesystem::path abs = std::filesystem::absolute(p, ec);
-        if (ec) return stat_error(ec.value(), p.string());
         FileIdentity id;
-        id.path = abs.lexically_normal().string();
+        if (is_normal_absolute(p)) {
+            id.path = p;
+        } else {
+            std::error_code ec;
+            std::filesystem::path abs = std::filesystem::absolute(std::filesystem::path(p), ec);
+            if (ec) return stat_error(ec.value(), std::string(p));
+            id.path = abs.lexically_normal().string();
+        }
         struct stat st {};
         if (::stat(id.path.c_str(), &st) != 0) return stat_error(errno, id.path);
         if (!S_ISREG(st.st_mode)) {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include "common/result.h"
 
@@ -27,6 +28,10 @@ struct FileIdentity {
 // Errc::permission_denied (EACCES, EPERM), Errc::io (anything else).
 // Thread-safe.
 Result<FileIdentity> identify_file(const std::filesystem::path& p) noexcept;
+// The same for a path given as a string, without building a
+// std::filesystem::path when the path is already absolute and normal (the
+// case of a library scan: saves parsing every path into components).
+Result<FileIdentity> identify_native(std::string_view path) noexcept;
 
 // $XDG_DATA_HOME/anidb/anidb.db when XDG_DATA_HOME is set to an absolute
 // path, else $HOME/.local/share/anidb/anidb.db (HOME from the environment or

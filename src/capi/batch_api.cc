@@ -1,5 +1,6 @@
 // Batches, synchronous and asynchronous.
 #include "capi/capi_internal.h"
+#include "common/utf8.h"
 
 using namespace anidb;
 using namespace anidb::capi;
@@ -7,7 +8,7 @@ using namespace anidb::capi;
 namespace {
 
 struct BatchRequest {
-    std::vector<std::filesystem::path> paths;
+    std::vector<std::string> paths;
     client::BatchOptions options;
     anidb_completion_callback_t completion = nullptr;
     void* user_data = nullptr;
@@ -23,8 +24,11 @@ Result<BatchRequest> request_from_c(const char** file_paths, size_t file_count,
     BatchRequest req;
     req.paths.reserve(file_count);
     for (size_t i = 0; i < file_count; ++i) {
-        const std::string what = "file_paths[" + std::to_string(i) + "]";
-        if (auto ok = check_string(file_paths[i], what.c_str()); !ok) return ok.error();
+        // The argument's name is built only for an error message.
+        if (file_paths[i] == nullptr || !is_valid_utf8(file_paths[i])) {
+            const std::string what = "file_paths[" + std::to_string(i) + "]";
+            return check_string(file_paths[i], what.c_str()).error();
+        }
         req.paths.emplace_back(file_paths[i]);
     }
     req.options.algorithms = std::move(algorithms).value();

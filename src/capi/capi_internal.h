@@ -4,8 +4,6 @@
 #pragma once
 
 #include <atomic>
-#include <memory>
-
 #include <cstdint>
 #include <cstring>
 #include <memory>

@@ -37,9 +37,14 @@ class Client {
                                     const ProcessOptions& options, std::stop_token stop = {});
 
     // Hashes files in parallel; never fails as a whole except for invalid
-    // options (each file's failure is in its FileResult).
-    Result<BatchResult> process_batch(const std::vector<std::filesystem::path>& paths,
+    // options (each file's failure is in its FileResult). Paths as native
+    // strings: the batch never needs them parsed into components.
+    Result<BatchResult> process_batch(const std::vector<std::string>& paths,
                                       const BatchOptions& options, std::stop_token stop = {});
+    Result<BatchResult> process_batch(const std::vector<std::filesystem::path>& paths,
+                                      const BatchOptions& options, std::stop_token stop = {}) {
+        return process_batch(std::vector<std::string>(paths.begin(), paths.end()), options, stop);
+    }
 
     // Identification through the cache, then AniDB.
     Result<AnimeInfo> identify(uint64_t size, std::string_view ed2k);
@@ -88,7 +93,7 @@ class Client {
     explicit Client(ClientConfig config);
     // process_file after the cache lookup (process_batch looks up many files
     // at once and comes in here).
-    Result<FileResult> process_looked_up(const std::filesystem::path& path,
+    Result<FileResult> process_looked_up(const std::string& path,
                                          const ProcessOptions& options, std::stop_token stop,
                                          CacheLookup lookup);
     mutable std::mutex config_mutex_;

@@ -69,7 +69,7 @@ void FileOperation::wait() {
 }
 
 Result<std::unique_ptr<BatchOperation>> BatchOperation::start(
-    std::shared_ptr<Client> client, std::vector<std::filesystem::path> paths, BatchOptions options,
+    std::shared_ptr<Client> client, std::vector<std::string> paths, BatchOptions options,
     std::function<void(Errc)> on_done) {
     if (paths.empty()) return make_error(Errc::invalid_parameter, "the batch has no files");
     if (auto valid = hash::validate_algorithms(options.algorithms); !valid) return valid.error();

@@ -47,7 +47,7 @@ private:
 class BatchOperation {
 public:
     static Result<std::unique_ptr<BatchOperation>> start(std::shared_ptr<Client> client,
-                                                         std::vector<std::filesystem::path> paths,
+                                                         std::vector<std::string> paths,
                                                          BatchOptions options,
                                                          std::function<void(Errc)> on_done);
     ~BatchOperation();

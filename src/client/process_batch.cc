@@ -54,9 +54,9 @@ private:
 
 constexpr size_t kMaxLookupGroup = 64;
 
-FileResult failed_result(const std::filesystem::path& path, const Error& error) {
+FileResult failed_result(const std::string& path, const Error& error) {
     FileResult r;
-    r.path = path.string();
+    r.path = path;
     r.status = error.code == Errc::cancelled ? FileStatus::cancelled : FileStatus::failed;
     r.error = error.code;
     r.error_message = error.message.empty() ? errc_description(error.code) : error.message;
@@ -65,7 +65,7 @@ FileResult failed_result(const std::filesystem::path& path, const Error& error) 
 
 }  // namespace
 
-Result<BatchResult> Client::process_batch(const std::vector<std::filesystem::path>& paths,
+Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
                                           const BatchOptions& options, std::stop_token stop) {
     if (paths.empty()) return make_error(Errc::invalid_parameter, "the batch has no files");
     if (auto valid = hash::validate_algorithms(options.algorithms); !valid) return valid.error();
@@ -126,7 +126,7 @@ Result<BatchResult> Client::process_batch(const std::vector<std::filesystem::pat
             }
         };
         auto processed = looked_up ? process_looked_up(paths[i], po, stop, std::move(*looked_up))
-                                   : process_file(paths[i], po, stop);
+                                   : process_file(std::filesystem::path(paths[i]), po, stop);
         if (processed.ok()) {
             r = std::move(processed).value();
             if (r.size > reported) progress.add(r.size - reported);
@@ -155,7 +155,7 @@ Result<BatchResult> Client::process_batch(const std::vector<std::filesystem::pat
                 for (size_t i = first; i < last; ++i) {
                     // A file that cannot be stat()ed goes the single-file
                     // way, which reports why.
-                    if (auto id = cache::identify_file(paths[i]); id.ok()) {
+                    if (auto id = cache::identify_native(paths[i]); id.ok()) {
                         ids.push_back(std::move(id).value());
                         id_index.push_back(i);
                     }

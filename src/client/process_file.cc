@@ -42,7 +42,7 @@ Result<FileResult> Client::process_file(const std::filesystem::path& path,
     CacheLookup lookup;
     lookup.usable = impl_->cache && options.use_cache && cache_enabled();
     if (lookup.usable) {
-        auto id = cache::identify_file(path);
+        auto id = cache::identify_native(path.native());
         if (!id) return id.error();
         lookup.identity = std::move(id).value();
         auto hit = impl_->cache->find_hashes(*lookup.identity);
@@ -53,10 +53,10 @@ Result<FileResult> Client::process_file(const std::filesystem::path& path,
             lookup.usable = false;
         }
     }
-    return process_looked_up(path, options, stop, std::move(lookup));
+    return process_looked_up(path.native(), options, stop, std::move(lookup));
 }
 
-Result<FileResult> Client::process_looked_up(const std::filesystem::path& path,
+Result<FileResult> Client::process_looked_up(const std::string& path,
                                              const ProcessOptions& options, std::stop_token stop,
                                              CacheLookup lookup) {
     const auto started = lookup.started;
@@ -65,7 +65,7 @@ Result<FileResult> Client::process_looked_up(const std::filesystem::path& path,
     std::map<int, std::string>& cached = lookup.cached;
 
     FileResult result;
-    result.path = path.string();
+    result.path = path;
     result.status = FileStatus::processing;
     if (identity) result.size = identity->size;
 
@@ -107,7 +107,7 @@ Result<FileResult> Client::process_looked_up(const std::filesystem::path& path,
                 if (to_client) events_.progress(pct, done, total);
             };
         }
-        auto hashed = hash::hash_file(path, hopts);
+        auto hashed = hash::hash_file(std::filesystem::path(path), hopts);
         if (!hashed) return hashed.error();
         result.size = hashed->size;
         for (auto& d : hashed->digests) {

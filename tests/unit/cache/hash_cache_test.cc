@@ -64,6 +64,22 @@ TEST(FileIdentity, StatsARealFile) {
     EXPECT_EQ(id->mtime_ns, st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec);
 }
 
+// Absolute paths are keyed in normal form whichever way they are spelled;
+// an already normal one is taken as it is (the fast path of a library scan).
+TEST(FileIdentity, AbsolutePathsAreNormalised) {
+    anidb::test::TempDir dir;
+    const auto p = dir.write_random("b.bin", 10);
+    std::filesystem::create_directory(dir / "x");
+    const std::string base = dir.path().string();
+    for (const std::string& spelled : {p.string(), base + "/./b.bin", base + "//b.bin",
+                                       base + "/x/../b.bin", base + "/x/./../b.bin"}) {
+        auto id = identify_file(spelled);
+        ASSERT_TRUE(id.ok()) << spelled << ": " << id.error().message;
+        EXPECT_EQ(id->path, p.string()) << spelled;
+    }
+    EXPECT_EQ(identify_file(base + "/b.bin/").code(), Errc::file_not_found);  // not a directory
+}
+
 TEST(FileIdentity, Errors) {
     anidb::test::TempDir dir;
     EXPECT_EQ(identify_file(dir / "missing").code(), Errc::file_not_found);

@@ -217,7 +217,7 @@ TEST_F(ClientCache, WarmBatchGroupsHandleChangedMovedAndMissingFiles) {
     EXPECT_EQ(count(events, EventType::cache_hit), 2 * (files.size() - 2));
     EXPECT_EQ(count(events, EventType::cache_miss), 2U);  // g200's two algorithms
     // And the changed file's new hashes are what the cache holds now.
-    auto third = client()->process_batch({files[200]}, bo);
+    auto third = client()->process_batch(std::vector{files[200]}, bo);
     ASSERT_TRUE(third.ok());
     EXPECT_TRUE(third->results[0].from_cache);
     EXPECT_EQ(third->results[0].hashes, second->results[200].hashes);
