@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 namespace anidb::client {
 namespace {
@@ -33,7 +34,9 @@ uint64_t EventHub::add(Entry entry) {
     std::lock_guard lock(registry_mutex_);
     if (closed_) return 0;
     entry.id = next_id_++;
+    const auto kind = static_cast<size_t>(entry.kind);
     entries_.push_back(std::move(entry));
+    ++registered_[kind];
     return entries_.back().id;
 }
 
@@ -68,6 +71,7 @@ bool EventHub::remove(uint64_t id) {
         auto it = std::find_if(entries_.begin(), entries_.end(),
                                [id](const Entry& e) { return e.id == id; });
         if (it == entries_.end()) return false;
+        --registered_[static_cast<size_t>(it->kind)];
         entries_.erase(it);
     }
     // Wait for a callback round that may still hold a copy to finish, unless
@@ -81,13 +85,16 @@ bool EventHub::remove(uint64_t id) {
 
 void EventHub::connect(EventCallback cb) {
     std::lock_guard lock(registry_mutex_);
-    if (!closed_) connected_ = std::move(cb);
+    if (closed_) return;
+    connected_ = std::move(cb);
+    has_connected_ = static_cast<bool>(connected_);
 }
 
 void EventHub::disconnect() {
     {
         std::lock_guard lock(registry_mutex_);
         connected_ = nullptr;
+        has_connected_ = false;
     }
     if (!in_callback()) {
         std::lock_guard wait(callback_mutex_);
@@ -101,15 +108,11 @@ bool EventHub::in_callback() const {
 template <typename Fn>
 void EventHub::run_callbacks(CallbackKind kind, Fn&& call) {
     // Most emissions have no callback of their kind: skip the client-wide
-    // callback lock, which would otherwise serialise every batch worker.
-    // (A callback registered meanwhile is simply not called for this one.)
-    {
-        std::lock_guard lock(registry_mutex_);
-        if (closed_ || std::none_of(entries_.begin(), entries_.end(),
-                                    [kind](const Entry& e) { return e.kind == kind; })) {
-            return;
-        }
-    }
+    // callback lock, which would otherwise serialise every batch worker, and
+    // the registry lock too. (A callback registered meanwhile is simply not
+    // called for this one; a removed one is never called: the round below
+    // re-reads the registry under its lock.)
+    if (registered_[static_cast<size_t>(kind)].load() == 0 || closed_) return;
     std::lock_guard hold(callback_mutex_);
     const auto previous = callback_thread_.exchange(std::this_thread::get_id());
     ++callback_depth_;
@@ -158,10 +161,12 @@ void EventHub::completion(Errc code) {
 void EventHub::emit(Event event) {
     run_callbacks(CallbackKind::event, [&](const Entry& e) { e.event(event); });
     EventCallback connected;
-    {
+    if (has_connected_.load()) {
         std::lock_guard lock(registry_mutex_);
         if (closed_) return;
         connected = connected_;
+    } else if (closed_) {
+        return;
     }
     if (connected) {
         call_serialized([&] { connected(event); });
@@ -174,7 +179,7 @@ void EventHub::enqueue(Event event) {
     // Charge before locking: the charge may cross into Critical pressure,
     // whose listener emits MEMORY_WARNING into this very queue.
     auto charge = memory::Charge::take(event.footprint());
-    std::pair<Event, memory::Charge> evicted;  // released after unlocking
+    std::optional<std::pair<Event, memory::Charge>> evicted;  // released after unlocking
     std::lock_guard lock(queue_mutex_);
     if (closed_) return;
     if (!charge.ok()) {
@@ -182,12 +187,8 @@ void EventHub::enqueue(Event event) {
         ++dropped_;
         return;
     }
-    if (queue_.size() >= kMaxQueuedEvents) {
-        evicted = std::move(queue_.front());
-        queue_.pop_front();
-        ++dropped_;
-    }
-    queue_.emplace_back(std::move(event), std::move(charge));
+    evicted = queue_.push({std::move(event), std::move(charge)});
+    if (evicted) ++dropped_;
 }
 
 std::vector<Event> EventHub::poll(size_t max) {
@@ -201,10 +202,7 @@ std::vector<Event> EventHub::poll(size_t max) {
         dropped_ = 0;
         out.push_back(std::move(d));
     }
-    while (out.size() < max && !queue_.empty()) {
-        out.push_back(std::move(queue_.front().first));
-        queue_.pop_front();
-    }
+    while (out.size() < max && !queue_.empty()) out.push_back(queue_.pop().first);
     return out;
 }
 
@@ -218,7 +216,9 @@ void EventHub::close() {
         std::lock_guard lock(registry_mutex_);
         closed_ = true;
         entries_.clear();
+        for (auto& count : registered_) count = 0;
         connected_ = nullptr;
+        has_connected_ = false;
     }
     if (!in_callback()) {
         std::lock_guard wait(callback_mutex_);

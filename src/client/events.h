@@ -11,15 +11,16 @@
 //   event carrying the count. Queue memory is charged to the memory budget.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "client/event_ring.h"
 #include "common/error.h"
 #include "hash/algorithm.h"
 #include "memory/memory_budget.h"
@@ -134,8 +135,14 @@ private:
     std::atomic<std::thread::id> callback_thread_{};
     int callback_depth_ = 0;                     // guarded by callback_mutex_
 
+    // Callbacks registered per kind (index: CallbackKind), and whether an
+    // event callback is connected: read without a lock, so that emissions
+    // nobody listens to take no registry lock at all.
+    std::array<std::atomic<unsigned>, 5> registered_{};
+    std::atomic<bool> has_connected_{false};
+
     mutable std::mutex queue_mutex_;
-    std::deque<std::pair<Event, memory::Charge>> queue_;
+    EventRing<std::pair<Event, memory::Charge>> queue_{kMaxQueuedEvents};
     uint64_t dropped_ = 0;
 };
 
