@@ -1,5 +1,6 @@
 #include "cache/file_identity.h"
 
+#include <fcntl.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -58,6 +59,18 @@ bool is_normal_absolute(std::string_view p) {
     return true;
 }
 
+// Completes `id` (path set) from its stat: regular files only.
+Result<FileIdentity> with_stat(FileIdentity id, const struct stat& st) {
+    if (!S_ISREG(st.st_mode)) {
+        return make_error(Errc::invalid_parameter, "not a regular file: " + id.path);
+    }
+    id.size = static_cast<uint64_t>(st.st_size);
+    id.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+    id.inode = static_cast<uint64_t>(st.st_ino);
+    id.device = static_cast<uint64_t>(st.st_dev);
+    return id;
+}
+
 }  // namespace
 
 Result<FileIdentity> identify_file(const std::filesystem::path& p) noexcept {
@@ -78,14 +91,37 @@ Result<FileIdentity> identify_native(std::string_view p) noexcept {
         }
         struct stat st {};
         if (::stat(id.path.c_str(), &st) != 0) return stat_error(errno, id.path);
-        if (!S_ISREG(st.st_mode)) {
-            return make_error(Errc::invalid_parameter, "not a regular file: " + id.path);
+        return with_stat(std::move(id), st);
+    } catch (const std::bad_alloc&) {
+        return Error{Errc::out_of_memory, {}};
+    } catch (...) {
+        return Error{Errc::io, {}};
+    }
+}
+
+DirectoryStatter::~DirectoryStatter() {
+    if (dir_fd_ >= 0) ::close(dir_fd_);
+}
+
+Result<FileIdentity> DirectoryStatter::identify(std::string_view path) noexcept {
+    try {
+        const size_t slash = path.rfind('/');
+        if (!is_normal_absolute(path) || slash == 0) return identify_native(path);
+        const std::string_view dir = path.substr(0, slash);
+        if (dir_fd_ < 0 || dir != dir_) {
+            if (dir_fd_ >= 0) ::close(dir_fd_);
+            dir_.assign(dir);
+            dir_fd_ = ::open(dir_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
         }
-        id.size = static_cast<uint64_t>(st.st_size);
-        id.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-        id.inode = static_cast<uint64_t>(st.st_ino);
-        id.device = static_cast<uint64_t>(st.st_dev);
-        return id;
+        // A directory that cannot be opened: the plain way says why.
+        if (dir_fd_ < 0) return identify_native(path);
+        FileIdentity id;
+        id.path = path;
+        struct stat st {};
+        if (::fstatat(dir_fd_, id.path.c_str() + slash + 1, &st, 0) != 0) {
+            return stat_error(errno, id.path);
+        }
+        return with_stat(std::move(id), st);
     } catch (const std::bad_alloc&) {
         return Error{Errc::out_of_memory, {}};
     } catch (...) {

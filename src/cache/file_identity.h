@@ -33,6 +33,25 @@ Result<FileIdentity> identify_file(const std::filesystem::path& p) noexcept;
 // case of a library scan: saves parsing every path into components).
 Result<FileIdentity> identify_native(std::string_view path) noexcept;
 
+// identify_native for many files in a row, as a scan lists them: the
+// directory of the last file stays open and a file in the same directory is
+// stat()ed relative to it (fstatat), which saves resolving every component
+// of its path again. Same results and errors as identify_native (a path that
+// is not absolute and normal, or whose directory cannot be opened, goes
+// through identify_native). One object per thread; not thread-safe.
+class DirectoryStatter {
+  public:
+    DirectoryStatter() = default;
+    ~DirectoryStatter();
+    DirectoryStatter(const DirectoryStatter&) = delete;
+    DirectoryStatter& operator=(const DirectoryStatter&) = delete;
+    Result<FileIdentity> identify(std::string_view path) noexcept;
+
+  private:
+    std::string dir_;
+    int dir_fd_ = -1;
+};
+
 // $XDG_DATA_HOME/anidb/anidb.db when XDG_DATA_HOME is set to an absolute
 // path, else $HOME/.local/share/anidb/anidb.db (HOME from the environment or
 // the password database). Empty if no home directory can be found, which

@@ -152,10 +152,12 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
             ids.clear();
             id_index.clear();
             if (last - first > 1) {
+                // One per group: a directory stays open for at most one group.
+                cache::DirectoryStatter statter;
                 for (size_t i = first; i < last; ++i) {
                     // A file that cannot be stat()ed goes the single-file
                     // way, which reports why.
-                    if (auto id = cache::identify_native(paths[i]); id.ok()) {
+                    if (auto id = statter.identify(paths[i]); id.ok()) {
                         ids.push_back(std::move(id).value());
                         id_index.push_back(i);
                     }

@@ -80,6 +80,37 @@ TEST(FileIdentity, AbsolutePathsAreNormalised) {
     EXPECT_EQ(identify_file(base + "/b.bin/").code(), Errc::file_not_found);  // not a directory
 }
 
+// DirectoryStatter gives what identify_native gives, file by file, while it
+// keeps the last directory open.
+TEST(FileIdentity, DirectoryStatterMatchesIdentifyNative) {
+    anidb::test::TempDir dir;
+    std::filesystem::create_directory(dir / "a");
+    std::filesystem::create_directory(dir / "b");
+    const auto a1 = dir.write_random("a/1.bin", 100, 1);
+    const auto a2 = dir.write_random("a/2.bin", 200, 2);
+    const auto b1 = dir.write_random("b/1.bin", 300, 3);
+    std::filesystem::create_symlink(a1, dir / "b" / "link.bin");
+    const std::string base = dir.path().string();
+    DirectoryStatter statter;
+    for (const std::string& p :
+         {a1.string(), a2.string(), b1.string(), base + "/b/link.bin", a1.string(),
+          base + "/a/../b/1.bin", base + "/a/missing.bin", base + "/a", base + "/gone/x.bin"}) {
+        const auto expected = identify_native(p);
+        const auto got = statter.identify(p);
+        ASSERT_EQ(got.ok(), expected.ok()) << p;
+        if (expected.ok()) {
+            EXPECT_EQ(*got, *expected) << p;
+        } else {
+            EXPECT_EQ(got.code(), expected.code()) << p;
+        }
+    }
+    EXPECT_EQ(statter.identify(base + "/a/missing.bin").code(), Errc::file_not_found);
+    EXPECT_EQ(statter.identify(base + "/a").code(), Errc::invalid_parameter);
+    // The open directory is removed: its files are gone, not stale.
+    std::filesystem::remove_all(dir / "b");
+    EXPECT_EQ(statter.identify(b1.string()).code(), Errc::file_not_found);
+}
+
 TEST(FileIdentity, Errors) {
     anidb::test::TempDir dir;
     EXPECT_EQ(identify_file(dir / "missing").code(), Errc::file_not_found);
