@@ -145,7 +145,7 @@ Result<LookupOutcome> look_up(sql::Connection& conn, const FileIdentity& id,
         "SELECT e.size, e.mtime_ns, e.inode, d.algorithm, d.digest FROM hash_entries e"
         " LEFT JOIN hash_digests d ON d.entry_id = e.id WHERE e.path = ?1");
     if (!q) return q.error();
-    q->bind(1, id.path);
+    q->bind_static(1, id.path);  // id outlives q
     bool found = false;
     for (;;) {
         auto row = q->step();

@@ -73,6 +73,13 @@ Query& Query::bind(int index, std::string_view text) {
     return *this;
 }
 
+Query& Query::bind_static(int index, std::string_view text) {
+    const int rc =
+        sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+    if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+    return *this;
+}
+
 Result<bool> Query::step() {
     if (bind_rc_ != SQLITE_OK) return conn_->error(bind_rc_);
     const int rc = sqlite3_step(stmt_);

@@ -50,6 +50,9 @@ class Query {
     Query& bind_u64(int index, uint64_t value) { return bind(index, static_cast<int64_t>(value)); }
     // Text is copied by SQLite; any bytes (including NUL) round-trip.
     Query& bind(int index, std::string_view text);
+    // Not copied: `text` must stay alive and unchanged until this Query is
+    // destroyed (it is reset then). For hot lookups.
+    Query& bind_static(int index, std::string_view text);
 
     // Steps once: true when a row is ready, false when the statement is done.
     Result<bool> step();

@@ -175,6 +175,35 @@ void EventHub::emit(Event event) {
     enqueue(std::move(event));
 }
 
+void EventHub::emit_all(std::vector<Event>& events) {
+    constexpr size_t kMaxAtOnce = 8;
+    if (events.size() > kMaxAtOnce || registered_[static_cast<size_t>(CallbackKind::event)] > 0 ||
+        has_connected_) {
+        for (auto& e : events) emit(std::move(e));
+        events.clear();
+        return;
+    }
+    // Charges first, as in enqueue(): outside the queue lock.
+    std::array<memory::Charge, kMaxAtOnce> charges;
+    for (size_t i = 0; i < events.size(); ++i) charges[i] = memory::Charge::take(events[i].footprint());
+    std::array<std::optional<std::pair<Event, memory::Charge>>, kMaxAtOnce> evicted;
+    {
+        std::lock_guard lock(queue_mutex_);
+        if (!closed_) {
+            for (size_t i = 0; i < events.size(); ++i) {
+                if (!charges[i].ok()) {
+                    ++dropped_;  // no memory for this one: the bounded behaviour
+                    continue;
+                }
+                evicted[i] = queue_.push({std::move(events[i]), std::move(charges[i])});
+                if (evicted[i]) ++dropped_;
+            }
+        }
+    }
+    events.clear();
+    // `evicted` and unused charges are released here, after unlocking.
+}
+
 void EventHub::enqueue(Event event) {
     // Charge before locking: the charge may cross into Critical pressure,
     // whose listener emits MEMORY_WARNING into this very queue.

@@ -85,6 +85,11 @@ public:
     void error(Errc code, const std::string& message, const std::string& path);
     void completion(Errc code);
     void emit(Event event);
+    // Emits `events` in order, as emit() would one by one; when nobody
+    // listens live, they are queued under one lock (a file answered from
+    // the cache: start, cache hits and complete at once). `events` is
+    // left empty.
+    void emit_all(std::vector<Event>& events);
 
     // Up to max queued events, oldest first, preceded by an events_dropped
     // event when some were lost since the last poll.

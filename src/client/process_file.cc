@@ -69,20 +69,25 @@ Result<FileResult> Client::process_looked_up(const std::string& path,
     result.status = FileStatus::processing;
     if (identity) result.size = identity->size;
 
-    events_.emit(file_event(EventType::file_start, result.path, result.size));
+    // The opening events are held back while the file may still be answered
+    // from the cache alone: then they go out with FILE_COMPLETE in one go.
+    std::vector<Event> opening;
+    opening.reserve(options.algorithms.size() + 2);
+    opening.push_back(file_event(EventType::file_start, result.path, result.size));
 
     std::vector<hash::Algorithm> to_hash;
     for (auto a : options.algorithms) {
         const bool have = cached.count(static_cast<int>(a)) > 0;
         if (cache_usable) {
-            events_.emit(algorithm_event(have ? EventType::cache_hit : EventType::cache_miss,
-                                         result.path, a));
+            opening.push_back(algorithm_event(
+                have ? EventType::cache_hit : EventType::cache_miss, result.path, a));
         }
         if (!have || options.verify_existing) to_hash.push_back(a);
     }
 
     std::map<int, std::string> computed;
     if (!to_hash.empty()) {
+        events_.emit_all(opening);
         for (auto a : to_hash) {
             events_.emit(algorithm_event(EventType::hash_start, result.path, a));
         }
@@ -153,7 +158,8 @@ Result<FileResult> Client::process_looked_up(const std::string& path,
     }
     result.status = FileStatus::completed;
     result.processing_time_ms = elapsed_ms(started);
-    events_.emit(file_event(EventType::file_complete, result.path, result.size));
+    opening.push_back(file_event(EventType::file_complete, result.path, result.size));
+    events_.emit_all(opening);  // only FILE_COMPLETE when the file was hashed
     return result;
 }
 
