@@ -183,9 +183,19 @@ void EventHub::emit_all(std::vector<Event>& events) {
         events.clear();
         return;
     }
-    // Charges first, as in enqueue(): outside the queue lock.
+    // One charge for all, split per event (each is released on its own when
+    // polled or evicted); taken outside the queue lock, as in enqueue().
     std::array<memory::Charge, kMaxAtOnce> charges;
-    for (size_t i = 0; i < events.size(); ++i) charges[i] = memory::Charge::take(events[i].footprint());
+    uint64_t total = 0;
+    for (const auto& e : events) total += e.footprint();
+    memory::Charge all = memory::Charge::take(total);
+    if (all.ok()) {
+        for (size_t i = 0; i < events.size(); ++i) charges[i] = all.split(events[i].footprint());
+    } else {
+        for (size_t i = 0; i < events.size(); ++i) {
+            charges[i] = memory::Charge::take(events[i].footprint());
+        }
+    }
     std::array<std::optional<std::pair<Event, memory::Charge>>, kMaxAtOnce> evicted;
     {
         std::lock_guard lock(queue_mutex_);

@@ -2,6 +2,7 @@
 // limit, plus pressure-level notifications delivered outside every lock.
 #include "memory/memory_budget.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace anidb::memory {
@@ -215,6 +216,12 @@ Charge& Charge::operator=(Charge&& other) noexcept {
         other.bytes_ = 0;
     }
     return *this;
+}
+
+Charge Charge::split(uint64_t bytes) noexcept {
+    const uint64_t moved = std::min(bytes, bytes_);
+    bytes_ -= moved;
+    return Charge{moved};
 }
 
 void Charge::reset() noexcept {

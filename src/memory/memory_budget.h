@@ -106,6 +106,10 @@ class Charge {
     bool ok() const noexcept { return bytes_ != 0; }
     uint64_t bytes() const noexcept { return bytes_; }
     void reset() noexcept;
+    // Moves min(bytes, this->bytes()) of this charge into a new one, without
+    // touching the budget: one take() for several objects that are released
+    // one by one later.
+    Charge split(uint64_t bytes) noexcept;
 
   private:
     explicit Charge(uint64_t bytes) : bytes_(bytes) {}

@@ -58,6 +58,22 @@ TEST_F(MemoryBudgetTest, ChargeAndReleaseMoveUsed) {
     EXPECT_EQ(budget().used(), 0u);
 }
 
+TEST_F(MemoryBudgetTest, SplitChargesAreReleasedOneByOne) {
+    Charge all = Charge::take(1000);
+    ASSERT_TRUE(all.ok());
+    Charge part = all.split(300);
+    EXPECT_EQ(part.bytes(), 300u);
+    EXPECT_EQ(all.bytes(), 700u);
+    EXPECT_EQ(budget().used(), 1000u);  // splitting charges nothing more
+    Charge rest = all.split(5000);      // at most what is left
+    EXPECT_EQ(rest.bytes(), 700u);
+    EXPECT_FALSE(all.ok());
+    part.reset();
+    EXPECT_EQ(budget().used(), 700u);
+    rest.reset();
+    EXPECT_EQ(budget().used(), 0u);
+}
+
 TEST_F(MemoryBudgetTest, RefusalLeavesNothingCharged) {
     budget().set_limit(1000);
     ASSERT_TRUE(budget().try_charge(600));
