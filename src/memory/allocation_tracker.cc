@@ -3,6 +3,7 @@
 // before the memory is touched.
 #include "memory/allocation_tracker.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -71,12 +72,12 @@ void* AllocationTracker::allocate(size_t bytes, AllocType type) noexcept {
         Shard& shard = shard_for(p);
         std::lock_guard lock(shard.mutex);
         shard.live.insert_or_assign(p, Entry{bytes, type});
+        count_allocation(shard, bytes, type);
     } catch (...) {
         std::free(p);  // could not remember it: hand out nothing
         budget.release(bytes);
         return nullptr;
     }
-    count_allocation(bytes, type);
     return p;
 }
 
@@ -103,9 +104,9 @@ FreeOutcome AllocationTracker::release(void* p, AllocType type) noexcept {
         }
         bytes = it->second.bytes;
         shard.live.erase(it);
+        // Counters first: the address may be reissued as soon as it is freed.
+        count_release(shard, bytes, type);
     }
-    // Counters first: the address may be reissued as soon as it is freed.
-    count_release(bytes, type);
     std::free(p);
     MemoryBudget::instance().release(bytes);
     return FreeOutcome::freed;
@@ -119,35 +120,38 @@ bool AllocationTracker::is_live(const void* p, AllocType type) const noexcept {
     return it != shard.live.end() && it->second.type == type;
 }
 
-void AllocationTracker::count_allocation(size_t bytes, AllocType type) noexcept {
-    live_count_.fetch_add(1, std::memory_order_relaxed);
+void AllocationTracker::count_allocation(Shard& shard, size_t bytes, AllocType type) noexcept {
+    ++shard.allocations;
+    ++shard.live_count_by_type[index_of(type)];
+    shard.live_bytes_by_type[index_of(type)] += bytes;
     const uint64_t now = live_bytes_.fetch_add(bytes, std::memory_order_relaxed) + bytes;
-    live_count_by_type_[index_of(type)].fetch_add(1, std::memory_order_relaxed);
-    live_bytes_by_type_[index_of(type)].fetch_add(bytes, std::memory_order_relaxed);
-    total_allocations_.fetch_add(1, std::memory_order_relaxed);
     uint64_t peak = peak_bytes_.load(std::memory_order_relaxed);
     while (now > peak && !peak_bytes_.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
     }
 }
 
-void AllocationTracker::count_release(size_t bytes, AllocType type) noexcept {
-    live_count_.fetch_sub(1, std::memory_order_relaxed);
+void AllocationTracker::count_release(Shard& shard, size_t bytes, AllocType type) noexcept {
+    --shard.live_count_by_type[index_of(type)];
+    shard.live_bytes_by_type[index_of(type)] -= bytes;
     live_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
-    live_count_by_type_[index_of(type)].fetch_sub(1, std::memory_order_relaxed);
-    live_bytes_by_type_[index_of(type)].fetch_sub(bytes, std::memory_order_relaxed);
 }
 
 TrackerStats AllocationTracker::stats() const noexcept {
     TrackerStats s;
-    s.live_count = live_count_.load(std::memory_order_relaxed);
-    s.live_bytes = live_bytes_.load(std::memory_order_relaxed);
-    s.peak_bytes = peak_bytes_.load(std::memory_order_relaxed);
-    s.total_allocations = total_allocations_.load(std::memory_order_relaxed);
-    s.refused_frees = refused_frees_.load(std::memory_order_relaxed);
-    for (size_t i = 0; i < kAllocTypeCount; ++i) {
-        s.live_count_by_type[i] = live_count_by_type_[i].load(std::memory_order_relaxed);
-        s.live_bytes_by_type[i] = live_bytes_by_type_[i].load(std::memory_order_relaxed);
+    for (const Shard& shard : shards_) {
+        std::lock_guard lock(shard.mutex);
+        s.total_allocations += shard.allocations;
+        for (size_t i = 0; i < kAllocTypeCount; ++i) {
+            s.live_count_by_type[i] += shard.live_count_by_type[i];
+            s.live_bytes_by_type[i] += shard.live_bytes_by_type[i];
+        }
     }
+    for (size_t i = 0; i < kAllocTypeCount; ++i) {
+        s.live_count += s.live_count_by_type[i];
+        s.live_bytes += s.live_bytes_by_type[i];
+    }
+    s.peak_bytes = std::max(peak_bytes_.load(std::memory_order_relaxed), s.live_bytes);
+    s.refused_frees = refused_frees_.load(std::memory_order_relaxed);
     return s;
 }
 

@@ -81,25 +81,28 @@ class AllocationTracker {
         AllocType type;
     };
     // Live pointers, sharded by pointer hash so threads rarely share a lock.
+    // The counts live next to them under the same lock (summed by stats()),
+    // so an allocation writes no counter line that other threads also write
+    // except live_bytes_ (needed for the peak).
     struct alignas(64) Shard {
         mutable std::mutex mutex;
         std::unordered_map<const void*, Entry> live;
+        uint64_t allocations = 0;  // since start
+        std::array<uint64_t, kAllocTypeCount> live_count_by_type{};
+        std::array<uint64_t, kAllocTypeCount> live_bytes_by_type{};
     };
     static constexpr size_t kShardCount = 16;
 
     AllocationTracker() = default;
     Shard& shard_for(const void* p) const noexcept;
-    void count_allocation(size_t bytes, AllocType type) noexcept;
-    void count_release(size_t bytes, AllocType type) noexcept;
+    // Both with shard.mutex held.
+    void count_allocation(Shard& shard, size_t bytes, AllocType type) noexcept;
+    void count_release(Shard& shard, size_t bytes, AllocType type) noexcept;
 
     mutable std::array<Shard, kShardCount> shards_;
-    std::atomic<uint64_t> live_count_{0};
     std::atomic<uint64_t> live_bytes_{0};
     std::atomic<uint64_t> peak_bytes_{0};
-    std::atomic<uint64_t> total_allocations_{0};
     std::atomic<uint64_t> refused_frees_{0};
-    std::array<std::atomic<uint64_t>, kAllocTypeCount> live_count_by_type_{};
-    std::array<std::atomic<uint64_t>, kAllocTypeCount> live_bytes_by_type_{};
 };
 
 }  // namespace anidb::memory
