@@ -159,6 +159,12 @@ static void test_process_bad_input(const char* dir, const char* file) {
     if (r) {
         CHECK(r->hash_count == 2 && r->hashes[0].algorithm == ANIDB_HASH_ED2K);
         CHECK(r->hashes[1].hash_length == 8 && strlen(r->hashes[1].hash_value) == 8);
+        /* Its strings belong to the result: freeing one alone is refused
+           and the result stays intact. */
+        anidb_free_string(r->file_path);
+        anidb_free_string(r->hashes[0].hash_value);
+        CHECK(strcmp(r->file_path, file) == 0 && r->hashes[0].hash_length == 32 &&
+              strlen(r->hashes[0].hash_value) == 32);
         anidb_free_file_result(r);
         anidb_free_file_result(r); /* refused */
     }
