@@ -46,8 +46,11 @@ bool fill_c_file_result(const client::FileResult& r, anidb_file_result_t& out) {
     out.status = static_cast<anidb_status_t>(r.status);
     out.processing_time_ms = r.processing_time_ms;
     try {
-        const std::string path = to_valid_utf8(r.path);
-        const std::string error = to_valid_utf8(r.error_message);
+        // Copies only for text that needs repairing (nearly never).
+        std::string repaired_path, repaired_error;
+        std::string_view path = r.path, error = r.error_message;
+        if (!is_valid_utf8(path)) path = repaired_path = to_valid_utf8(path);
+        if (!is_valid_utf8(error)) error = repaired_error = to_valid_utf8(error);
         size_t bytes = path.size() + 1 + (error.empty() ? 0 : error.size() + 1);
         const size_t align = alignof(anidb_hash_result_t);
         bytes = (bytes + align - 1) / align * align;
