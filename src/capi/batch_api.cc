@@ -127,7 +127,8 @@ anidb_result_t anidb_process_batch_async(anidb_client_handle_t handle, const cha
     });
 }
 
-anidb_result_t anidb_batch_get_progress(anidb_batch_handle_t batch, size_t* completed, size_t* total) {
+anidb_result_t anidb_batch_get_progress(anidb_batch_handle_t batch, size_t* completed,
+                                        size_t* total) {
     return barrier([&] {
         auto b = Registry::instance().batch(batch);
         if (!b) return fail(nullptr, Errc::invalid_handle, "invalid batch handle");
@@ -159,7 +160,8 @@ anidb_result_t anidb_batch_get_result(anidb_batch_handle_t batch, anidb_batch_re
         if (!outcome) return fail(nullptr, outcome.error());
         anidb_batch_result_t* out = to_c_batch_result(*outcome);
         if (out == nullptr) {
-            return fail(nullptr, Errc::out_of_memory, "the batch results do not fit under the memory limit");
+            return fail(nullptr, Errc::out_of_memory,
+                        "the batch results do not fit under the memory limit");
         }
         *result = out;
         return ANIDB_SUCCESS;
@@ -171,7 +173,8 @@ anidb_result_t anidb_batch_destroy(anidb_batch_handle_t batch) {
         auto b = Registry::instance().batch(batch);
         if (!b) return fail(nullptr, Errc::invalid_handle, "invalid batch handle");
         if (b->op->client().events().in_callback()) {
-            return fail(nullptr, Errc::busy, "anidb_batch_destroy called from a callback of its client");
+            return fail(nullptr, Errc::busy,
+                        "anidb_batch_destroy called from a callback of its client");
         }
         b = Registry::instance().take_batch(batch);
         if (!b) return fail(nullptr, Errc::invalid_handle, "invalid batch handle");

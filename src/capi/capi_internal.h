@@ -55,7 +55,7 @@ struct BatchEntry {
 // Handle values are never reused: kind in the top byte, a counter below.
 // They are compared, never dereferenced.
 class Registry {
-public:
+  public:
     static Registry& instance();
 
     void* add_client(std::shared_ptr<ClientEntry> entry);
@@ -79,7 +79,7 @@ public:
 
     static uint64_t id_of(const void* handle) { return reinterpret_cast<uintptr_t>(handle); }
 
-private:
+  private:
     Registry() = default;
     struct State;
     State& state() const;
@@ -103,7 +103,9 @@ anidb_result_t barrier(Fn&& fn) noexcept {
     }
 }
 
-inline anidb_result_t to_c(Errc code) { return static_cast<anidb_result_t>(code); }
+inline anidb_result_t to_c(Errc code) {
+    return static_cast<anidb_result_t>(code);
+}
 
 // The integer a caller passed for a C enum. A C program may pass any int
 // (e.g. (anidb_hash_algorithm_t)42); loading such a value as the C++ enum
@@ -119,7 +121,9 @@ int raw_enum(const Enum& value) noexcept {
 // Records the error (per client when entry is set, else per thread) and
 // returns its C code.
 anidb_result_t fail(ClientEntry* entry, Errc code, std::string message);
-inline anidb_result_t fail(ClientEntry* entry, const Error& e) { return fail(entry, e.code, e.message); }
+inline anidb_result_t fail(ClientEntry* entry, const Error& e) {
+    return fail(entry, e.code, e.message);
+}
 
 // Checks a required incoming string: NULL → INVALID_PARAMETER, bad UTF-8 →
 // INVALID_UTF8. `what` names the parameter in the message.

@@ -14,7 +14,9 @@ namespace {
 using memory::AllocationTracker;
 using memory::AllocType;
 
-AllocationTracker& tracker() { return AllocationTracker::instance(); }
+AllocationTracker& tracker() {
+    return AllocationTracker::instance();
+}
 
 // nullptr when out of memory (never throws, so a caller can release what it
 // allocated before).
@@ -75,7 +77,8 @@ bool fill_c_file_result(const client::FileResult& r, anidb_file_result_t& out) {
             at = block + hashes_at + sizeof(anidb_hash_result_t) * r.hashes.size();
             for (size_t i = 0; i < r.hashes.size(); ++i) {
                 const std::string& value = r.hashes[i].value;
-                out.hashes[i].algorithm = static_cast<anidb_hash_algorithm_t>(r.hashes[i].algorithm);
+                out.hashes[i].algorithm =
+                    static_cast<anidb_hash_algorithm_t>(r.hashes[i].algorithm);
                 std::memcpy(at, value.data(), value.size());
                 out.hashes[i].hash_value = at;
                 out.hashes[i].hash_length = value.size();

@@ -93,9 +93,8 @@ class Client {
     explicit Client(ClientConfig config);
     // process_file after the cache lookup (process_batch looks up many files
     // at once and comes in here).
-    Result<FileResult> process_looked_up(const std::string& path,
-                                         const ProcessOptions& options, std::stop_token stop,
-                                         CacheLookup lookup);
+    Result<FileResult> process_looked_up(const std::string& path, const ProcessOptions& options,
+                                         std::stop_token stop, CacheLookup lookup);
     mutable std::mutex config_mutex_;
     ClientConfig config_;
     EventHub events_;

@@ -23,7 +23,7 @@ class Operation;
 
 struct Client::Impl {
     std::unique_ptr<cache::CacheDb> cache;  // null: running without a cache
-    std::string cache_problem;               // why, when cache is null
+    std::string cache_problem;              // why, when cache is null
     std::once_flag cache_write_problem_reported;
 
     // Every operation this client started; shutdown() stops them all.

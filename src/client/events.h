@@ -45,9 +45,9 @@ enum class EventType {
 struct Event {
     EventType type = EventType::file_start;
     uint64_t timestamp_ms = 0;
-    std::string subject;   // file path (file, hash, cache events) or endpoint (network)
-    std::string value;     // hash value (hash_complete)
-    std::string context;   // free text
+    std::string subject;  // file path (file, hash, cache events) or endpoint (network)
+    std::string value;    // hash value (hash_complete)
+    std::string context;  // free text
     hash::Algorithm algorithm = hash::Algorithm::ed2k;
     uint64_t number = 0;   // file size, status code, current usage, dropped count
     uint64_t number2 = 0;  // max usage (memory_warning)
@@ -64,7 +64,7 @@ using CompletionCallback = std::function<void(Errc code)>;
 using EventCallback = std::function<void(const Event& event)>;
 
 class EventHub {
-public:
+  public:
     EventHub() = default;
     ~EventHub();
     EventHub(const EventHub&) = delete;
@@ -116,7 +116,7 @@ public:
     // No callback runs after close() returns; later emissions are ignored.
     void close();
 
-private:
+  private:
     struct Entry {
         uint64_t id;
         CallbackKind kind;
@@ -130,15 +130,15 @@ private:
     void run_callbacks(CallbackKind kind, Fn&& call);
     void enqueue(Event event);
 
-    mutable std::mutex registry_mutex_;          // entries_, connected_, closed_
+    mutable std::mutex registry_mutex_;  // entries_, connected_, closed_
     std::vector<Entry> entries_;
     EventCallback connected_;
     uint64_t next_id_ = 1;
     std::atomic<bool> closed_{false};
 
-    std::recursive_mutex callback_mutex_;        // held while callbacks run
+    std::recursive_mutex callback_mutex_;  // held while callbacks run
     std::atomic<std::thread::id> callback_thread_{};
-    int callback_depth_ = 0;                     // guarded by callback_mutex_
+    int callback_depth_ = 0;  // guarded by callback_mutex_
 
     // Callbacks registered per kind (index: CallbackKind), and whether an
     // event callback is connected: read without a lock, so that emissions

@@ -51,7 +51,9 @@ FileOperation::~FileOperation() {
     wait();
 }
 
-FileStatus FileOperation::status() const { return status_.load(); }
+FileStatus FileOperation::status() const {
+    return status_.load();
+}
 
 Result<FileResult> FileOperation::result() const {
     std::lock_guard lock(mutex_);
@@ -62,15 +64,18 @@ Result<FileResult> FileOperation::result() const {
     return *outcome_;
 }
 
-void FileOperation::cancel() { stop_.request_stop(); }
+void FileOperation::cancel() {
+    stop_.request_stop();
+}
 
 void FileOperation::wait() {
     if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
 }
 
-Result<std::unique_ptr<BatchOperation>> BatchOperation::start(
-    std::shared_ptr<Client> client, std::vector<std::string> paths, BatchOptions options,
-    std::function<void(Errc)> on_done) {
+Result<std::unique_ptr<BatchOperation>> BatchOperation::start(std::shared_ptr<Client> client,
+                                                              std::vector<std::string> paths,
+                                                              BatchOptions options,
+                                                              std::function<void(Errc)> on_done) {
     if (paths.empty()) return make_error(Errc::invalid_parameter, "the batch has no files");
     if (auto valid = hash::validate_algorithms(options.algorithms); !valid) return valid.error();
     try {
@@ -94,7 +99,7 @@ Result<std::unique_ptr<BatchOperation>> BatchOperation::start(
             {
                 std::lock_guard lock(self->mutex_);
                 self->outcome_.emplace(std::move(outcome));
-                self->status_ = cancelled         ? FileStatus::cancelled
+                self->status_ = cancelled          ? FileStatus::cancelled
                                 : code == Errc::ok ? FileStatus::completed
                                                    : FileStatus::failed;
             }
@@ -115,7 +120,9 @@ BatchOperation::~BatchOperation() {
     wait();
 }
 
-FileStatus BatchOperation::status() const { return status_.load(); }
+FileStatus BatchOperation::status() const {
+    return status_.load();
+}
 
 Result<BatchResult> BatchOperation::result() const {
     std::lock_guard lock(mutex_);
@@ -123,7 +130,9 @@ Result<BatchResult> BatchOperation::result() const {
     return *outcome_;
 }
 
-void BatchOperation::cancel() { stop_.request_stop(); }
+void BatchOperation::cancel() {
+    stop_.request_stop();
+}
 
 void BatchOperation::wait() {
     if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();

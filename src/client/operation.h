@@ -16,7 +16,7 @@
 namespace anidb::client {
 
 class FileOperation {
-public:
+  public:
     // `on_done` runs on the operation's thread after the result is stored
     // (the C ABI calls the COMPLETION callbacks from it).
     static Result<std::unique_ptr<FileOperation>> start(std::shared_ptr<Client> client,
@@ -32,7 +32,7 @@ public:
     void wait();
     Client& client() { return *client_; }
 
-private:
+  private:
     FileOperation() = default;
     std::shared_ptr<Client> client_;
     std::stop_source stop_;
@@ -45,7 +45,7 @@ private:
 };
 
 class BatchOperation {
-public:
+  public:
     static Result<std::unique_ptr<BatchOperation>> start(std::shared_ptr<Client> client,
                                                          std::vector<std::string> paths,
                                                          BatchOptions options,
@@ -60,7 +60,7 @@ public:
     void wait();
     Client& client() { return *client_; }
 
-private:
+  private:
     BatchOperation() = default;
     std::shared_ptr<Client> client_;
     std::stop_source stop_;

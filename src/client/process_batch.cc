@@ -19,7 +19,7 @@ namespace {
 
 // Throttled whole-batch progress by bytes: at most ~20 calls a second.
 class BatchProgress {
-public:
+  public:
     BatchProgress(const ProgressFn& fn, EventHub& hub, uint64_t total)
         : fn_(fn), hub_(hub), total_(total) {}
 
@@ -38,11 +38,11 @@ public:
         hub_.call_serialized([&] { fn_(100.0F, std::max(done_.load(), total_), total_); });
     }
 
-private:
+  private:
     float percent(uint64_t done) const {
         if (total_ == 0) return 0.0F;
-        return static_cast<float>(std::min(100.0, static_cast<double>(done) * 100.0 /
-                                                      static_cast<double>(total_)));
+        return static_cast<float>(
+            std::min(100.0, static_cast<double>(done) * 100.0 / static_cast<double>(total_)));
     }
     const ProgressFn& fn_;
     EventHub& hub_;
@@ -71,8 +71,8 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
     if (auto valid = hash::validate_algorithms(options.algorithms); !valid) return valid.error();
     const auto started = std::chrono::steady_clock::now();
 
-    size_t workers = options.max_concurrent != 0 ? options.max_concurrent
-                                                 : config_.max_concurrent_files;
+    size_t workers =
+        options.max_concurrent != 0 ? options.max_concurrent : config_.max_concurrent_files;
     if (workers == 0) workers = std::max(1U, std::thread::hardware_concurrency());
     workers = std::min(workers, paths.size());
 
@@ -101,18 +101,17 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
     // file of its last group was answered from the cache, and falls back to
     // one file at the first that had to be read: files to hash are still
     // handed out one at a time, so the workers stay balanced.
-    const bool group_lookups = options.skip_existing && options.use_cache && impl_->cache &&
-                               cache_enabled();
+    const bool group_lookups =
+        options.skip_existing && options.use_cache && impl_->cache && cache_enabled();
     auto process_one = [&](size_t i, std::optional<CacheLookup> looked_up) {
         FileResult r;
         if (stop.stop_requested() || impl_->shutting_down) {
             return failed_result(paths[i], make_error(Errc::cancelled, "the batch was cancelled"));
         }
         if (stop_scheduling) {
-            return failed_result(paths[i],
-                                 make_error(Errc::cancelled,
-                                            "not started: an earlier file failed and "
-                                            "continue_on_error is off"));
+            return failed_result(paths[i], make_error(Errc::cancelled,
+                                                      "not started: an earlier file failed and "
+                                                      "continue_on_error is off"));
         }
         ProcessOptions po;
         po.algorithms = options.algorithms;
@@ -207,10 +206,10 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
             ++batch.failed;
         }
     }
-    batch.total_time_ms = static_cast<uint64_t>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                              started)
-            .count());
+    batch.total_time_ms =
+        static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::steady_clock::now() - started)
+                                  .count());
     return batch;
 }
 

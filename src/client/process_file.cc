@@ -56,9 +56,8 @@ Result<FileResult> Client::process_file(const std::filesystem::path& path,
     return process_looked_up(path.native(), options, stop, std::move(lookup));
 }
 
-Result<FileResult> Client::process_looked_up(const std::string& path,
-                                             const ProcessOptions& options, std::stop_token stop,
-                                             CacheLookup lookup) {
+Result<FileResult> Client::process_looked_up(const std::string& path, const ProcessOptions& options,
+                                             std::stop_token stop, CacheLookup lookup) {
     const auto started = lookup.started;
     const bool cache_usable = lookup.usable;
     const std::optional<cache::FileIdentity>& identity = lookup.identity;
@@ -79,8 +78,8 @@ Result<FileResult> Client::process_looked_up(const std::string& path,
     for (auto a : options.algorithms) {
         const bool have = cached.count(static_cast<int>(a)) > 0;
         if (cache_usable) {
-            opening.push_back(algorithm_event(
-                have ? EventType::cache_hit : EventType::cache_miss, result.path, a));
+            opening.push_back(algorithm_event(have ? EventType::cache_hit : EventType::cache_miss,
+                                              result.path, a));
         }
         if (!have || options.verify_existing) to_hash.push_back(a);
     }
@@ -102,10 +101,10 @@ Result<FileResult> Client::process_looked_up(const std::string& path,
         const bool to_client = options.report_to_client_callbacks;
         if (options.progress || to_client) {
             hopts.progress = [&](uint64_t done, uint64_t total) {
-                const float pct =
-                    total == 0 ? 100.0F
-                               : static_cast<float>(static_cast<double>(done) * 100.0 /
-                                                    static_cast<double>(total));
+                const float pct = total == 0
+                                      ? 100.0F
+                                      : static_cast<float>(static_cast<double>(done) * 100.0 /
+                                                           static_cast<double>(total));
                 if (options.progress) {
                     events_.call_serialized([&] { options.progress(pct, done, total); });
                 }
@@ -116,7 +115,8 @@ Result<FileResult> Client::process_looked_up(const std::string& path,
         if (!hashed) return hashed.error();
         result.size = hashed->size;
         for (auto& d : hashed->digests) {
-            events_.emit(algorithm_event(EventType::hash_complete, result.path, d.algorithm, d.value));
+            events_.emit(
+                algorithm_event(EventType::hash_complete, result.path, d.algorithm, d.value));
             computed[static_cast<int>(d.algorithm)] = std::move(d.value);
         }
     }

@@ -19,15 +19,15 @@ struct FileResult {
     std::string path;
     uint64_t size = 0;
     FileStatus status = FileStatus::pending;
-    std::vector<hash::Digest> hashes;   // in the order requested
+    std::vector<hash::Digest> hashes;  // in the order requested
     uint64_t processing_time_ms = 0;
-    Errc error = Errc::ok;              // why it failed or was cancelled
-    std::string error_message;          // empty unless failed or cancelled
-    bool from_cache = false;            // every digest came from the cache
+    Errc error = Errc::ok;      // why it failed or was cancelled
+    std::string error_message;  // empty unless failed or cancelled
+    bool from_cache = false;    // every digest came from the cache
 };
 
 struct BatchResult {
-    std::vector<FileResult> results;    // input order
+    std::vector<FileResult> results;  // input order
     size_t successful = 0;
     size_t failed = 0;
     uint64_t total_time_ms = 0;
@@ -40,18 +40,18 @@ struct ProcessOptions {
     std::vector<hash::Algorithm> algorithms;
     bool report_to_client_callbacks = false;  // anidb_process_options_t.enable_progress
     bool verify_existing = false;
-    bool use_cache = true;                    // store into the cache (the CLI's --no-cache: false)
-    bool read_cache = true;                   // answer from the cache when it has every value
-    ProgressFn progress;                      // per call, optional
+    bool use_cache = true;   // store into the cache (the CLI's --no-cache: false)
+    bool read_cache = true;  // answer from the cache when it has every value
+    ProgressFn progress;     // per call, optional
 };
 
 struct BatchOptions {
     std::vector<hash::Algorithm> algorithms;
-    size_t max_concurrent = 0;   // 0: the client's max_concurrent_files, then one per core
+    size_t max_concurrent = 0;  // 0: the client's max_concurrent_files, then one per core
     bool continue_on_error = true;
     bool skip_existing = false;
     bool use_cache = true;
-    ProgressFn progress;                                  // whole batch, by bytes
+    ProgressFn progress;                                                // whole batch, by bytes
     std::function<void(size_t index, const FileResult&)> on_file_done;  // any thread, serialised
     // Internal (the C ABI's result conversion): called on the worker that
     // finished file `index`, concurrently with other workers, before
@@ -65,18 +65,18 @@ struct AnimeInfo {
     uint64_t file_size = 0;
     std::string ed2k;
     std::string title_romaji, title_english, title_kanji;
-    std::string episode_number;      // "03", "S1"
-    std::string episode_title;       // English
+    std::string episode_number;  // "03", "S1"
+    std::string episode_title;   // English
     std::string group_name, group_short_name;
     std::string anime_type, year, quality, file_source, resolution, crc32;
     std::string video_codec;
-    std::string audio_codecs;        // one per stream, joined by ','
-    uint32_t version = 0;            // 2..5 when AniDB's state bits say so; 0 otherwise
+    std::string audio_codecs;  // one per stream, joined by ','
+    uint32_t version = 0;      // 2..5 when AniDB's state bits say so; 0 otherwise
     bool from_cache = false;
 };
 
 struct MylistWishes {
-    std::optional<int> state;        // 0..4
+    std::optional<int> state;  // 0..4
     std::optional<bool> viewed;
     int64_t viewdate = 0;
     std::optional<std::string> source, storage, other;

@@ -92,8 +92,8 @@ Result<size_t> SequentialFile::read_at(uint64_t offset, std::span<std::byte> out
     const size_t want = static_cast<size_t>(std::min<uint64_t>(out.size(), left));
     size_t got = 0;
     while (got < want) {
-        const ssize_t n = ::pread(fd_, out.data() + got, want - got,
-                                  static_cast<off_t>(offset + got));
+        const ssize_t n =
+            ::pread(fd_, out.data() + got, want - got, static_cast<off_t>(offset + got));
         if (n < 0) {
             if (errno == EINTR) continue;
             return make_error(errc_from_errno(errno),

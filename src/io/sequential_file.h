@@ -43,8 +43,8 @@ class SequentialFile {
     // size(), without moving position(); same rules as read(). Thread-safe.
     Result<size_t> read_at(uint64_t offset, std::span<std::byte> out) const;
 
-    // After all size() bytes were read (by read() or read_at()): Errc::io "file changed while hashing"
-    // if there are bytes beyond size() or fstat now reports another size.
+    // After all size() bytes were read (by read() or read_at()): Errc::io "file changed while
+    // hashing" if there are bytes beyond size() or fstat now reports another size.
     Status verify_unchanged_at_end();
 
   private:

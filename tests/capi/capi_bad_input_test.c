@@ -12,14 +12,14 @@
 static int passed = 0;
 static int failed = 0;
 
-#define CHECK(cond)                                                    \
-    do {                                                               \
-        if (cond) {                                                    \
-            ++passed;                                                  \
-        } else {                                                       \
-            ++failed;                                                  \
+#define CHECK(cond)                                                                  \
+    do {                                                                             \
+        if (cond) {                                                                  \
+            ++passed;                                                                \
+        } else {                                                                     \
+            ++failed;                                                                \
             fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-        }                                                              \
+        }                                                                            \
     } while (0)
 
 static const char* bad_utf8 = "\xff\xfe bad \xc3\x28";
@@ -77,7 +77,7 @@ static void test_handles(const char* dir) {
     char* s = anidb_client_get_last_error_string(c);
     CHECK(s != NULL);
     anidb_free_string(s);
-    anidb_free_string(s); /* double free: refused, no crash */
+    anidb_free_string(s);          /* double free: refused, no crash */
     anidb_free_string((char*)buf); /* foreign pointer: refused */
     anidb_free_string(NULL);
 
@@ -89,14 +89,16 @@ static void test_handles(const char* dir) {
     memset(&opts, 0, sizeof opts);
     opts.algorithms = algos;
     opts.algorithm_count = 1;
-    CHECK(anidb_process_file(c, "/etc/hostname", &opts, &r) == ANIDB_ERROR_INVALID_HANDLE && r == NULL);
+    CHECK(anidb_process_file(c, "/etc/hostname", &opts, &r) == ANIDB_ERROR_INVALID_HANDLE &&
+          r == NULL);
     size_t count = 7;
     CHECK(anidb_event_poll(c, NULL, 0, &count) == ANIDB_ERROR_INVALID_HANDLE);
     CHECK(anidb_register_callback(c, ANIDB_CALLBACK_PROGRESS, (void*)buf, NULL) == 0);
     CHECK(anidb_unregister_callback(c, 1) == ANIDB_ERROR_INVALID_HANDLE);
     CHECK(anidb_cache_clear(c) == ANIDB_ERROR_INVALID_HANDLE);
     anidb_operation_handle_t op = NULL;
-    CHECK(anidb_process_file_async(c, "/etc/hostname", &opts, &op) == ANIDB_ERROR_INVALID_HANDLE && op == NULL);
+    CHECK(anidb_process_file_async(c, "/etc/hostname", &opts, &op) == ANIDB_ERROR_INVALID_HANDLE &&
+          op == NULL);
     anidb_status_t st;
     CHECK(anidb_operation_get_status(fake, &st) == ANIDB_ERROR_INVALID_HANDLE);
     CHECK(anidb_operation_cancel(NULL) == ANIDB_ERROR_INVALID_HANDLE);
@@ -151,7 +153,8 @@ static void test_process_bad_input(const char* dir, const char* file) {
     char tiny[1] = {'x'};
     CHECK(anidb_client_get_last_error(c, tiny, 1) == ANIDB_SUCCESS && tiny[0] == '\0');
     char small[8];
-    CHECK(anidb_client_get_last_error(c, small, sizeof small) == ANIDB_SUCCESS && strlen(small) <= 7);
+    CHECK(anidb_client_get_last_error(c, small, sizeof small) == ANIDB_SUCCESS &&
+          strlen(small) <= 7);
 
     /* A good call, then double free of its result. */
     opts.algorithm_count = 2;
@@ -176,23 +179,34 @@ static void test_process_bad_input(const char* dir, const char* file) {
     /* Hash buffers of size 0 and 1, unknown algorithms. */
     char hb[64];
     memset(hb, 'Z', sizeof hb);
-    CHECK(anidb_calculate_hash_buffer((const uint8_t*)"abc", 3, ANIDB_HASH_MD5, hb, 0) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_calculate_hash_buffer((const uint8_t*)"abc", 3, ANIDB_HASH_MD5, hb, 0) ==
+          ANIDB_ERROR_INVALID_PARAMETER);
     CHECK(hb[0] == 'Z'); /* size 0: nothing written */
-    CHECK(anidb_calculate_hash_buffer((const uint8_t*)"abc", 3, ANIDB_HASH_MD5, hb, 1) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_calculate_hash_buffer((const uint8_t*)"abc", 3, ANIDB_HASH_MD5, hb, 1) ==
+          ANIDB_ERROR_INVALID_PARAMETER);
     CHECK(hb[0] == '\0' && hb[1] == 'Z');
-    CHECK(anidb_calculate_hash_buffer((const uint8_t*)"abc", 3, ANIDB_HASH_MD5, hb, 32) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_calculate_hash_buffer((const uint8_t*)"abc", 3, ANIDB_HASH_MD5, hb, 32) ==
+          ANIDB_ERROR_INVALID_PARAMETER);
     CHECK(hb[32] == 'Z');
-    CHECK(anidb_calculate_hash_buffer((const uint8_t*)"abc", 3, (anidb_hash_algorithm_t)0, hb, sizeof hb) == ANIDB_ERROR_INVALID_PARAMETER);
-    CHECK(anidb_calculate_hash_buffer(NULL, 3, ANIDB_HASH_MD5, hb, sizeof hb) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_calculate_hash_buffer((const uint8_t*)"abc", 3, (anidb_hash_algorithm_t)0, hb,
+                                      sizeof hb) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_calculate_hash_buffer(NULL, 3, ANIDB_HASH_MD5, hb, sizeof hb) ==
+          ANIDB_ERROR_INVALID_PARAMETER);
     CHECK(anidb_calculate_hash_buffer(NULL, 0, ANIDB_HASH_MD5, hb, sizeof hb) == ANIDB_SUCCESS);
     CHECK(strcmp(hb, "d41d8cd98f00b204e9800998ecf8427e") == 0);
-    CHECK(anidb_calculate_hash_buffer((const uint8_t*)"abc", 3, ANIDB_HASH_MD5, hb, 33) == ANIDB_SUCCESS);
+    CHECK(anidb_calculate_hash_buffer((const uint8_t*)"abc", 3, ANIDB_HASH_MD5, hb, 33) ==
+          ANIDB_SUCCESS);
     CHECK(strcmp(hb, "900150983cd24fb0d6963f7d28e17f72") == 0);
-    CHECK(anidb_calculate_hash_buffer((const uint8_t*)"abc", 3, ANIDB_HASH_MD5, NULL, 33) == ANIDB_ERROR_INVALID_PARAMETER);
-    CHECK(anidb_calculate_hash(NULL, ANIDB_HASH_CRC32, hb, sizeof hb) == ANIDB_ERROR_INVALID_PARAMETER);
-    CHECK(anidb_calculate_hash(bad_utf8, ANIDB_HASH_CRC32, hb, sizeof hb) == ANIDB_ERROR_INVALID_UTF8);
-    CHECK(anidb_calculate_hash("/nonexistent", ANIDB_HASH_CRC32, hb, sizeof hb) == ANIDB_ERROR_FILE_NOT_FOUND);
-    CHECK(anidb_calculate_hash(file, ANIDB_HASH_CRC32, hb, sizeof hb) == ANIDB_SUCCESS && strlen(hb) == 8);
+    CHECK(anidb_calculate_hash_buffer((const uint8_t*)"abc", 3, ANIDB_HASH_MD5, NULL, 33) ==
+          ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_calculate_hash(NULL, ANIDB_HASH_CRC32, hb, sizeof hb) ==
+          ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_calculate_hash(bad_utf8, ANIDB_HASH_CRC32, hb, sizeof hb) ==
+          ANIDB_ERROR_INVALID_UTF8);
+    CHECK(anidb_calculate_hash("/nonexistent", ANIDB_HASH_CRC32, hb, sizeof hb) ==
+          ANIDB_ERROR_FILE_NOT_FOUND);
+    CHECK(anidb_calculate_hash(file, ANIDB_HASH_CRC32, hb, sizeof hb) == ANIDB_SUCCESS &&
+          strlen(hb) == 8);
 
     /* Batches. */
     anidb_batch_result_t* b = (anidb_batch_result_t*)(uintptr_t)1;
@@ -208,7 +222,8 @@ static void test_process_bad_input(const char* dir, const char* file) {
     CHECK(anidb_process_batch(c, paths, 1, NULL, &b) == ANIDB_ERROR_INVALID_PARAMETER);
     CHECK(anidb_process_batch(c, paths, 1, &bo, NULL) == ANIDB_ERROR_INVALID_PARAMETER);
     anidb_batch_handle_t bh = NULL;
-    CHECK(anidb_process_batch_async(c, paths, 2, &bo, &bh) == ANIDB_ERROR_INVALID_UTF8 && bh == NULL);
+    CHECK(anidb_process_batch_async(c, paths, 2, &bo, &bh) == ANIDB_ERROR_INVALID_UTF8 &&
+          bh == NULL);
 
     /* Callbacks and events. */
     CHECK(anidb_register_callback(c, (anidb_callback_type_t)99, (void*)hb, NULL) == 0);
@@ -225,28 +240,36 @@ static void test_process_bad_input(const char* dir, const char* file) {
     CHECK(anidb_client_set_option(c, "no.such.option", "1") == ANIDB_ERROR_INVALID_PARAMETER);
     CHECK(anidb_client_set_option(c, "anidb.server", bad_utf8) == ANIDB_ERROR_INVALID_UTF8);
     CHECK(anidb_client_set_option(c, NULL, "1") == ANIDB_ERROR_INVALID_PARAMETER);
-    CHECK(anidb_client_set_option(c, "anidb.local_port", "not a port") == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_client_set_option(c, "anidb.local_port", "not a port") ==
+          ANIDB_ERROR_INVALID_PARAMETER);
     size_t entries = 0;
     uint64_t bytes = 0;
     CHECK(anidb_cache_get_stats(c, NULL, &bytes) == ANIDB_ERROR_INVALID_PARAMETER);
     CHECK(anidb_cache_get_stats(c, &entries, &bytes) == ANIDB_SUCCESS && entries >= 1);
     int cached = -1;
-    CHECK(anidb_cache_check_file(c, file, (anidb_hash_algorithm_t)9, &cached) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_cache_check_file(c, file, (anidb_hash_algorithm_t)9, &cached) ==
+          ANIDB_ERROR_INVALID_PARAMETER);
     CHECK(anidb_cache_check_file(c, file, ANIDB_HASH_CRC32, NULL) == ANIDB_ERROR_INVALID_PARAMETER);
-    CHECK(anidb_cache_check_file(c, file, ANIDB_HASH_CRC32, &cached) == ANIDB_SUCCESS && cached == 1);
+    CHECK(anidb_cache_check_file(c, file, ANIDB_HASH_CRC32, &cached) == ANIDB_SUCCESS &&
+          cached == 1);
     CHECK(anidb_cache_check_file(c, file, ANIDB_HASH_TTH, &cached) == ANIDB_SUCCESS && cached == 0);
     anidb_anime_info_t* info = (anidb_anime_info_t*)(uintptr_t)1;
-    CHECK(anidb_identify_file(c, NULL, 100, &info) == ANIDB_ERROR_INVALID_PARAMETER && info == NULL);
+    CHECK(anidb_identify_file(c, NULL, 100, &info) == ANIDB_ERROR_INVALID_PARAMETER &&
+          info == NULL);
     CHECK(anidb_identify_file(c, "xyz", 100, &info) == ANIDB_ERROR_INVALID_PARAMETER);
     CHECK(anidb_identify_file(c, bad_utf8, 100, &info) == ANIDB_ERROR_INVALID_UTF8);
-    CHECK(anidb_identify_file(c, "0123456789abcdef0123456789abcdef", 0, &info) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_identify_file(c, "0123456789abcdef0123456789abcdef", 0, &info) ==
+          ANIDB_ERROR_INVALID_PARAMETER);
     /* No credentials configured: refused before any packet is sent. */
-    CHECK(anidb_identify_file(c, "0123456789abcdef0123456789abcdef", 100, &info) == ANIDB_ERROR_NO_CREDENTIALS);
+    CHECK(anidb_identify_file(c, "0123456789abcdef0123456789abcdef", 100, &info) ==
+          ANIDB_ERROR_NO_CREDENTIALS);
     anidb_mylist_result_t mr;
     anidb_mylist_options_t mo = ANIDB_MYLIST_OPTIONS_INIT;
     mo.state = 9;
-    CHECK(anidb_mylist_add(c, "0123456789abcdef0123456789abcdef", 100, &mo, &mr) == ANIDB_ERROR_INVALID_PARAMETER);
-    CHECK(anidb_mylist_add(c, "0123456789abcdef0123456789abcdef", 100, NULL, NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_mylist_add(c, "0123456789abcdef0123456789abcdef", 100, &mo, &mr) ==
+          ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_mylist_add(c, "0123456789abcdef0123456789abcdef", 100, NULL, NULL) ==
+          ANIDB_ERROR_INVALID_PARAMETER);
     /* cleanup with this client still alive (tested by the caller) */
 }
 

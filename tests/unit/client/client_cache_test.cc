@@ -2,8 +2,8 @@
 // size, mtime and inode change, renamed files recognised, partial algorithm
 // sets, verify_existing finding corruption, skip_existing in batches, and
 // faults (corrupt or unusable database) that leave hashing working.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,7 +22,7 @@ using hash::Algorithm;
 using test::TempDir;
 
 class ClientCache : public ::testing::Test {
-protected:
+  protected:
     std::shared_ptr<Client> make(const std::filesystem::path& cache_dir) {
         ClientConfig cfg;
         cfg.cache_dir = cache_dir;
@@ -140,7 +140,8 @@ TEST_F(ClientCache, VerifyExistingReportsCorruptionAndKeepsTheEntry) {
     const auto verified = process(f, {Algorithm::crc32}, /*verify=*/true);
     EXPECT_EQ(verified.status, FileStatus::failed);
     EXPECT_EQ(verified.error, Errc::processing);
-    EXPECT_NE(verified.error_message.find("corrupted"), std::string::npos) << verified.error_message;
+    EXPECT_NE(verified.error_message.find("corrupted"), std::string::npos)
+        << verified.error_message;
     // The old entry is kept for inspection.
     const auto after = process(f, {Algorithm::crc32});
     EXPECT_TRUE(after.from_cache);
@@ -149,7 +150,8 @@ TEST_F(ClientCache, VerifyExistingReportsCorruptionAndKeepsTheEntry) {
 
 TEST_F(ClientCache, SkipExistingAnswersBatchFromCache) {
     std::vector<std::filesystem::path> files;
-    for (int i = 0; i < 10; ++i) files.push_back(tmp.write_random("f" + std::to_string(i), 20000, i));
+    for (int i = 0; i < 10; ++i)
+        files.push_back(tmp.write_random("f" + std::to_string(i), 20000, i));
     BatchOptions bo;
     bo.algorithms = {Algorithm::ed2k};
     auto first = client()->process_batch(files, bo);
@@ -183,10 +185,10 @@ TEST_F(ClientCache, WarmBatchGroupsHandleChangedMovedAndMissingFiles) {
     ASSERT_EQ(first->successful, files.size());
 
     // Change, move and delete files deep in the run (past the first groups).
-    tmp.write_random("g200", 5000, 9999);           // new content and size
+    tmp.write_random("g200", 5000, 9999);  // new content and size
     std::filesystem::rename(files[250], tmp / "g250-renamed");
-    files[250] = tmp / "g250-renamed";               // moved: recognised, not read
-    std::filesystem::remove(files[280]);             // vanished
+    files[250] = tmp / "g250-renamed";    // moved: recognised, not read
+    std::filesystem::remove(files[280]);  // vanished
     drain();
 
     bo.skip_existing = true;
@@ -298,8 +300,8 @@ TEST_F(ClientCache, TwoProcessesHashTheSameTreeIntoOneDatabase) {
         if (child == 0) {
             ::setenv("ANIDB_TEST_CHILD_TREE", (tmp / "tree").c_str(), 1);
             ::setenv("ANIDB_TEST_CHILD_DB", db_dir.c_str(), 1);
-            ::execl("/proc/self/exe", "test_client_cache", "--gtest_filter=ClientCacheChild.HashTree",
-                    static_cast<char*>(nullptr));
+            ::execl("/proc/self/exe", "test_client_cache",
+                    "--gtest_filter=ClientCacheChild.HashTree", static_cast<char*>(nullptr));
             ::_exit(127);
         }
     }

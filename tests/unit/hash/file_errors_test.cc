@@ -110,7 +110,8 @@ class Engines : public ::testing::TestWithParam<std::vector<Algorithm>> {};
 INSTANTIATE_TEST_SUITE_P(Hash, Engines,
                          ::testing::Values(kAll, std::vector<Algorithm>{Algorithm::ed2k}),
                          [](const auto& param_info) {
-                             return std::string(param_info.param.size() == 1 ? "Ed2kAlone" : "AllFive");
+                             return std::string(param_info.param.size() == 1 ? "Ed2kAlone"
+                                                                             : "AllFive");
                          });
 
 // The progress callback runs on the calling thread: it changes the file
