@@ -79,6 +79,8 @@ bool fill_c_file_result(const client::FileResult& r, anidb_file_result_t& out) {
                 const std::string& value = r.hashes[i].value;
                 out.hashes[i].algorithm =
                     static_cast<anidb_hash_algorithm_t>(r.hashes[i].algorithm);
+                // The NUL after it is already there: the block is zero-filled.
+                // NOLINTNEXTLINE(bugprone-not-null-terminated-result)
                 std::memcpy(at, value.data(), value.size());
                 out.hashes[i].hash_value = at;
                 out.hashes[i].hash_length = value.size();

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <stop_token>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "client/config.h"
@@ -43,7 +44,8 @@ class Client {
                                       const BatchOptions& options, std::stop_token stop = {});
     Result<BatchResult> process_batch(const std::vector<std::filesystem::path>& paths,
                                       const BatchOptions& options, std::stop_token stop = {}) {
-        return process_batch(std::vector<std::string>(paths.begin(), paths.end()), options, stop);
+        return process_batch(std::vector<std::string>(paths.begin(), paths.end()), options,
+                             std::move(stop));
     }
 
     // Identification through the cache, then AniDB.
