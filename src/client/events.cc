@@ -172,62 +172,44 @@ void EventHub::emit(Event event) {
         call_serialized([&] { connected(event); });
         return;
     }
-    enqueue(std::move(event));
+    enqueue(std::span(&event, 1));
 }
 
 void EventHub::emit_all(std::vector<Event>& events) {
-    constexpr size_t kMaxAtOnce = 8;
-    if (events.size() > kMaxAtOnce || registered_[static_cast<size_t>(CallbackKind::event)] > 0 ||
-        has_connected_) {
+    if (events.size() > kMaxEnqueuedAtOnce ||
+        registered_[static_cast<size_t>(CallbackKind::event)] > 0 || has_connected_) {
         for (auto& e : events) emit(std::move(e));
-        events.clear();
-        return;
+    } else if (!closed_) {
+        enqueue(events);
     }
-    // One charge for all, split per event (each is released on its own when
-    // polled or evicted); taken outside the queue lock, as in enqueue().
-    std::array<memory::Charge, kMaxAtOnce> charges;
+    events.clear();
+}
+
+void EventHub::enqueue(std::span<Event> events) {
+    // Charges before locking: a charge may cross into Critical pressure,
+    // whose listener emits MEMORY_WARNING into this very queue. One charge
+    // for all, split per event (each is released on its own when polled or
+    // evicted); one charge each when the whole does not fit.
+    std::array<memory::Charge, kMaxEnqueuedAtOnce> charges;
     uint64_t total = 0;
     for (const auto& e : events) total += e.footprint();
     memory::Charge all = memory::Charge::take(total);
-    if (all.ok()) {
-        for (size_t i = 0; i < events.size(); ++i) charges[i] = all.split(events[i].footprint());
-    } else {
-        for (size_t i = 0; i < events.size(); ++i) {
-            charges[i] = memory::Charge::take(events[i].footprint());
-        }
+    for (size_t i = 0; i < events.size(); ++i) {
+        charges[i] = all.ok() ? all.split(events[i].footprint())
+                              : memory::Charge::take(events[i].footprint());
     }
-    std::array<std::optional<std::pair<Event, memory::Charge>>, kMaxAtOnce> evicted;
-    {
-        std::lock_guard lock(queue_mutex_);
-        if (!closed_) {
-            for (size_t i = 0; i < events.size(); ++i) {
-                if (!charges[i].ok()) {
-                    ++dropped_;  // no memory for this one: the bounded behaviour
-                    continue;
-                }
-                evicted[i] = queue_.push({std::move(events[i]), std::move(charges[i])});
-                if (evicted[i]) ++dropped_;
-            }
-        }
-    }
-    events.clear();
-    // `evicted` and unused charges are released here, after unlocking.
-}
-
-void EventHub::enqueue(Event event) {
-    // Charge before locking: the charge may cross into Critical pressure,
-    // whose listener emits MEMORY_WARNING into this very queue.
-    auto charge = memory::Charge::take(event.footprint());
-    std::optional<std::pair<Event, memory::Charge>> evicted;  // released after unlocking
+    // Evicted events and unused charges are released after unlocking.
+    std::array<std::optional<std::pair<Event, memory::Charge>>, kMaxEnqueuedAtOnce> evicted;
     std::lock_guard lock(queue_mutex_);
     if (closed_) return;
-    if (!charge.ok()) {
-        // No memory for the event: losing it is the bounded behaviour.
-        ++dropped_;
-        return;
+    for (size_t i = 0; i < events.size(); ++i) {
+        if (!charges[i].ok()) {
+            ++dropped_;  // no memory for this one: losing it is the bounded behaviour
+            continue;
+        }
+        evicted[i] = queue_.push({std::move(events[i]), std::move(charges[i])});
+        if (evicted[i]) ++dropped_;
     }
-    evicted = queue_.push({std::move(event), std::move(charge)});
-    if (evicted) ++dropped_;
 }
 
 std::vector<Event> EventHub::poll(size_t max) {

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -128,7 +129,9 @@ class EventHub {
     uint64_t add(Entry entry);
     template <typename Fn>
     void run_callbacks(CallbackKind kind, Fn&& call);
-    void enqueue(Event event);
+    // At most kMaxEnqueuedAtOnce events, queued in order under one lock.
+    static constexpr size_t kMaxEnqueuedAtOnce = 8;
+    void enqueue(std::span<Event> events);
 
     mutable std::mutex registry_mutex_;  // entries_, connected_, closed_
     std::vector<Entry> entries_;

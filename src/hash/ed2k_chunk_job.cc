@@ -10,7 +10,6 @@
 namespace anidb::hash {
 
 namespace {
-constexpr auto kProgressInterval = std::chrono::milliseconds(50);
 
 // A lane's buffer: kPieceSize, or the largest smaller power of four down to
 // one TTH leaf (1 KiB) that fits under the memory limit; empty if none does.
@@ -143,16 +142,10 @@ void Ed2kChunkJob::fail(Error error) {
 }
 
 void Ed2kChunkJob::report_progress(bool final) {
-    if (!options_.progress) return;
-    const auto now = std::chrono::steady_clock::now();
     const uint64_t done = done_bytes_.load(std::memory_order_relaxed);
-    if (!final && (done == reported_bytes_ || now - last_report_ < kProgressInterval)) return;
-    reported_bytes_ = done;
-    last_report_ = now;
-    try {
-        options_.progress(done, file_.size());
-    } catch (...) {
-        fail(make_error(Errc::unknown, "the progress callback threw an exception"));
+    if (!options_.progress || !throttle_.due(done, final)) return;
+    if (Status called = call_progress(options_.progress, done, file_.size()); !called) {
+        fail(called.error());
     }
 }
 

@@ -27,6 +27,7 @@
 
 #include "hash/hash_file.h"
 #include "hash/primitives.h"
+#include "hash/progress_throttle.h"
 #include "io/sequential_file.h"
 #include "memory/buffer_pool.h"
 
@@ -63,8 +64,7 @@ class Ed2kChunkJob {
     unsigned pool_lanes_running_ = 0;
     std::optional<Error> error_;
 
-    uint64_t reported_bytes_ = UINT64_MAX;  // caller's thread only
-    std::chrono::steady_clock::time_point last_report_{};
+    ProgressThrottle throttle_;  // caller's thread only
 };
 
 }  // namespace anidb::hash

@@ -10,7 +10,6 @@
 namespace anidb::hash {
 
 namespace {
-constexpr auto kProgressInterval = std::chrono::milliseconds(50);
 
 bool contains(const std::vector<Algorithm>& v, Algorithm a) {
     return std::find(v.begin(), v.end(), a) != v.end();
@@ -288,22 +287,13 @@ void FileHashJob::fail(Error error) {
 }
 
 void FileHashJob::report_progress(std::unique_lock<std::mutex>& lock, bool final) {
-    if (!options_.progress) return;
-    const auto now = std::chrono::steady_clock::now();
     const uint64_t done = done_bytes_;
-    if (!final && (done == reported_bytes_ || now - last_report_ < kProgressInterval)) return;
-    reported_bytes_ = done;
-    last_report_ = now;
+    if (!options_.progress || !throttle_.due(done, final)) return;
     // Called without the lock so that it may take its time; workers go on.
     lock.unlock();
-    bool threw = false;
-    try {
-        options_.progress(done, file_.size());
-    } catch (...) {
-        threw = true;
-    }
+    Status called = call_progress(options_.progress, done, file_.size());
     lock.lock();
-    if (threw) fail(make_error(Errc::unknown, "the progress callback threw an exception"));
+    if (!called) fail(called.error());
 }
 
 FileHashes FileHashJob::collect_results() {

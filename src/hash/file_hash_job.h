@@ -30,6 +30,7 @@
 
 #include "hash/hash_file.h"
 #include "hash/primitives.h"
+#include "hash/progress_throttle.h"
 #include "hash/serial_digests.h"
 #include "hash/tth_tree.h"
 #include "hash/worker_pool.h"
@@ -107,13 +108,12 @@ class FileHashJob {
     std::mutex mutex_;
     std::condition_variable changed_;
     std::map<uint64_t, std::unique_ptr<Block>> blocks_;  // by offset
-    std::vector<memory::PooledBuffer> spare_;  // hashed blocks' buffers, reused
+    std::vector<memory::PooledBuffer> spare_;            // hashed blocks' buffers, reused
     unsigned active_ = 0;                                // items running
     std::atomic<bool> aborted_{false};
     std::optional<Error> error_;
     uint64_t done_bytes_ = 0;
-    uint64_t reported_bytes_ = UINT64_MAX;
-    std::chrono::steady_clock::time_point last_report_{};
+    ProgressThrottle throttle_;
 
     SerialDigests serial_;
     std::deque<Item> serial_pending_;

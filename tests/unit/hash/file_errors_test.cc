@@ -11,6 +11,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -236,6 +237,23 @@ TEST_P(Engines, FileHashProgress_SerialThrottledFinalAndNeverAfterReturn) {
         EXPECT_GE(calls[i].first, calls[i - 1].first);
         EXPECT_EQ(calls[i].second, size);
     }
+}
+
+TEST_P(Engines, FileHashProgress_ThrowingCallbackEndsHashingWithUnknown) {
+    test::TempDir dir;
+    const auto path = dir.write_random("f", 24 << 20, 9);
+    int calls = 0;
+    FileHashOptions options;
+    options.algorithms = GetParam();
+    options.progress = [&](uint64_t, uint64_t) {
+        ++calls;
+        throw std::runtime_error("callback failure");
+    };
+    const auto got = hash_file(path, options);
+    ASSERT_FALSE(got.ok());
+    EXPECT_EQ(got.code(), Errc::unknown);
+    EXPECT_EQ(got.error().message, "the progress callback threw an exception");
+    EXPECT_EQ(calls, 1);  // the first call ends it: no further calls
 }
 
 TEST_P(Engines, FileHashProgress_EmptyFileGetsAFinalCall) {
