@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 
-from conftest import RHASH, run
+from conftest import RHASH, run, unreadable_file  # noqa: F401 (fixture)
 
 ODD_NAMES = [
     b"plain.mkv",
@@ -259,3 +259,28 @@ def test_progress_bar_only_on_a_terminal(tmp_path, env):
     quiet = subprocess.run([os.environ.get("ANIDB_CLI", "anidb"), "-q", "hash", str(root / "big.mkv")],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     assert quiet.stderr == b""
+
+
+def test_out_of_range_numbers_get_a_short_message(tmp_path, env):
+    for args in (["hash", "-j", "0", "x.mkv"], ["hash", "--io-jobs-per-device", "0", "x.mkv"],
+                 ["check", "-j", "0", "x.sfv"], ["hash", "-j", "-3", "x.mkv"]):
+        proc = run(args, tmp_path, env=env)
+        assert proc.returncode == 2, (args, proc.stderr)
+        first = proc.stderr.splitlines()[0]
+        assert len(first) < 120 and b"at least 1" in first, (args, proc.stderr)
+        assert b"179769" not in proc.stderr
+
+
+def test_size_of_an_unreadable_file_is_reported(unreadable_file):
+    from conftest import CLI
+    path, prefix, env = unreadable_file
+    for fmt in ("json", "csv"):
+        proc = subprocess.run(prefix + [CLI, "hash", "-f", fmt, str(path)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=env)
+        assert proc.returncode == 1, proc.stderr
+        if fmt == "json":
+            obj = json.loads(proc.stdout)[0]
+            assert obj["size"] == 100000 and "error" in obj, obj
+        else:
+            row = list(csv.reader(io.StringIO(proc.stdout.decode())))[1]
+            assert row[1] == "100000" and row[-1], row
