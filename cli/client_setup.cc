@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "exit_codes.h"
+#include "status_area.h"
 
 namespace anidb::cli {
 
@@ -34,7 +35,7 @@ Result<Settings> load_settings(const GlobalOptions& global) {
 }
 
 Result<std::shared_ptr<client::Client>> create_client(const Settings& settings, AppContext& ctx,
-                                                      bool cache) {
+                                                      bool cache, std::string_view answers) {
     client::ClientConfig config;
     for (const auto& [key, value] : settings.library_options()) {
         if (Status st = config.set_option(key, value); !st) {
@@ -42,6 +43,7 @@ Result<std::shared_ptr<client::Client>> create_client(const Settings& settings, 
         }
     }
     if (!cache) config.cache_enabled = false;
+    if (Status st = config.set_option("cache.answers", answers); !st) return st.error();
     auto created = client::Client::create(std::move(config));
     if (!created) return created.error();
     std::shared_ptr<client::Client> client = *created;
@@ -56,6 +58,19 @@ Result<std::shared_ptr<client::Client>> create_client(const Settings& settings, 
         });
     }
     return client;
+}
+
+AnidbActivityFeed::AnidbActivityFeed(client::Client& client, StatusArea& status)
+    : client_(client) {
+    status.show_anidb();
+    // The connected callback, not an EVENT callback: events it takes are
+    // not also queued for a poll() the command never makes.
+    client_.events().connect(
+        [&status](const client::Event& event) { status.on_client_event(event); });
+}
+
+AnidbActivityFeed::~AnidbActivityFeed() {
+    client_.events().disconnect();
 }
 
 int report_error(const Error& error) {

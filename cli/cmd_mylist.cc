@@ -1,8 +1,10 @@
 // `anidb mylist add PATH...`
 #include <ctime>
-#include <iostream>
+
+#include <fmt/format.h>
 
 #include "commands.h"
+#include "console.h"
 #include "exit_codes.h"
 #include "file_hasher.h"
 #include "text_escape.h"
@@ -93,45 +95,59 @@ int run_mylist_add(const MylistFlags& flags, AppContext& ctx) {
     if (!settings) return report_error(settings.error());
     size_t failures = 0;
     const std::vector<std::string> files = resolve_files(flags.selection, *settings, failures);
-    auto client = create_client(*settings, ctx);
+    auto client = create_client(*settings, ctx, true, answer_cache_policy(flags.hashing));
     if (!client) return report_error(client.error());
 
+    StatusArea& status = begin_status(ctx);
     const HashRunOptions run = hash_run_options({hash::Algorithm::ed2k}, !flags.hashing.no_cache,
                                                 flags.hashing, *settings, ctx);
+    const Style& style = ctx.console->out_style();
     int fatal = 0;
-    hash_files(**client, files, run, ctx.cancellation->token(),
-               [&](size_t index, const Result<client::FileResult>& hashed) {
-                   const std::string name = printable(files[index]);
-                   std::string failure = failure_text(hashed);
-                   Errc code = hashed.code();
-                   if (failure.empty()) {
-                       auto info = (*client)->identify_hashed(files[index], hashed->size,
-                                                              hashed->hashes.at(0).value,
-                                                              ctx.cancellation->token());
-                       auto added =
-                           info ? (*client)->mylist_add(
-                                      hashed->size,
-                                      info->ed2k.empty() ? hashed->hashes.at(0).value : info->ed2k,
-                                      wishes)
-                                : Result<client::MylistResult>(info.error());
-                       if (added) {
-                           std::cout << name << ": " << outcome_text(added->outcome) << " (lid "
-                                     << added->mylist_id << ")\n"
-                                     << std::flush;
-                           return true;
-                       }
-                       failure = added.error().message;
-                       code = added.code();
-                   }
-                   ++failures;
-                   std::cout << name << ": FAILED: " << printable(failure) << '\n' << std::flush;
-                   if (is_fatal_for_run(code)) {
-                       fatal = exit_code_for(code);
-                       return false;
-                   }
-                   return true;
-               });
+    size_t done = 0;
+    {
+        AnidbActivityFeed feed(**client, status);
+        hash_files(**client, files, run, ctx.cancellation->token(), [&](const HashedFile& f) {
+            const std::string name = printable(files[f.index]);
+            std::string failure = failure_text(f.result);
+            Errc code = f.result.code();
+            if (failure.empty()) {
+                const std::string& ed2k = f.result->hashes.at(0).value;
+                auto info = (*client)->identify_hashed(files[f.index], f.result->size, ed2k,
+                                                       ctx.cancellation->token());
+                auto added = info ? (*client)->mylist_add(f.result->size,
+                                                          info->ed2k.empty() ? ed2k : info->ed2k,
+                                                          wishes)
+                                  : Result<client::MylistResult>(info.error());
+                status.anidb_file_done();
+                if (added) {
+                    ++done;
+                    ctx.console->out() << name << ": "
+                                       << style.paint(Tone::ok, outcome_text(added->outcome))
+                                       << " (lid " << added->mylist_id << ")\n"
+                                       << std::flush;
+                    return true;
+                }
+                failure = added.error().message;
+                code = added.code();
+            } else {
+                status.anidb_file_done();
+            }
+            ++failures;
+            ctx.console->out() << name << ": " << style.paint(Tone::bad, "FAILED") << ": "
+                               << printable(failure) << '\n'
+                               << std::flush;
+            if (is_fatal_for_run(code)) {
+                fatal = exit_code_for(code);
+                return false;
+            }
+            return true;
+        });
+    }
+    const size_t requests = status.anidb_requests();
+    ctx.console->end_status();
     finish_session(**client, ctx);
+    print_summary(ctx, fmt::format("{} files: {} in MyList, {} failed; {} AniDB requests",
+                                   files.size(), done, failures, requests));
     if (ctx.cancellation->interrupted()) return kExitInterrupted;
     if (fatal != 0) return fatal;
     return failures == 0 ? kExitOk : kExitSomeFailed;
@@ -151,12 +167,13 @@ void add_mylist_command(CLI::App& app, AppContext& ctx) {
         std::string(kExitCodeHelp));
     add_selection_flags(*add, flags->selection);
     add_hashing_flags(*add, flags->hashing);
+    add_refresh_flag(*add, flags->hashing);
     add->add_option("--state", flags->state, "Storage state")
         ->check(CLI::IsMember({"hdd", "cd", "deleted", "remote", "unknown"}));
-    add->add_option("--watched", flags->watched,
-                    "Mark watched, at DATE (YYYY-MM-DD[THH:MM]) or now")
-        ->expected(0, 1)
-        ->type_name("[DATE]");
+    // A flag whose date comes only with '=': `--watched *.mkv` must not take
+    // the first file for a date.
+    add->add_flag("--watched{now}", flags->watched,
+                  "Mark watched, now or at --watched=DATE (YYYY-MM-DD[THH:MM[:SS]], epoch seconds)");
     add->add_flag("--unwatched", flags->unwatched, "Mark not watched");
     add->add_option("--source", flags->source, "Source text (where you got it)");
     add->add_option("--storage", flags->storage, "Storage text (which disk)");

@@ -1,12 +1,41 @@
 // `anidb session status|logout`
+#include <ctime>
 #include <iostream>
+
+#include <fmt/format.h>
 
 #include "commands.h"
 #include "exit_codes.h"
+#include "text_escape.h"
+#include "units.h"
 
 namespace anidb::cli {
 
 namespace {
+
+std::string local_time(std::chrono::system_clock::time_point t) {
+    const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+    std::tm tm{};
+    localtime_r(&tt, &tm);
+    char buffer[64];
+    const size_t n = std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%S %Z", &tm);
+    return std::string(buffer, n);
+}
+
+// "live (last used 3 min 5 s ago, from local port 45678)" and the like.
+std::string session_line(const client::SessionStatus& s) {
+    if (s.logged_in) return "live (this process)";
+    if (!s.stored) return "none (the next command that asks AniDB logs in)";
+    const double age = std::chrono::duration<double>(std::chrono::system_clock::now() -
+                                                     s.stored_last_used)
+                           .count();
+    if (!s.stored_reusable) {
+        return fmt::format("expired (last used {} ago; the next command logs in again)",
+                           human_seconds(age));
+    }
+    return fmt::format("live (last used {} ago, reused by the next command from local port {})",
+                       human_seconds(age), s.stored_local_port);
+}
 
 int run_status(AppContext& ctx) {
     auto settings = load_settings(ctx.global);
@@ -24,6 +53,18 @@ int run_status(AppContext& ctx) {
               << "state/cache:    " << config.database_path().string() << '\n';
     if (const std::string problem = (*client)->cache_problem(); !problem.empty()) {
         std::cout << "cache problem:  " << problem << '\n';
+    }
+    const client::SessionStatus status = (*client)->session_status();
+    std::cout << "session:        " << session_line(status) << '\n';
+    if (status.cooldown != Errc::ok) {
+        std::cout << "AniDB refusal:  "
+                  << (status.cooldown == Errc::banned ? "banned" : "out of service")
+                  << " until " << local_time(status.cooldown_until);
+        if (!status.cooldown_reason.empty())
+            std::cout << " (" << printable(status.cooldown_reason) << ')';
+        std::cout << "; nothing is sent to AniDB before then\n";
+    } else {
+        std::cout << "AniDB refusal:  none\n";
     }
     return kExitOk;
 }
@@ -46,7 +87,8 @@ void add_session_command(CLI::App& app, AppContext& ctx) {
     session->require_subcommand(1);
     session
         ->add_subcommand("status",
-                         "Show the server, account and state the session uses (no password)")
+                         "Show the server, account, the live session and any active ban with "
+                         "its end (no password, no session key)")
         ->callback([&ctx] { ctx.exit_code = run_status(ctx); });
     session->add_subcommand("logout", "End a saved AniDB session now")->callback([&ctx] {
         ctx.exit_code = run_logout(ctx);

@@ -32,6 +32,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "anidb/codec.h"
 #include "anidb/crypto.h"
@@ -43,6 +44,19 @@ namespace anidb::udp {
 
 // How long a stored session key stays reusable after its last use.
 inline constexpr std::chrono::minutes kSessionReuseWindow{20};
+
+// A session an earlier process kept in a SessionStore for reuse, as
+// `anidb session status` shows it (the key itself stays in the store).
+struct StoredSession {
+    uint16_t local_port = 0;  // it can be reused from this local port only
+    std::chrono::system_clock::time_point last_used;
+    bool reusable = false;  // last used less than kSessionReuseWindow ago
+};
+
+// The session kept for `username` at `endpoint` ("host:port" as
+// configured), if any.
+std::optional<StoredSession> find_stored_session(SessionStore& store, std::string_view username,
+                                                 std::string_view endpoint);
 
 class Session {
   public:

@@ -60,6 +60,9 @@ class Client {
                                     const MylistWishes& wishes);
     // Ends the AniDB session now (the CLI's `session logout`, Ctrl-C).
     Status logout();
+    // This client's session, the one kept for reuse, and a cool-down in
+    // force. Sends nothing.
+    SessionStatus session_status();
 
     // Cache maintenance. Errc::cache when the client has no usable cache.
     Status cache_clear();

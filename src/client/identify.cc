@@ -1,10 +1,13 @@
 // Client::identify / identify_path / mylist_add / logout: the cache first,
 // AniDB only when the cache has no (fresh) answer.
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <map>
 
 #include "anidb/commands.h"
+#include "anidb/cooldown.h"
+#include "anidb/session.h"
 #include "client/anidb_link.h"
 #include "client/client.h"
 #include "client/client_impl.h"
@@ -52,6 +55,11 @@ class CacheSessionStore final : public udp::SessionStore {
 
 }  // namespace
 
+// Where the rate-limit lock and the cool-down of this configuration live.
+static std::filesystem::path udp_state_dir(const ClientConfig& cfg) {
+    return cfg.database_path().parent_path();
+}
+
 // Opens the AniDB session on first use, with the configuration as it is now.
 static Result<udp::Session*> session_for(Client& client, Client::Impl& impl) {
     std::lock_guard lock(impl.anidb_mutex);
@@ -76,7 +84,7 @@ static Result<udp::Session*> session_for(Client& client, Client::Impl& impl) {
     } catch (...) {
         return make_error(Errc::invalid_parameter, "client_version must be a positive integer");
     }
-    s.state_dir = cfg.database_path().parent_path();
+    s.state_dir = udp_state_dir(cfg);
     s.reply_timeout = std::chrono::milliseconds(cfg.timeout_ms);
     s.max_retries = static_cast<int>(cfg.retries);
     s.interval_scale = cfg.interval_scale;
@@ -102,14 +110,15 @@ static Result<udp::Session*> session_for(Client& client, Client::Impl& impl) {
 
 // ANIME / EPISODE / GROUP answers, cached as records, fill what a FILE
 // answer left empty (the server drops string fields of long replies).
-// With session == nullptr only the cache is consulted (no traffic).
-static void fill_from_records(cache::CacheDb* db, udp::Session* session, AnimeInfo& info,
-                              int64_t now, int64_t ttl_seconds) {
+// With session == nullptr only the cache is consulted (no traffic). The
+// cache is read only when `policy` is AnswerCache::use, written unless off.
+static void fill_from_records(cache::CacheDb* db, AnswerCache policy, udp::Session* session,
+                              AnimeInfo& info, int64_t now, int64_t ttl_seconds) {
     using Kind = cache::CacheDb::RecordKind;
     using Fields = std::map<std::string, std::string>;
     const auto record = [&](Kind kind, uint64_t id, auto fetch) -> std::optional<Fields> {
         if (id == 0) return std::nullopt;
-        if (db != nullptr) {
+        if (db != nullptr && policy == AnswerCache::use) {
             auto found = db->find_record(kind, id);
             if (found.ok() && found->has_value() && (*found)->fetched_at + ttl_seconds > now) {
                 return (*found)->fields;
@@ -117,7 +126,9 @@ static void fill_from_records(cache::CacheDb* db, udp::Session* session, AnimeIn
         }
         if (session == nullptr) return std::nullopt;
         std::optional<Fields> fetched = fetch();
-        if (fetched && db != nullptr) (void)db->store_record(kind, {id, *fetched, now});
+        if (fetched && db != nullptr && policy != AnswerCache::off) {
+            (void)db->store_record(kind, {id, *fetched, now});
+        }
         return fetched;
     };
     const auto fill = [](std::string& target, const Fields& f, const char* key) {
@@ -148,11 +159,21 @@ static void fill_from_records(cache::CacheDb* db, udp::Session* session, AnimeIn
         auto f = record(Kind::episode, info.episode_id, [&]() -> std::optional<Fields> {
             auto e = udp::episode(*session, static_cast<int64_t>(info.episode_id));
             if (!e) return std::nullopt;
-            return Fields{{"english", e->english_title}, {"epno", e->epno}};
+            return Fields{{"english", e->english_title},
+                          {"epno", e->epno},
+                          {"romaji", e->romaji_title},
+                          {"kanji", e->kanji_title},
+                          {"aired", std::to_string(e->aired)}};
         });
         if (f) {
             fill(info.episode_title, *f, "english");
             fill(info.episode_number, *f, "epno");
+            fill(info.episode_title_romaji, *f, "romaji");
+            fill(info.episode_title_kanji, *f, "kanji");
+            if (auto it = f->find("aired"); info.aired == 0 && it != f->end()) {
+                std::from_chars(it->second.data(), it->second.data() + it->second.size(),
+                                info.aired);
+            }
         }
     }
     if (info.group_name.empty()) {
@@ -178,12 +199,16 @@ Result<AnimeInfo> Client::identify(uint64_t size, std::string_view ed2k_in) {
     const int64_t now = unix_now();
     const ClientConfig cfg = config_snapshot();
     auto& db = impl_->cache;
-    if (db) {
+    // --refresh / --no-cache: AniDB is asked even when the cache has an answer.
+    const AnswerCache policy = cfg.answer_cache;
+    const bool store_answers = db && policy != AnswerCache::off;
+    if (db && policy == AnswerCache::use) {
         auto cached = db->find_file_answer(size, ed2k);
         if (cached.ok() && cached->has_value() &&
             (*cached)->fetched_at + int64_t{cfg.file_ttl_days} * 86400 > now) {
             AnimeInfo info = from_cached_answer(**cached);
-            fill_from_records(db.get(), nullptr, info, now, int64_t{cfg.file_ttl_days} * 86400);
+            fill_from_records(db.get(), policy, nullptr, info, now,
+                              int64_t{cfg.file_ttl_days} * 86400);
             return info;
         }
         auto unknown = db->find_unknown_file(size, ed2k);
@@ -197,20 +222,20 @@ Result<AnimeInfo> Client::identify(uint64_t size, std::string_view ed2k_in) {
     if (!session) return session.error();
     auto file = udp::file_by_hash(**session, size, ed2k);
     if (!file) {
-        if (file.error().code == Errc::no_such_file && db) {
+        if (file.error().code == Errc::no_such_file && store_answers) {
             (void)db->store_unknown_file(size, ed2k, now + int64_t{cfg.unknown_retry_hours} * 3600);
         }
         return file.error();
     }
     if (file->ed2k.empty()) file->ed2k = ed2k;
     if (file->size == 0) file->size = size;
-    if (db) {
+    if (store_answers) {
         if (auto stored = db->store_file_answer(to_cached_answer(*file, now)); !stored) {
             report_cache_problem(*this, *impl_, stored.error());
         }
     }
     AnimeInfo info = from_file_info(*file);
-    fill_from_records(db.get(), *session, info, now, int64_t{cfg.file_ttl_days} * 86400);
+    fill_from_records(db.get(), policy, *session, info, now, int64_t{cfg.file_ttl_days} * 86400);
     return info;
 }
 
@@ -340,6 +365,31 @@ Status Client::logout() {
     auto session = session_for(*this, *impl_);
     if (!session) return session.error();
     return (*session)->logout();
+}
+
+SessionStatus Client::session_status() {
+    SessionStatus status;
+    const ClientConfig cfg = config_snapshot();
+    {
+        std::lock_guard lock(impl_->anidb_mutex);
+        status.logged_in = impl_->session && impl_->session->logged_in();
+    }
+    if (impl_->cache && !cfg.username.empty()) {
+        CacheSessionStore store(*impl_->cache);
+        const std::string endpoint = cfg.server_host + ":" + std::to_string(cfg.server_port);
+        if (auto kept = udp::find_stored_session(store, cfg.username, endpoint)) {
+            status.stored = true;
+            status.stored_local_port = kept->local_port;
+            status.stored_last_used = kept->last_used;
+            status.stored_reusable = kept->reusable;
+        }
+    }
+    if (auto c = udp::active_cooldown(udp_state_dir(cfg))) {
+        status.cooldown = c->code;
+        status.cooldown_until = c->until;
+        status.cooldown_reason = c->reason;
+    }
+    return status;
 }
 
 }  // namespace anidb::client

@@ -255,7 +255,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path, env):
     os.close(master)
     assert proc.returncode == 0
     assert out.count(b"\n") == 1 and b"big.mkv" in out
-    assert b"%" in seen and b"\x1b[K" in seen  # drawn, then cleared
+    assert b"%" in seen and b"\x1b[J" in seen  # drawn, then cleared
     quiet = subprocess.run([os.environ.get("ANIDB_CLI", "anidb"), "-q", "hash", str(root / "big.mkv")],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     assert quiet.stderr == b""
@@ -284,3 +284,17 @@ def test_size_of_an_unreadable_file_is_reported(unreadable_file):
         else:
             row = list(csv.reader(io.StringIO(proc.stdout.decode())))[1]
             assert row[1] == "100000" and row[-1], row
+
+
+def test_list_options_take_one_value_each(tmp_path, env):
+    root = tmp_path / "tree"
+    os.makedirs(root / "sub")
+    for name in ["a.mkv", "b.mkv", "sub/c.mkv", "sub/n.txt"]:
+        (root / name).write_bytes(os.urandom(1000))
+    # The files after -a / --include / --exclude are files, not more values.
+    proc = run(["hash", "-a", "md5", "a.mkv", "b.mkv"], tmp_path, cwd=root, env=env, check_rc=0)
+    assert proc.stdout.count(b"\n") == 2
+    proc = run(["hash", "-r", "--include", "*.txt", "sub", "."], tmp_path, cwd=root, env=env, check_rc=0)
+    assert proc.stdout.count(b"n.txt") == 2 and b"a.mkv" not in proc.stdout
+    proc = run(["hash", "-r", "--exclude", "sub", "."], tmp_path, cwd=root, env=env, check_rc=0)
+    assert proc.stdout.count(b"\n") == 2

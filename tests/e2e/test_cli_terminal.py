@@ -82,7 +82,7 @@ def test_identify_shows_the_anidb_state_and_keeps_lines_clean(tmp_path, media):
     try:
         env = dict(anidb_env(tmp_path, server), TERM="xterm")
         files = [str(media / name) for name, *_ in EPISODES]
-        code, raw, screen = run_on_terminal(["identify", *files], env)
+        code, raw, screen = run_on_terminal(["identify", *files], env, columns=300)
     finally:
         server.stop()
     assert code == 0, raw
