@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -208,7 +209,10 @@ Status UndoLog::open(const fs::path& path) {
         return make_error(Errc::io,
                           "cannot write undo log " + path.string() + ": " + std::strerror(errno));
     path_ = path;
-    id_prefix_ = std::to_string(std::time(nullptr)) + "_" + std::to_string(::getpid());
+    // Unique per log opened: runs that append to one log never reuse a name.
+    static std::atomic<unsigned> opened{0};
+    id_prefix_ = std::to_string(std::time(nullptr)) + "_" + std::to_string(::getpid()) + "_" +
+                 std::to_string(opened.fetch_add(1));
     std::fseek(file_, 0, SEEK_END);
     if (std::ftell(file_) == 0) {
         std::fputs(

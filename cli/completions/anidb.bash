@@ -24,10 +24,10 @@ _anidb() {
         -t|--template)
             # Template tags after '{' (also '{?tag:' sections).
             if [[ $cur == *\{* ]]; then
-                local before=${cur%\{*} word=${cur##*\{} mark=""
-                [[ $word == \?* ]] && mark="?" && word=${word#\?}
+                local before=${cur%\{*} word=${cur##*\{} mark="" end="}"
+                [[ $word == \?* ]] && mark="?" && end=":" && word=${word#\?}
                 compopt -o nospace
-                COMPREPLY=($(compgen -P "$before{$mark" -S "}" -W "$tags" -- "$word"))
+                COMPREPLY=($(compgen -P "$before{$mark" -S "$end" -W "$tags" -- "$word"))
             fi
             return ;;
         --server|-u|--username|--client-name|--client-version|--include|--exclude|-j|--jobs|\

@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 
+import pytest
+
 from conftest import RHASH, run, unreadable_file  # noqa: F401 (fixture)
 
 ODD_NAMES = [
@@ -298,3 +300,26 @@ def test_list_options_take_one_value_each(tmp_path, env):
     assert proc.stdout.count(b"n.txt") == 2 and b"a.mkv" not in proc.stdout
     proc = run(["hash", "-r", "--exclude", "sub", "."], tmp_path, cwd=root, env=env, check_rc=0)
     assert proc.stdout.count(b"\n") == 2
+
+
+def test_results_to_a_pipe_or_file_are_written_in_blocks(tmp_path, env):
+    """Not one write(2) per file: 40 results leave in one block."""
+    import shutil
+    strace = shutil.which("strace")
+    if strace is None:
+        pytest.skip("strace is not installed")
+    root = tmp_path / "tree"
+    os.makedirs(root)
+    for i in range(40):
+        (root / f"{i:02}.mkv").write_bytes(os.urandom(100 + i))
+    log = tmp_path / "strace.log"
+    from conftest import CLI
+    with open(tmp_path / "out.txt", "wb") as out:
+        proc = subprocess.run([strace, "-f", "-e", "trace=write", "-o", str(log), CLI, "hash", "-r", str(root)],
+                              stdout=out, stderr=subprocess.PIPE, env=env)
+    if proc.returncode != 0 and b"ptrace" in proc.stderr:
+        pytest.skip("ptrace is not permitted here")
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out.txt").read_bytes().count(b"\n") == 40
+    writes = [line for line in log.read_text().splitlines() if "write(1," in line]
+    assert len(writes) == 1, writes
