@@ -47,12 +47,18 @@ std::string first_command_word(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     using namespace anidb::cli;
+    // The console starts no thread; it outlives the signal watcher, which
+    // prints through it.
+    Console console([](const char* name) -> const char* { return std::getenv(name); });
     // Before any thread exists, so every thread inherits the blocked signals.
     Cancellation cancellation;
-    Console console([](const char* name) -> const char* { return std::getenv(name); });
     AppContext ctx;
     ctx.cancellation = &cancellation;
     ctx.console = &console;
+    // "interrupted" goes above the status area, not into it.
+    cancellation.set_message_printer([&console](const std::string& text) {
+        console.message(text);
+    });
 
     CLI::App app{"anidb: hash, identify and catalogue anime files against AniDB", "anidb"};
     app.fallthrough();  // global flags also after the command

@@ -123,3 +123,42 @@ def test_the_status_area_never_wraps_on_a_narrow_terminal(tmp_path, env):
     # Result lines wrap (they are long), but every line the emulator shows is
     # part of a result or of the summary: the area left nothing behind.
     assert not any("%" in l or "ETA" in l for l in screen), screen
+
+
+def test_ctrl_c_message_stays_visible_above_the_status_area(tmp_path, media):
+    import signal
+    import time
+    server = FakeAnidb(tmp_path, media, extra_args=("--delay-ms", "3000"))
+    try:
+        env = dict(anidb_env(tmp_path, server, ANIDB_TIMEOUT_MS=20000), TERM="xterm")
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([CLI, "identify", *[str(media / n) for n, *_ in EPISODES]], stdin=subprocess.DEVNULL,
+                                stdout=slave, stderr=slave, env=env)
+        os.close(slave)
+        raw = b""
+        deadline = time.monotonic() + 30
+        signalled = False
+        while True:
+            if not signalled and (b"%" in raw or time.monotonic() > deadline):
+                proc.send_signal(signal.SIGINT)  # once the status area is up
+                signalled = True
+            if not select.select([master], [], [], 1 if not signalled else 30)[0]:
+                if signalled:
+                    break
+                continue
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            raw += chunk
+        os.close(master)
+        assert proc.wait(timeout=60) == 130
+    finally:
+        server.stop()
+    screen = pyte.Screen(COLUMNS, LINES)
+    pyte.ByteStream(screen).feed(raw)
+    shown = [line.rstrip() for line in screen.display]
+    assert any(line.startswith("anidb: interrupted") for line in shown), shown
+    assert not any(line.startswith("AniDB ") or "%" in line for line in shown), shown
