@@ -60,8 +60,7 @@ Result<std::shared_ptr<client::Client>> create_client(const Settings& settings, 
     return client;
 }
 
-AnidbActivityFeed::AnidbActivityFeed(client::Client& client, StatusArea& status)
-    : client_(client) {
+AnidbActivityFeed::AnidbActivityFeed(client::Client& client, StatusArea& status) : client_(client) {
     status.show_anidb();
     // The connected callback, not an EVENT callback: events it takes are
     // not also queued for a poll() the command never makes.

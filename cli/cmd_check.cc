@@ -67,7 +67,7 @@ Result<std::string> read_list(const std::string& path) {
 
 // The targets of hash lists, in list order; unreadable lines counted.
 Result<std::vector<CheckTarget>> targets_from_lists(const std::vector<std::string>& lists,
-                                                   AppContext& ctx, size_t& malformed) {
+                                                    AppContext& ctx, size_t& malformed) {
     std::vector<CheckTarget> targets;
     std::map<std::string, size_t> by_key;
     for (const std::string& list_path : lists) {
@@ -79,7 +79,8 @@ Result<std::vector<CheckTarget>> targets_from_lists(const std::vector<std::strin
                 fmt::format("anidb: {}:{}: {}", printable(list_path), p.line, p.message));
             ++malformed;
         }
-        const std::string folder = list_path == "-" ? "" : fs::path(list_path).parent_path().string();
+        const std::string folder =
+            list_path == "-" ? "" : fs::path(list_path).parent_path().string();
         for (const HashListEntry& e : list.entries) {
             std::string found;
             for (const std::string& candidate : list_name_candidates(e.name, folder)) {
@@ -237,9 +238,9 @@ int run_check(const CheckFlags& flags, AppContext& ctx) {
     flush_early(targets.size());
     const Style& err = ctx.console->err_style();
     if (failed + missing + selection_failures > 0 || malformed > 0) {
-        std::string text = fmt::format("anidb: {} of {} files {}, {} {}", failed, targets.size(),
-                                       err.paint(Tone::bad, "FAILED"), missing,
-                                       err.paint(Tone::warn, "MISSING"));
+        std::string text =
+            fmt::format("anidb: {} of {} files {}, {} {}", failed, targets.size(),
+                        err.paint(Tone::bad, "FAILED"), missing, err.paint(Tone::warn, "MISSING"));
         if (no_crc > 0) text += fmt::format(", {} without a CRC in the name", no_crc);
         if (malformed > 0) text += fmt::format(", {} lines unreadable", malformed);
         ctx.console->message(text);

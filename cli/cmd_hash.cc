@@ -129,9 +129,9 @@ Result<std::vector<hash::Algorithm>> requested_algorithms(const HashFlags& flags
 }
 
 std::string summary_text(const HashTally& tally, double seconds, const Style& style) {
-    std::string text = fmt::format("{} files, {} in {}", tally.files,
-                                   human_bytes(static_cast<double>(tally.bytes)),
-                                   human_seconds(seconds));
+    std::string text =
+        fmt::format("{} files, {} in {}", tally.files,
+                    human_bytes(static_cast<double>(tally.bytes)), human_seconds(seconds));
     if (seconds > 0.05 && tally.bytes > 0)
         text += fmt::format(" ({}/s)", human_bytes(static_cast<double>(tally.bytes) / seconds));
     text += fmt::format(", {} from the cache, ", tally.from_cache);
@@ -174,8 +174,8 @@ int run_update(const HashFlags& flags, AppContext& ctx) {
     auto client = create_client(*settings, ctx, !flags.hashing.no_cache);
     if (!client) return report_error(client.error());
     begin_status(ctx);
-    const HashRunOptions run = hash_run_options(plan->algorithms, !flags.hashing.no_cache,
-                                                flags.hashing, *settings, ctx);
+    const HashRunOptions run =
+        hash_run_options(plan->algorithms, !flags.hashing.no_cache, flags.hashing, *settings, ctx);
     std::ostringstream complaints;
     // The new lines go to the list, not to standard output.
     std::ostringstream lines;
@@ -247,11 +247,11 @@ int run_hash(const HashFlags& flags, AppContext& ctx) {
     output.end();
     ctx.console->end_status();
     tally.failures += failures;
-    print_summary(ctx, summary_text(tally,
-                                    std::chrono::duration<double>(
-                                        std::chrono::steady_clock::now() - started)
-                                        .count(),
-                                    ctx.console->err_style()));
+    print_summary(
+        ctx, summary_text(
+                 tally,
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+                 ctx.console->err_style()));
     if (ctx.cancellation->interrupted()) return kExitInterrupted;
     if (fatal != 0) return fatal;
     return tally.failures == 0 ? kExitOk : kExitSomeFailed;

@@ -51,9 +51,8 @@ int run_identify(const IdentifyFlags& flags, AppContext& ctx) {
                 } else {
                     const bool not_known = info.code() == Errc::no_such_file;
                     if (not_known) ++unknown;
-                    record.error = not_known && info.error().message.empty()
-                                       ? "unknown to AniDB"
-                                       : info.error().message;
+                    record.error = not_known && info.error().message.empty() ? "unknown to AniDB"
+                                                                             : info.error().message;
                     if (is_fatal_for_run(info.code())) fatal = exit_code_for(info.code());
                 }
             }
@@ -76,10 +75,10 @@ int run_identify(const IdentifyFlags& flags, AppContext& ctx) {
     const size_t requests = status.anidb_requests();
     ctx.console->end_status();
     finish_session(**client, ctx);
-    print_summary(ctx, fmt::format("{} files: {} identified, {} unknown to AniDB, {} failed; {} "
-                                   "AniDB requests",
-                                   files.size(), identified, unknown, failures - unknown,
-                                   requests));
+    print_summary(ctx,
+                  fmt::format("{} files: {} identified, {} unknown to AniDB, {} failed; {} "
+                              "AniDB requests",
+                              files.size(), identified, unknown, failures - unknown, requests));
     if (ctx.cancellation->interrupted()) return kExitInterrupted;
     if (fatal != 0) return fatal;
     return failures == 0 ? kExitOk : kExitSomeFailed;

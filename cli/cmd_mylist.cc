@@ -114,17 +114,17 @@ int run_mylist_add(const MylistFlags& flags, AppContext& ctx) {
                 const std::string& ed2k = f.result->hashes.at(0).value;
                 auto info = (*client)->identify_hashed(files[f.index], f.result->size, ed2k,
                                                        ctx.cancellation->token());
-                auto added = info ? (*client)->mylist_add(f.result->size,
-                                                          info->ed2k.empty() ? ed2k : info->ed2k,
-                                                          wishes)
-                                  : Result<client::MylistResult>(info.error());
+                auto added =
+                    info ? (*client)->mylist_add(f.result->size,
+                                                 info->ed2k.empty() ? ed2k : info->ed2k, wishes)
+                         : Result<client::MylistResult>(info.error());
                 status.anidb_file_done();
                 if (added) {
                     ++done;
-                    ctx.console->out() << name << ": "
-                                       << style.paint(Tone::ok, outcome_text(added->outcome))
-                                       << " (lid " << added->mylist_id << ")\n"
-                                       << std::flush;
+                    ctx.console->out()
+                        << name << ": " << style.paint(Tone::ok, outcome_text(added->outcome))
+                        << " (lid " << added->mylist_id << ")\n"
+                        << std::flush;
                     return true;
                 }
                 failure = added.error().message;
@@ -172,8 +172,9 @@ void add_mylist_command(CLI::App& app, AppContext& ctx) {
         ->check(CLI::IsMember({"hdd", "cd", "deleted", "remote", "unknown"}));
     // A flag whose date comes only with '=': `--watched *.mkv` must not take
     // the first file for a date.
-    add->add_flag("--watched{now}", flags->watched,
-                  "Mark watched, now or at --watched=DATE (YYYY-MM-DD[THH:MM[:SS]], epoch seconds)");
+    add->add_flag(
+        "--watched{now}", flags->watched,
+        "Mark watched, now or at --watched=DATE (YYYY-MM-DD[THH:MM[:SS]], epoch seconds)");
     add->add_flag("--unwatched", flags->unwatched, "Mark not watched");
     add->add_option("--source", flags->source, "Source text (where you got it)");
     add->add_option("--storage", flags->storage, "Storage text (which disk)");

@@ -77,7 +77,7 @@ const char* transfer_note(Transfer how) {
 struct FileGroups {
     std::vector<std::string> videos;
     std::map<std::string, std::vector<fs::path>> companions;  // video -> its other files
-    std::vector<std::string> strays;                           // no video to go with
+    std::vector<std::string> strays;                          // no video to go with
 };
 
 FileGroups group_files(const std::vector<std::string>& files) {
@@ -112,8 +112,7 @@ fs::path walk_root_of(const std::string& file, const std::vector<fs::path>& name
     fs::path best;
     for (const fs::path& folder : named_folders) {
         const auto rel = abs.lexically_relative(folder);
-        if (!rel.empty() && *rel.begin() != ".." &&
-            folder.string().size() > best.string().size()) {
+        if (!rel.empty() && *rel.begin() != ".." && folder.string().size() > best.string().size()) {
             best = folder;
         }
     }
@@ -173,8 +172,9 @@ int run_rename(const RenameFlags& flags, AppContext& ctx) {
     std::ostream& out = ctx.console->out();
     for (const std::string& stray : groups.strays) {
         out << printable(stray) << ": "
-            << style.paint(Tone::dim, "left alone (not a video; it moves only with a video of "
-                                      "the same name)")
+            << style.paint(Tone::dim,
+                           "left alone (not a video; it moves only with a video of "
+                           "the same name)")
             << '\n'
             << std::flush;
     }
@@ -210,10 +210,10 @@ int run_rename(const RenameFlags& flags, AppContext& ctx) {
             tag_values(info ? &*info : nullptr, LocalFile{path, f.result->size, f.result->hashes});
         auto relative = templ->expand(values);
         if (!relative) return fail(relative.error().message);
-        const fs::path root = flags.move_to.empty()
-                                  ? (fs::path(path).has_parent_path() ? fs::path(path).parent_path()
-                                                                      : fs::path("."))
-                                  : fs::path(flags.move_to);
+        const fs::path root =
+            flags.move_to.empty()
+                ? (fs::path(path).has_parent_path() ? fs::path(path).parent_path() : fs::path("."))
+                : fs::path(flags.move_to);
         std::vector<fs::path> related;
         if (flags.related) related = find_related_files(path);
         if (auto it = groups.companions.find(path); it != groups.companions.end()) {
@@ -246,10 +246,10 @@ int run_rename(const RenameFlags& flags, AppContext& ctx) {
             }
             undo.record(m, how);
             if (how == Transfer::move && flags.delete_empty_dirs) {
-                emptied.emplace_back(comparable_path(m.from.parent_path().empty()
-                                                         ? std::string(".")
-                                                         : m.from.parent_path().string()),
-                                     walk_root_of(m.from.string(), named_folders));
+                emptied.emplace_back(
+                    comparable_path(m.from.parent_path().empty() ? std::string(".")
+                                                                 : m.from.parent_path().string()),
+                    walk_root_of(m.from.string(), named_folders));
             }
             out << printable(m.from.string()) << " -> " << printable(m.to.string())
                 << transfer_note(how) << '\n';
@@ -266,8 +266,8 @@ int run_rename(const RenameFlags& flags, AppContext& ctx) {
     });
     for (const auto& [folder, stop] : emptied) {
         for (const fs::path& gone : remove_empty_folders(folder, stop, keep)) {
-            if (!ctx.global.quiet) ctx.console->message("anidb: removed empty folder " +
-                                                        printable(gone.string()));
+            if (!ctx.global.quiet)
+                ctx.console->message("anidb: removed empty folder " + printable(gone.string()));
         }
     }
     finish_session(**client, ctx);

@@ -26,9 +26,9 @@ std::string local_time(std::chrono::system_clock::time_point t) {
 std::string session_line(const client::SessionStatus& s) {
     if (s.logged_in) return "live (this process)";
     if (!s.stored) return "none (the next command that asks AniDB logs in)";
-    const double age = std::chrono::duration<double>(std::chrono::system_clock::now() -
-                                                     s.stored_last_used)
-                           .count();
+    const double age =
+        std::chrono::duration<double>(std::chrono::system_clock::now() - s.stored_last_used)
+            .count();
     if (!s.stored_reusable) {
         return fmt::format("expired (last used {} ago; the next command logs in again)",
                            human_seconds(age));
@@ -58,8 +58,8 @@ int run_status(AppContext& ctx) {
     std::cout << "session:        " << session_line(status) << '\n';
     if (status.cooldown != Errc::ok) {
         std::cout << "AniDB refusal:  "
-                  << (status.cooldown == Errc::banned ? "banned" : "out of service")
-                  << " until " << local_time(status.cooldown_until);
+                  << (status.cooldown == Errc::banned ? "banned" : "out of service") << " until "
+                  << local_time(status.cooldown_until);
         if (!status.cooldown_reason.empty())
             std::cout << " (" << printable(status.cooldown_reason) << ')';
         std::cout << "; nothing is sent to AniDB before then\n";

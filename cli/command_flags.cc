@@ -16,8 +16,7 @@ CLI::Validator count_from_one(size_t max) {
         [max](std::string& text) -> std::string {
             size_t value = 0;
             const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-            if (ec != std::errc{} || end != text.data() + text.size() || value < 1 ||
-                value > max) {
+            if (ec != std::errc{} || end != text.data() + text.size() || value < 1 || value > max) {
                 return fmt::format("must be a whole number of at least 1 (at most {}), not '{}'",
                                    max, text);
             }

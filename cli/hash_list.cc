@@ -167,9 +167,9 @@ Result<std::vector<HashListEntry>> entries_of_object(const nlohmann::json& o, Li
     }
     if (name.empty()) return make_error(Errc::invalid_parameter, "object without a path");
     if (auto err = o.find("error"); err != o.end()) {
-        return make_error(Errc::invalid_parameter, "no hash for " + printable(name) + ": " +
-                                                       (err->is_string() ? err->get<std::string>()
-                                                                         : std::string("error")));
+        return make_error(Errc::invalid_parameter,
+                          "no hash for " + printable(name) + ": " +
+                              (err->is_string() ? err->get<std::string>() : std::string("error")));
     }
     std::optional<uint64_t> size;
     if (auto s = o.find("size"); s != o.end() && s->is_number_unsigned()) size = s->get<uint64_t>();
@@ -206,9 +206,9 @@ void add(HashList& list, Result<std::vector<HashListEntry>> parsed, size_t line)
 }
 
 size_t line_of(std::string_view content, size_t offset) {
-    return static_cast<size_t>(std::count(content.begin(), content.begin() + static_cast<long>(
-                                                                              std::min(offset, content.size())),
-                                          '\n')) +
+    return static_cast<size_t>(std::count(
+               content.begin(),
+               content.begin() + static_cast<long>(std::min(offset, content.size())), '\n')) +
            1;
 }
 
@@ -253,7 +253,8 @@ std::vector<std::pair<size_t, std::vector<std::string>>> csv_records(std::string
             fields.back() += c;
         }
     }
-    if (fields.size() > 1 || !fields[0].empty()) records.emplace_back(record_line, std::move(fields));
+    if (fields.size() > 1 || !fields[0].empty())
+        records.emplace_back(record_line, std::move(fields));
     return records;
 }
 
@@ -271,9 +272,10 @@ void parse_csv(std::string_view content, HashList& out) {
         for (size_t i = 0; i < header.size(); ++i) {
             if (header[i] == "size") {
                 uint64_t size = 0;
-                const auto [ptr, ec] = std::from_chars(
-                    fields[i].data(), fields[i].data() + fields[i].size(), size);
-                if (ec == std::errc{} && ptr == fields[i].data() + fields[i].size()) o["size"] = size;
+                const auto [ptr, ec] =
+                    std::from_chars(fields[i].data(), fields[i].data() + fields[i].size(), size);
+                if (ec == std::errc{} && ptr == fields[i].data() + fields[i].size())
+                    o["size"] = size;
             } else if (header[i] == "error") {
                 if (!fields[i].empty()) o["error"] = fields[i];
             } else if (!fields[i].empty() || header[i] == "path") {
@@ -379,7 +381,8 @@ HashList parse_hash_list(std::string_view content, std::string_view list_name) {
         const std::string_view line = content.substr(start, end - start);
         const size_t text = line.find_first_not_of(" \t");
         if (text != std::string_view::npos && line[text] == '{') {
-            add(out, entries_of_object(nlohmann::json::parse(line, nullptr, false), ListSyntax::jsonl),
+            add(out,
+                entries_of_object(nlohmann::json::parse(line, nullptr, false), ListSyntax::jsonl),
                 line_no);
         } else {
             add(out, parse_hash_list_line(line, list_name), line_no);

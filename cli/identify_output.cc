@@ -54,8 +54,7 @@ const std::vector<Field>& fields() {
         {"video_codec", [](const AnimeInfo& i) { return FieldValue(i.video_codec); }},
         {"audio_codecs", [](const AnimeInfo& i) { return FieldValue(i.audio_codecs); }},
         {"audio_languages", [](const AnimeInfo& i) { return FieldValue(i.audio_languages); }},
-        {"subtitle_languages",
-         [](const AnimeInfo& i) { return FieldValue(i.subtitle_languages); }},
+        {"subtitle_languages", [](const AnimeInfo& i) { return FieldValue(i.subtitle_languages); }},
         {"version", [](const AnimeInfo& i) { return FieldValue(uint64_t{i.version}); }},
     };
     return table;

@@ -48,8 +48,7 @@ Result<ListUpdate> plan_list_update(std::string_view list_path, std::string_view
                                     const std::vector<std::string>& files,
                                     std::optional<OutputFormat> format,
                                     std::vector<hash::Algorithm> algorithms) {
-    const std::string name =
-        std::filesystem::path(std::string(list_path)).filename().string();
+    const std::string name = std::filesystem::path(std::string(list_path)).filename().string();
     const HashList list = parse_hash_list(content, name);
     ListUpdate update;
     update.new_list = list.entries.empty();
@@ -70,8 +69,7 @@ Result<ListUpdate> plan_list_update(std::string_view list_path, std::string_view
     if (algorithms.empty()) algorithms = default_algorithms(update.format);
     update.algorithms = std::move(algorithms);
 
-    const std::string folder =
-        std::filesystem::path(std::string(list_path)).parent_path().string();
+    const std::string folder = std::filesystem::path(std::string(list_path)).parent_path().string();
     std::set<std::string> listed{comparable_path(list_path)};
     for (const HashListEntry& e : list.entries) {
         for (const std::string& candidate : list_name_candidates(e.name, folder))

@@ -56,9 +56,8 @@ int main(int argc, char** argv) {
     ctx.cancellation = &cancellation;
     ctx.console = &console;
     // "interrupted" goes above the status area, not into it.
-    cancellation.set_message_printer([&console](const std::string& text) {
-        console.message(text);
-    });
+    cancellation.set_message_printer(
+        [&console](const std::string& text) { console.message(text); });
 
     CLI::App app{"anidb: hash, identify and catalogue anime files against AniDB", "anidb"};
     app.fallthrough();  // global flags also after the command

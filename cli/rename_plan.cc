@@ -95,7 +95,8 @@ Status create_folders(const fs::path& dir, std::vector<fs::path>& created) {
         if (::mkdir(it->c_str(), 0777) == 0) {
             created.push_back(*it);
         } else if (errno != EEXIST) {
-            return make_error(Errc::io, "cannot create " + it->string() + ": " + std::strerror(errno));
+            return make_error(Errc::io,
+                              "cannot create " + it->string() + ": " + std::strerror(errno));
         }
     }
     return {};

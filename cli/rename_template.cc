@@ -17,7 +17,7 @@ struct RenameTemplate::Part {
     std::string literal;
     std::vector<std::string> alternatives;  // tag names (tag), condition (section)
     bool optional = false;
-    std::string format;                           // date tags: strftime format
+    std::string format;                             // date tags: strftime format
     std::vector<std::shared_ptr<const Part>> body;  // section
 };
 
@@ -174,7 +174,8 @@ class Parser {
         if (!names) return names.error();
         p->alternatives = std::move(*names);
         if (format) {
-            if (format->empty()) return template_error("empty format in {" + std::string(body) + ":}");
+            if (format->empty())
+                return template_error("empty format in {" + std::string(body) + ":}");
             for (const std::string& name : p->alternatives) {
                 if (!find_tag(name)->date) {
                     return template_error("tag {" + name + "} takes no format (only dates do)");
@@ -219,9 +220,9 @@ Status expand_parts(const Parts& parts, const TagValues& values, std::string& ou
             case Part::Kind::tag: {
                 const std::string value = first_value(values, *part);
                 if (value.empty() && !part->optional) {
-                    return make_error(Errc::invalid_parameter, "template tag {" +
-                                                                   part->alternatives.front() +
-                                                                   "} is empty for this file");
+                    return make_error(
+                        Errc::invalid_parameter,
+                        "template tag {" + part->alternatives.front() + "} is empty for this file");
                 }
                 out += sanitize_file_name_part(value);
                 break;

@@ -33,9 +33,8 @@ void write_all(int fd, std::string_view text) {
 }
 
 std::string hashing_line(const StatusSnapshot& s, size_t width, const Style& style) {
-    const double rate = s.hashing_seconds > 0.2
-                            ? static_cast<double>(s.bytes_done) / s.hashing_seconds
-                            : 0;
+    const double rate =
+        s.hashing_seconds > 0.2 ? static_cast<double>(s.bytes_done) / s.hashing_seconds : 0;
     if (s.files_total > 0 && s.files_done >= s.files_total) {
         // Done: the totals, frozen (no decaying MiB/s while AniDB is asked).
         std::string text = fmt::format("hashed {}/{} files, {} in {}", s.files_done, s.files_total,
@@ -45,14 +44,14 @@ std::string hashing_line(const StatusSnapshot& s, size_t width, const Style& sty
         return style.paint(Tone::dim, fit_columns(text, width));
     }
     const double fraction =
-        s.bytes_total == 0 ? 0.0
-                           : std::min(1.0, static_cast<double>(s.bytes_done) /
-                                               static_cast<double>(s.bytes_total));
+        s.bytes_total == 0
+            ? 0.0
+            : std::min(1.0, static_cast<double>(s.bytes_done) / static_cast<double>(s.bytes_total));
     const std::string eta =
-        rate > 0 ? clock_duration(
-                       static_cast<double>(s.bytes_total - std::min(s.bytes_done, s.bytes_total)) /
-                       rate)
-                 : "--:--";
+        rate > 0
+            ? clock_duration(
+                  static_cast<double>(s.bytes_total - std::min(s.bytes_done, s.bytes_total)) / rate)
+            : "--:--";
     const std::string stats =
         fmt::format(" {:3.0f}% {}/{} {}/s ETA {} {}/{} files ", fraction * 100,
                     human_bytes(static_cast<double>(s.bytes_done)),
@@ -72,7 +71,8 @@ std::string hashing_line(const StatusSnapshot& s, size_t width, const Style& sty
     const size_t used = bar_plain.size() + stats.size();
     if (used > width) return fit_columns(bar_plain + stats, width);
     std::string line = bar + stats;
-    if (!s.current.empty() && width > used + 1) line += fit_columns_from_end(s.current, width - used);
+    if (!s.current.empty() && width > used + 1)
+        line += fit_columns_from_end(s.current, width - used);
     return line;
 }
 
@@ -81,16 +81,17 @@ std::string anidb_line(const AnidbState& a, size_t width, const Style& style) {
     if (a.queued > 0) text += fmt::format(" \xC2\xB7 {} queued", a.queued);
     switch (a.activity) {
         case AnidbState::Activity::requesting:
-            text += fmt::format(
-                " \xC2\xB7 {} request {}: waiting for AniDB (2 s between requests)",
-                a.command.empty() ? std::string("a") : a.command, human_seconds(a.activity_seconds));
+            text += fmt::format(" \xC2\xB7 {} request {}: waiting for AniDB (2 s between requests)",
+                                a.command.empty() ? std::string("a") : a.command,
+                                human_seconds(a.activity_seconds));
             break;
         case AnidbState::Activity::waiting_for_slot:
             text += a.next_send_in >= 0
-                        ? fmt::format(" \xC2\xB7 {} waits for its send slot: {} (2 s between "
-                                      "requests)",
-                                      a.command.empty() ? std::string("request") : a.command,
-                                      human_seconds(a.next_send_in))
+                        ? fmt::format(
+                              " \xC2\xB7 {} waits for its send slot: {} (2 s between "
+                              "requests)",
+                              a.command.empty() ? std::string("request") : a.command,
+                              human_seconds(a.next_send_in))
                         : std::string(" \xC2\xB7 waiting for the next send slot");
             break;
         case AnidbState::Activity::idle:
@@ -251,8 +252,8 @@ StatusSnapshot StatusArea::snapshot_locked() const {
             break;
         }
     }
-    s.hashing_seconds = seconds_between(
-        started_, hashing_ended_ != Clock::time_point{} ? hashing_ended_ : now);
+    s.hashing_seconds =
+        seconds_between(started_, hashing_ended_ != Clock::time_point{} ? hashing_ended_ : now);
     s.anidb = anidb_;
     s.anidb.total = files_total_;
     s.anidb.queued = files_done_ > anidb_.done ? files_done_ - anidb_.done : 0;

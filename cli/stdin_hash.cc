@@ -32,10 +32,10 @@ Result<client::FileResult> hash_standard_input(const std::vector<hash::Algorithm
     result.size = hasher.size();
     result.hashes = hasher.finish();
     result.status = client::FileStatus::completed;
-    result.processing_time_ms = static_cast<uint64_t>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                              started)
-            .count());
+    result.processing_time_ms =
+        static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::steady_clock::now() - started)
+                                  .count());
     return result;
 }
 

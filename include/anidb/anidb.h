@@ -87,28 +87,28 @@ typedef enum {
     ANIDB_ERROR_INVALID_PARAMETER = 2, /**< NULL pointer, bad count, unknown enum, small buffer,
                                             not a regular file */
     ANIDB_ERROR_FILE_NOT_FOUND = 3,
-    ANIDB_ERROR_PROCESSING = 4,        /**< a file failed inside a batch; hash mismatch */
-    ANIDB_ERROR_OUT_OF_MEMORY = 5,     /**< the library memory limit would be crossed */
-    ANIDB_ERROR_IO = 6,                /**< read error, or file changed while hashing */
-    ANIDB_ERROR_NETWORK = 7,           /**< socket or name-resolution failure */
+    ANIDB_ERROR_PROCESSING = 4,    /**< a file failed inside a batch; hash mismatch */
+    ANIDB_ERROR_OUT_OF_MEMORY = 5, /**< the library memory limit would be crossed */
+    ANIDB_ERROR_IO = 6,            /**< read error, or file changed while hashing */
+    ANIDB_ERROR_NETWORK = 7,       /**< socket or name-resolution failure */
     ANIDB_ERROR_CANCELLED = 8,
     ANIDB_ERROR_INVALID_UTF8 = 9,
     ANIDB_ERROR_VERSION_MISMATCH = 10, /**< anidb_init with another ABI version */
     ANIDB_ERROR_TIMEOUT = 11,          /**< AniDB did not answer within the retry budget */
     ANIDB_ERROR_PERMISSION_DENIED = 12,
-    ANIDB_ERROR_CACHE = 13,            /**< cache database corrupt, unwritable or full */
-    ANIDB_ERROR_BUSY = 14,             /**< still running, or a re-entrant call from a callback */
+    ANIDB_ERROR_CACHE = 13, /**< cache database corrupt, unwritable or full */
+    ANIDB_ERROR_BUSY = 14,  /**< still running, or a re-entrant call from a callback */
     /* AniDB answers a caller must tell apart. */
-    ANIDB_ERROR_LOGIN_FAILED = 20,     /**< 500: wrong user name or password */
-    ANIDB_ERROR_BANNED = 21,           /**< 555, or a ban cool-down still running */
-    ANIDB_ERROR_NO_SUCH_FILE = 22,     /**< 320: AniDB does not know the file */
-    ANIDB_ERROR_SERVER_BUSY = 23,      /**< 602/604 after back-off: rate limited / busy */
-    ANIDB_ERROR_OUT_OF_SERVICE = 24,   /**< 601, or its cool-down still running */
-    ANIDB_ERROR_CLIENT_REJECTED = 25,  /**< 503 outdated / 504 banned client version */
-    ANIDB_ERROR_SERVER_ERROR = 26,     /**< 600 and other 6xx */
-    ANIDB_ERROR_ACCESS_DENIED = 27,    /**< 502 */
-    ANIDB_ERROR_PROTOCOL = 28,         /**< 505/598 or an unparsable reply */
-    ANIDB_ERROR_NO_CREDENTIALS = 29,   /**< a login is needed and none is configured */
+    ANIDB_ERROR_LOGIN_FAILED = 20,    /**< 500: wrong user name or password */
+    ANIDB_ERROR_BANNED = 21,          /**< 555, or a ban cool-down still running */
+    ANIDB_ERROR_NO_SUCH_FILE = 22,    /**< 320: AniDB does not know the file */
+    ANIDB_ERROR_SERVER_BUSY = 23,     /**< 602/604 after back-off: rate limited / busy */
+    ANIDB_ERROR_OUT_OF_SERVICE = 24,  /**< 601, or its cool-down still running */
+    ANIDB_ERROR_CLIENT_REJECTED = 25, /**< 503 outdated / 504 banned client version */
+    ANIDB_ERROR_SERVER_ERROR = 26,    /**< 600 and other 6xx */
+    ANIDB_ERROR_ACCESS_DENIED = 27,   /**< 502 */
+    ANIDB_ERROR_PROTOCOL = 28,        /**< 505/598 or an unparsable reply */
+    ANIDB_ERROR_NO_CREDENTIALS = 29,  /**< a login is needed and none is configured */
     ANIDB_ERROR_UNKNOWN = 99
 } anidb_result_t;
 
@@ -198,25 +198,25 @@ typedef void (*anidb_event_callback_t)(const anidb_event_t* event, void* user_da
 /** Client configuration. Every pointer may be NULL (= default); strings are
  *  copied, so they need to live only for the create call. */
 typedef struct {
-    const char* cache_dir;        /**< directory of anidb.db; NULL: $XDG_DATA_HOME/anidb */
-    size_t max_concurrent_files;  /**< batch default; 0 = one per core */
-    size_t chunk_size;            /**< read buffer size hint; this version always reads
-                                       1 MiB blocks (smaller under memory pressure) */
-    size_t max_memory_usage;      /**< reserved for a per-client cap; this version
-                                       enforces only the library-wide limit
-                                       (anidb_set_memory_limit) */
-    int enable_debug_logging;     /**< 1: log to stderr (never credentials) */
-    const char* username;         /**< AniDB user name (for identify / MyList) */
-    const char* password;         /**< AniDB password; copied, wiped on destroy */
-    const char* client_name;      /**< registered AniDB client name, a-z, 4-16 chars */
-    const char* client_version;   /**< registered client version, a positive integer */
+    const char* cache_dir;       /**< directory of anidb.db; NULL: $XDG_DATA_HOME/anidb */
+    size_t max_concurrent_files; /**< batch default; 0 = one per core */
+    size_t chunk_size;           /**< read buffer size hint; this version always reads
+                                      1 MiB blocks (smaller under memory pressure) */
+    size_t max_memory_usage;     /**< reserved for a per-client cap; this version
+                                      enforces only the library-wide limit
+                                      (anidb_set_memory_limit) */
+    int enable_debug_logging;    /**< 1: log to stderr (never credentials) */
+    const char* username;        /**< AniDB user name (for identify / MyList) */
+    const char* password;        /**< AniDB password; copied, wiped on destroy */
+    const char* client_name;     /**< registered AniDB client name, a-z, 4-16 chars */
+    const char* client_version;  /**< registered client version, a positive integer */
 } anidb_config_t;
 
 typedef struct {
     const anidb_hash_algorithm_t* algorithms; /**< 1..5 distinct algorithms */
     size_t algorithm_count;
-    int enable_progress;   /**< 1: report to the client's PROGRESS callbacks too */
-    int verify_existing;   /**< 1: re-read a cached file and compare with the cache */
+    int enable_progress; /**< 1: report to the client's PROGRESS callbacks too */
+    int verify_existing; /**< 1: re-read a cached file and compare with the cache */
     anidb_progress_callback_t progress_callback; /**< optional, per call */
     void* user_data;
 } anidb_process_options_t;
@@ -228,21 +228,21 @@ typedef struct {
 } anidb_hash_result_t;
 
 typedef struct {
-    char* file_path;             /**< owned by the result */
+    char* file_path; /**< owned by the result */
     uint64_t file_size;
     anidb_status_t status;       /**< COMPLETED, FAILED or CANCELLED */
     anidb_hash_result_t* hashes; /**< hash_count entries in the order requested */
     size_t hash_count;
     uint64_t processing_time_ms;
-    char* error_message;         /**< NULL unless FAILED or CANCELLED */
+    char* error_message; /**< NULL unless FAILED or CANCELLED */
 } anidb_file_result_t;
 
 typedef struct {
     const anidb_hash_algorithm_t* algorithms;
     size_t algorithm_count;
-    size_t max_concurrent;  /**< files hashed at once; 0 = the client's default */
-    int continue_on_error;  /**< 0: stop scheduling after the first failure */
-    int skip_existing;      /**< 1: answer files already in the hash cache from it */
+    size_t max_concurrent; /**< files hashed at once; 0 = the client's default */
+    int continue_on_error; /**< 0: stop scheduling after the first failure */
+    int skip_existing;     /**< 1: answer files already in the hash cache from it */
     anidb_progress_callback_t progress_callback;     /**< whole-batch progress by bytes */
     anidb_completion_callback_t completion_callback; /**< once, when the batch ends */
     void* user_data;
@@ -271,31 +271,31 @@ typedef struct {
     char* group_name;
     char* title_english;
     char* title_kanji;
-    char* episode_title;     /**< English episode title */
+    char* episode_title;       /**< English episode title */
     char* episode_number_text; /**< as AniDB writes it: "03", "S1", "C2" ... */
-    char* anime_type;        /**< "TV Series", "Movie" ... */
-    char* year;              /**< "2019" or "2019-2020" */
-    char* quality;           /**< "high", "very high" ... */
-    char* file_source;       /**< "DVD", "Blu-ray", "www" ... */
-    char* resolution;        /**< "1920x1080" */
-    char* crc32;             /**< lowercase hex, as AniDB has it */
-    uint64_t mylist_id;      /**< 0 when not in the user's MyList */
+    char* anime_type;          /**< "TV Series", "Movie" ... */
+    char* year;                /**< "2019" or "2019-2020" */
+    char* quality;             /**< "high", "very high" ... */
+    char* file_source;         /**< "DVD", "Blu-ray", "www" ... */
+    char* resolution;          /**< "1920x1080" */
+    char* crc32;               /**< lowercase hex, as AniDB has it */
+    uint64_t mylist_id;        /**< 0 when not in the user's MyList */
     uint64_t file_size;
-    char* ed2k;              /**< the ED2K value AniDB knows the file by */
+    char* ed2k; /**< the ED2K value AniDB knows the file by */
     char* group_short_name;
 } anidb_anime_info_t;
 
 /** Memory statistics (see docs/memory-model.md). */
 typedef struct {
-    uint64_t total_memory_used;  /**< everything charged to the library-wide limit */
-    uint64_t ffi_allocated;      /**< live bytes handed to callers */
-    uint64_t ffi_peak;           /**< highest ffi_allocated seen */
-    uint64_t pool_memory;        /**< buffer pool bytes, idle and in use */
+    uint64_t total_memory_used; /**< everything charged to the library-wide limit */
+    uint64_t ffi_allocated;     /**< live bytes handed to callers */
+    uint64_t ffi_peak;          /**< highest ffi_allocated seen */
+    uint64_t pool_memory;       /**< buffer pool bytes, idle and in use */
     uint64_t pool_hits;
     uint64_t pool_misses;
     uint64_t active_allocations; /**< live allocations handed to callers */
     uint64_t memory_limit;
-    uint32_t memory_pressure;    /**< 0 Low <50 %, 1 Medium, 2 High >=75 %, 3 Critical >=90 % */
+    uint32_t memory_pressure; /**< 0 Low <50 %, 1 Medium, 2 High >=75 %, 3 Critical >=90 % */
 } anidb_memory_stats_t;
 
 /** MyList state values (AniDB's `state`). */
@@ -310,16 +310,17 @@ typedef enum {
 /** What to record in MyList. Initialise with ANIDB_MYLIST_OPTIONS_INIT:
  *  -1 / NULL mean "do not send". */
 typedef struct {
-    int state;            /**< anidb_mylist_state_t, or -1 */
-    int viewed;           /**< 1 watched, 0 not watched, -1 unset */
-    int64_t viewdate;     /**< Unix time when viewed = 1; 0 = server's "now" */
-    const char* source;   /**< free text or NULL */
-    const char* storage;  /**< free text or NULL */
-    const char* other;    /**< free text (may hold newlines) or NULL */
-    int edit;             /**< 1: change the existing entry to these values */
+    int state;           /**< anidb_mylist_state_t, or -1 */
+    int viewed;          /**< 1 watched, 0 not watched, -1 unset */
+    int64_t viewdate;    /**< Unix time when viewed = 1; 0 = server's "now" */
+    const char* source;  /**< free text or NULL */
+    const char* storage; /**< free text or NULL */
+    const char* other;   /**< free text (may hold newlines) or NULL */
+    int edit;            /**< 1: change the existing entry to these values */
 } anidb_mylist_options_t;
 
-#define ANIDB_MYLIST_OPTIONS_INIT {ANIDB_MYLIST_STATE_HDD, -1, 0, NULL, NULL, NULL, 0}
+#define ANIDB_MYLIST_OPTIONS_INIT \
+    { ANIDB_MYLIST_STATE_HDD, -1, 0, NULL, NULL, NULL, 0 }
 
 typedef enum {
     ANIDB_MYLIST_ADDED = 0,           /**< a new entry was created */
@@ -547,15 +548,14 @@ ANIDB_API anidb_result_t anidb_cache_clear(anidb_client_handle_t handle);
 
 /** Number of cached file hash entries and the database's size on disk.
  *  Errors: INVALID_HANDLE, INVALID_PARAMETER (NULL out-pointer), CACHE. */
-ANIDB_API anidb_result_t anidb_cache_get_stats(anidb_client_handle_t handle,
-                                               size_t* total_entries, uint64_t* cache_size_bytes);
+ANIDB_API anidb_result_t anidb_cache_get_stats(anidb_client_handle_t handle, size_t* total_entries,
+                                               uint64_t* cache_size_bytes);
 
 /** *is_cached = 1 when the file, as it is on disk now (path, size, mtime,
  *  inode), has a cached value for algorithm; 0 otherwise.
  *  Errors: INVALID_HANDLE, INVALID_PARAMETER, INVALID_UTF8, FILE_NOT_FOUND,
  *  PERMISSION_DENIED, CACHE. */
-ANIDB_API anidb_result_t anidb_cache_check_file(anidb_client_handle_t handle,
-                                                const char* file_path,
+ANIDB_API anidb_result_t anidb_cache_check_file(anidb_client_handle_t handle, const char* file_path,
                                                 anidb_hash_algorithm_t algorithm, int* is_cached);
 
 /* ====================================================================== */
@@ -589,8 +589,7 @@ ANIDB_API anidb_result_t anidb_identify_path(anidb_client_handle_t handle, const
  *  Errors: those of anidb_identify_file, plus INVALID_PARAMETER (bad
  *  option values). */
 ANIDB_API anidb_result_t anidb_mylist_add(anidb_client_handle_t handle, const char* ed2k_hash,
-                                          uint64_t file_size,
-                                          const anidb_mylist_options_t* options,
+                                          uint64_t file_size, const anidb_mylist_options_t* options,
                                           anidb_mylist_result_t* result);
 
 /* ====================================================================== */
@@ -616,9 +615,8 @@ ANIDB_API void anidb_free_anime_info(anidb_anime_info_t* info);
  *  0 on error (invalid handle, NULL callback, unknown type: see the thread's
  *  last error). Callbacks of one client run one at a time, on a library
  *  thread or the thread that made the call. */
-ANIDB_API uint64_t anidb_register_callback(anidb_client_handle_t handle,
-                                           anidb_callback_type_t type, void* callback,
-                                           void* user_data);
+ANIDB_API uint64_t anidb_register_callback(anidb_client_handle_t handle, anidb_callback_type_t type,
+                                           void* callback, void* user_data);
 
 /** Removes a callback. When it returns, the callback is not running and will
  *  never be called again, so its user_data may be freed (called from inside

@@ -18,7 +18,8 @@ TEST(CliLists, NamesResolveLikeThePeersThenAgainstTheListsFolder) {
               (std::vector<std::string>{"a.mkv", "lists/a.mkv"}));
     EXPECT_EQ(list_name_candidates("Folder\\a.mkv", ""),
               (std::vector<std::string>{"Folder\\a.mkv", "Folder/a.mkv"}));
-    EXPECT_EQ(list_name_candidates("/abs/a.mkv", "lists"), (std::vector<std::string>{"/abs/a.mkv"}));
+    EXPECT_EQ(list_name_candidates("/abs/a.mkv", "lists"),
+              (std::vector<std::string>{"/abs/a.mkv"}));
     EXPECT_EQ(comparable_path("/x/./y/../z"), "/x/z");
 }
 
@@ -33,9 +34,9 @@ TEST(CliLists, UpdateAppendsOnlyWhatTheListLacksInItsOwnFormat) {
     EXPECT_FALSE(plan->new_list);
     EXPECT_TRUE(plan->needs_line_break);
 
-    auto bsd = plan_list_update(
-        "x.txt", "SHA1 (a.mkv) = a9993e364706816aba3e25717850c26c9cd0d89d\n", {"b.mkv"},
-        std::nullopt, {});
+    auto bsd =
+        plan_list_update("x.txt", "SHA1 (a.mkv) = a9993e364706816aba3e25717850c26c9cd0d89d\n",
+                         {"b.mkv"}, std::nullopt, {});
     ASSERT_TRUE(bsd.ok());
     EXPECT_EQ(bsd->format, OutputFormat::bsd);
     EXPECT_EQ(bsd->algorithms, std::vector<hash::Algorithm>{hash::Algorithm::sha1});

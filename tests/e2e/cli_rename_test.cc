@@ -203,9 +203,9 @@ TEST(CliRenamePlan, LinksAndCopiesKeepTheOriginalAndUndoRemovesThem) {
     UndoLog log;
     ASSERT_TRUE(log.open(dir / "undo.sh").ok());
     std::vector<fs::path> created;
-    for (const auto& [how, name] : {std::pair{Transfer::hard_link, "hard.mkv"},
-                                    std::pair{Transfer::soft_link, "soft.mkv"},
-                                    std::pair{Transfer::copy, "copy.mkv"}}) {
+    for (const auto& [how, name] :
+         {std::pair{Transfer::hard_link, "hard.mkv"}, std::pair{Transfer::soft_link, "soft.mkv"},
+          std::pair{Transfer::copy, "copy.mkv"}}) {
         const FileMove m{dir / "a.mkv", dir / "links" / name};
         const size_t before = created.size();
         ASSERT_TRUE(transfer_file(m, how, created).ok());
@@ -213,7 +213,8 @@ TEST(CliRenamePlan, LinksAndCopiesKeepTheOriginalAndUndoRemovesThem) {
         log.record(m, how);
         EXPECT_EQ(transfer_file(m, how, created).code(), Errc::busy);  // never overwritten
     }
-    struct stat a {}, hard {};
+    struct stat a {
+    }, hard{};
     ASSERT_EQ(::stat((dir / "a.mkv").c_str(), &a), 0);
     ASSERT_EQ(::stat((dir / "links/hard.mkv").c_str(), &hard), 0);
     EXPECT_EQ(a.st_ino, hard.st_ino);

@@ -71,9 +71,10 @@ TEST(CliStatus, AnidbLineShowsTheQueueAndTheRequestInFlight) {
     s.anidb.activity_seconds = 1.25;
     auto lines = render_status(s, 200, Style(false));
     ASSERT_EQ(lines.size(), 2u);
-    EXPECT_EQ(lines[1],
-              "AniDB 1/4 done \xC2\xB7 2 queued \xC2\xB7 FILE request 1.2 s: waiting for AniDB (2 s "
-              "between requests)");
+    EXPECT_EQ(
+        lines[1],
+        "AniDB 1/4 done \xC2\xB7 2 queued \xC2\xB7 FILE request 1.2 s: waiting for AniDB (2 s "
+        "between requests)");
     s.anidb.activity = AnidbState::Activity::waiting_for_slot;
     s.anidb.next_send_in = 1.6;
     lines = render_status(s, 200, Style(false));
@@ -87,9 +88,9 @@ TEST(CliStatus, AnidbLineShowsTheQueueAndTheRequestInFlight) {
 
 TEST(CliTerminal, DisplayColumnsCountWideAndCombiningCharacters) {
     EXPECT_EQ(display_columns("abc"), 3u);
-    EXPECT_EQ(display_columns("日本語"), 6u);                // wide
-    EXPECT_EQ(display_columns("e\xCC\x81"), 1u);              // e + combining acute
-    EXPECT_EQ(display_columns("bad\xFF"), 4u);                // invalid byte: one column
+    EXPECT_EQ(display_columns("日本語"), 6u);                     // wide
+    EXPECT_EQ(display_columns("e\xCC\x81"), 1u);                  // e + combining acute
+    EXPECT_EQ(display_columns("bad\xFF"), 4u);                    // invalid byte: one column
     EXPECT_EQ(fit_columns("日本語です", 5), "日本\xE2\x80\xA6");  // never half a character
     EXPECT_EQ(fit_columns_from_end("dir/日本語.mkv", 8), "\xE2\x80\xA6語.mkv");
     EXPECT_EQ(fit_columns("short", 10), "short");
