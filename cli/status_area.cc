@@ -86,13 +86,17 @@ std::string anidb_line(const AnidbState& a, size_t width, const Style& style) {
                                 human_seconds(a.activity_seconds));
             break;
         case AnidbState::Activity::waiting_for_slot:
-            text += a.next_send_in >= 0
-                        ? fmt::format(
-                              " \xC2\xB7 {} waits for its send slot: {} (2 s between "
-                              "requests)",
-                              a.command.empty() ? std::string("request") : a.command,
-                              human_seconds(a.next_send_in))
-                        : std::string(" \xC2\xB7 waiting for the next send slot");
+            if (a.next_send_in >= 0) {
+                text += fmt::format(
+                    " \xC2\xB7 {} waits for its send slot: {} (2 s between "
+                    "requests)",
+                    a.command.empty() ? std::string("request") : a.command,
+                    human_seconds(a.next_send_in));
+            } else {
+                text += " \xC2\xB7 " + (a.waiting_for.empty()
+                                            ? std::string("waiting for the next send slot")
+                                            : a.waiting_for);
+            }
             break;
         case AnidbState::Activity::idle:
             if (a.queued == 0 && a.done < a.total) text += " \xC2\xB7 waiting for hashes";
@@ -185,10 +189,12 @@ void StatusArea::on_client_event(const client::Event& event) {
     if (enabled_ && !stopping_ && drawn_lines_ > 0) draw_locked();
 }
 
-void StatusArea::anidb_waiting_for_slot(Clock::time_point when) {
+void StatusArea::anidb_waiting(std::string reason,
+                               std::optional<std::chrono::system_clock::time_point> send_at) {
     std::lock_guard lock(mutex_);
     anidb_.activity = AnidbState::Activity::waiting_for_slot;
-    next_send_ = when;
+    anidb_.waiting_for = std::move(reason);
+    next_send_ = send_at;
     activity_since_ = Clock::now();
 }
 
@@ -258,8 +264,10 @@ StatusSnapshot StatusArea::snapshot_locked() const {
     s.anidb.total = files_total_;
     s.anidb.queued = files_done_ > anidb_.done ? files_done_ - anidb_.done : 0;
     s.anidb.activity_seconds = seconds_between(activity_since_, now);
-    if (anidb_.activity == AnidbState::Activity::waiting_for_slot) {
-        s.anidb.next_send_in = std::max(0.0, seconds_between(now, next_send_));
+    if (anidb_.activity == AnidbState::Activity::waiting_for_slot && next_send_) {
+        s.anidb.next_send_in = std::max(
+            0.0,
+            std::chrono::duration<double>(*next_send_ - std::chrono::system_clock::now()).count());
     }
     return s;
 }

@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -33,6 +34,7 @@ struct AnidbState {
     std::string command;          // of the request in flight ("FILE")
     double activity_seconds = 0;  // how long the activity has lasted
     double next_send_in = -1;     // seconds until the next packet may leave; < 0: unknown
+    std::string waiting_for;      // waiting_for_slot without a time: what it waits for
     size_t queued = 0;            // files hashed, waiting for their answer
     size_t done = 0;              // files answered (by AniDB or the cache) or given up
     size_t total = 0;             // files of the run
@@ -74,8 +76,10 @@ class StatusArea {
     void show_anidb();
     void anidb_file_done();
     void on_client_event(const client::Event& event);
-    // The rate limiter holds the next packet until `when`.
-    void anidb_waiting_for_slot(std::chrono::steady_clock::time_point when);
+    // The next packet waits: until `send_at` for its rate-limit slot, or
+    // (no time) for what `reason` says, e.g. another program's exchange.
+    void anidb_waiting(std::string reason,
+                       std::optional<std::chrono::system_clock::time_point> send_at);
 
     // Writes `text` to `fd` (1 or 2) with the area out of the way, then
     // draws the area again below it.
@@ -107,7 +111,7 @@ class StatusArea {
     std::chrono::steady_clock::time_point hashing_ended_{};
     AnidbState anidb_;
     std::chrono::steady_clock::time_point activity_since_{};
-    std::chrono::steady_clock::time_point next_send_{};
+    std::optional<std::chrono::system_clock::time_point> next_send_;
     size_t drawn_lines_ = 0;
     bool stopping_ = false;
     std::thread thread_;

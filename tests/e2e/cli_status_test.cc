@@ -79,6 +79,11 @@ TEST(CliStatus, AnidbLineShowsTheQueueAndTheRequestInFlight) {
     s.anidb.next_send_in = 1.6;
     lines = render_status(s, 200, Style(false));
     EXPECT_NE(lines[1].find("FILE waits for its send slot: 1.6 s"), std::string::npos) << lines[1];
+    s.anidb.next_send_in = -1;
+    s.anidb.waiting_for = "FILE: waiting for another AniDB program on this machine";
+    lines = render_status(s, 200, Style(false));
+    EXPECT_NE(lines[1].find("\xC2\xB7 FILE: waiting for another AniDB program"), std::string::npos)
+        << lines[1];
     s.anidb.activity = AnidbState::Activity::idle;
     s.anidb.queued = 0;
     lines = render_status(s, 200, Style(false));
