@@ -135,6 +135,7 @@ void StatusArea::begin_hashing(size_t files, uint64_t bytes, size_t slots) {
     slot_names_.assign(slots, {});
     started_ = Clock::now();
     hashing_ended_ = files == 0 ? started_ : Clock::time_point{};
+    has_content_ = true;
     if (enabled_ && !stopping_) draw_locked();
 }
 
@@ -239,7 +240,7 @@ size_t StatusArea::anidb_requests() const {
 void StatusArea::run() {
     std::unique_lock lock(mutex_);
     while (!stopping_) {
-        draw_locked();
+        if (has_content_) draw_locked();
         wake_.wait_for(lock, kRedrawInterval);
     }
 }

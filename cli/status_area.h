@@ -113,6 +113,7 @@ class StatusArea {
     std::chrono::steady_clock::time_point activity_since_{};
     std::optional<std::chrono::system_clock::time_point> next_send_;
     size_t drawn_lines_ = 0;
+    bool has_content_ = false;  // hashing began or AniDB shown: something to draw
     bool stopping_ = false;
     std::thread thread_;
 };
