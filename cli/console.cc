@@ -9,7 +9,7 @@ namespace anidb::cli {
 namespace {
 
 // Output to a file or pipe is written in blocks of about this size.
-constexpr size_t kBlockSize = 64 * 1024;
+constexpr size_t kBlockSize = size_t{64} * 1024;
 
 void write_all(int fd, std::string_view text) {
     while (!text.empty()) {

@@ -79,6 +79,11 @@ std::vector<FileMove> plan_moves(const fs::path& file, const std::string& new_re
 
 namespace {
 
+// strerror(3) is not thread-safe; the error category's message is.
+std::string errno_text(int err = errno) {
+    return std::generic_category().message(err);
+}
+
 Error exists_error(const fs::path& to) {
     return make_error(Errc::busy, to.string() + " exists already; not overwritten");
 }
@@ -95,8 +100,7 @@ Status create_folders(const fs::path& dir, std::vector<fs::path>& created) {
         if (::mkdir(it->c_str(), 0777) == 0) {
             created.push_back(*it);
         } else if (errno != EEXIST) {
-            return make_error(Errc::io,
-                              "cannot create " + it->string() + ": " + std::strerror(errno));
+            return make_error(Errc::io, "cannot create " + it->string() + ": " + errno_text());
         }
     }
     return {};
@@ -128,7 +132,7 @@ Status move_file(const FileMove& move) {
         return {};
     }
     return make_error(err == ENOENT ? Errc::file_not_found : Errc::io,
-                      "cannot rename " + move.from.string() + ": " + std::strerror(err));
+                      "cannot rename " + move.from.string() + ": " + errno_text(err));
 }
 
 }  // namespace
@@ -157,14 +161,12 @@ Status transfer_file(const FileMove& move, Transfer how, std::vector<fs::path>& 
                                                 " into another file system (use --link soft or "
                                                 "--copy)");
             }
-            return make_error(Errc::io,
-                              "cannot link " + move.from.string() + ": " + std::strerror(errno));
+            return make_error(Errc::io, "cannot link " + move.from.string() + ": " + errno_text());
         case Transfer::soft_link: {
             const fs::path target = fs::absolute(move.from, ec).lexically_normal();
             if (::symlink(target.c_str(), move.to.c_str()) == 0) return {};
             if (errno == EEXIST) return exists_error(move.to);
-            return make_error(Errc::io,
-                              "cannot link " + move.to.string() + ": " + std::strerror(errno));
+            return make_error(Errc::io, "cannot link " + move.to.string() + ": " + errno_text());
         }
     }
     return make_error(Errc::invalid_parameter, "unknown transfer");

@@ -4,14 +4,14 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cstring>
+#include <system_error>
 
 #include "hash/stream_hasher.h"
 
 namespace anidb::cli {
 
 Result<client::FileResult> hash_standard_input(const std::vector<hash::Algorithm>& algorithms,
-                                               std::stop_token stop) {
+                                               const std::stop_token& stop) {
     if (Status valid = hash::validate_algorithms(algorithms); !valid) return valid.error();
     const auto started = std::chrono::steady_clock::now();
     hash::StreamHasher hasher(algorithms);
@@ -22,8 +22,8 @@ Result<client::FileResult> hash_standard_input(const std::vector<hash::Algorithm
         if (n == 0) break;
         if (n < 0) {
             if (errno == EINTR) continue;
-            return make_error(Errc::io,
-                              std::string("cannot read standard input: ") + std::strerror(errno));
+            return make_error(
+                Errc::io, "cannot read standard input: " + std::generic_category().message(errno));
         }
         hasher.update(std::span(buffer.data(), static_cast<size_t>(n)));
     }

@@ -16,6 +16,6 @@ namespace anidb::cli {
 // Errc::cancelled when `stop` is requested, Errc::invalid_parameter for an
 // algorithm list the hasher refuses.
 Result<client::FileResult> hash_standard_input(const std::vector<hash::Algorithm>& algorithms,
-                                               std::stop_token stop);
+                                               const std::stop_token& stop);
 
 }  // namespace anidb::cli

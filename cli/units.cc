@@ -1,5 +1,6 @@
 #include "units.h"
 
+#include <cmath>
 #include <iterator>
 
 #include <fmt/format.h>
@@ -18,7 +19,7 @@ std::string human_bytes(double bytes) {
 }
 
 std::string clock_duration(double seconds) {
-    const auto total = static_cast<long long>(seconds < 0 ? 0 : seconds + 0.5);
+    const long long total = std::llround(seconds < 0 ? 0 : seconds);
     if (total >= 3600)
         return fmt::format("{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60);
     return fmt::format("{}:{:02}", total / 60, total % 60);
@@ -27,7 +28,7 @@ std::string clock_duration(double seconds) {
 std::string human_seconds(double seconds) {
     if (seconds < 0) seconds = 0;
     if (seconds < 10) return fmt::format("{:.1f} s", seconds);
-    const auto total = static_cast<long long>(seconds + 0.5);
+    const long long total = std::llround(seconds);
     if (total < 60) return fmt::format("{} s", total);
     return fmt::format("{} min {} s", total / 60, total % 60);
 }
