@@ -8,6 +8,7 @@
 // - the figures per allocation type still name every part.
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cstring>
 #include <optional>
 
@@ -50,32 +51,48 @@ class FileText {
     std::optional<std::string> repaired_path_, repaired_error_;
 };
 
-// Where a file result's contents go, from offset `at` of its block:
-//   path NUL [error NUL] padding hashes[hash_count] value NUL value NUL ...
+// Where one file result's contents go in its block.
 struct ContentsPlan {
-    size_t strings_at, strings_bytes;
-    size_t hashes_at, hashes_bytes;  // the array and its values
-    size_t end;
+    size_t hashes_at;   // the hash array
+    size_t values_at;   // value NUL value NUL ...
+    size_t strings_at;  // path NUL [error NUL]
 };
 
-ContentsPlan plan_contents(const FileText& t, const client::FileResult& r, size_t at) {
-    ContentsPlan p{};
-    p.strings_at = at;
-    p.strings_bytes = t.path().size() + 1 + (t.error().empty() ? 0 : t.error().size() + 1);
-    p.hashes_at = align_up(at + p.strings_bytes, alignof(anidb_hash_result_t));
-    p.hashes_bytes = r.hashes.empty() ? 0 : sizeof(anidb_hash_result_t) * r.hashes.size();
-    for (const auto& h : r.hashes) p.hashes_bytes += h.value.size() + 1;  // hex/base32: ASCII
-    p.end = p.hashes_at + p.hashes_bytes;
-    return p;
-}
+// Places the contents of a block's file results after `at`: first every hash
+// array, then all the text (hash values, paths, messages), so that nothing
+// needs alignment padding. Declares each part to `layout` as it goes.
+class ContentsPlanner {
+  public:
+    ContentsPlanner(size_t at, size_t hash_entries, AllocationLayout& layout)
+        : array_at_(at), text_at_(at + sizeof(anidb_hash_result_t) * hash_entries),
+          layout_(layout) {}
 
-// Declares the contents' parts; padding goes to `owner` (the block's type).
-void add_contents(AllocationLayout& layout, const FileText& t, const ContentsPlan& p,
-                  AllocType owner) {
-    layout.add(AllocType::string, t.error().empty() ? 1 : 2, p.strings_bytes);
-    layout.add(owner, 0, p.hashes_at - (p.strings_at + p.strings_bytes));
-    if (p.hashes_bytes != 0) layout.add(AllocType::hash_result, 1, p.hashes_bytes);
-}
+    ContentsPlan place(const FileText& t, const client::FileResult& r) {
+        ContentsPlan p{};
+        p.hashes_at = array_at_;
+        const size_t array_bytes = sizeof(anidb_hash_result_t) * r.hashes.size();
+        array_at_ += array_bytes;
+        p.values_at = text_at_;
+        size_t values_bytes = 0;
+        for (const auto& h : r.hashes) values_bytes += h.value.size() + 1;  // hex/base32: ASCII
+        p.strings_at = p.values_at + values_bytes;
+        const size_t strings_bytes =
+            t.path().size() + 1 + (t.error().empty() ? 0 : t.error().size() + 1);
+        text_at_ = p.strings_at + strings_bytes;
+        layout_.add(AllocType::string, t.error().empty() ? 1 : 2, strings_bytes);
+        if (!r.hashes.empty()) layout_.add(AllocType::hash_result, 1, array_bytes + values_bytes);
+        return p;
+    }
+    size_t end() const { return text_at_; }
+
+  private:
+    size_t array_at_, text_at_;
+    AllocationLayout& layout_;
+};
+
+// Hash arrays follow the result structures without padding.
+static_assert(sizeof(anidb_file_result_t) % alignof(anidb_hash_result_t) == 0);
+static_assert(sizeof(anidb_hash_result_t) % alignof(anidb_hash_result_t) == 0);
 
 // Fills `out` from `r`, its contents going where `p` says in the zero-filled
 // `block` (so every copied string is already NUL-terminated).
@@ -96,7 +113,7 @@ void write_file_result(const FileText& t, const client::FileResult& r, const Con
     if (r.hashes.empty()) return;
     out.hashes = reinterpret_cast<anidb_hash_result_t*>(block + p.hashes_at);
     out.hash_count = r.hashes.size();
-    at = block + p.hashes_at + sizeof(anidb_hash_result_t) * r.hashes.size();
+    at = block + p.values_at;
     for (size_t i = 0; i < r.hashes.size(); ++i) {
         const std::string& value = r.hashes[i].value;
         out.hashes[i].algorithm = static_cast<anidb_hash_algorithm_t>(r.hashes[i].algorithm);
@@ -112,14 +129,15 @@ void write_file_result(const FileText& t, const client::FileResult& r, const Con
 }  // namespace
 
 // One block: the structure first (it is the block's address), then its
-// contents. Parts: file_result (the structure and padding), string (path,
-// error message), hash_result (the hash array with its strings).
+// hash array, then its text. Parts: file_result (the structure), hash_result
+// (the array with its strings), string (path, error message).
 anidb_file_result_t* to_c_file_result(const client::FileResult& r) {
     try {
         const FileText text(r);
-        const ContentsPlan plan = plan_contents(text, r, sizeof(anidb_file_result_t));
         AllocationLayout layout(AllocType::file_result, sizeof(anidb_file_result_t));
-        add_contents(layout, text, plan, AllocType::file_result);
+        ContentsPlanner planner(sizeof(anidb_file_result_t), r.hashes.size(), layout);
+        const ContentsPlan plan = planner.place(text, r);
+        assert(layout.bytes() == planner.end());
         auto* block = static_cast<char*>(tracker().allocate(layout));
         if (block == nullptr) return nullptr;
         auto* out = reinterpret_cast<anidb_file_result_t*>(block);
@@ -130,26 +148,29 @@ anidb_file_result_t* to_c_file_result(const client::FileResult& r) {
     }
 }
 
-// One block: the batch structure, the array of file results, then each
-// file's contents in input order. Parts: batch_result (the structure and
-// padding), file_result (one per file), string, hash_result.
+// One block: the batch structure, the array of file results, every file's
+// hash array, then all the text. Parts: batch_result (the structure),
+// file_result (one per file), hash_result, string.
 anidb_batch_result_t* to_c_batch_result(const client::BatchResult& b) {
     try {
         const size_t n = b.results.size();
-        const size_t results_at = align_up(sizeof(anidb_batch_result_t), alignof(anidb_file_result_t));
+        const size_t results_at =
+            align_up(sizeof(anidb_batch_result_t), alignof(anidb_file_result_t));
         AllocationLayout layout(AllocType::batch_result, results_at);
         layout.add(AllocType::file_result, n, sizeof(anidb_file_result_t) * n);
+        size_t hash_entries = 0;
+        for (const auto& r : b.results) hash_entries += r.hashes.size();
+        ContentsPlanner planner(results_at + sizeof(anidb_file_result_t) * n, hash_entries,
+                                layout);
         std::vector<FileText> texts;
         std::vector<ContentsPlan> plans;
         texts.reserve(n);
         plans.reserve(n);
-        size_t at = results_at + sizeof(anidb_file_result_t) * n;
         for (const auto& r : b.results) {
             texts.emplace_back(r);
-            plans.push_back(plan_contents(texts.back(), r, at));
-            add_contents(layout, texts.back(), plans.back(), AllocType::batch_result);
-            at = plans.back().end;
+            plans.push_back(planner.place(texts.back(), r));
         }
+        assert(layout.bytes() == planner.end());
         auto* block = static_cast<char*>(tracker().allocate(layout));
         if (block == nullptr) return nullptr;
         auto* out = reinterpret_cast<anidb_batch_result_t*>(block);
