@@ -668,7 +668,8 @@ ANIDB_API anidb_result_t anidb_event_disconnect(anidb_client_handle_t handle);
  *  data.dropped.count says how many. An ANIDB_EVENT_MEMORY_WARNING has room
  *  of its own: it is never dropped, whatever the memory left, and comes
  *  first (warnings not polled yet are merged into one with the latest
- *  figures). Errors: INVALID_HANDLE, INVALID_PARAMETER (events or
+ *  figures). A poll with max_events 0 only gives back the previous poll's
+ *  strings. Errors: INVALID_HANDLE, INVALID_PARAMETER (events or
  *  event_count NULL with max_events > 0), OUT_OF_MEMORY (queued events
  *  whose strings do not fit under the limit and nothing else to return:
  *  they stay queued for a later poll). */
