@@ -64,7 +64,8 @@ struct ContentsPlan {
 class ContentsPlanner {
   public:
     ContentsPlanner(size_t at, size_t hash_entries, AllocationLayout& layout)
-        : array_at_(at), text_at_(at + sizeof(anidb_hash_result_t) * hash_entries),
+        : array_at_(at),
+          text_at_(at + sizeof(anidb_hash_result_t) * hash_entries),
           layout_(layout) {}
 
     ContentsPlan place(const FileText& t, const client::FileResult& r) {
@@ -160,8 +161,7 @@ anidb_batch_result_t* to_c_batch_result(const client::BatchResult& b) {
         layout.add(AllocType::file_result, n, sizeof(anidb_file_result_t) * n);
         size_t hash_entries = 0;
         for (const auto& r : b.results) hash_entries += r.hashes.size();
-        ContentsPlanner planner(results_at + sizeof(anidb_file_result_t) * n, hash_entries,
-                                layout);
+        ContentsPlanner planner(results_at + sizeof(anidb_file_result_t) * n, hash_entries, layout);
         std::vector<FileText> texts;
         std::vector<ContentsPlan> plans;
         texts.reserve(n);

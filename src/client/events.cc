@@ -38,8 +38,8 @@ size_t Event::footprint() const {
 }
 
 EventView Event::view() const {
-    return EventView{type,          timestamp_ms, subject.c_str(), value.c_str(),
-                     context.c_str(), algorithm,  number,          number2};
+    return EventView{type,      timestamp_ms, subject.c_str(), value.c_str(), context.c_str(),
+                     algorithm, number,       number2};
 }
 
 // ---------------------------------------------------------------- PolledEvents
@@ -257,8 +257,8 @@ void EventHub::enqueue(std::span<Event> events) {
     if (closed_) return;
     for (size_t i = 0; i < events.size(); ++i) {
         if (!charged(events[i])) {
-            warning_ = PendingWarning{true, events[i].timestamp_ms, events[i].number,
-                                      events[i].number2};
+            warning_ =
+                PendingWarning{true, events[i].timestamp_ms, events[i].number, events[i].number2};
             continue;
         }
         if (!charges[i].ok()) {

@@ -62,7 +62,7 @@ class AllocationStats : public CapiTest {
 // sees only the result: freed, its block is idle; the next result reuses it.
 TEST_F(AllocationStats, FreedFileResultsAreReusedFromThePool) {
     const std::string path = tmp.write_random("f.bin", 5000).string();
-    anidb_free_file_result(process(path));  // hashed and cached
+    anidb_free_file_result(process(path));       // hashed and cached
     anidb_file_result_t* first = process(path);  // from the cache
     ASSERT_NE(first, nullptr);
     const void* block = first;
@@ -124,13 +124,13 @@ TEST_F(AllocationStats, PerTypeCountsMatchWhatWasHandedOut) {
         EXPECT_EQ(f.live_bytes, 0U);
     }
 
-    anidb_file_result_t* file = process(a);          // file 1, string 1, hash 1
-    anidb_batch_result_t* b = batch(three);          // batch 1, file 3, string 3, hash 3
-    anidb_file_result_t* missing = nullptr;          // an error to read back
+    anidb_file_result_t* file = process(a);  // file 1, string 1, hash 1
+    anidb_batch_result_t* b = batch(three);  // batch 1, file 3, string 3, hash 3
+    anidb_file_result_t* missing = nullptr;  // an error to read back
     const anidb_hash_algorithm_t algos[] = {ANIDB_HASH_CRC32};
     const auto opts = options_for(algos, 1);
     EXPECT_NE(anidb_process_file(client, (tmp / "nope").c_str(), &opts, &missing), ANIDB_SUCCESS);
-    char* error = anidb_client_get_last_error_string(client);  // string 1
+    char* error = anidb_client_get_last_error_string(client);               // string 1
     anidb_anime_info_t* info = capi::to_c_anime_info(client::AnimeInfo{});  // anime 1, string 14
     anidb_event_t events[64];
     size_t n = 0;
@@ -146,8 +146,8 @@ TEST_F(AllocationStats, PerTypeCountsMatchWhatWasHandedOut) {
     EXPECT_EQ(figures[ANIDB_ALLOCATION_ANIME_INFO].live_count, 1U);
     EXPECT_EQ(figures[ANIDB_ALLOCATION_EVENT].live_count, 1U);
     EXPECT_EQ(figures[ANIDB_ALLOCATION_BUFFER].live_count, 0U) << "no operation is running";
-    const uint64_t paths_bytes = a.size() + 1 + three[0].size() + three[1].size() +
-                                 three[2].size() + 3;
+    const uint64_t paths_bytes =
+        a.size() + 1 + three[0].size() + three[1].size() + three[2].size() + 3;
     EXPECT_EQ(figures[ANIDB_ALLOCATION_STRING].live_bytes,
               paths_bytes + std::string(error).size() + 1 + 14);
     EXPECT_EQ(figures[ANIDB_ALLOCATION_FILE_RESULT].live_bytes, 4 * sizeof(anidb_file_result_t));

@@ -84,8 +84,7 @@ static void test_library(void) {
 static uint64_t live(anidb_allocation_type_t type) {
     anidb_allocation_stats_t figures[ANIDB_ALLOCATION_TYPE_COUNT];
     size_t count = 0;
-    if (anidb_get_allocation_stats(figures, ANIDB_ALLOCATION_TYPE_COUNT, &count) !=
-            ANIDB_SUCCESS ||
+    if (anidb_get_allocation_stats(figures, ANIDB_ALLOCATION_TYPE_COUNT, &count) != ANIDB_SUCCESS ||
         count != ANIDB_ALLOCATION_TYPE_COUNT) {
         return UINT64_MAX;
     }

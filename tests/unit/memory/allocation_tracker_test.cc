@@ -48,8 +48,8 @@ TEST_F(AllocationTrackerTest, AllocateIsZeroFilledChargedAndCounted) {
 // and the next result of its class is served from it (a hit), zero-filled
 // again.
 TEST_F(AllocationTrackerTest, ResultsComeFromThePoolAndGoBackToIt) {
-    for (AllocType type : {AllocType::hash_result, AllocType::file_result,
-                           AllocType::batch_result, AllocType::event, AllocType::anime_info}) {
+    for (AllocType type : {AllocType::hash_result, AllocType::file_result, AllocType::batch_result,
+                           AllocType::event, AllocType::anime_info}) {
         SCOPED_TRACE(alloc_type_name(type));
         pool().clear();
         const PoolStats before = pool().stats();
@@ -58,7 +58,7 @@ TEST_F(AllocationTrackerTest, ResultsComeFromThePoolAndGoBackToIt) {
         EXPECT_TRUE(std::all_of(p, p + 1000, [](unsigned char c) { return c == 0; }));
         EXPECT_EQ(tracker().stats().pooled_blocks, 1u);
         EXPECT_EQ(tracker().stats().live_bytes, 1000u);  // the bytes asked for
-        EXPECT_EQ(budget().used(), 1024u);                // the pool charges its class
+        EXPECT_EQ(budget().used(), 1024u);               // the pool charges its class
         EXPECT_EQ(pool().stats().in_use_bytes, 1024u);
         EXPECT_EQ(pool().stats().misses, before.misses + 1);
         std::memset(p, 0xAB, 1000);

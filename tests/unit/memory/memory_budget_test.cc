@@ -140,8 +140,8 @@ TEST_F(MemoryBudgetTest, PressureThresholdsAreExact) {
 TEST_F(MemoryBudgetTest, BudgetLevelFollowsUseAtThresholds) {
     budget().set_limit(1000);
     const std::pair<uint64_t, Pressure> steps[] = {
-        {499, Pressure::low},      {500, Pressure::medium}, {749, Pressure::medium},
-        {750, Pressure::high},     {899, Pressure::high},   {900, Pressure::high},
+        {499, Pressure::low},      {500, Pressure::medium},   {749, Pressure::medium},
+        {750, Pressure::high},     {899, Pressure::high},     {900, Pressure::high},
         {901, Pressure::critical}, {1000, Pressure::critical}};
     for (const auto& [bytes, expected] : steps) {
         Charge charge = Charge::take(bytes);
