@@ -93,7 +93,6 @@ class ContentsPlanner {
 
 // Hash arrays follow the result structures without padding.
 static_assert(sizeof(anidb_file_result_t) % alignof(anidb_hash_result_t) == 0);
-static_assert(sizeof(anidb_hash_result_t) % alignof(anidb_hash_result_t) == 0);
 
 // Fills `out` from `r`, its contents going where `p` says in the zero-filled
 // `block` (so every copied string is already NUL-terminated).
@@ -239,6 +238,7 @@ anidb_anime_info_t* to_c_anime_info(const client::AnimeInfo& in) {
         info.episode_number = epno;
         char* at = block + sizeof(anidb_anime_info_t);  // zero-filled: NULs are there
         for (size_t i = 0; i < kFields; ++i) {
+            // NOLINTNEXTLINE(bugprone-not-null-terminated-result): the NUL is there
             std::memcpy(at, texts[i].data(), texts[i].size());
             *fields[i].first = at;
             at += texts[i].size() + 1;

@@ -365,6 +365,7 @@ PolledEvents EventHub::poll(size_t max) {
     auto* at = static_cast<char*>(block);  // zero-filled: every copy ends in a NUL
     const auto copy = [&at](const std::string& s) {
         const char* start = at;
+        // NOLINTNEXTLINE(bugprone-not-null-terminated-result): the NUL is there
         if (!s.empty()) std::memcpy(at, s.data(), s.size());
         at += s.size() + 1;
         return start;
