@@ -8,8 +8,6 @@
 # tests/packaging builds them and checks their contents and fields;
 # scripts/check-debian-packages installs them into a fresh Debian 12 root.
 
-set(ANIDB_DEB_REVISION 1 CACHE STRING "Debian revision of the packages (the -N of 0.1.0-N)")
-
 set(CPACK_PACKAGE_NAME anidb)
 set(CPACK_PACKAGE_VENDOR "libanidb")
 set(CPACK_PACKAGE_CONTACT "libanidb maintainers <maintainers@users.noreply.b-seed-9c22c521.example>")
