@@ -101,6 +101,11 @@ def _plan() -> dict[str, str | None]:
 def _build_library(version: str) -> str:
     """Builds libanidb.so from the source tree; returns the path of the SONAME link."""
     build_dir = HERE / "build" / "libanidb"
+    if not shutil.which("cmake"):
+        raise SystemExit(
+            "no libanidb installed (pkg-config anidb, " + SONAME + ") and no cmake to build one: "
+            "install libanidb1 and libanidb-dev, or the build dependencies (scripts/install-deps)"
+        )
     configure = ["cmake", "-S", str(SOURCE_ROOT), "-B", str(build_dir),
                  "-DCMAKE_BUILD_TYPE=Release", "-DANIDB_BUILD_TESTS=OFF",
                  "-DANIDB_BUILD_BENCH=OFF", "-DANIDB_BUILD_CLI=OFF"]
