@@ -58,6 +58,10 @@ def _hash(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+# What a shell reports for a program ended by SIGPIPE (128 + 13).
+_SIGPIPE_STATUS = 141
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     try:
@@ -66,6 +70,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as `anidb` does.
+        # Python would flush stdout again at exit and fail once more, so it
+        # is pointed at /dev/null first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return _SIGPIPE_STATUS
     except AniDBError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
