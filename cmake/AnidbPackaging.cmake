@@ -4,7 +4,7 @@
 #   libanidb<ABI>  the shared library       (Depends computed by dpkg-shlibdeps)
 #   libanidb-dev   headers, .a, .pc, CMake  (Depends: libanidb<ABI> of the same version)
 #   anidb          the command              (Depends computed by dpkg-shlibdeps)
-# The versions are project(VERSION) plus the Debian revision below.
+# The versions are project(VERSION) plus ANIDB_DEB_REVISION (CMakeLists.txt).
 # tests/packaging builds them and checks their contents and fields;
 # scripts/check-debian-packages installs them into a fresh Debian 12 root.
 
