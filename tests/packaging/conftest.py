@@ -121,5 +121,7 @@ def clean_env(**extra: str) -> dict[str, str]:
     """The environment without ANIDB_* (the binding reads ANIDB_LIBRARY) and PYTHON*."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("ANIDB_") and not k.startswith("PYTHON")}
+    # pip never reaches for the network (the tests pass --no-index too).
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     env.update(extra)
     return env

@@ -19,9 +19,11 @@ def venv_site(venv: Path) -> Path:
 
 
 def make_venv(path: Path, system_site_packages: bool) -> Path:
+    """A fresh venv. One that sees Debian's packages uses Debian's pip too
+    (python -m pip), which saves installing a copy of pip into it."""
     args = ["/usr/bin/python3", "-m", "venv", str(path)]
     if system_site_packages:
-        args.insert(3, "--system-site-packages")
+        args[3:3] = ["--system-site-packages", "--without-pip"]
     run(args, env=clean_env())
     return path
 
@@ -46,8 +48,8 @@ def test_bundled_library_and_the_test_suite(build: Build, tmp_path: Path):
     """--system-site-packages venv (Debian's setuptools, wheel and pytest),
     pip --no-build-isolation, the built library bundled."""
     venv = make_venv(tmp_path / "venv", system_site_packages=True)
-    run([str(venv / "bin" / "pip"), "install", "--no-build-isolation", "--no-index",
-         str(build.source / "bindings" / "python")],
+    run([str(venv / "bin" / "python"), "-m", "pip", "install", "--no-build-isolation",
+         "--no-index", str(build.source / "bindings" / "python")],
         env=clean_env(ANIDB_BUNDLE_LIBRARY=str(build.library), HOME=str(tmp_path)))
     site = venv_site(venv)
     assert {"libanidb.so.1", "py.typed", "_library_path.py", "__init__.py",
