@@ -86,6 +86,8 @@ Result<RefreshResult> TitleIndex::refresh(std::string_view url, int64_t now,
         if (options.max_age.count() < 0) {
             return make_error(Errc::invalid_parameter, "negative maximum age");
         }
+        // Before the claim: a stopped refresh must not spend the day's request.
+        if (stop.stop_requested()) return make_error(Errc::cancelled, "cancelled");
         auto meta = db_->with_connection(read_meta);
         if (!meta) return meta.error();
         auto usable = usable_dump(meta->title_count, false, stop);

@@ -212,8 +212,9 @@ Result<std::vector<StoredTitle>> find_candidates(sql::Connection& conn, Candidat
     }
     auto q = conn.query(candidate_sql(source));
     if (!q) return q.error();
+    // An empty view may have a null data(), which SQLite would bind as NULL.
     q->bind_static(1, source == CandidateSource::trigrams ? std::string_view(like) : pattern)
-        .bind_static(3, lang)
+        .bind_static(3, lang.empty() ? std::string_view("") : lang)
         .bind(4, static_cast<int64_t>(cap));
     if (source == CandidateSource::folded_prefix) q->bind_static(2, upper);
     std::vector<StoredTitle> rows;
