@@ -30,7 +30,6 @@ CREATE TABLE anime_titles (
     title TEXT NOT NULL,
     folded TEXT NOT NULL
 );
-CREATE INDEX anime_titles_by_folded ON anime_titles (folded);
 CREATE INDEX anime_titles_by_aid ON anime_titles (aid, type);
 CREATE VIRTUAL TABLE anime_titles_words USING fts5 (
     folded, content='anime_titles', content_rowid='id',
@@ -95,6 +94,7 @@ Status prepare_title_tables(cache::sql::Connection& conn) {
         if (*version == kTitlesSchemaVersion && *exists) return {};  // another process was first
         if (Status s = conn.exec(kDropTables); !s) return s;
         if (Status s = conn.exec(kCreateTables); !s) return s;
+        if (Status s = conn.exec(kCreateFoldedIndex); !s) return s;
         const std::string set =
             "INSERT OR REPLACE INTO anime_titles_meta (key, value) VALUES ('schema_version', " +
             std::to_string(kTitlesSchemaVersion) + ")";

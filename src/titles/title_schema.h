@@ -21,6 +21,11 @@ namespace anidb::titles {
 
 inline constexpr int kTitlesSchemaVersion = 1;
 
+// The index behind exact and prefix matches. replace_titles drops it and
+// builds it again after the rows (faster than row by row): one definition.
+inline constexpr const char* kCreateFoldedIndex =
+    "CREATE INDEX anime_titles_by_folded ON anime_titles (folded)";
+
 // Creates or migrates the tables, in one write transaction (retried while the
 // database is locked).
 Status prepare_title_tables(cache::sql::Connection& conn);

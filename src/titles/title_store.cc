@@ -7,6 +7,7 @@
 #include "cache/transaction.h"
 #include "common/utf8.h"
 #include "titles/dump_parser.h"
+#include "titles/title_schema.h"
 
 namespace anidb::titles {
 
@@ -88,7 +89,7 @@ const char* candidate_sql(CandidateSource source) {
         case CandidateSource::trigrams:
             return "SELECT t.id, t.aid, t.type, t.lang, t.title, t.folded"
                    " FROM anime_titles_trigrams AS g JOIN anime_titles AS t ON t.id = g.rowid"
-                   " WHERE g.folded LIKE ?1 ESCAPE '\\'"
+                   " WHERE g.folded LIKE ?1"
                    " AND (?3 = '' OR t.lang = ?3 COLLATE NOCASE) ORDER BY g.rowid LIMIT ?4";
     }
     return "";
@@ -143,7 +144,19 @@ Status store_confirmation(sql::Connection& conn, int64_t confirmed_at,
 Status replace_titles(sql::Connection& conn, std::span<const IndexedTitle> titles,
                       const DumpMeta& meta, std::stop_token stop) {
     return sql::run_transaction(conn, sql::TxKind::write, [&]() -> Status {
-        if (Status s = conn.exec("DELETE FROM anime_titles"); !s) return s;
+        // Measured on 120,000 titles (bench/titles): filling the full-text
+        // indexes with INSERT ... SELECT is several times faster than FTS5's
+        // 'rebuild', and building the folded index after the rows faster than
+        // keeping it up to date row by row. Readers see none of it before
+        // COMMIT.
+        if (Status s = conn.exec(
+                "DROP INDEX IF EXISTS anime_titles_by_folded;"
+                "DELETE FROM anime_titles;"
+                "INSERT INTO anime_titles_words (anime_titles_words) VALUES ('delete-all');"
+                "INSERT INTO anime_titles_trigrams (anime_titles_trigrams) VALUES ('delete-all')");
+            !s) {
+            return s;
+        }
         int64_t id = 0;
         for (const IndexedTitle& t : titles) {
             if ((id & 0xFFF) == 0 && stop.stop_requested()) {
@@ -164,13 +177,20 @@ Status replace_titles(sql::Connection& conn, std::span<const IndexedTitle> title
             if (!s) return s;
         }
         if (stop.stop_requested()) return make_error(Errc::cancelled, "cancelled");
-        // 'rebuild' re-reads the content table: the indexes match it exactly.
+        // 'optimize' merges each index into one segment: searches read less.
+        // FTS5 builds its segments fastest from ascending rowids (five times
+        // faster than in folded order, which a covering index would give).
         if (Status s = conn.exec(
-                "INSERT INTO anime_titles_words (anime_titles_words) VALUES ('rebuild');"
-                "INSERT INTO anime_titles_trigrams (anime_titles_trigrams) VALUES ('rebuild')");
+                "INSERT INTO anime_titles_words (rowid, folded)"
+                " SELECT id, folded FROM anime_titles NOT INDEXED ORDER BY id;"
+                "INSERT INTO anime_titles_trigrams (rowid, folded)"
+                " SELECT id, folded FROM anime_titles NOT INDEXED ORDER BY id;"
+                "INSERT INTO anime_titles_words (anime_titles_words) VALUES ('optimize');"
+                "INSERT INTO anime_titles_trigrams (anime_titles_trigrams) VALUES ('optimize')");
             !s) {
             return s;
         }
+        if (Status s = conn.exec(kCreateFoldedIndex); !s) return s;
         const std::pair<const char*, int64_t> numbers[] = {
             {"confirmed_at", meta.confirmed_at},
             {"imported_at", meta.imported_at},
@@ -203,12 +223,13 @@ Result<std::vector<StoredTitle>> find_candidates(sql::Connection& conn, Candidat
     if (source == CandidateSource::folded_prefix) {
         upper = std::string(pattern) + '\xFF';
     } else if (source == CandidateSource::trigrams) {
-        like = "%";
-        for (char c : pattern) {
-            if (c == '%' || c == '_' || c == '\\') like.push_back('\\');
-            like.push_back(c);
+        // FTS5 uses the trigram index only for a LIKE without ESCAPE (SQLite
+        // 3.40), so a pattern with wildcards of its own is not searched.
+        // Folded text never has them: '%' and '_' are separators to unicode61.
+        if (pattern.find_first_of("%_") != std::string_view::npos) {
+            return std::vector<StoredTitle>();
         }
-        like.push_back('%');
+        like = "%" + std::string(pattern) + "%";
     }
     auto q = conn.query(candidate_sql(source));
     if (!q) return q.error();
