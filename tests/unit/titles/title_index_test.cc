@@ -6,6 +6,7 @@
 
 #include "cache/cache_db.h"
 #include "support/temp_dir.h"
+#include "titles/title_store.h"
 #include "titles_test_util.h"
 
 namespace anidb::titles {
@@ -185,6 +186,71 @@ TEST_F(TitleIndexTest, FailedImportKeepsStoredTitles) {
     EXPECT_TRUE(search("cowboy bebop").matches.empty());
     EXPECT_EQ(search("replacement").matches.at(0).aid, 77u);
     EXPECT_EQ(index_->status(kNow)->stored.titles, 301u);
+}
+
+TEST_F(TitleIndexTest, DiskFullDuringReplaceKeepsStoredTitles) {
+    // A database capped a little above its size: the bigger dump's rows fill
+    // it halfway through the replacement transaction (SQLITE_FULL).
+    cache::OpenOptions capped;
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(file_.c_str(), &raw), SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(raw, "PRAGMA page_count", -1, &stmt, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+    capped.max_page_count = static_cast<uint32_t>(sqlite3_column_int64(stmt, 0) + 20);
+    sqlite3_finalize(stmt);
+    sqlite3_close(raw);
+    auto db = cache::CacheDb::open(file_, capped);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    auto index = TitleIndex::open(std::shared_ptr<cache::CacheDb>(std::move(*db)));
+    ASSERT_TRUE(index.ok());
+    const std::string big = gzip(filler_lines(20000, 300000));
+    auto full = (*index)->import_dump(bytes_of(big), kNow + 1);
+    EXPECT_EQ(full.code(), Errc::cache) << (full.ok() ? "stored" : full.error().message);
+    EXPECT_EQ((*index)->search("cowboy bebop")->matches.at(0).aid, 23u);
+    EXPECT_EQ((*index)->status(kNow)->stored.titles, 221u);
+    EXPECT_TRUE((*index)->verify().ok());
+}
+
+TEST_F(TitleIndexTest, StopDuringReplaceRollsBack) {
+    // Straight to the store: a stop request seen after the old rows were
+    // deleted inside the transaction.
+    auto db = cache::CacheDb::open(file_);
+    ASSERT_TRUE(db.ok());
+    std::vector<IndexedTitle> rows(5000);
+    for (size_t i = 0; i < rows.size(); ++i) {
+        rows[i].record = TitleRecord{i + 1, TitleType::primary, "en", "T" + std::to_string(i)};
+        rows[i].folded = "t" + std::to_string(i);
+    }
+    std::stop_source stop;
+    stop.request_stop();
+    const Status s = (*db)->with_connection([&](cache::sql::Connection& conn) {
+        return replace_titles(conn, rows, DumpMeta{}, stop.get_token());
+    });
+    EXPECT_EQ(s.code(), Errc::cancelled);
+    EXPECT_EQ(search("cowboy bebop").matches.at(0).aid, 23u);
+    EXPECT_TRUE(index_->verify().ok());
+}
+
+TEST_F(TitleIndexTest, RequestClaimRereadsTheMetaInsideItsTransaction) {
+    // Two connections, as two processes: the second sees the first's claim
+    // and is refused; the predicate decides on what is stored now.
+    auto a = cache::CacheDb::open(file_);
+    auto b = cache::CacheDb::open(file_);
+    ASSERT_TRUE(a.ok() && b.ok());
+    const auto never_asked = [](const DumpMeta& m) { return m.last_request_at == 0; };
+    const auto claim = [&](cache::CacheDb& db, int64_t now) {
+        return db.with_connection([&](cache::sql::Connection& conn) {
+            return claim_request(conn, now, never_asked);
+        });
+    };
+    auto first = claim(**a, kNow);
+    ASSERT_TRUE(first.ok());
+    EXPECT_TRUE(*first);
+    auto second = claim(**b, kNow + 1);
+    ASSERT_TRUE(second.ok());
+    EXPECT_FALSE(*second);
+    EXPECT_EQ(index_->status(kNow)->last_request_at, kNow);
 }
 
 TEST_F(TitleIndexTest, DuplicateLinesAreStoredOnce) {
