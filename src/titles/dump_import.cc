@@ -13,12 +13,6 @@ namespace anidb::titles {
 
 namespace {
 
-size_t code_points(std::string_view s) noexcept {
-    return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
-}
-
 Error out_of_memory() {
     return make_error(Errc::out_of_memory,
                       "the titles dump would cross the library memory limit");
@@ -73,7 +67,7 @@ Result<PreparedDump> prepare_dump(std::span<const uint8_t> gzip_bytes, const Tit
         if (!folded) return folded.error();
         held += sizeof(Keyed) + folded->size();
         if (!out.charge.cover(held)) return out_of_memory();
-        const size_t length = code_points(*folded);
+        const size_t length = count_code_points(*folded);
         const int rank = type_rank(r.type);
         keyed.push_back(Keyed{length, rank, IndexedTitle{std::move(r), std::move(*folded)}});
     }

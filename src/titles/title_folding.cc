@@ -76,6 +76,19 @@ bool is_cjk_code_point(char32_t c) noexcept {
            (c >= 0x20000 && c <= 0x3134F);    // CJK extensions B-G
 }
 
+bool is_cjk_token(std::string_view token) noexcept {
+    if (token.empty()) return false;
+    size_t i = 0;
+    const char32_t c = next_code_point(token, i);
+    return i == token.size() && is_cjk_code_point(c);
+}
+
+size_t count_code_points(std::string_view utf8) noexcept {
+    size_t n = 0;
+    for (char c : utf8) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    return n;
+}
+
 struct TitleFolder::Tokenizer {
     fts5_tokenizer api{};
     Fts5Tokenizer* instance = nullptr;

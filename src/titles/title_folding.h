@@ -49,5 +49,10 @@ class TitleFolder {
 // True for code points folded as one-character tokens: Hiragana, Katakana
 // (with the half-width forms), CJK ideographs and the ideographic marks 々〆〇.
 bool is_cjk_code_point(char32_t c) noexcept;
+// True when a folded token is one such character.
+bool is_cjk_token(std::string_view token) noexcept;
+
+// Code points in valid UTF-8 (lengths in ranking and rank order count these).
+size_t count_code_points(std::string_view utf8) noexcept;
 
 }  // namespace anidb::titles

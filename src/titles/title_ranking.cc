@@ -2,28 +2,11 @@
 
 #include <algorithm>
 
+#include "titles/title_folding.h"
+
 namespace anidb::titles {
 
 namespace {
-
-size_t code_points(std::string_view s) noexcept {
-    return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
-}
-
-// Calls f(token) for each space-separated token; stops when f returns false.
-template <typename F>
-bool for_each_token(std::string_view s, F&& f) {
-    size_t start = 0;
-    while (start < s.size()) {
-        size_t end = s.find(' ', start);
-        if (end == std::string_view::npos) end = s.size();
-        if (end > start && !f(s.substr(start, end - start))) return false;
-        start = end + 1;
-    }
-    return true;
-}
 
 // True when `needle` occurs in `hay` starting at a token boundary (and, when
 // `whole_last`, ending at one).
@@ -38,19 +21,22 @@ bool at_token_boundary(std::string_view hay, std::string_view needle, bool whole
     return false;
 }
 
-std::optional<MatchKind> classify(std::string_view q, std::string_view t) noexcept {
+std::optional<MatchKind> classify(const FoldedQuery& query, std::string_view t) noexcept {
+    const std::string_view q = query.text();
     if (t == q) return MatchKind::exact;
     if (t.substr(0, q.size()) == q) return MatchKind::prefix;
     if (at_token_boundary(t, q, false)) return MatchKind::phrase;
     bool all_whole = true;
-    const bool all_found = for_each_token(q, [&](std::string_view word) {
-        if (at_token_boundary(t, word, true)) return true;
+    bool all_found = true;
+    for (const std::string& word : query.distinct_words()) {
+        if (at_token_boundary(t, word, true)) continue;
         if (at_token_boundary(t, word, false)) {
             all_whole = false;
-            return true;
+            continue;
         }
-        return false;
-    });
+        all_found = false;
+        break;
+    }
     if (all_found) return all_whole ? MatchKind::words : MatchKind::word_prefixes;
     if (t.find(q) != std::string_view::npos) return MatchKind::substring;
     return std::nullopt;
@@ -90,13 +76,29 @@ int type_bonus(TitleType type) noexcept {
     return 0;
 }
 
-std::optional<TitleScore> score_title(std::string_view folded_query,
-                                      std::string_view folded_title, TitleType type) noexcept {
-    if (folded_query.empty() || folded_title.empty()) return std::nullopt;
-    const auto kind = classify(folded_query, folded_title);
+FoldedQuery::FoldedQuery(std::string folded) : text_(std::move(folded)) {
+    code_points_ = count_code_points(text_);
+    size_t start = 0;
+    while (start < text_.size()) {
+        size_t end = text_.find(' ', start);
+        if (end == std::string::npos) end = text_.size();
+        if (end > start) {
+            std::string word = text_.substr(start, end - start);
+            if (std::find(words_.begin(), words_.end(), word) == words_.end()) {
+                words_.push_back(std::move(word));
+            }
+        }
+        start = end + 1;
+    }
+}
+
+std::optional<TitleScore> score_title(const FoldedQuery& query, std::string_view folded_title,
+                                      TitleType type) {
+    if (query.text().empty() || folded_title.empty()) return std::nullopt;
+    const auto kind = classify(query, folded_title);
     if (!kind) return std::nullopt;
-    const size_t qlen = code_points(folded_query);
-    const size_t tlen = code_points(folded_title);
+    const size_t qlen = query.code_points();
+    const size_t tlen = count_code_points(folded_title);
     const int penalty =
         static_cast<int>(std::min<size_t>(tlen > qlen ? tlen - qlen : 0, kMaxLengthPenalty));
     return TitleScore{*kind, class_base_score(*kind) + type_bonus(type) - penalty};

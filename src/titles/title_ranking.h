@@ -18,7 +18,9 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "titles/title_types.h"
 
@@ -37,9 +39,25 @@ struct TitleScore {
     int score = 0;
 };
 
-// nullopt when `folded_title` does not match `folded_query` at all (or the
-// query is empty).
-std::optional<TitleScore> score_title(std::string_view folded_query,
-                                      std::string_view folded_title, TitleType type) noexcept;
+// A folded query (title_folding.h) with what scoring needs, computed once
+// per search: its distinct words (a word repeated adds nothing to "every
+// word appears") and its length in code points.
+class FoldedQuery {
+  public:
+    explicit FoldedQuery(std::string folded);
+    const std::string& text() const noexcept { return text_; }
+    const std::vector<std::string>& distinct_words() const noexcept { return words_; }
+    size_t code_points() const noexcept { return code_points_; }
+
+  private:
+    std::string text_;
+    std::vector<std::string> words_;  // in order of first appearance
+    size_t code_points_ = 0;
+};
+
+// nullopt when `folded_title` does not match `query` at all (or either is
+// empty).
+std::optional<TitleScore> score_title(const FoldedQuery& query, std::string_view folded_title,
+                                      TitleType type);
 
 }  // namespace anidb::titles

@@ -28,45 +28,30 @@ namespace sql = cache::sql;
 constexpr size_t kCandidatesPerLimit = 10;
 constexpr size_t kMinCandidates = 200;
 constexpr size_t kMaxCandidates = 2000;
+constexpr size_t kMaxMatchWords = 8;
 
-size_t code_points(std::string_view s) noexcept {
-    return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
-}
-
-bool is_single_cjk(std::string_view token) {
-    if (token.size() < 2 || token.size() > 4) return false;
-    // A folded CJK token is exactly one code point (title_folding.h).
-    if (code_points(token) != 1) return false;
-    const auto b0 = static_cast<unsigned char>(token[0]);
-    char32_t c = token.size() == 3 ? (b0 & 0x0F) : token.size() == 4 ? (b0 & 0x07) : (b0 & 0x1F);
-    for (size_t i = 1; i < token.size(); ++i) {
-        c = (c << 6) | (static_cast<unsigned char>(token[i]) & 0x3F);
-    }
-    return is_cjk_code_point(c);
-}
-
-// The FTS5 MATCH expression for the words index: every token as a quoted
-// prefix query ("cow"* "beb"*), ANDed; a CJK character as itself.
-std::string words_expression(std::string_view folded) {
+// The FTS5 MATCH expression for the words index: the query's distinct
+// words as quoted prefix queries ("cow"* "beb"*), ANDed; a CJK character as
+// itself. At most kMaxMatchWords of them, longest (most selective) first:
+// more would only narrow a candidate set that scoring checks word by word
+// anyway, and a query of hundreds of words would make FTS5 merge hundreds of
+// doclists.
+std::string words_expression(const FoldedQuery& query) {
+    std::vector<std::string_view> words(query.distinct_words().begin(),
+                                        query.distinct_words().end());
+    std::stable_sort(words.begin(), words.end(),
+                     [](std::string_view a, std::string_view b) { return a.size() > b.size(); });
+    if (words.size() > kMaxMatchWords) words.resize(kMaxMatchWords);
     std::string expr;
-    size_t start = 0;
-    while (start < folded.size()) {
-        size_t end = folded.find(' ', start);
-        if (end == std::string_view::npos) end = folded.size();
-        const std::string_view token = folded.substr(start, end - start);
-        if (!token.empty()) {
-            if (!expr.empty()) expr.push_back(' ');
-            expr.push_back('"');
-            for (char c : token) {
-                if (c == '"') expr.push_back('"');
-                expr.push_back(c);
-            }
-            expr.push_back('"');
-            if (!is_single_cjk(token)) expr.push_back('*');
+    for (std::string_view word : words) {
+        if (!expr.empty()) expr.push_back(' ');
+        expr.push_back('"');
+        for (char c : word) {
+            if (c == '"') expr.push_back('"');
+            expr.push_back(c);
         }
-        start = end + 1;
+        expr.push_back('"');
+        if (!is_cjk_token(word)) expr.push_back('*');
     }
     return expr;
 }
@@ -87,7 +72,7 @@ bool ranks_before(const Best& a, const Best& b) {
 
 // The search proper, inside one read transaction (and so re-runnable from
 // the start when the transaction is retried).
-Result<SearchResult> search_snapshot(sql::Connection& conn, const std::string& query,
+Result<SearchResult> search_snapshot(sql::Connection& conn, const FoldedQuery& query,
                                      std::string_view lang, size_t limit) {
     const size_t cap = std::clamp(limit * kCandidatesPerLimit, kMinCandidates, kMaxCandidates);
     SearchResult result;
@@ -106,14 +91,14 @@ Result<SearchResult> search_snapshot(sql::Connection& conn, const std::string& q
         }
         return {};
     };
-    if (Status s = run(CandidateSource::folded_prefix, query); !s) return s.error();
+    if (Status s = run(CandidateSource::folded_prefix, query.text()); !s) return s.error();
     if (best.size() < limit) {
         if (Status s = run(CandidateSource::words, words_expression(query)); !s) {
             return s.error();
         }
     }
-    if (best.size() < limit && code_points(query) >= 3) {
-        if (Status s = run(CandidateSource::trigrams, query); !s) return s.error();
+    if (best.size() < limit && query.code_points() >= 3) {
+        if (Status s = run(CandidateSource::trigrams, query.text()); !s) return s.error();
     }
 
     std::vector<Best> ranked;
@@ -168,10 +153,10 @@ Result<SearchResult> TitleIndex::search(std::string_view text, std::string_view 
         }
         auto folded = folder_->fold(text);
         if (!folded) return folded.error();
-        const std::string& query = *folded;
-        if (query.empty()) {
+        if (folded->empty()) {
             return make_error(Errc::invalid_parameter, "search text has no letters or digits");
         }
+        const FoldedQuery query(std::move(*folded));
         return db_->with_connection([&](sql::Connection& conn) {
             // One read transaction: one snapshot of the titles for every step.
             return sql::run_transaction(conn, sql::TxKind::read, [&]() -> Result<SearchResult> {

@@ -66,7 +66,7 @@ TEST(TitleFolding, IsThreadSafe) {
 }
 
 MatchKind kind_of(std::string_view q, std::string_view t) {
-    auto s = score_title(fold(q), fold(t), TitleType::synonym);
+    auto s = score_title(FoldedQuery(fold(q)), fold(t), TitleType::synonym);
     EXPECT_TRUE(s.has_value()) << q << " / " << t;
     return s ? s->kind : MatchKind::substring;
 }
@@ -81,9 +81,14 @@ TEST(TitleRanking, Classes) {
     EXPECT_EQ(kind_of("movie cowboy", "Cowboy Bebop: The Movie"), MatchKind::words);
     EXPECT_EQ(kind_of("mov cow", "Cowboy Bebop: The Movie"), MatchKind::word_prefixes);
     EXPECT_EQ(kind_of("itan", "Attack on Titan"), MatchKind::substring);
-    EXPECT_FALSE(score_title(fold("zzz"), fold("Attack on Titan"), TitleType::primary));
-    EXPECT_FALSE(score_title(fold("titan zzz"), fold("Attack on Titan"), TitleType::primary));
-    EXPECT_FALSE(score_title("", "attack", TitleType::primary));
+    EXPECT_FALSE(
+        score_title(FoldedQuery(fold("zzz")), fold("Attack on Titan"), TitleType::primary));
+    EXPECT_FALSE(
+        score_title(FoldedQuery(fold("titan zzz")), fold("Attack on Titan"), TitleType::primary));
+    EXPECT_FALSE(score_title(FoldedQuery(""), "attack", TitleType::primary));
+    // A repeated word asks nothing more.
+    EXPECT_EQ(kind_of("titan titan titan attack", "Attack on Titan"), MatchKind::words);
+    EXPECT_EQ(FoldedQuery("a b a c b").distinct_words(), (std::vector<std::string>{"a", "b", "c"}));
 }
 
 TEST(TitleRanking, ClassAlwaysOutranksBonusAndLength) {
@@ -100,20 +105,22 @@ TEST(TitleRanking, ClassAlwaysOutranksBonusAndLength) {
     }
     // Through score_title: a long main title's prefix match still beats a
     // short synonym's phrase match.
-    const auto prefix = score_title(fold("a"), fold("A" + std::string(200, 'x')),
+    const auto prefix = score_title(FoldedQuery(fold("a")), fold("A" + std::string(200, 'x')),
                                     TitleType::synonym);
-    const auto phrase = score_title(fold("a"), fold("b a"), TitleType::primary);
+    const auto phrase = score_title(FoldedQuery(fold("a")), fold("b a"), TitleType::primary);
     ASSERT_TRUE(prefix && phrase);
     EXPECT_GT(prefix->score, phrase->score);
 }
 
 TEST(TitleRanking, MainTitleAndCloserTitleWinWithinAClass) {
-    const auto main = score_title("cowboy bebop", "cowboy bebop", TitleType::primary);
-    const auto synonym = score_title("cowboy bebop", "cowboy bebop", TitleType::synonym);
+    const FoldedQuery cowboy_bebop("cowboy bebop");
+    const auto main = score_title(cowboy_bebop, "cowboy bebop", TitleType::primary);
+    const auto synonym = score_title(cowboy_bebop, "cowboy bebop", TitleType::synonym);
     ASSERT_TRUE(main && synonym);
     EXPECT_GT(main->score, synonym->score);
-    const auto near = score_title("cowboy", "cowboy bebop", TitleType::synonym);
-    const auto far = score_title("cowboy", "cowboy bebop tengoku no tobira", TitleType::synonym);
+    const FoldedQuery cowboy("cowboy");
+    const auto near = score_title(cowboy, "cowboy bebop", TitleType::synonym);
+    const auto far = score_title(cowboy, "cowboy bebop tengoku no tobira", TitleType::synonym);
     ASSERT_TRUE(near && far);
     EXPECT_GT(near->score, far->score);
 }
