@@ -13,32 +13,34 @@ namespace anidb::bench {
 namespace {
 
 constexpr std::array<std::string_view, 72> kSyllables = {
-    "ka", "ki", "ku", "ke", "ko", "sa", "shi", "su", "se", "so", "ta", "chi", "tsu", "te", "to",
-    "na", "ni", "nu", "ne", "no", "ha", "hi", "fu", "he", "ho", "ma", "mi", "mu", "me", "mo",
-    "ya", "yu", "yo", "ra", "ri", "ru", "re", "ro", "wa", "n", "ga", "gi", "gu", "ge", "go",
-    "za", "ji", "zu", "ze", "zo", "da", "de", "do", "ba", "bi", "bu", "be", "bo", "pa", "pi",
-    "pu", "kyo", "shou", "ryuu", "jou", "chou", "kou", "sei", "gaku", "ken", "tai", "kan"};
-constexpr std::array<std::string_view, 12> kParticles = {
-    "no", "to", "wa", "ga", "ni", "de", "wo", "e", "mo", "ya", "kara", "made"};
+    "ka",  "ki",  "ku",   "ke",   "ko",  "sa",   "shi", "su",  "se",   "so",  "ta",  "chi",
+    "tsu", "te",  "to",   "na",   "ni",  "nu",   "ne",  "no",  "ha",   "hi",  "fu",  "he",
+    "ho",  "ma",  "mi",   "mu",   "me",  "mo",   "ya",  "yu",  "yo",   "ra",  "ri",  "ru",
+    "re",  "ro",  "wa",   "n",    "ga",  "gi",   "gu",  "ge",  "go",   "za",  "ji",  "zu",
+    "ze",  "zo",  "da",   "de",   "do",  "ba",   "bi",  "bu",  "be",   "bo",  "pa",  "pi",
+    "pu",  "kyo", "shou", "ryuu", "jou", "chou", "kou", "sei", "gaku", "ken", "tai", "kan"};
+constexpr std::array<std::string_view, 12> kParticles = {"no", "to", "wa", "ga", "ni",   "de",
+                                                         "wo", "e",  "mo", "ya", "kara", "made"};
 constexpr std::array<std::string_view, 64> kEnglish = {
-    "the", "of", "a", "and", "in", "to", "love", "story", "world", "my", "girl", "boy",
-    "magic", "school", "war", "sky", "star", "blue", "red", "night", "dream", "heart", "sword",
-    "king", "princess", "legend", "academy", "hero", "last", "first", "new", "season", "movie",
-    "special", "summer", "winter", "angel", "demon", "knight", "dragon", "moon", "sun",
-    "journey", "beyond", "little", "great", "dark", "light", "secret", "garden", "city",
-    "island", "ocean", "fire", "ice", "wind", "spirit", "machine", "robot", "galaxy", "battle",
-    "memories", "promise", "tomorrow"};
+    "the",      "of",      "a",       "and",    "in",     "to",       "love",    "story",
+    "world",    "my",      "girl",    "boy",    "magic",  "school",   "war",     "sky",
+    "star",     "blue",    "red",     "night",  "dream",  "heart",    "sword",   "king",
+    "princess", "legend",  "academy", "hero",   "last",   "first",    "new",     "season",
+    "movie",    "special", "summer",  "winter", "angel",  "demon",    "knight",  "dragon",
+    "moon",     "sun",     "journey", "beyond", "little", "great",    "dark",    "light",
+    "secret",   "garden",  "city",    "island", "ocean",  "fire",     "ice",     "wind",
+    "spirit",   "machine", "robot",   "galaxy", "battle", "memories", "promise", "tomorrow"};
 constexpr std::array<std::string_view, 24> kEuropean = {
-    "der", "die", "das", "und", "le", "la", "les", "et", "el", "los", "il", "della",
-    "Reise", "Welt", "Geschichte", "Liebe", "Légende", "Été", "Cœur", "Étoile", "Corazón",
-    "Canción", "Città", "Perché"};
+    "der",     "die", "das",  "und",    "le",      "la",      "les",        "et",
+    "el",      "los", "il",   "della",  "Reise",   "Welt",    "Geschichte", "Liebe",
+    "Légende", "Été", "Cœur", "Étoile", "Corazón", "Canción", "Città",      "Perché"};
 constexpr std::array<std::string_view, 10> kSuffixes = {
-    "2nd Season", "Movie", "OVA", "Special", "The Movie", "Season 3", "Final Season",
-    "Recap", "Picture Drama", "Gekijouban"};
-constexpr std::array<std::string_view, 9> kOfficialLanguages = {
-    "en", "ja", "de", "fr", "es", "it", "ko", "zh-Hans", "en"};
-constexpr std::array<std::string_view, 6> kSynonymLanguages = {"en", "x-jat", "ja", "x-other",
-                                                               "pl", "ru"};
+    "2nd Season", "Movie",        "OVA",   "Special",       "The Movie",
+    "Season 3",   "Final Season", "Recap", "Picture Drama", "Gekijouban"};
+constexpr std::array<std::string_view, 9> kOfficialLanguages = {"en", "ja", "de",      "fr", "es",
+                                                                "it", "ko", "zh-Hans", "en"};
+constexpr std::array<std::string_view, 6> kSynonymLanguages = {"en",      "x-jat", "ja",
+                                                               "x-other", "pl",    "ru"};
 
 class Words {
   public:
@@ -126,7 +128,8 @@ class Words {
     std::string chinese_title() {
         std::string t;
         const size_t chars = 2 + pick(8);
-        for (size_t i = 0; i < chars; ++i) append_utf8(t, 0x4E00 + static_cast<char32_t>(pick(3000)));
+        for (size_t i = 0; i < chars; ++i)
+            append_utf8(t, 0x4E00 + static_cast<char32_t>(pick(3000)));
         return t;
     }
 
@@ -229,7 +232,7 @@ SyntheticDump make_synthetic_dump(size_t titles, uint64_t seed) {
         for (size_t i = 0; i < synonyms; ++i) {
             const std::string_view lang = kSynonymLanguages[words.pick(kSynonymLanguages.size())];
             line(2, lang,
-                 lang == "ja" ? words.japanese_title()
+                 lang == "ja"   ? words.japanese_title()
                  : lang == "en" ? words.english_title()
                                 : words.romaji_title());
         }

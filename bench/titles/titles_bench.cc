@@ -98,8 +98,8 @@ std::vector<Line> title_lines(const std::string& text) {
         const size_t p2 = line.find('|', p1 + 1);
         const size_t p3 = line.find('|', p2 + 1);
         if (p3 == std::string_view::npos) continue;
-        lines.push_back({std::string(line.substr(p2 + 1, p3 - p2 - 1)),
-                         std::string(line.substr(p3 + 1))});
+        lines.push_back(
+            {std::string(line.substr(p2 + 1, p3 - p2 - 1)), std::string(line.substr(p3 + 1))});
     }
     return lines;
 }
@@ -110,9 +110,12 @@ std::vector<std::string> characters(const std::string& s) {
     for (size_t i = 0; i < s.size();) {
         size_t n = 1;
         const auto b = static_cast<unsigned char>(s[i]);
-        if (b >= 0xF0) n = 4;
-        else if (b >= 0xE0) n = 3;
-        else if (b >= 0xC0) n = 2;
+        if (b >= 0xF0)
+            n = 4;
+        else if (b >= 0xE0)
+            n = 3;
+        else if (b >= 0xC0)
+            n = 2;
         out.push_back(s.substr(i, n));
         i += n;
     }
@@ -124,8 +127,8 @@ std::vector<std::string> latin_words(const std::string& title) {
     std::vector<std::string> words;
     std::string w;
     for (const std::string& ch : characters(title + " ")) {
-        const bool letter = (ch.size() == 1 && ((ch[0] >= 'a' && ch[0] <= 'z') ||
-                                                (ch[0] >= 'A' && ch[0] <= 'Z'))) ||
+        const bool letter = (ch.size() == 1 &&
+                             ((ch[0] >= 'a' && ch[0] <= 'z') || (ch[0] >= 'A' && ch[0] <= 'Z'))) ||
                             ch.size() == 2;
         if (letter) {
             w += ch;
@@ -295,21 +298,16 @@ int main(int argc, char** argv) {
     std::string dump_file;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
-        const auto next = [&]() -> std::string {
-            if (i + 1 >= argc) {
-                std::fprintf(stderr, "%s needs a value\n", a.c_str());
-                std::exit(2);
-            }
-            return argv[++i];
-        };
-        if (a == "--titles") {
-            titles = std::stoul(next());
-        } else if (a == "--queries") {
-            per_kind = std::stoul(next());
-        } else if (a == "--seed") {
-            seed = std::stoull(next());
-        } else if (a == "--dump") {
-            dump_file = next();
+        const auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+        const std::string value = a.rfind("--", 0) == 0 ? next() : "";
+        if (a == "--titles" && !value.empty()) {
+            titles = std::stoul(value);
+        } else if (a == "--queries" && !value.empty()) {
+            per_kind = std::stoul(value);
+        } else if (a == "--seed" && !value.empty()) {
+            seed = std::stoull(value);
+        } else if (a == "--dump" && !value.empty()) {
+            dump_file = value;
         } else {
             std::fprintf(stderr,
                          "usage: anidb-titles-bench [--titles N] [--queries Q] [--seed S] "
@@ -325,9 +323,10 @@ int main(int argc, char** argv) {
         auto dump = bench::make_synthetic_dump(titles, seed);
         text = std::move(dump.text);
         gz = bench::gzip_text(text);
-        std::printf("synthetic dump: %zu titles of %zu anime, %.1f MB text, %.1f MB gzip "
-                    "(made in %.0f ms)\n",
-                    dump.titles, dump.anime, text.size() / 1e6, gz.size() / 1e6, ms_since(t0));
+        std::printf(
+            "synthetic dump: %zu titles of %zu anime, %.1f MB text, %.1f MB gzip "
+            "(made in %.0f ms)\n",
+            dump.titles, dump.anime, text.size() / 1e6, gz.size() / 1e6, ms_since(t0));
     } else {
         std::ifstream in(dump_file, std::ios::binary);
         gz.assign(std::istreambuf_iterator<char>(in), {});
@@ -361,10 +360,11 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "import: %s\n", counts.error().message.c_str());
             return 1;
         }
-        std::printf("import %d (gunzip, validate, fold, index, commit): %.0f ms (CPU %.0f ms), "
-                    "%llu titles, %llu anime\n",
-                    run + 1, ms, cpu, static_cast<unsigned long long>(counts->titles),
-                    static_cast<unsigned long long>(counts->anime));
+        std::printf(
+            "import %d (gunzip, validate, fold, index, commit): %.0f ms (CPU %.0f ms), "
+            "%llu titles, %llu anime\n",
+            run + 1, ms, cpu, static_cast<unsigned long long>(counts->titles),
+            static_cast<unsigned long long>(counts->anime));
         import_ms = run == 0 ? ms : std::min(import_ms, ms);
         import_cpu_ms = run == 0 ? cpu : std::min(import_cpu_ms, cpu);
     }
@@ -413,9 +413,10 @@ int main(int argc, char** argv) {
         naive_all.push_back(naive_ms);
     }
 
-    std::printf("\nsearch latency, limit 20, %zu queries (ms)    index: p50     p95     max"
-                "  | naive LIKE scan: p50     p95   | no match\n",
-                all.size());
+    std::printf(
+        "\nsearch latency, limit 20, %zu queries (ms)    index: p50     p95     max"
+        "  | naive LIKE scan: p50     p95   | no match\n",
+        all.size());
     const auto row = [&](const std::string& name, const std::vector<double>& v,
                          const std::vector<double>& n, size_t empty) {
         const Stats s = stats_of(v);
@@ -431,12 +432,13 @@ int main(int argc, char** argv) {
     row("all", all, naive_all, empty_total);
     const Stats s = stats_of(all);
     const Stats b = stats_of(naive_all);
-    std::printf("\nimport %.0f ms (CPU %.0f ms); search p50 %.2f ms, p95 %.2f ms, max %.2f ms "
-                "(goal: < 50 ms), mean CPU %.2f ms; naive scan / index at p50: %.1fx; "
-                "load average at end: %s%s\n",
-                import_ms, import_cpu_ms, s.p50, s.p95, s.max,
-                all.empty() ? 0.0 : search_cpu_ms / all.size(), s.p50 > 0 ? b.p50 / s.p50 : 0.0,
-                load_average().c_str(), failures != 0 ? "  (SEARCH FAILURES)" : "");
+    std::printf(
+        "\nimport %.0f ms (CPU %.0f ms); search p50 %.2f ms, p95 %.2f ms, max %.2f ms "
+        "(goal: < 50 ms), mean CPU %.2f ms; naive scan / index at p50: %.1fx; "
+        "load average at end: %s%s\n",
+        import_ms, import_cpu_ms, s.p50, s.p95, s.max,
+        all.empty() ? 0.0 : search_cpu_ms / all.size(), s.p50 > 0 ? b.p50 / s.p50 : 0.0,
+        load_average().c_str(), failures != 0 ? "  (SEARCH FAILURES)" : "");
     fs::remove_all(dir, ec);
     return failures == 0 ? 0 : 1;
 }

@@ -14,8 +14,7 @@ namespace anidb::titles {
 namespace {
 
 Error out_of_memory() {
-    return make_error(Errc::out_of_memory,
-                      "the titles dump would cross the library memory limit");
+    return make_error(Errc::out_of_memory, "the titles dump would cross the library memory limit");
 }
 
 }  // namespace
@@ -35,7 +34,7 @@ int type_rank(TitleType type) noexcept {
 }
 
 Result<PreparedDump> prepare_dump(std::span<const uint8_t> gzip_bytes, const TitleFolder& folder,
-                                  const DumpLimits& limits, std::stop_token stop) {
+                                  const DumpLimits& limits, const std::stop_token& stop) {
     PreparedDump out;
     DumpParser parser(limits.max_titles);
     Status inflated = gunzip(

@@ -24,15 +24,15 @@ struct DumpLimits {
 
 struct PreparedDump {
     std::vector<IndexedTitle> titles;  // in rank order (see title_schema.h)
-    DumpMeta meta;                     // title_count, anime_count, checksum, dump_bytes, rejected_lines
-    MemoryMeter charge;                // the memory above, charged to the library budget
+    DumpMeta meta;       // title_count, anime_count, checksum, dump_bytes, rejected_lines
+    MemoryMeter charge;  // the memory above, charged to the library budget
 };
 
 // Errc::protocol for a dump that is not gzip, is truncated or damaged, or
 // crosses a limit; Errc::out_of_memory when the library memory limit would be
 // crossed; Errc::cancelled.
 Result<PreparedDump> prepare_dump(std::span<const uint8_t> gzip_bytes, const TitleFolder& folder,
-                                  const DumpLimits& limits, std::stop_token stop);
+                                  const DumpLimits& limits, const std::stop_token& stop);
 
 // The rank order of rows: shorter folded titles first (in code points), then
 // main, official, short, synonym; ties by aid, language and title.

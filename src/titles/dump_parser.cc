@@ -142,11 +142,10 @@ Result<ParsedDump> DumpParser::finish() {
         if (Status s = end_line(); !s) return s.error();
     }
     if (dump_.rejected > kMaxRejectedLines || dump_.rejected * 100 > dump_.lines) {
-        return make_error(Errc::protocol, "titles dump is damaged: " +
-                                              std::to_string(dump_.rejected) + " of " +
-                                              std::to_string(dump_.lines) +
-                                              " lines rejected (first: " + dump_.first_rejected +
-                                              ")");
+        return make_error(Errc::protocol,
+                          "titles dump is damaged: " + std::to_string(dump_.rejected) + " of " +
+                              std::to_string(dump_.lines) +
+                              " lines rejected (first: " + dump_.first_rejected + ")");
     }
     if (dump_.titles.empty()) return make_error(Errc::protocol, "titles dump holds no title");
     return std::move(dump_);

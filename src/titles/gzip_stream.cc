@@ -9,7 +9,7 @@ namespace anidb::titles {
 
 namespace {
 
-constexpr size_t kChunk = 64 * 1024;
+constexpr size_t kChunk = size_t{64} * 1024;
 
 struct Inflater {
     z_stream z{};
@@ -22,7 +22,7 @@ struct Inflater {
 }  // namespace
 
 Status gunzip(std::span<const uint8_t> gz, uint64_t max_output,
-              const std::function<Status(std::string_view)>& sink, std::stop_token stop) {
+              const std::function<Status(std::string_view)>& sink, const std::stop_token& stop) {
     if (gz.size() < 2 || gz[0] != 0x1f || gz[1] != 0x8b) {
         return make_error(Errc::protocol, "titles dump is not gzip data");
     }

@@ -20,6 +20,7 @@ namespace anidb::titles {
 // than `max_output` bytes. Errc::cancelled when `stop` is requested. A sink
 // error ends the run and is returned as it is.
 Status gunzip(std::span<const uint8_t> gz, uint64_t max_output,
-              const std::function<Status(std::string_view)>& sink, std::stop_token stop = {});
+              const std::function<Status(std::string_view)>& sink,
+              const std::stop_token& stop = {});
 
 }  // namespace anidb::titles

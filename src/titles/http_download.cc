@@ -47,8 +47,8 @@ bool iequals(std::string_view a, std::string_view b) {
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' ||
-                          s.back() == '\n')) {
+    while (!s.empty() &&
+           (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
         s.remove_suffix(1);
     }
     return s;
@@ -161,7 +161,7 @@ bool is_valid_http_url(std::string_view url) noexcept {
 }
 
 Result<HttpResponse> http_get(std::string_view url, const HttpValidators& conditional,
-                              const HttpLimits& limits, std::stop_token stop) {
+                              const HttpLimits& limits, const std::stop_token& stop) {
     if (!is_valid_http_url(url)) {
         return make_error(Errc::invalid_parameter,
                           "not an http:// or https:// URL of printable ASCII (at most " +

@@ -4,9 +4,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <stop_token>
 #include <string>
 #include <string_view>
-#include <stop_token>
 
 #include "common/result.h"
 #include "titles/memory_meter.h"
@@ -54,6 +54,6 @@ bool is_valid_http_url(std::string_view url) noexcept;
 // from <url>"), out_of_memory (the body would cross the library memory
 // limit). The message names the URL.
 Result<HttpResponse> http_get(std::string_view url, const HttpValidators& conditional,
-                              const HttpLimits& limits, std::stop_token stop = {});
+                              const HttpLimits& limits, const std::stop_token& stop = {});
 
 }  // namespace anidb::titles

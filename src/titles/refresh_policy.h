@@ -22,9 +22,9 @@ namespace anidb::titles {
 inline constexpr std::chrono::seconds kMinRequestInterval{24 * 60 * 60};
 
 struct RefreshState {
-    bool usable_dump = false;      // titles stored and their check passed
-    int64_t last_request_at = 0;   // unix seconds; 0 = never
-    int64_t confirmed_at = 0;      // last 200 or 304 answer; 0 = never
+    bool usable_dump = false;     // titles stored and their check passed
+    int64_t last_request_at = 0;  // unix seconds; 0 = never
+    int64_t confirmed_at = 0;     // last 200 or 304 answer; 0 = never
 };
 
 struct RefreshDecision {

@@ -66,14 +66,14 @@ int collect_token(void* ctx, int /*flags*/, const char* token, int size, int /*s
 }  // namespace
 
 bool is_cjk_code_point(char32_t c) noexcept {
-    return (c >= 0x3005 && c <= 0x3007) ||    // 々 〆 〇
-           (c >= 0x3040 && c <= 0x30FF) ||    // Hiragana, Katakana
-           (c >= 0x31F0 && c <= 0x31FF) ||    // Katakana phonetic extensions
-           (c >= 0x3400 && c <= 0x4DBF) ||    // CJK extension A
-           (c >= 0x4E00 && c <= 0x9FFF) ||    // CJK unified ideographs
-           (c >= 0xF900 && c <= 0xFAFF) ||    // CJK compatibility ideographs
-           (c >= 0xFF66 && c <= 0xFF9F) ||    // half-width Katakana
-           (c >= 0x20000 && c <= 0x3134F);    // CJK extensions B-G
+    return (c >= 0x3005 && c <= 0x3007) ||  // 々 〆 〇
+           (c >= 0x3040 && c <= 0x30FF) ||  // Hiragana, Katakana
+           (c >= 0x31F0 && c <= 0x31FF) ||  // Katakana phonetic extensions
+           (c >= 0x3400 && c <= 0x4DBF) ||  // CJK extension A
+           (c >= 0x4E00 && c <= 0x9FFF) ||  // CJK unified ideographs
+           (c >= 0xF900 && c <= 0xFAFF) ||  // CJK compatibility ideographs
+           (c >= 0xFF66 && c <= 0xFF9F) ||  // half-width Katakana
+           (c >= 0x20000 && c <= 0x3134F);  // CJK extensions B-G
 }
 
 bool is_cjk_token(std::string_view token) noexcept {
@@ -99,8 +99,7 @@ struct TitleFolder::Tokenizer {
 
 Result<std::unique_ptr<TitleFolder>> TitleFolder::create() {
     sqlite3* db = nullptr;
-    int rc = sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
+    int rc = sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         sqlite3_close_v2(db);
         return make_error(rc == SQLITE_NOMEM ? Errc::out_of_memory : Errc::cache,
@@ -159,9 +158,9 @@ Result<std::string> TitleFolder::fold(std::string_view text) const {
     std::string out;
     out.reserve(text.size());
     std::lock_guard lock(mutex_);
-    const int rc = tokenizer_->api.xTokenize(tokenizer_->instance, &out, FTS5_TOKENIZE_DOCUMENT,
-                                             text.data(), static_cast<int>(text.size()),
-                                             collect_token);
+    const int rc =
+        tokenizer_->api.xTokenize(tokenizer_->instance, &out, FTS5_TOKENIZE_DOCUMENT, text.data(),
+                                  static_cast<int>(text.size()), collect_token);
     if (rc != SQLITE_OK) {
         return make_error(rc == SQLITE_NOMEM ? Errc::out_of_memory : Errc::cache,
                           "title folding failed");

@@ -17,7 +17,8 @@ TitleIndex::TitleIndex(std::shared_ptr<cache::CacheDb> db, std::unique_ptr<Title
 
 TitleIndex::~TitleIndex() = default;
 
-Result<std::unique_ptr<TitleIndex>> TitleIndex::open(const std::filesystem::path& db_file) noexcept {
+Result<std::unique_ptr<TitleIndex>> TitleIndex::open(
+    const std::filesystem::path& db_file) noexcept {
     auto db = cache::CacheDb::open(db_file);
     if (!db) return db.error();
     return open(std::shared_ptr<cache::CacheDb>(std::move(*db)));
@@ -29,6 +30,8 @@ Result<std::unique_ptr<TitleIndex>> TitleIndex::open(std::shared_ptr<cache::Cach
         auto folder = TitleFolder::create();
         if (!folder) return folder.error();
         if (Status s = db->with_connection(prepare_title_tables); !s) return s.error();
+        // guarded() turns a failed allocation into Errc::out_of_memory.
+        // NOLINTNEXTLINE(bugprone-unhandled-exception-at-new)
         return std::unique_ptr<TitleIndex>(new TitleIndex(std::move(db), std::move(*folder)));
     });
 }
@@ -41,7 +44,8 @@ Result<TitleCounts> TitleIndex::stored_counts() {
 
 // True when titles are stored and look sound: the row count matches the
 // meta (cheap), and with `full` the checksum and FTS5's index check too.
-Result<bool> TitleIndex::usable_dump(uint64_t expected_titles, bool full, std::stop_token stop) {
+Result<bool> TitleIndex::usable_dump(uint64_t expected_titles, bool full,
+                                     const std::stop_token& stop) {
     if (expected_titles == 0) return false;
     auto count = db_->with_connection(count_titles);
     if (!count) return count.error();
@@ -52,7 +56,7 @@ Result<bool> TitleIndex::usable_dump(uint64_t expected_titles, bool full, std::s
     return !damage->has_value();
 }
 
-Result<std::optional<std::string>> TitleIndex::find_damage(std::stop_token stop) {
+Result<std::optional<std::string>> TitleIndex::find_damage(const std::stop_token& stop) {
     using R = Result<std::optional<std::string>>;
     auto meta = db_->with_connection(read_meta);
     if (!meta) return meta.error();
@@ -74,8 +78,7 @@ Result<std::optional<std::string>> TitleIndex::find_damage(std::stop_token stop)
     return R(std::nullopt);
 }
 
-Result<RefreshResult> TitleIndex::refresh(std::string_view url, int64_t now,
-                                          std::stop_token stop,
+Result<RefreshResult> TitleIndex::refresh(std::string_view url, int64_t now, std::stop_token stop,
                                           const RefreshOptions& options) noexcept {
     return sql::guarded([&]() -> Result<RefreshResult> {
         if (!is_valid_http_url(url)) {
@@ -162,7 +165,7 @@ Result<RefreshResult> TitleIndex::refresh(std::string_view url, int64_t now,
 }
 
 Status TitleIndex::store_dump(PreparedDump& dump, int64_t now, std::string_view url,
-                              const HttpValidators& validators, std::stop_token stop) {
+                              const HttpValidators& validators, const std::stop_token& stop) {
     DumpMeta& meta = dump.meta;
     meta.confirmed_at = now;
     meta.imported_at = now;

@@ -169,11 +169,11 @@ class TitleIndex {
 
   private:
     TitleIndex(std::shared_ptr<cache::CacheDb> db, std::unique_ptr<TitleFolder> folder);
-    Result<bool> usable_dump(uint64_t expected_titles, bool full, std::stop_token stop);
+    Result<bool> usable_dump(uint64_t expected_titles, bool full, const std::stop_token& stop);
     // nullopt when the stored titles are sound (or none), else what is wrong.
-    Result<std::optional<std::string>> find_damage(std::stop_token stop);
+    Result<std::optional<std::string>> find_damage(const std::stop_token& stop);
     Status store_dump(PreparedDump& dump, int64_t now, std::string_view url,
-                      const HttpValidators& validators, std::stop_token stop);
+                      const HttpValidators& validators, const std::stop_token& stop);
     Result<TitleCounts> stored_counts();
 
     std::shared_ptr<cache::CacheDb> db_;

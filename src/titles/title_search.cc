@@ -105,8 +105,8 @@ Result<SearchResult> search_snapshot(sql::Connection& conn, const FoldedQuery& q
     ranked.reserve(best.size());
     for (auto& [aid, b] : best) ranked.push_back(std::move(b));
     const size_t n = std::min(limit, ranked.size());
-    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(n),
-                      ranked.end(), ranks_before);
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(n), ranked.end(),
+                      ranks_before);
     ranked.resize(n);
 
     result.matches.reserve(n);
@@ -139,9 +139,9 @@ Result<SearchResult> TitleIndex::search(std::string_view text, std::string_view 
             return make_error(Errc::invalid_utf8, "search text is not valid UTF-8");
         }
         if (text.size() > kMaxQueryBytes) {
-            return make_error(Errc::invalid_parameter,
-                              "search text longer than " + std::to_string(kMaxQueryBytes) +
-                                  " bytes");
+            return make_error(
+                Errc::invalid_parameter,
+                "search text longer than " + std::to_string(kMaxQueryBytes) + " bytes");
         }
         if (!lang.empty() && !is_valid_language_code(lang)) {
             return make_error(Errc::invalid_parameter,

@@ -28,8 +28,8 @@ struct DumpMeta {
     HttpValidators validators;    // of that response, for the next conditional request
     uint64_t title_count = 0;
     uint64_t anime_count = 0;
-    uint64_t checksum = 0;       // CRC-32 of the rows, see titles_checksum
-    uint64_t dump_bytes = 0;     // size of the gzip data they came from
+    uint64_t checksum = 0;    // CRC-32 of the rows, see titles_checksum
+    uint64_t dump_bytes = 0;  // size of the gzip data they came from
     uint64_t rejected_lines = 0;
 };
 
@@ -71,7 +71,7 @@ Status store_confirmation(cache::sql::Connection& conn, int64_t confirmed_at,
 // gets id i + 1) and the meta with `meta`, in one transaction: a failure or a
 // stop request leaves the previous titles as they were (Errc::cancelled).
 Status replace_titles(cache::sql::Connection& conn, std::span<const IndexedTitle> titles,
-                      const DumpMeta& meta, std::stop_token stop);
+                      const DumpMeta& meta, const std::stop_token& stop);
 
 // Candidate rows for a search, best first (by id), at most `cap`, in the
 // language `lang` (any when empty, ASCII case-insensitive). Rows failing the
@@ -98,7 +98,7 @@ struct StoredCounts {
     uint64_t bad_rows = 0;  // rows failing the form check
 };
 // Reads every row (for verify): count, checksum and form.
-Result<StoredCounts> scan_titles(cache::sql::Connection& conn, std::stop_token stop);
+Result<StoredCounts> scan_titles(cache::sql::Connection& conn, const std::stop_token& stop);
 // FTS5's own check that both indexes agree with the rows.
 Status check_indexes(cache::sql::Connection& conn);
 // SELECT count(*) — the cheap half of "is there a usable dump".

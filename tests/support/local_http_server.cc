@@ -68,7 +68,9 @@ LocalHttpServer::LocalHttpServer(std::filesystem::path root) : root_(std::move(r
     }
 }
 
-LocalHttpServer::~LocalHttpServer() { stop(); }
+LocalHttpServer::~LocalHttpServer() {
+    stop();
+}
 
 void LocalHttpServer::stop() noexcept {
     if (stdin_fd_ >= 0) ::close(stdin_fd_);

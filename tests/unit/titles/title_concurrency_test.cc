@@ -26,6 +26,7 @@ TEST(TitleConcurrency, RacingRefreshesSendOneRequest) {
     for (int round = 0; round < kRounds; ++round) {
         anidb::test::TempDir db_dir;
         std::vector<std::unique_ptr<TitleIndex>> indexes;
+        indexes.reserve(kIndexes);
         for (int i = 0; i < kIndexes; ++i) indexes.push_back(open_index(db_dir / "anidb.db"));
         std::vector<Result<RefreshResult>> results(kIndexes, make_error(Errc::unknown, "not run"));
         std::latch start(kIndexes);

@@ -140,8 +140,7 @@ TEST_F(TitleIndexTest, BadArgumentsAreRefused) {
     EXPECT_EQ(index_->search("").code(), Errc::invalid_parameter);
     EXPECT_EQ(index_->search("!!! ???").code(), Errc::invalid_parameter);
     EXPECT_EQ(index_->search("bad \xff utf8").code(), Errc::invalid_utf8);
-    EXPECT_EQ(index_->search(std::string(kMaxQueryBytes + 1, 'a')).code(),
-              Errc::invalid_parameter);
+    EXPECT_EQ(index_->search(std::string(kMaxQueryBytes + 1, 'a')).code(), Errc::invalid_parameter);
     EXPECT_EQ(index_->search("cowboy", "e n").code(), Errc::invalid_parameter);
     EXPECT_EQ(index_->search("cowboy", "en'; DROP TABLE anime_titles; --").code(),
               Errc::invalid_parameter);
@@ -240,9 +239,8 @@ TEST_F(TitleIndexTest, RequestClaimRereadsTheMetaInsideItsTransaction) {
     ASSERT_TRUE(a.ok() && b.ok());
     const auto never_asked = [](const DumpMeta& m) { return m.last_request_at == 0; };
     const auto claim = [&](cache::CacheDb& db, int64_t now) {
-        return db.with_connection([&](cache::sql::Connection& conn) {
-            return claim_request(conn, now, never_asked);
-        });
+        return db.with_connection(
+            [&](cache::sql::Connection& conn) { return claim_request(conn, now, never_asked); });
     };
     auto first = claim(**a, kNow);
     ASSERT_TRUE(first.ok());
@@ -296,8 +294,7 @@ TEST_F(TitleIndexTest, LivesBesideTheCacheAndSurvivesCacheClear) {
     auto shared = TitleIndex::open(std::shared_ptr<cache::CacheDb>(std::move(*cache)));
     ASSERT_TRUE(shared.ok()) << shared.error().message;
     EXPECT_EQ((*shared)->search("snk")->matches.at(0).aid, 9541u);
-    EXPECT_EQ(TitleIndex::open(std::shared_ptr<cache::CacheDb>()).code(),
-              Errc::invalid_parameter);
+    EXPECT_EQ(TitleIndex::open(std::shared_ptr<cache::CacheDb>()).code(), Errc::invalid_parameter);
 }
 
 TEST_F(TitleIndexTest, OlderTitleSchemaIsRebuiltKeepingTheRequestTime) {
@@ -309,7 +306,7 @@ TEST_F(TitleIndexTest, OlderTitleSchemaIsRebuiltKeepingTheRequestTime) {
     ASSERT_NE(index_, nullptr);
     auto status = index_->status(kNow);
     ASSERT_TRUE(status.ok());
-    EXPECT_EQ(status->stored.titles, 0u);           // dropped with the old layout
+    EXPECT_EQ(status->stored.titles, 0u);            // dropped with the old layout
     EXPECT_EQ(status->last_request_at, 1699990000);  // the 24 h rule survives upgrades
     EXPECT_TRUE(search("cowboy bebop").matches.empty());
     EXPECT_TRUE(index_->verify().ok());

@@ -52,6 +52,7 @@ TEST(TitleFolding, IsThreadSafe) {
     auto folder = TitleFolder::create();
     ASSERT_TRUE(folder.ok());
     std::vector<std::thread> threads;
+    threads.reserve(4);
     std::atomic<int> wrong{0};
     for (int t = 0; t < 4; ++t) {
         threads.emplace_back([&] {
@@ -92,21 +93,21 @@ TEST(TitleRanking, Classes) {
 }
 
 TEST(TitleRanking, ClassAlwaysOutranksBonusAndLength) {
-    const MatchKind order[] = {MatchKind::exact, MatchKind::prefix, MatchKind::phrase,
+    const MatchKind order[] = {MatchKind::exact, MatchKind::prefix,        MatchKind::phrase,
                                MatchKind::words, MatchKind::word_prefixes, MatchKind::substring};
     for (size_t i = 0; i + 1 < std::size(order); ++i) {
         const int worst_of_better = class_base_score(order[i]) - kMaxLengthPenalty;
         const int best_of_worse = class_base_score(order[i + 1]) + kMaxTypeBonus;
         EXPECT_GT(worst_of_better, best_of_worse) << i;
     }
-    for (TitleType t : {TitleType::primary, TitleType::synonym, TitleType::short_,
-                        TitleType::official}) {
+    for (TitleType t :
+         {TitleType::primary, TitleType::synonym, TitleType::short_, TitleType::official}) {
         EXPECT_LE(type_bonus(t), kMaxTypeBonus);
     }
     // Through score_title: a long main title's prefix match still beats a
     // short synonym's phrase match.
-    const auto prefix = score_title(FoldedQuery(fold("a")), fold("A" + std::string(200, 'x')),
-                                    TitleType::synonym);
+    const auto prefix =
+        score_title(FoldedQuery(fold("a")), fold("A" + std::string(200, 'x')), TitleType::synonym);
     const auto phrase = score_title(FoldedQuery(fold("a")), fold("b a"), TitleType::primary);
     ASSERT_TRUE(prefix && phrase);
     EXPECT_GT(prefix->score, phrase->score);

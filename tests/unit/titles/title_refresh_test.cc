@@ -211,12 +211,11 @@ TEST_F(TitleRefresh, StalledServerTimesOut) {
 
 TEST_F(TitleRefresh, StopRequestCancelsTheDownload) {
     // About 60 KiB served at 5 KiB/s: cancelled long before it ends.
-    write_file(web_ / "slow.dat.gz", gzip(filler_lines(20000), 0).substr(0, 60 * 1024));
+    write_file(web_ / "slow.dat.gz", gzip(filler_lines(20000), 0).substr(0, size_t{60} * 1024));
     std::stop_source stop;
     Result<RefreshResult> result = make_error(Errc::unknown, "not run");
-    std::thread worker([&] {
-        result = index_->refresh(url("/slow/slow.dat.gz"), kNow, stop.get_token());
-    });
+    std::thread worker(
+        [&] { result = index_->refresh(url("/slow/slow.dat.gz"), kNow, stop.get_token()); });
     while (requests_for("/slow/slow.dat.gz") == 0) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
@@ -224,9 +223,9 @@ TEST_F(TitleRefresh, StopRequestCancelsTheDownload) {
     worker.join();
     EXPECT_EQ(result.code(), Errc::cancelled);
     // Already stopped: nothing is sent.
-    EXPECT_EQ(index_->refresh(url("/files/titles.dat.gz"), kNow + 60, stop.get_token(), forcing())
-                  .code(),
-              Errc::cancelled);
+    EXPECT_EQ(
+        index_->refresh(url("/files/titles.dat.gz"), kNow + 60, stop.get_token(), forcing()).code(),
+        Errc::cancelled);
     EXPECT_EQ(requests_for("/files/titles.dat.gz"), 0u);
 }
 

@@ -98,7 +98,8 @@ inline void exec_sql(const std::filesystem::path& file, const std::string& sql) 
 }
 
 inline void write_file(const std::filesystem::path& p, std::string_view bytes) {
-    std::ofstream(p, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    std::ofstream(p, std::ios::binary)
+        .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
 inline std::unique_ptr<TitleIndex> open_index(const std::filesystem::path& file) {
