@@ -30,26 +30,56 @@ char32_t next_code_point(std::string_view s, size_t& i) noexcept {
     return c;
 }
 
-// Appends one token to `out`, splitting off each CJK character as a token of
-// its own.
+// What unicode61 leaves as it is but a reader takes for plain letters:
+// full-width Latin letters and digits (common in Japanese titles: "ＡＩＲ"),
+// and Latin ligatures and letters with a stroke that have no decomposition.
+// unicode61 has already lowered the case. nullptr when `c` stays.
+const char* plain_letters(char32_t c) noexcept {
+    static const char* const kFullWidth[] = {
+        "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f", "g", "h",
+        "i", "j", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "u", "v", "w", "x", "y", "z"};
+    if (c >= 0xFF10 && c <= 0xFF19) return kFullWidth[c - 0xFF10];
+    if (c >= 0xFF41 && c <= 0xFF5A) return kFullWidth[10 + (c - 0xFF41)];
+    if (c >= 0xFF21 && c <= 0xFF3A) return kFullWidth[10 + (c - 0xFF21)];
+    struct Spelled {
+        char32_t letter;
+        const char* plain;
+    };
+    static constexpr Spelled kSpelled[] = {
+        {0x00DF, "ss"}, {0x00E6, "ae"},  {0x00F8, "o"},  {0x0111, "d"},
+        {0x0133, "ij"}, {0x0153, "oe"},  {0xFB00, "ff"}, {0xFB01, "fi"},
+        {0xFB02, "fl"}, {0xFB03, "ffi"}, {0xFB04, "ffl"}};  // ß æ ø đ ĳ œ ﬀ ﬁ ﬂ ﬃ ﬄ
+    if (c < 0xDF) return nullptr;  // ASCII and most of Latin-1: nothing to do
+    for (const Spelled& s : kSpelled) {
+        if (s.letter == c) return s.plain;
+    }
+    return nullptr;
+}
+
+// Appends one token to `out`, spelling out plain_letters and splitting off
+// each CJK character as a token of its own.
 void append_token(std::string& out, std::string_view token) {
-    size_t run_start = 0;  // start of the current non-CJK run
     size_t i = 0;
     const auto emit = [&out](std::string_view piece) {
         if (piece.empty()) return;
         if (!out.empty()) out.push_back(' ');
         out.append(piece);
     };
+    std::string run;  // the current non-CJK run, with plain_letters spelled out
     while (i < token.size()) {
         const size_t at = i;
         const char32_t c = next_code_point(token, i);
         if (is_cjk_code_point(c)) {
-            emit(token.substr(run_start, at - run_start));
+            emit(run);
+            run.clear();
             emit(token.substr(at, i - at));
-            run_start = i;
+        } else if (const char* plain = plain_letters(c)) {
+            run += plain;
+        } else {
+            run.append(token.substr(at, i - at));
         }
     }
-    emit(token.substr(run_start));
+    emit(run);
 }
 
 int collect_token(void* ctx, int /*flags*/, const char* token, int size, int /*start*/,

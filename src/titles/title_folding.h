@@ -5,12 +5,16 @@
 // folding agrees with the full-text index byte for byte and needs no Unicode
 // tables of our own. Then every CJK ideograph and kana becomes a token of its
 // own: Japanese and Chinese titles put no spaces between words, and a
-// one-character token lets "巨人" find "進撃の巨人". The folded form is the
-// tokens joined by single spaces:
+// one-character token lets "巨人" find "進撃の巨人". Full-width Latin letters
+// and digits become ASCII ("ＡＩＲ" = "air"), and ligatures and letters that
+// unicode61 keeps are spelled out (œ oe, æ ae, ß ss, ø o, đ d, ĳ ij, ﬁ fi).
+// The folded form is the tokens joined by single spaces:
 //   "Shingeki no Kyojin: The Final Season" -> "shingeki no kyojin the final season"
 //   "Pokémon"                               -> "pokemon"
 //   "進撃の巨人"                             -> "進 撃 の 巨 人"
 // A text with no letters or digits folds to "".
+// Stored titles keep the form they were folded in: a change here must bump
+// kTitlesSchemaVersion (title_schema.h), which re-creates the tables.
 #pragma once
 
 #include <memory>

@@ -31,6 +31,10 @@ TEST(TitleFolding, CaseAccentsAndPunctuation) {
     EXPECT_EQ(fold("  Fate/stay   night!! "), "fate stay night");
     EXPECT_EQ(fold("Ärger über Öl"), "arger uber ol");
     EXPECT_EQ(fold("!!! ... ???"), "");
+    // What unicode61 leaves alone.
+    EXPECT_EQ(fold("Cœur Æon Straße Ørsted"), "coeur aeon strasse orsted");
+    EXPECT_EQ(fold("ＡＩＲ ２ｎｄ"), "air 2nd");
+    EXPECT_EQ(fold("ﬁnal"), "final");
     EXPECT_EQ(fold(""), "");
 }
 
@@ -38,6 +42,7 @@ TEST(TitleFolding, CjkCharactersBecomeTokens) {
     EXPECT_EQ(fold("進撃の巨人"), "進 撃 の 巨 人");
     EXPECT_EQ(fold("カウボーイビバップ"), "カ ウ ボ ー イ ビ バ ッ プ");
     EXPECT_EQ(fold("ガンダムSEED"), "ガ ン ダ ム seed");
+    EXPECT_EQ(fold("ガンダムＳＥＥＤ"), "ガ ン ダ ム seed");
     EXPECT_EQ(fold("とある科学の超電磁砲 S"), "と あ る 科 学 の 超 電 磁 砲 s");
     // Hangul is written with spaces between words: not split.
     EXPECT_EQ(fold("진격의 거인"), "진격의 거인");
