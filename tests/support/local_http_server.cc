@@ -93,13 +93,18 @@ std::vector<LocalHttpServer::Request> LocalHttpServer::requests() const {
     std::string line;
     while (std::getline(log, line)) {
         Request r;
-        const size_t t1 = line.find('\t');
-        const size_t t2 = t1 == std::string::npos ? t1 : line.find('\t', t1 + 1);
-        r.path = line.substr(0, t1);
-        if (t2 != std::string::npos) {
-            r.if_none_match = line.substr(t1 + 1, t2 - t1 - 1);
-            r.if_modified_since = line.substr(t2 + 1);
+        std::vector<std::string> fields;
+        for (size_t start = 0;;) {
+            const size_t tab = line.find('\t', start);
+            fields.push_back(line.substr(start, tab - start));
+            if (tab == std::string::npos) break;
+            start = tab + 1;
         }
+        fields.resize(4);
+        r.path = fields[0];
+        r.if_none_match = fields[1];
+        r.if_modified_since = fields[2];
+        r.user_agent = fields[3];
         out.push_back(std::move(r));
     }
     return out;

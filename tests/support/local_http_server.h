@@ -33,6 +33,7 @@ class LocalHttpServer {
         std::string path;
         std::string if_none_match;
         std::string if_modified_since;
+        std::string user_agent;
     };
     // Every request received so far, in order.
     std::vector<Request> requests() const;

@@ -8,7 +8,7 @@ outside the host.
 Prints "PORT <n>" once it listens, then serves until its standard input
 closes (the test ended, or died) or it gets SIGTERM. Every request is
 appended to DIR/requests.log before it is answered, one line per request:
-    <path>\t<If-None-Match>\t<If-Modified-Since>
+    <path>\t<If-None-Match>\t<If-Modified-Since>\t<User-Agent>
 
 Routes (GET):
     /files/NAME        DIR/NAME with ETag and Last-Modified; answers 304 to a
@@ -38,10 +38,11 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def log_request_line(self):
-        line = "%s\t%s\t%s\n" % (
+        line = "%s\t%s\t%s\t%s\n" % (
             self.path,
             self.headers.get("If-None-Match", ""),
             self.headers.get("If-Modified-Since", ""),
+            self.headers.get("User-Agent", ""),
         )
         with open(os.path.join(self.root, "requests.log"), "a", encoding="utf-8") as f:
             f.write(line)

@@ -67,6 +67,8 @@ TEST_F(TitleRefresh, FirstRefreshDownloadsAndStores) {
     const auto requests = server_.requests();
     ASSERT_EQ(requests.size(), 1u);
     EXPECT_EQ(requests[0].if_none_match, "");  // nothing stored yet: unconditional
+    // AniDB refuses requests that do not name the program (HTTP 403).
+    EXPECT_EQ(requests[0].user_agent.rfind("libanidb/", 0), 0u) << requests[0].user_agent;
     auto status = index_->status(kNow);
     EXPECT_EQ(status->source_url, url("/files/titles.dat.gz"));
     EXPECT_EQ(status->last_request_at, kNow);
