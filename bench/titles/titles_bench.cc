@@ -389,13 +389,22 @@ int main(int argc, char** argv) {
     std::vector<std::string> order;
     size_t failures = 0;
     double search_cpu_ms = 0;
+    double slowest_ms = 0;
+    double slowest_cpu_ms = 0;
+    const Query* slowest = nullptr;
     for (const Query& q : queries) {
         if (by_kind.find(q.kind) == by_kind.end()) order.push_back(q.kind);
         auto t0 = Clock::now();
         const double c0 = cpu_ms();
         auto r = (*index)->search(q.text, q.lang, 20);
         const double ms = ms_since(t0);
-        search_cpu_ms += cpu_ms() - c0;
+        const double cpu = cpu_ms() - c0;
+        search_cpu_ms += cpu;
+        if (ms > slowest_ms) {
+            slowest_ms = ms;
+            slowest_cpu_ms = cpu;
+            slowest = &q;
+        }
         if (!r) {
             if (failures++ < 5) {
                 std::fprintf(stderr, "search '%s' failed: %s\n", q.text.c_str(),
@@ -439,6 +448,11 @@ int main(int argc, char** argv) {
         import_ms, import_cpu_ms, s.p50, s.p95, s.max,
         all.empty() ? 0.0 : search_cpu_ms / all.size(), s.p50 > 0 ? b.p50 / s.p50 : 0.0,
         load_average().c_str(), failures != 0 ? "  (SEARCH FAILURES)" : "");
+    if (slowest != nullptr) {
+        std::printf("slowest search: %.2f ms (CPU %.2f ms), %s: \"%s\"%s%s\n", slowest_ms,
+                    slowest_cpu_ms, slowest->kind.c_str(), slowest->text.c_str(),
+                    slowest->lang.empty() ? "" : " language ", slowest->lang.c_str());
+    }
     fs::remove_all(dir, ec);
     return failures == 0 ? 0 : 1;
 }
