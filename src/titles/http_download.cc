@@ -141,6 +141,14 @@ Error transfer_error(CURLcode rc, const Transfer& t, const char* detail, std::st
 
 }  // namespace
 
+Status check_http_limits(const HttpLimits& limits) {
+    if (limits.max_body_bytes == 0 || limits.connect_timeout.count() <= 0 ||
+        limits.total_timeout.count() <= 0 || limits.stall_timeout.count() <= 0) {
+        return make_error(Errc::invalid_parameter, "HTTP limits and time-outs must be positive");
+    }
+    return {};
+}
+
 bool is_valid_validator(std::string_view value) noexcept {
     if (value.empty() || value.size() > kMaxValidatorBytes) return false;
     for (char c : value) {
@@ -167,13 +175,13 @@ Result<HttpResponse> http_get(std::string_view url, const HttpValidators& condit
                           "not an http:// or https:// URL of printable ASCII (at most " +
                               std::to_string(kMaxUrlBytes) + " bytes)");
     }
+    if (Status s = check_http_limits(limits); !s) return s.error();
     if (Status s = global_init(); !s) return s.error();
     if (stop.stop_requested()) return make_error(Errc::cancelled, "cancelled");
 
-    std::unique_ptr<CURL, EasyDeleter> easy(curl_easy_init());
-    std::unique_ptr<CURLM, MultiDeleter> multi(curl_multi_init());
-    if (!easy || !multi) return make_error(Errc::out_of_memory, "cannot create a libcurl handle");
-
+    // Declared before the handles, so that everything libcurl points at
+    // outlives them.
+    char error_text[CURL_ERROR_SIZE] = {};
     const std::string url_text(url);
     Transfer transfer;
     transfer.max_body = limits.max_body_bytes;
@@ -193,9 +201,11 @@ Result<HttpResponse> http_get(std::string_view url, const HttpValidators& condit
         return make_error(Errc::out_of_memory, "out of memory");
     }
 
-    char error_text[CURL_ERROR_SIZE] = {};
+    std::unique_ptr<CURL, EasyDeleter> easy(curl_easy_init());
+    std::unique_ptr<CURLM, MultiDeleter> multi(curl_multi_init());
+    if (!easy || !multi) return make_error(Errc::out_of_memory, "cannot create a libcurl handle");
     CURL* c = easy.get();
-    const long stall_seconds = std::max<long>(1, static_cast<long>(limits.stall_timeout.count()));
+    const auto stall_seconds = static_cast<long>(limits.stall_timeout.count());
     const bool configured =
         curl_easy_setopt(c, CURLOPT_URL, url_text.c_str()) == CURLE_OK &&
         curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK &&

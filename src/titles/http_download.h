@@ -25,6 +25,10 @@ struct HttpLimits {
     std::chrono::seconds stall_timeout{60};
 };
 
+// Errc::invalid_parameter unless every limit is positive (libcurl reads a
+// zero time-out as "none").
+Status check_http_limits(const HttpLimits& limits);
+
 // ETag and Last-Modified of a stored copy, sent as If-None-Match and
 // If-Modified-Since. Both come from an earlier response, so they are checked
 // (printable ASCII, at most kMaxValidatorBytes) before they are stored or sent.
@@ -47,7 +51,7 @@ struct HttpResponse {
 bool is_valid_http_url(std::string_view url) noexcept;
 
 // GETs `url`. A status other than 200 (or 304 after a conditional request)
-// is an error. Errors: invalid_parameter (URL), cancelled (stop requested:
+// is an error. Errors: invalid_parameter (URL, a zero limit), cancelled (stop requested:
 // the transfer ends within a poll of the request), timeout (connect, total or
 // stall time-out), network (name resolution, connection, TLS, a body cut
 // short), protocol (body over max_body_bytes), server_error ("HTTP <status>

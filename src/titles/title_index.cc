@@ -89,7 +89,12 @@ Result<RefreshResult> TitleIndex::refresh(std::string_view url, int64_t now, std
         if (options.max_age.count() < 0) {
             return make_error(Errc::invalid_parameter, "negative maximum age");
         }
-        // Before the claim: a stopped refresh must not spend the day's request.
+        // Everything that can be refused is checked before the request is
+        // claimed: a refused call must not spend the day's request.
+        if (Status s = check_http_limits(options.http); !s) return s.error();
+        if (options.dump.max_dump_bytes == 0 || options.dump.max_titles == 0) {
+            return make_error(Errc::invalid_parameter, "dump limits must be positive");
+        }
         if (stop.stop_requested()) return make_error(Errc::cancelled, "cancelled");
         auto meta = db_->with_connection(read_meta);
         if (!meta) return meta.error();

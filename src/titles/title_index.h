@@ -130,11 +130,12 @@ class TitleIndex {
     // Downloads and stores the dump from `url` if refresh_policy.h allows it
     // at `now` (unix seconds). Sends If-None-Match / If-Modified-Since when
     // the stored titles came from the same URL. Errors: invalid_parameter
-    // (URL, now <= 0, negative max_age), those of http_get (cancelled,
-    // timeout, network, server_error, protocol), protocol (a damaged dump or
-    // one over a DumpLimits bound), out_of_memory, cache. After any error the
-    // stored titles are unchanged; a request that was sent still counts for
-    // the 24 h rule.
+    // (URL, now <= 0, negative max_age, a zero limit), those of http_get
+    // (cancelled, timeout, network, server_error, protocol), protocol (a
+    // damaged dump or one over a DumpLimits bound), out_of_memory, cache.
+    // After any error the stored titles are unchanged; a request that was
+    // sent still counts for the 24 h rule, a call refused for its arguments
+    // or stopped before sending spends nothing.
     Result<RefreshResult> refresh(std::string_view url, int64_t now, std::stop_token stop = {},
                                   const RefreshOptions& options = {}) noexcept;
 

@@ -251,8 +251,16 @@ TEST_F(TitleRefresh, BadUrlsAreRefusedWithoutARequest) {
     negative.max_age = std::chrono::seconds(-1);
     EXPECT_EQ(index_->refresh(url("/files/titles.dat.gz"), kNow, {}, negative).code(),
               Errc::invalid_parameter);
+    RefreshOptions no_time;
+    no_time.http.total_timeout = std::chrono::milliseconds(0);
+    EXPECT_EQ(index_->refresh(url("/files/titles.dat.gz"), kNow, {}, no_time).code(),
+              Errc::invalid_parameter);
+    RefreshOptions no_titles;
+    no_titles.dump.max_titles = 0;
+    EXPECT_EQ(index_->refresh(url("/files/titles.dat.gz"), kNow, {}, no_titles).code(),
+              Errc::invalid_parameter);
     EXPECT_TRUE(server_.requests().empty());
-    EXPECT_EQ(index_->status(kNow)->last_request_at, 0);
+    EXPECT_EQ(index_->status(kNow)->last_request_at, 0);  // refused calls spend nothing
 }
 
 TEST_F(TitleRefresh, RefusedConnectionIsANetworkError) {
