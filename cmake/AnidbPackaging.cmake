@@ -52,7 +52,7 @@ set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 # Static linking (libanidb.a, pkg-config --static, anidb::anidb_static)
 # needs the development files of what the library links.
 set(CPACK_DEBIAN_DEV_PACKAGE_SUGGESTS
-  "libssl-dev, libsqlite3-dev, zlib1g-dev, librhash-dev, libisal-dev")
+  "libssl-dev, libsqlite3-dev, zlib1g-dev, libcurl4-openssl-dev, librhash-dev, libisal-dev")
 set(CPACK_DEBIAN_DEV_DESCRIPTION "library to hash and identify anime files against AniDB - development files
 libanidb hashes, identifies and catalogues anime files against AniDB.
 This package holds the C header, the libanidb.so link, the static

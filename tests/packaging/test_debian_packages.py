@@ -128,7 +128,7 @@ def test_dev_package_depends_on_exactly_its_library(build: Build, debs: dict[str
     dev = debs["libanidb-dev"]
     assert dev.field("Depends") == f"{build.runtime_package} (= {build.deb_version})"
     suggests = {s.strip() for s in dev.field("Suggests").split(",")}
-    assert suggests == {"libssl-dev", "libsqlite3-dev", "zlib1g-dev", "librhash-dev",
+    assert suggests == {"libssl-dev", "libsqlite3-dev", "zlib1g-dev", "libcurl4-openssl-dev", "librhash-dev",
                         "libisal-dev"}
 
 
