@@ -128,9 +128,9 @@ TEST_F(MemoryPressure, OverTheLimitFailsCleanlyAndRecovers) {
     anidb_free_file_result(r);
 }
 
-// Batch results are converted to C while the batch runs (CBatchBuilder): when
-// they stop fitting half-way, the call fails with OUT_OF_MEMORY and what was
-// already converted is released, so nothing stays allocated.
+// A batch result is one block built when the batch ends: when it does not
+// fit under the limit (neither its pool class nor its exact size), the call
+// fails with OUT_OF_MEMORY and nothing stays allocated.
 TEST_F(MemoryPressure, BatchResultsThatStopFittingLeaveNothingAllocated) {
     std::vector<std::string> paths;
     for (int i = 0; i < 200; ++i) {
