@@ -5,6 +5,7 @@
 #include "memory/allocation_tracker.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -28,6 +29,18 @@ bool valid_type(AllocType type) noexcept {
 // anime info, the other result). Strings and generic buffers are direct.
 bool pooled_kind(AllocType type) noexcept {
     return type != AllocType::string && type != AllocType::buffer;
+}
+
+// Where in a pooled block of `capacity` an allocation of `bytes` starts:
+// each thread steps through the offsets its spare room allows, so a block
+// freed and handed out again (at once, by the pool) gets another address.
+constexpr size_t kOffsetStep = alignof(std::max_align_t);
+constexpr size_t kMaxOffsets = 64;
+thread_local size_t tl_next_offset = 0;
+
+size_t pick_offset(size_t capacity, size_t bytes) noexcept {
+    const size_t offsets = std::min((capacity - bytes) / kOffsetStep + 1, kMaxOffsets);
+    return (tl_next_offset++ % offsets) * kOffsetStep;
 }
 
 }  // namespace
@@ -103,12 +116,14 @@ void* AllocationTracker::allocate(const AllocationLayout& layout) noexcept {
 
     void* p = nullptr;
     bool pooled = false;
+    size_t offset = 0;
     if (pooled_kind(layout.type()) && pooling_.load(std::memory_order_relaxed)) {
         // The pool charges (on a miss) the class size; a hit costs nothing new.
         const PoolBlock block = pool.acquire_block(bytes);
         if (block.data != nullptr) {
-            std::memset(block.data, 0, bytes);
-            p = block.data;
+            offset = pick_offset(block.capacity, bytes);
+            p = block.data + offset;
+            std::memset(p, 0, bytes);
             pooled = true;
         }
     }
@@ -128,6 +143,7 @@ void* AllocationTracker::allocate(const AllocationLayout& layout) noexcept {
     std::copy(layout.begin(), layout.end(), entry.parts.begin());
     entry.part_count = static_cast<uint8_t>(layout.end() - layout.begin());
     entry.bytes = bytes;
+    entry.offset = static_cast<uint32_t>(offset);
     entry.pooled = pooled;
     try {
         Shard& shard = shard_for(p);
@@ -137,7 +153,8 @@ void* AllocationTracker::allocate(const AllocationLayout& layout) noexcept {
     } catch (...) {
         // Could not remember it: hand out nothing.
         if (pooled) {
-            pool.return_block(static_cast<std::byte*>(p), BufferPool::class_size_for(bytes));
+            pool.return_block(static_cast<std::byte*>(p) - offset,
+                              BufferPool::class_size_for(bytes));
         } else {
             std::free(p);
             budget.release(bytes);
@@ -156,6 +173,7 @@ char* AllocationTracker::duplicate_string(std::string_view s) noexcept {
 FreeOutcome AllocationTracker::release(void* p, AllocType type) noexcept {
     if (p == nullptr) return FreeOutcome::null_pointer;
     size_t bytes = 0;
+    size_t offset = 0;
     bool pooled = false;
     {
         Shard& shard = shard_for(p);
@@ -170,6 +188,7 @@ FreeOutcome AllocationTracker::release(void* p, AllocType type) noexcept {
             return FreeOutcome::wrong_type;
         }
         bytes = it->second.bytes;
+        offset = it->second.offset;
         pooled = it->second.pooled;
         // Counters first: the address may be reissued as soon as it is freed.
         count_release(shard, it->second);
@@ -177,7 +196,7 @@ FreeOutcome AllocationTracker::release(void* p, AllocType type) noexcept {
     }
     // No tracker lock held: the pool and the budget may call listeners.
     if (pooled) {
-        BufferPool::instance().return_block(static_cast<std::byte*>(p),
+        BufferPool::instance().return_block(static_cast<std::byte*>(p) - offset,
                                             BufferPool::class_size_for(bytes));
     } else {
         std::free(p);

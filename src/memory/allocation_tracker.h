@@ -118,9 +118,13 @@ class AllocationTracker {
     char* duplicate_string(std::string_view s) noexcept;
     // Frees `p` only if it is live and of `type` (its block type); see
     // FreeOutcome. A refused pointer is neither read nor written.
-    // Limitation: once freed, an address may be reissued by a later
-    // allocate() (the pool hands a freed block out again first); a stale
-    // second free of it then frees the new block (the tracker only knows
+    // A pooled block is handed out at an offset inside it that changes
+    // from one use to the next (a multiple of 16 within its spare room), so
+    // that a stale pointer to a freed result rarely matches the result the
+    // block serves next: the pool hands a freed block out again first.
+    // Limitation: when a block has no room to spare, or another thread's
+    // next offset happens to match, an address is reissued as it was, and a
+    // stale second free of it frees the new result (the tracker only knows
     // addresses).
     FreeOutcome release(void* p, AllocType type) noexcept;
     // True when `p` is a live allocation of `type`.
@@ -140,6 +144,7 @@ class AllocationTracker {
     struct Entry {
         std::array<AllocationPart, AllocationLayout::kMaxParts> parts;
         size_t bytes;
+        uint32_t offset;  // of the pointer handed out, from the pool block's start
         uint8_t part_count;
         bool pooled;  // a BufferPool block of the class size for `bytes`
     };

@@ -74,7 +74,11 @@ TEST_F(AllocationStats, FreedFileResultsAreReusedFromThePool) {
     const anidb_memory_stats_t during = memory_stats();
     EXPECT_EQ(during.pool_hits, before.pool_hits + 1);
     EXPECT_EQ(during.pool_misses, before.pool_misses);
-    EXPECT_EQ(static_cast<const void*>(again), block);
+    // The same block, at another address: freeing the old pointer again (a
+    // caller's double free) is refused and leaves the new result intact.
+    EXPECT_NE(static_cast<const void*>(again), block);
+    anidb_free_file_result(first);  // a deliberate stale free
+    EXPECT_EQ(by_type()[ANIDB_ALLOCATION_FILE_RESULT].live_count, 1U);
     EXPECT_EQ(again->hash_count, 2U);
     EXPECT_EQ(std::string(again->file_path), path);
     anidb_free_file_result(again);

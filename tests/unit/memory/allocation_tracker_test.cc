@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -67,10 +69,14 @@ TEST_F(AllocationTrackerTest, ResultsComeFromThePoolAndGoBackToIt) {
         EXPECT_EQ(pool().stats().in_use_bytes, 0u);
         EXPECT_EQ(tracker().stats().pooled_blocks, 0u);
 
-        auto* again = static_cast<unsigned char*>(tracker().allocate(700, type));
-        ASSERT_EQ(again, p);  // the same block, from the pool
-        EXPECT_EQ(pool().stats().hits, before.hits + 1);
-        EXPECT_TRUE(std::all_of(again, again + 700, [](unsigned char c) { return c == 0; }));
+        auto* again = static_cast<unsigned char*>(tracker().allocate(1000, type));
+        ASSERT_NE(again, nullptr);
+        EXPECT_EQ(pool().stats().hits, before.hits + 1);  // the same block, from the pool
+        EXPECT_EQ(pool().stats().idle_count[0], 0u);
+        EXPECT_NE(again, p) << "handed out at another offset inside the block";
+        EXPECT_LT(again > p ? again - p : p - again, 1024);
+        EXPECT_EQ(reinterpret_cast<uintptr_t>(again) % alignof(std::max_align_t), 0u);
+        EXPECT_TRUE(std::all_of(again, again + 1000, [](unsigned char c) { return c == 0; }));
         EXPECT_EQ(tracker().release(again, type), FreeOutcome::freed);
     }
 }
@@ -203,12 +209,19 @@ TEST_F(AllocationTrackerTest, RefusedFreesOfPooledBlocksTouchNothing) {
     EXPECT_EQ(pool().stats().idle_count[0], 1u);  // not given back a second time
     EXPECT_TRUE(std::all_of(p, p + 500, [](unsigned char c) { return c == 0x5C; }));
     EXPECT_EQ(tracker().stats().refused_frees, refused + 3);
-    // Two results now get two different blocks.
-    void* a = tracker().allocate(500, AllocType::file_result);
-    void* b = tracker().allocate(500, AllocType::file_result);
-    EXPECT_NE(a, b);
-    EXPECT_EQ(tracker().release(a, AllocType::file_result), FreeOutcome::freed);
-    EXPECT_EQ(tracker().release(b, AllocType::file_result), FreeOutcome::freed);
+
+    // The block's next result is at another address: a stale free of the
+    // old pointer is refused and does not free it.
+    void* next = tracker().allocate(500, AllocType::file_result);
+    ASSERT_NE(next, nullptr);
+    EXPECT_EQ(pool().stats().idle_count[0], 0u);  // the same block
+    EXPECT_EQ(tracker().release(p, AllocType::file_result), FreeOutcome::not_live);
+    EXPECT_TRUE(tracker().is_live(next, AllocType::file_result));
+    // Two results get two different blocks.
+    void* other = tracker().allocate(500, AllocType::file_result);
+    EXPECT_NE(other, next);
+    EXPECT_EQ(tracker().release(next, AllocType::file_result), FreeOutcome::freed);
+    EXPECT_EQ(tracker().release(other, AllocType::file_result), FreeOutcome::freed);
 }
 
 // Entering High shrinks the pool also when its idle blocks were results.
