@@ -1,7 +1,7 @@
 // Result and event allocation through the buffer pool against direct
 // allocation, the seed's pooled kinds at the shapes the library hands out:
 // - a 1,000-file batch result converted to C and freed with
-//   anidb_free_batch_result (one block of ~190 KB: the 256 KiB class);
+//   anidb_free_batch_result (one block of ~220 KB: the 256 KiB class);
 // - one file result converted and freed (the 1 KiB class);
 // - an event burst: 64 file events queued, polled into one Event block and
 //   given back at the next poll (the 16 KiB class).
