@@ -76,8 +76,7 @@ int main(int argc, char** argv) {
         size_t types = 0;
         if (anidb_get_allocation_stats(held, ANIDB_ALLOCATION_TYPE_COUNT, &types) ==
             ANIDB_SUCCESS) {
-            printf("Held: %" PRIu64 " file result, %" PRIu64 " hash array, %" PRIu64
-                   " string\n",
+            printf("Held: %" PRIu64 " file result, %" PRIu64 " hash array, %" PRIu64 " string\n",
                    held[ANIDB_ALLOCATION_FILE_RESULT].live_count,
                    held[ANIDB_ALLOCATION_HASH_RESULT].live_count,
                    held[ANIDB_ALLOCATION_STRING].live_count);
