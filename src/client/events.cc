@@ -309,7 +309,6 @@ size_t EventHub::strings_size(size_t count) const {
 PolledEvents EventHub::poll(size_t max) {
     PolledEvents out;
     if (max == 0) return out;
-    out.events_.reserve(std::min(max, kMaxQueuedEvents + 2));
     size_t want = 0;
     size_t bytes = 0;
     {
@@ -319,6 +318,7 @@ PolledEvents EventHub::poll(size_t max) {
         bytes = strings_size(want);
     }
     if (want == 0) return out;
+    out.events_.reserve(out.size() + want + 2);  // and a warning or drop count arriving meanwhile
 
     // One tracked block for the strings, allocated with no lock held: the
     // charge may enter Critical, whose warning comes into this hub and may
