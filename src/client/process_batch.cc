@@ -179,7 +179,6 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
                 }
                 FileResult r = process_one(i, std::move(looked_up));
                 all_from_cache = all_from_cache && r.from_cache;
-                if (options.on_file_result) options.on_file_result(i, r);
                 std::lock_guard lock(done_mutex);
                 batch.results[i] = std::move(r);
                 if (options.on_file_done) {
