@@ -36,16 +36,16 @@ ANIDB_TARGET_AVX2 void compress_avx2_x8(LaneFrame<8>& frame, size_t blocks) noex
         const __m256i a0 = a, b0 = b, c0 = c, d0 = d;
 
 // F = d ^ (b & (c ^ d)); G = majority; H = b ^ c ^ d.
-#define MD4_R1(a, b, c, d, k, s)                                                              \
-    a = rotate_left<s>(_mm256_add_epi32(                                                      \
-        _mm256_add_epi32(a, X[k]),                                                            \
-        _mm256_xor_si256(d, _mm256_and_si256(b, _mm256_xor_si256(c, d)))))
-#define MD4_R2(a, b, c, d, k, s)                                                              \
-    a = rotate_left<s>(_mm256_add_epi32(                                                      \
-        _mm256_add_epi32(a, _mm256_add_epi32(X[k], k2)),                                      \
+#define MD4_R1(a, b, c, d, k, s)                    \
+    a = rotate_left<s>(                             \
+        _mm256_add_epi32(_mm256_add_epi32(a, X[k]), \
+                         _mm256_xor_si256(d, _mm256_and_si256(b, _mm256_xor_si256(c, d)))))
+#define MD4_R2(a, b, c, d, k, s)                         \
+    a = rotate_left<s>(_mm256_add_epi32(                 \
+        _mm256_add_epi32(a, _mm256_add_epi32(X[k], k2)), \
         _mm256_or_si256(_mm256_and_si256(b, c), _mm256_and_si256(d, _mm256_or_si256(b, c)))))
-#define MD4_R3(a, b, c, d, k, s)                                                              \
-    a = rotate_left<s>(_mm256_add_epi32(_mm256_add_epi32(a, _mm256_add_epi32(X[k], k3)),      \
+#define MD4_R3(a, b, c, d, k, s)                                                         \
+    a = rotate_left<s>(_mm256_add_epi32(_mm256_add_epi32(a, _mm256_add_epi32(X[k], k3)), \
                                         _mm256_xor_si256(_mm256_xor_si256(b, c), d)))
 #include "hash/md4_rounds.inc"
 #undef MD4_R1

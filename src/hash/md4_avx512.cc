@@ -81,11 +81,11 @@ ANIDB_TARGET_AVX512 void compress_avx512_x16(LaneFrame<16>& frame, size_t blocks
 #define MD4_R1(a, b, c, d, k, s) \
     a = _mm512_rol_epi32(        \
         _mm512_add_epi32(_mm512_add_epi32(a, X[k]), _mm512_ternarylogic_epi32(b, c, d, kF)), s)
-#define MD4_R2(a, b, c, d, k, s)                                                    \
+#define MD4_R2(a, b, c, d, k, s)                                                           \
     a = _mm512_rol_epi32(_mm512_add_epi32(_mm512_add_epi32(a, _mm512_add_epi32(X[k], k2)), \
                                           _mm512_ternarylogic_epi32(b, c, d, kG)),         \
                          s)
-#define MD4_R3(a, b, c, d, k, s)                                                    \
+#define MD4_R3(a, b, c, d, k, s)                                                           \
     a = _mm512_rol_epi32(_mm512_add_epi32(_mm512_add_epi32(a, _mm512_add_epi32(X[k], k3)), \
                                           _mm512_ternarylogic_epi32(b, c, d, kH)),         \
                          s)
@@ -122,11 +122,11 @@ ANIDB_TARGET_AVX512 void compress_avx512_x8(LaneFrame<8>& frame, size_t blocks) 
 #define MD4_R1(a, b, c, d, k, s) \
     a = _mm256_rol_epi32(        \
         _mm256_add_epi32(_mm256_add_epi32(a, X[k]), _mm256_ternarylogic_epi32(b, c, d, kF)), s)
-#define MD4_R2(a, b, c, d, k, s)                                                    \
+#define MD4_R2(a, b, c, d, k, s)                                                           \
     a = _mm256_rol_epi32(_mm256_add_epi32(_mm256_add_epi32(a, _mm256_add_epi32(X[k], k2)), \
                                           _mm256_ternarylogic_epi32(b, c, d, kG)),         \
                          s)
-#define MD4_R3(a, b, c, d, k, s)                                                    \
+#define MD4_R3(a, b, c, d, k, s)                                                           \
     a = _mm256_rol_epi32(_mm256_add_epi32(_mm256_add_epi32(a, _mm256_add_epi32(X[k], k3)), \
                                           _mm256_ternarylogic_epi32(b, c, d, kH)),         \
                          s)

@@ -34,8 +34,7 @@ void run_in_frame(uint32_t (&state)[4][Md4Lanes::kMaxLanes], Runs& runs, const u
 
 }  // namespace
 
-Md4Lanes::Md4Lanes(Md4Kernel kernel) noexcept
-    : kernel_(kernel), width_(md4_kernel_lanes(kernel)) {
+Md4Lanes::Md4Lanes(Md4Kernel kernel) noexcept : kernel_(kernel), width_(md4_kernel_lanes(kernel)) {
     for (unsigned lane = 0; lane < kMaxLanes; ++lane) reset(lane);
 }
 
@@ -97,7 +96,8 @@ void Md4Lanes::finish(std::span<const unsigned> lanes, std::span<Md4Digest> out)
         block[n] = std::byte{0x80};
         std::memset(block + n + 1, 0, total - 8 - (n + 1));
         const uint64_t bits = length_[lane] * 8;
-        for (size_t i = 0; i < 8; ++i) block[total - 8 + i] = static_cast<std::byte>(bits >> (8 * i));
+        for (size_t i = 0; i < 8; ++i)
+            block[total - 8 + i] = static_cast<std::byte>(bits >> (8 * i));
         padded[lane] = {block, total / kBlock};
     }
     hash_runs(padded);
@@ -146,9 +146,9 @@ void Md4Lanes::hash_runs(Runs& runs) noexcept {
         if (n > 8) {
             run_in_frame<16>(state_, runs, busy, n, step, md4::compress_avx512_x16);
         } else {
-            run_in_frame<8>(state_, runs, busy, n, step,
-                            kernel_ == Md4Kernel::avx512 ? md4::compress_avx512_x8
-                                                         : md4::compress_avx2_x8);
+            run_in_frame<8>(
+                state_, runs, busy, n, step,
+                kernel_ == Md4Kernel::avx512 ? md4::compress_avx512_x8 : md4::compress_avx2_x8);
         }
 #endif
     }

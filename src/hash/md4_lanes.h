@@ -30,6 +30,9 @@ class Md4Lanes {
     // Number of lanes: md4_kernel_lanes(kernel()).
     unsigned width() const noexcept { return width_; }
     Md4Kernel kernel() const noexcept { return kernel_; }
+    // Any number of busy lanes up to this costs one round of the smallest
+    // kernel: 8 with a SIMD kernel, 1 with the scalar one.
+    unsigned smallest_round() const noexcept { return width_ > 1 ? 8 : 1; }
 
     // Appends input[i] to lane i's message for each i < input.size()
     // (input.size() <= width()). Spans may differ in length or be empty.

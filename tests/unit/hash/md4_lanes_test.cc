@@ -14,6 +14,7 @@
 #include "hash/md4_kernel_choice.h"
 #include "hash/md4_lanes.h"
 #include "hash/primitives.h"
+#include "md4_kernels_support.h"
 #include "support/temp_dir.h"
 
 namespace anidb::hash {
@@ -26,14 +27,7 @@ std::span<const std::byte> bytes_of(const std::vector<uint8_t>& v) {
     return std::as_bytes(std::span(v));
 }
 
-// Every kernel this CPU can run (scalar always).
-std::vector<Md4Kernel> runnable_kernels() {
-    std::vector<Md4Kernel> out = {Md4Kernel::scalar};
-    const CpuFeatures cpu = cpu_features();
-    if (cpu.avx2) out.push_back(Md4Kernel::avx2);
-    if (cpu.avx2 && cpu.avx512) out.push_back(Md4Kernel::avx512);
-    return out;
-}
+using test_support::runnable_kernels;
 
 class Md4LanesKernels : public ::testing::TestWithParam<Md4Kernel> {};
 
@@ -94,16 +88,17 @@ TEST_P(Md4LanesKernels, RandomLengthsInUnequalPiecesMatchOpenSsl) {
                 if (left == 0) continue;
                 pending = true;
                 if (rng() % 5 == 0) continue;  // this lane idles this update
-                const size_t piece = std::min<size_t>(left, rng() % 3 == 0 ? rng() % 200
-                                                                           : rng() % (1 << 20));
-                input[lane] = std::as_bytes(std::span(pool.data() + offset[lane] + fed[lane], piece));
+                const size_t piece =
+                    std::min<size_t>(left, rng() % 3 == 0 ? rng() % 200 : rng() % (1 << 20));
+                input[lane] =
+                    std::as_bytes(std::span(pool.data() + offset[lane] + fed[lane], piece));
                 fed[lane] += piece;
             }
             lanes.update(input);
         }
         for (unsigned lane = 0; lane < width; ++lane) {
-            const Md4Digest expected = Md4::of(
-                std::as_bytes(std::span(pool.data() + offset[lane], length[lane])));
+            const Md4Digest expected =
+                Md4::of(std::as_bytes(std::span(pool.data() + offset[lane], length[lane])));
             EXPECT_EQ(to_hex(lanes.finish(lane)), to_hex(expected))
                 << "round " << round << " lane " << lane << " length " << length[lane];
         }
@@ -160,7 +155,8 @@ TEST_P(Md4LanesKernels, PartialBlocksStayInTheirLane) {
     EXPECT_EQ(to_hex(lanes.finish(0)), to_hex(Md4::of(bytes_of(data).first(1000))));
     for (unsigned lane = 1; lane < width; ++lane) {
         Md4 md4;
-        for (size_t at = 0; at < 1000; ++at) md4.update(bytes_of(data).subspan((at * lane) % 64, 64));
+        for (size_t at = 0; at < 1000; ++at)
+            md4.update(bytes_of(data).subspan((at * lane) % 64, 64));
         EXPECT_EQ(to_hex(lanes.finish(lane)), to_hex(md4.finish())) << "lane " << lane;
     }
 }
@@ -189,8 +185,8 @@ TEST(Md4KernelChoice, NeverChoosesWhatTheCpuLacks) {
     const CpuFeatures none{};
     const CpuFeatures avx2{true, false};
     const CpuFeatures avx512{true, true};
-    for (auto request : {SimdRequest::automatic, SimdRequest::off, SimdRequest::avx2,
-                         SimdRequest::avx512}) {
+    for (auto request :
+         {SimdRequest::automatic, SimdRequest::off, SimdRequest::avx2, SimdRequest::avx512}) {
         EXPECT_EQ(choose_md4_kernel(none, request), Md4Kernel::scalar);
     }
     EXPECT_EQ(choose_md4_kernel(avx2, SimdRequest::automatic), Md4Kernel::avx2);
@@ -218,8 +214,8 @@ TEST(Md4KernelChoice, ForcingIsCappedToTheCpuAndUndone) {
 // once more with ANIDB_SIMD=off and ANIDB_EXPECT_KERNEL=scalar).
 TEST(Md4KernelChoice, EnvironmentChoosesTheKernel) {
     const char* simd = std::getenv("ANIDB_SIMD");
-    const auto request = simd ? parse_simd_request(simd).value_or(SimdRequest::automatic)
-                              : SimdRequest::automatic;
+    const auto request =
+        simd ? parse_simd_request(simd).value_or(SimdRequest::automatic) : SimdRequest::automatic;
     EXPECT_EQ(active_md4_kernel(), choose_md4_kernel(cpu_features(), request));
     if (const char* expect = std::getenv("ANIDB_EXPECT_KERNEL")) {
         EXPECT_STREQ(md4_kernel_name(active_md4_kernel()), expect);
