@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "hash/file_lanes.h"
+#include "md4_kernels_support.h"
 #include "memory/buffer_pool.h"
 #include "memory/memory_budget.h"
-#include "md4_kernels_support.h"
 #include "rhash_oracle.h"
 #include "support/temp_dir.h"
 
@@ -35,9 +35,9 @@ FileHashOptions ed2k_crc32(Ed2kVariant variant = Ed2kVariant::red) {
 // Sizes around every block, piece and chunk edge, plus random ones, so that
 // lanes end in different steps and in different blocks.
 std::vector<uint64_t> mixed_sizes() {
-    std::vector<uint64_t> sizes = {0,     1,     55,    56,    63,     64,         65,
-                                   119,   120,   1023,  1024,  65535,  65536,      65537,
-                                   131072 + 7,   1 << 20,     kChunk - 1, kChunk, 3 << 20};
+    std::vector<uint64_t> sizes = {0,          1,       55,         56,     63,     64,    65,
+                                   119,        120,     1023,       1024,   65535,  65536, 65537,
+                                   131072 + 7, 1 << 20, kChunk - 1, kChunk, 3 << 20};
     uint64_t x = 12345;
     for (int i = 0; i < 21; ++i) {
         x = x * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -111,7 +111,8 @@ TEST(FileLanes, ErrorsAreThoseOfHashFile) {
     // Algorithms without a multi-lane kernel are refused for every file.
     FileHashOptions md5;
     md5.algorithms = {Algorithm::ed2k, Algorithm::md5};
-    for (const auto& r : hash_files_in_lanes(paths, md5)) EXPECT_EQ(r.code(), Errc::invalid_parameter);
+    for (const auto& r : hash_files_in_lanes(paths, md5))
+        EXPECT_EQ(r.code(), Errc::invalid_parameter);
     EXPECT_THROW(FileLanes({Algorithm::tth}, Ed2kVariant::red), std::invalid_argument);
 }
 
@@ -129,7 +130,8 @@ TEST(FileLanes, FreedLaneTakesTheNextFileAndAShrunkFileFailsAlone) {
         paths.push_back(dir.write_random("long", 5 << 20, 1));
         ASSERT_EQ(lanes.submit(0, paths[0], finished), FileLanes::Admission::hashing);
         while (lanes.has_free_lane()) {
-            paths.push_back(dir.write_random("s" + std::to_string(paths.size()), 3000, paths.size()));
+            paths.push_back(
+                dir.write_random("s" + std::to_string(paths.size()), 3000, paths.size()));
             ASSERT_EQ(lanes.submit(paths.size() - 1, paths.back(), finished),
                       FileLanes::Admission::hashing);
         }
@@ -186,7 +188,8 @@ TEST(FileLanes, StopEndsEveryLaneWithCancelled) {
 TEST(FileLanes, TightMemoryLimitStillHashesAndNothingFitsIsOutOfMemory) {
     test::TempDir dir;
     std::vector<std::filesystem::path> paths;
-    for (int i = 0; i < 20; ++i) paths.push_back(dir.write_random("f" + std::to_string(i), 7000 + i, i));
+    for (int i = 0; i < 20; ++i)
+        paths.push_back(dir.write_random("f" + std::to_string(i), 7000 + i, i));
     auto& budget = memory::MemoryBudget::instance();
     for (const Md4Kernel kernel : runnable_kernels()) {
         test_support::ForcedKernel forced(kernel);
