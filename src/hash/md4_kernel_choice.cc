@@ -17,7 +17,8 @@ Md4Kernel best_for(CpuFeatures cpu) noexcept {
 }
 
 Md4Kernel from_environment() noexcept {
-    const char* text = std::getenv("ANIDB_SIMD");
+    // Read once, from the static initialiser of active_md4_kernel().
+    const char* text = std::getenv("ANIDB_SIMD");  // NOLINT(concurrency-mt-unsafe)
     const SimdRequest request =
         text ? parse_simd_request(text).value_or(SimdRequest::automatic) : SimdRequest::automatic;
     return choose_md4_kernel(cpu_features(), request);

@@ -36,7 +36,8 @@ double page_cache_share(const std::filesystem::path& path) noexcept {
             vec.begin(), vec.begin() + pages, [](unsigned char v) { return (v & 1) != 0; }));
     }
     ::munmap(map, size);
-    return static_cast<double>(resident) / static_cast<double>((size + page - 1) / page);
+    const uint64_t pages_in_file = (size + page - 1) / page;
+    return static_cast<double>(resident) / static_cast<double>(pages_in_file);
 }
 
 }  // namespace anidb::io
