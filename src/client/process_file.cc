@@ -40,7 +40,7 @@ Result<FileResult> Client::process_file(const std::filesystem::path& path,
 
     auto lookup = look_up(path.native(), options);
     if (!lookup) return lookup.error();
-    return process_looked_up(path.native(), options, stop, std::move(lookup).value());
+    return process_looked_up(path.native(), options, std::move(stop), std::move(lookup).value());
 }
 
 Result<Client::CacheLookup> Client::look_up(const std::string& path,
@@ -72,7 +72,7 @@ Result<FileResult> Client::process_looked_up(const std::string& path, const Proc
     hopts.algorithms = pending.to_hash;
     // One stop source fed by both the caller's token and client shutdown.
     std::stop_source combined;
-    std::stop_callback from_caller(stop, [&] { combined.request_stop(); });
+    std::stop_callback from_caller(std::move(stop), [&] { combined.request_stop(); });
     std::stop_callback from_client(impl_->shutdown_source.get_token(),
                                    [&] { combined.request_stop(); });
     hopts.stop = combined.get_token();

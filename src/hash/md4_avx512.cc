@@ -38,7 +38,7 @@ ANIDB_INLINE_AVX512 void transpose16(__m512i (&r)[16]) {
     // Within each 128-bit block: groups of 4 rows (lanes 4g..4g+3) give
     // u[g][k], whose 128-bit block L holds word 4L + k of those 4 lanes.
     __m512i u[4][4];
-    for (int g = 0; g < 4; ++g) {
+    for (size_t g = 0; g < 4; ++g) {
         const __m512i t0 = _mm512_unpacklo_epi32(r[4 * g], r[4 * g + 1]);
         const __m512i t1 = _mm512_unpackhi_epi32(r[4 * g], r[4 * g + 1]);
         const __m512i t2 = _mm512_unpacklo_epi32(r[4 * g + 2], r[4 * g + 3]);
@@ -49,7 +49,7 @@ ANIDB_INLINE_AVX512 void transpose16(__m512i (&r)[16]) {
         u[g][3] = _mm512_unpackhi_epi64(t1, t3);
     }
     // Then a 4 x 4 transpose of 128-bit blocks for each k.
-    for (int k = 0; k < 4; ++k) {
+    for (size_t k = 0; k < 4; ++k) {
         const __m512i v0 = _mm512_shuffle_i32x4(u[0][k], u[1][k], 0x44);  // u0.L0 u0.L1 u1.L0 u1.L1
         const __m512i v1 = _mm512_shuffle_i32x4(u[0][k], u[1][k], 0xee);  // u0.L2 u0.L3 u1.L2 u1.L3
         const __m512i v2 = _mm512_shuffle_i32x4(u[2][k], u[3][k], 0x44);
