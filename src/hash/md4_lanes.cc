@@ -80,12 +80,6 @@ void Md4Lanes::update(std::span<const std::span<const std::byte>> input) noexcep
     }
 }
 
-void Md4Lanes::update(unsigned lane, std::span<const std::byte> bytes) noexcept {
-    std::array<std::span<const std::byte>, kMaxLanes> input{};
-    input[lane] = bytes;
-    update(std::span(input).first(lane + 1));
-}
-
 void Md4Lanes::finish(std::span<const unsigned> lanes, std::span<Md4Digest> out) noexcept {
     Runs padded{};
     for (const unsigned lane : lanes) {

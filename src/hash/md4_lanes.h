@@ -37,8 +37,6 @@ class Md4Lanes {
     // Appends input[i] to lane i's message for each i < input.size()
     // (input.size() <= width()). Spans may differ in length or be empty.
     void update(std::span<const std::span<const std::byte>> input) noexcept;
-    // Appends bytes to one lane's message.
-    void update(unsigned lane, std::span<const std::byte> bytes) noexcept;
 
     // Finishes the message of each lane in `lanes` (distinct, < width()):
     // out[j] receives the digest of lane lanes[j], which then starts a new,
