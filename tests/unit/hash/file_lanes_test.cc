@@ -39,9 +39,9 @@ std::vector<uint64_t> mixed_sizes() {
                                    119,        120,     1023,       1024,   65535,  65536, 65537,
                                    131072 + 7, 1 << 20, kChunk - 1, kChunk, 3 << 20};
     uint64_t x = 12345;
-    for (int i = 0; i < 21; ++i) {
+    for (int i = 0; i < 13; ++i) {
         x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-        sizes.push_back((x >> 33) % (4 << 20));
+        sizes.push_back((x >> 33) % (1 << 20));
     }
     return sizes;
 }
