@@ -23,13 +23,17 @@ namespace anidb::client {
 class BatchLanes {
   public:
     using Done = std::function<void(size_t index, Result<hash::FileHashes> hashes)>;
+    // Bytes hashed so far of a large file (hash_file's progress, on the
+    // worker's thread); small files report only through `done`.
+    using Progress = std::function<void(size_t index, uint64_t bytes_done)>;
 
     // True when FileLanes can compute exactly these algorithms.
     static bool applies(const std::vector<hash::Algorithm>& algorithms) noexcept;
 
     // `algorithms` must pass applies(). `stop` ends every file in a lane
     // with Errc::cancelled (and the hash_file of a large one).
-    BatchLanes(std::vector<hash::Algorithm> algorithms, std::stop_token stop, Done done);
+    BatchLanes(std::vector<hash::Algorithm> algorithms, std::stop_token stop, Done done,
+               Progress progress = {});
 
     // Starts file `index`: in a free lane, or for a large file, hashed now.
     // While every lane is busy it first advances them until one is free,
@@ -44,6 +48,7 @@ class BatchLanes {
     hash::FileLanes lanes_;
     hash::FileHashOptions large_;  // hash_file for files too large for a lane
     Done done_;
+    Progress progress_;
     std::vector<hash::FileLanes::Finished> finished_;
 };
 

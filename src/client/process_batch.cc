@@ -189,16 +189,32 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
         std::stop_callback from_batch(stop, [&] { lanes_stop.request_stop(); });
         std::stop_callback from_client(impl_->shutdown_source.get_token(),
                                        [&] { lanes_stop.request_stop(); });
+        // The one large file a worker may be hashing (with hash_file) and
+        // the bytes of it already added to the batch's progress.
+        size_t large_index = SIZE_MAX;
+        uint64_t large_reported = 0;
         if (use_lanes) {
-            lanes.emplace(options.algorithms, lanes_stop.get_token(),
-                          [&](size_t i, Result<hash::FileHashes> hashed) {
-                              auto node = pending.extract(i);
-                              Result<FileResult> processed =
-                                  hashed ? finish_file(std::move(node.mapped()), file_options,
-                                                       &hashed.value())
-                                         : Result<FileResult>(hashed.error());
-                              record(i, conclude(i, std::move(processed), 0));
-                          });
+            lanes.emplace(
+                options.algorithms, lanes_stop.get_token(),
+                [&](size_t i, Result<hash::FileHashes> hashed) {
+                    auto node = pending.extract(i);
+                    Result<FileResult> processed =
+                        hashed
+                            ? finish_file(std::move(node.mapped()), file_options, &hashed.value())
+                            : Result<FileResult>(hashed.error());
+                    const uint64_t reported = i == large_index ? large_reported : 0;
+                    record(i, conclude(i, std::move(processed), reported));
+                },
+                [&](size_t i, uint64_t done) {
+                    if (i != large_index) {
+                        large_index = i;
+                        large_reported = 0;
+                    }
+                    if (done > large_reported) {
+                        progress.add(done - large_reported);
+                        large_reported = done;
+                    }
+                });
         }
         size_t group = 1;
         std::vector<cache::FileIdentity> ids;

@@ -91,6 +91,38 @@ TEST(BatchLanes, SmallLargeAndMissingFilesOnEveryKernel) {
     }
 }
 
+// Byte progress adds up to exactly the batch's bytes, whether a file was
+// hashed in a lane (counted when it ends) or, being large, by hash_file
+// (counted as it goes): nothing counted twice, nothing left out.
+TEST(BatchLanes, ProgressCountsEveryByteOnce) {
+    test::TempDir tmp;
+    std::vector<std::filesystem::path> files;
+    uint64_t total = 0;
+    for (int i = 0; i < 30; ++i) {
+        files.push_back(tmp.write_random("s" + std::to_string(i), 50000 + i, i));
+        total += 50000 + i;
+    }
+    for (int i = 0; i < 2; ++i) {
+        files.push_back(tmp.write_random("l" + std::to_string(i), 3 * hash::kEd2kChunkSize + i, i));
+        total += 3 * hash::kEd2kChunkSize + i;
+    }
+    auto client = make_client(tmp / "cache");
+    uint64_t last = 0;
+    bool monotonic = true;
+    BatchOptions bo;
+    bo.algorithms = {Algorithm::ed2k};
+    bo.progress = [&](float, uint64_t done, uint64_t all) {
+        EXPECT_EQ(all, total);
+        monotonic = monotonic && done >= last;
+        last = done;
+    };
+    auto batch = client->process_batch(files, bo);
+    ASSERT_TRUE(batch.ok());
+    EXPECT_EQ(batch->successful, files.size());
+    EXPECT_TRUE(monotonic);
+    EXPECT_EQ(last, total);
+}
+
 TEST(BatchLanes, CancelledBatchEndsEveryFileCompletedOrCancelled) {
     test::TempDir tmp;
     std::vector<std::filesystem::path> files;
