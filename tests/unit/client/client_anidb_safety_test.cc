@@ -187,7 +187,8 @@ TEST_F(ClientSafety, RateLimitWaitIsANetworkWaitEvent) {
     const std::string server = "127.0.0.1:" + std::to_string(server_->port());
     ASSERT_EQ(anidb_client_set_option(h, "anidb.server", server.c_str()), ANIDB_SUCCESS);
     ASSERT_EQ(anidb_client_set_option(h, "anidb.local_port", "0"), ANIDB_SUCCESS);
-    ASSERT_EQ(anidb_client_set_option(h, "anidb.interval_scale", "0.01"), ANIDB_SUCCESS);
+    // 550 ms between packets: the FILE right after the AUTH surely waits.
+    ASSERT_EQ(anidb_client_set_option(h, "anidb.interval_scale", "0.25"), ANIDB_SUCCESS);
     anidb_anime_info_t* info = nullptr;
     ASSERT_EQ(anidb_identify_file(h, kEd2kA, 1000, &info), ANIDB_SUCCESS);  // AUTH, FILE
     anidb_free_anime_info(info);
