@@ -64,7 +64,7 @@ Result<FileInfo> file_by_id(Session& session, int64_t fid, std::stop_token stop)
 }
 
 Result<FileInfo> file_by_hash(Session& session, uint64_t size, std::string_view ed2k_in,
-                              std::stop_token stop) {
+                              const std::stop_token& stop) {
     if (size == 0 || !is_hex(ed2k_in, 32))
         return make_error(Errc::invalid_parameter, "FILE needs a size and a 32-digit ED2K hash");
     const std::string ed2k = lower(ed2k_in);

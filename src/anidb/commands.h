@@ -26,7 +26,7 @@ namespace anidb::udp {
 // On 322 (several files share size+ed2k) the lowest fid is fetched with
 // file_by_id and every fid is listed in FileInfo::all_fids.
 Result<FileInfo> file_by_hash(Session& session, uint64_t size, std::string_view ed2k,
-                              std::stop_token stop = {});
+                              const std::stop_token& stop = {});
 Result<FileInfo> file_by_id(Session& session, int64_t fid, std::stop_token stop = {});
 
 // ANIME with a full 7-byte amask, EPISODE eid=, GROUP gid=.

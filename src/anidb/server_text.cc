@@ -52,12 +52,10 @@ std::string safe_text(std::string_view text, size_t max_bytes) {
             piece = "\\n";
         } else if (c == '\t') {
             piece = "\\t";
-        } else if (c < 0x20 || c == 0x7F) {
-            append_hex_escape(piece, c);
-        } else if (c < 0x80) {
+        } else if (c >= 0x20 && c < 0x7F) {
             piece = static_cast<char>(c);
-        } else if (const size_t len = sequence_length(text, i); len == 0) {
-            append_hex_escape(piece, c);
+        } else if (const size_t len = c < 0x80 ? 0 : sequence_length(text, i); len == 0) {
+            append_hex_escape(piece, c);  // C0 controls, DEL, bytes that are not UTF-8
         } else if (len == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0) {
             // U+0080..U+009F: C1 controls (U+009B is a CSI to some terminals).
             append_hex_escape(piece, c);

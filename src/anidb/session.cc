@@ -78,7 +78,11 @@ Session::Session(Settings settings, UdpTransport transport)
 }
 
 Session::~Session() {
-    close(kClosePatience);
+    try {
+        close(kClosePatience);
+    } catch (...) {
+        // Out of memory while saying goodbye: AniDB ends the session itself.
+    }
     std::lock_guard lock(mu_);
     wipe(key_);
     wipe(settings_.password);

@@ -59,15 +59,16 @@ class Client {
     // Identification through the cache, then AniDB. Every AniDB wait (the
     // host-wide lock, the rate limit, the reply, a back-off) ends at once
     // with Errc::cancelled when `stop` is triggered or shutdown() is called.
-    Result<AnimeInfo> identify(uint64_t size, std::string_view ed2k, std::stop_token stop = {});
+    Result<AnimeInfo> identify(uint64_t size, std::string_view ed2k,
+                               const std::stop_token& stop = {});
     Result<AnimeInfo> identify_path(const std::filesystem::path& path, std::stop_token stop = {});
     // identify() for a file already hashed with the red ED2K variant: when
     // AniDB does not know it and its size is an exact multiple of the ED2K
     // chunk, the file is hashed with the blue variant and asked again.
     Result<AnimeInfo> identify_hashed(const std::filesystem::path& path, uint64_t size,
-                                      std::string_view ed2k, std::stop_token stop = {});
+                                      std::string_view ed2k, const std::stop_token& stop = {});
     Result<MylistResult> mylist_add(uint64_t size, std::string_view ed2k,
-                                    const MylistWishes& wishes, std::stop_token stop = {});
+                                    const MylistWishes& wishes, const std::stop_token& stop = {});
     // Ends the AniDB session now, including one an earlier process kept for
     // reuse (the CLI's `session logout`). With `patience`, LOGOUT is sent
     // only if it can be sent and answered within it (Ctrl-C).

@@ -201,7 +201,8 @@ static void fill_from_records(cache::CacheDb* db, udp::Session* session, AnimeIn
     }
 }
 
-Result<AnimeInfo> Client::identify(uint64_t size, std::string_view ed2k_in, std::stop_token stop) {
+Result<AnimeInfo> Client::identify(uint64_t size, std::string_view ed2k_in,
+                                   const std::stop_token& stop) {
     if (size == 0) return make_error(Errc::invalid_parameter, "file size is 0");
     if (!is_ed2k_text(ed2k_in)) {
         return make_error(Errc::invalid_parameter, "ed2k must be 32 hexadecimal digits");
@@ -265,7 +266,7 @@ Result<AnimeInfo> Client::identify_path(const std::filesystem::path& path, std::
 }
 
 Result<AnimeInfo> Client::identify_hashed(const std::filesystem::path& path, uint64_t size,
-                                          std::string_view ed2k, std::stop_token stop) {
+                                          std::string_view ed2k, const std::stop_token& stop) {
     auto info = identify(size, ed2k, stop);
     // AniDB may know a file whose size is an exact multiple of the ED2K chunk
     // by the other ("blue") variant; only then is the file read again.
@@ -284,7 +285,7 @@ Result<AnimeInfo> Client::identify_hashed(const std::filesystem::path& path, uin
 }
 
 Result<MylistResult> Client::mylist_add(uint64_t size, std::string_view ed2k,
-                                        const MylistWishes& wishes, std::stop_token stop) {
+                                        const MylistWishes& wishes, const std::stop_token& stop) {
     auto info = identify(size, ed2k, stop);
     if (!info) return info.error();
     auto& db = impl_->cache;
