@@ -26,6 +26,7 @@ using Clock = StopWait::Clock;
 
 constexpr std::string_view kMagic = "anidb-host-state 1";
 constexpr const char* kStateFile = "state";
+constexpr const char* kTurnFile = "turn";
 constexpr size_t kMaxStateBytes = 4096;
 constexpr std::chrono::milliseconds kLockPollSlice{50};
 
@@ -143,9 +144,9 @@ Result<int> open_directory(const fs::path& dir, bool create) {
     return place_error(dir, "it keeps changing");
 }
 
-// The state file in `dirfd`, opened read-write (created when missing)
-// without following links; must be a regular file with one link.
-Result<int> open_state_file(const fs::path& dir, int dirfd, bool create) {
+// A file of the place (`name` in `dirfd`), opened read-write (created when
+// missing) without following links; must be a regular file with one link.
+Result<int> open_place_file(const fs::path& dir, int dirfd, const char* name, bool create) {
     struct stat ds {};
     if (::fstat(dirfd, &ds) != 0) return place_error(dir, std::strerror(errno));
     const uid_t me = ::geteuid();
@@ -156,32 +157,71 @@ Result<int> open_state_file(const fs::path& dir, int dirfd, bool create) {
     const int access = create ? O_RDWR : O_RDONLY;
     int fd = -1;
     if (create) {
-        fd = ::openat(dirfd, kStateFile, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+        fd = ::openat(dirfd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
         if (fd >= 0) (void)::fchmod(fd, mode);  // the umask filtered O_CREAT's mode
     }
     if (fd < 0 && (!create || errno == EEXIST))
-        fd = ::openat(dirfd, kStateFile, access | O_NOFOLLOW | O_CLOEXEC);
+        fd = ::openat(dirfd, name, access | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
         const int err = errno;
-        const fs::path file = dir / kStateFile;
+        const fs::path file = dir / name;
         if (err == ELOOP) return place_error(dir, file.string() + " is a symbolic link");
         return place_error(dir, file.string() + ": " + std::strerror(err));
     }
     struct stat fst {};
     if (::fstat(fd, &fst) != 0 || !S_ISREG(fst.st_mode) || fst.st_nlink != 1) {
         ::close(fd);
-        return place_error(
-            dir, (dir / kStateFile).string() + " is not a regular file with a single link");
+        return place_error(dir,
+                           (dir / name).string() + " is not a regular file with a single link");
     }
     return fd;
 }
 
-Result<int> open_place(const fs::path& dir, bool create) {
+// The state file and (for the lock) the turn file of the place.
+struct PlaceFiles {
+    int state = -1;
+    int turn = -1;
+};
+
+Result<PlaceFiles> open_place(const fs::path& dir, bool create, bool with_turn) {
     auto dirfd = open_directory(dir, create);
     if (!dirfd) return dirfd.error();
-    auto fd = open_state_file(dir, *dirfd, create);
+    PlaceFiles files;
+    auto state = open_place_file(dir, *dirfd, kStateFile, create);
+    if (state && with_turn) {
+        auto turn = open_place_file(dir, *dirfd, kTurnFile, create);
+        if (!turn) {
+            ::close(*state);
+            ::close(*dirfd);
+            return turn.error();
+        }
+        files.turn = *turn;
+    }
     ::close(*dirfd);
-    return fd;
+    if (!state) return state.error();
+    files.state = *state;
+    return files;
+}
+
+// Takes flock(LOCK_EX) on fd, polling in slices so the wait stays
+// interruptible; on_wait is called once when it has to wait.
+Status lock_polling(const fs::path& dir, int fd, StopWait& wait,
+                    std::optional<Clock::time_point> deadline, const std::function<void()>& on_wait,
+                    bool& waited) {
+    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EINTR) continue;
+        if (errno != EWOULDBLOCK)
+            return place_error(dir, std::string("cannot lock it: ") + std::strerror(errno));
+        if (!waited && on_wait) on_wait();
+        waited = true;
+        auto until = Clock::now() + kLockPollSlice;
+        if (deadline && *deadline < until) until = *deadline;
+        if (!wait.sleep_until(until))
+            return make_error(Errc::cancelled, "cancelled while waiting for another AniDB program");
+        if (deadline && Clock::now() >= *deadline)
+            return make_error(Errc::timeout, "another AniDB program on this machine is busy");
+    }
+    return {};
 }
 
 HostRecord read_record(int fd) {
@@ -272,23 +312,17 @@ std::optional<HostRecord> parse_host_record(std::string_view text) {
 Result<std::unique_ptr<HostLock>> HostLock::acquire(const fs::path& dir, StopWait& wait,
                                                     std::optional<Clock::time_point> deadline,
                                                     const std::function<void()>& on_wait) {
-    auto fd = open_place(dir, true);
-    if (!fd) return fd.error();
-    std::unique_ptr<HostLock> lock(new HostLock(*fd));
+    auto files = open_place(dir, true, true);
+    if (!files) return files.error();
+    std::unique_ptr<HostLock> lock(new HostLock(files->state));
+    // A turnstile: whoever waits for the state lock holds the turn lock, so
+    // a process that just released the state lock queues behind it instead
+    // of taking it straight back (no starvation of a waiting process).
     bool waited = false;
-    while (::flock(lock->fd_, LOCK_EX | LOCK_NB) != 0) {
-        if (errno == EINTR) continue;
-        if (errno != EWOULDBLOCK)
-            return place_error(dir, std::string("cannot lock it: ") + std::strerror(errno));
-        if (!waited && on_wait) on_wait();
-        waited = true;
-        auto until = Clock::now() + kLockPollSlice;
-        if (deadline && *deadline < until) until = *deadline;
-        if (!wait.sleep_until(until))
-            return make_error(Errc::cancelled, "cancelled while waiting for another AniDB program");
-        if (deadline && Clock::now() >= *deadline)
-            return make_error(Errc::timeout, "another AniDB program on this machine is busy");
-    }
+    Status queued = lock_polling(dir, files->turn, wait, deadline, on_wait, waited);
+    if (queued) queued = lock_polling(dir, lock->fd_, wait, deadline, on_wait, waited);
+    ::close(files->turn);  // releases the turn lock
+    if (!queued) return queued.error();
     lock->record_ = read_record(lock->fd_);
     return lock;
 }
@@ -308,10 +342,10 @@ Status HostLock::save() {
 }
 
 std::optional<HostRecord> peek_host_record(const fs::path& dir) {
-    auto fd = open_place(dir, false);
-    if (!fd) return std::nullopt;
-    HostRecord r = read_record(*fd);
-    ::close(*fd);
+    auto files = open_place(dir, false, false);
+    if (!files) return std::nullopt;
+    HostRecord r = read_record(files->state);
+    ::close(files->state);
     return r;
 }
 

@@ -6,7 +6,9 @@
 //
 // The place is a directory: $ANIDB_HOST_STATE_DIR when set (meant for tests
 // and sandboxes, so that parallel test runs do not share one budget), else
-// /var/tmp/anidb-udp. It holds one file, "state":
+// /var/tmp/anidb-udp. It holds two files. "turn" is a turnstile: a process
+// waiting for the lock holds it, so one that just released the lock queues
+// behind the waiter rather than taking the lock straight back. "state":
 //
 //   * its exclusive flock() is the host-wide lock. A Session holds it for a
 //     whole exchange (bind the fixed local port, send, wait for the reply,
@@ -17,8 +19,8 @@
 //     ban / out-of-service cool-down and the no-answer back-off.
 //
 // Several users: the default directory is created sticky and writable by
-// everyone (01777, like /var/tmp) and the state file readable and writable
-// by everyone (0666) — it holds no secret, and session keys stay in each
+// everyone (01777, like /var/tmp) and its files readable and writable
+// by everyone (0666) — they hold no secret, and session keys stay in each
 // user's private cache. A directory named by ANIDB_HOST_STATE_DIR that does
 // not exist is created private (0700, file 0600). Nothing read from the
 // place is trusted: symbolic links are never followed (O_NOFOLLOW on the
@@ -83,7 +85,8 @@ int64_t monotonic_ns();
 // acquisition. Not thread-safe; one per exchange.
 class HostLock {
   public:
-    // Opens (creating when needed) and locks "<dir>/state". When another
+    // Opens (creating when needed) and locks "<dir>/state", through the
+    // turnstile "<dir>/turn". When another
     // program holds it, calls on_wait once and retries in short slices
     // until it is free, the stop is requested (Errc::cancelled) or
     // `deadline` passes (Errc::timeout). Errors: Errc::io when the place is

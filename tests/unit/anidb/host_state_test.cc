@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -259,6 +260,39 @@ TEST_F(HostPlace, WaitingForTheLockEndsOnStopOrDeadline) {
     EXPECT_EQ(late.code(), Errc::timeout);
     ::close(holder);
     EXPECT_TRUE(acquire(dir).ok());
+}
+
+// A program that releases the lock and takes it straight back (a long
+// batch) does not starve one that waits: the waiter gets the next turn.
+TEST_F(HostPlace, AWaitingProgramGetsTheNextTurn) {
+    const fs::path dir = tmp / "host";
+    std::atomic<bool> done{false}, waiting{false};
+    std::atomic<int> busy_turns{0};  // turns the busy program took while the other waited
+    auto first = acquire(dir);       // the busy program holds it when the other arrives
+    ASSERT_TRUE(first.ok());
+    std::thread busy([&, held = std::move(first).value()]() mutable {
+        for (int i = 0; i < 200 && !done; ++i) {
+            if (!held) {
+                auto again = acquire(dir);
+                ASSERT_TRUE(again.ok());
+                held = std::move(again).value();
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));  // one exchange
+            const bool counted = waiting;
+            held.reset();
+            if (counted) ++busy_turns;
+        }
+    });
+    std::thread waiter([&] {
+        StopWait wait({});
+        auto mine = HostLock::acquire(dir, wait, std::nullopt, [&] { waiting = true; });
+        EXPECT_TRUE(mine.ok());
+        done = true;
+    });
+    waiter.join();
+    busy.join();
+    EXPECT_TRUE(waiting);
+    EXPECT_LE(busy_turns.load(), 2) << "the waiting program was starved";
 }
 
 }  // namespace
