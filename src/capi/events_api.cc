@@ -43,7 +43,7 @@ anidb_event_t to_c_event(const client::EventView& e) {
             out.data.dropped.count = e.number;
             break;
         case client::EventType::network_wait:
-            out.data.wait.endpoint = e.subject.c_str();
+            out.data.wait.endpoint = e.subject;
             out.data.wait.send_at = e.number;
             break;
     }
