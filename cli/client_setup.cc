@@ -1,10 +1,15 @@
 #include "client_setup.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <iostream>
 
+#include "anidb/session.h"
 #include "exit_codes.h"
+#include "console.h"
 #include "status_area.h"
+#include "text_escape.h"
 
 namespace anidb::cli {
 
@@ -51,6 +56,16 @@ Result<std::shared_ptr<client::Client>> create_client(const Settings& settings, 
         std::cerr << "anidb: warning: working without the cache: " << client->cache_problem()
                   << '\n';
     }
+    if (!ctx.global.quiet && ::isatty(STDERR_FILENO) == 1 && ctx.console != nullptr) {
+        // Another AniDB program of this machine holds the host-wide lock (or
+        // the local port): say so, once per wait, above the status area
+        // (whose AniDB line shows every wait, rate-limit ones included).
+        Console* console = ctx.console;
+        client->events().add_event([console](const client::Event& e) {
+            if (e.type != client::EventType::network_wait || e.number != 0) return;
+            console->message("anidb: " + printable(e.context) + " ...");
+        });
+    }
     if (ctx.cancellation != nullptr) {
         std::weak_ptr<client::Client> weak = client;
         ctx.cancellation->on_interrupt([weak] {
@@ -73,17 +88,24 @@ AnidbActivityFeed::~AnidbActivityFeed() {
 }
 
 int report_error(const Error& error) {
-    std::cerr << "anidb: " << error.message;
+    std::cerr << "anidb: " << printable(error.message);
     if (error.message.empty()) std::cerr << errc_description(error.code);
     std::cerr << '\n';
     return exit_code_for(error.code);
 }
 
 void finish_session(client::Client& client, const AppContext& ctx) {
-    if (ctx.cancellation == nullptr || !ctx.cancellation->interrupted()) return;
-    if (Status st = client.logout(); !st && !ctx.global.quiet) {
-        std::cerr << "anidb: warning: logout failed: " << st.error().message << '\n';
+    if (ctx.cancellation != nullptr && ctx.cancellation->interrupted()) {
+        // Never wait for AniDB after Ctrl-C: LOGOUT only if it fits at once.
+        if (Status st = client.logout({}, client::kStopLogoutPatience); !st && ctx.global.verbose) {
+            std::cerr << "anidb: no logout: " << printable(st.error().message) << '\n';
+        }
+        return;
     }
+    // Kept for the next run when the cache stores it, else LOGOUT; a Ctrl-C
+    // meanwhile ends the wait at once.
+    client.end_session(udp::kClosePatience,
+                       ctx.cancellation != nullptr ? ctx.cancellation->token() : std::stop_token{});
 }
 
 }  // namespace anidb::cli

@@ -6,6 +6,7 @@
 #include "exit_codes.h"
 #include "file_hasher.h"
 #include "identify_output.h"
+#include "run_verdict.h"
 
 namespace anidb::cli {
 
@@ -31,56 +32,73 @@ int run_identify(const IdentifyFlags& flags, AppContext& ctx) {
                                                 flags.hashing, *settings, ctx);
     IdentifyOutput output(ctx.console->out(), format, ctx.console->out_style());
     output.begin();
-    int fatal = 0;
+    RunVerdict verdict;
+    std::vector<bool> reported(files.size(), false);
     size_t identified = 0, unknown = 0;
+    const auto write = [&](const IdentifyRecord& record) {
+        status.anidb_file_done();
+        if (record.info) {
+            ++identified;
+        } else {
+            ++failures;
+        }
+        output.write(record);
+        ctx.console->out().flush();
+    };
     {
         AnidbActivityFeed feed(**client, status);
         hash_files(**client, files, run, ctx.cancellation->token(), [&](const HashedFile& f) {
+            reported[f.index] = true;
             IdentifyRecord record;
             record.path = files[f.index];
-            record.size = f.size_on_disk;
-            if (const std::string failure = failure_text(f.result); !failure.empty()) {
-                record.error = failure;
-            } else {
-                record.size = f.result->size;
-                record.ed2k = f.result->hashes.at(0).value;
-                auto info = (*client)->identify_hashed(record.path, record.size, record.ed2k,
-                                                       ctx.cancellation->token());
-                if (info) {
-                    record.info = std::move(*info);
-                } else {
-                    const bool not_known = info.code() == Errc::no_such_file;
-                    if (not_known) ++unknown;
-                    record.error = not_known && info.error().message.empty() ? "unknown to AniDB"
-                                                                             : info.error().message;
-                    if (is_fatal_for_run(info.code())) fatal = exit_code_for(info.code());
-                }
-            }
-            status.anidb_file_done();
-            if (record.info) {
-                ++identified;
-            } else {
-                ++failures;
-            }
-            output.write(record);
-            ctx.console->out().flush();
-            if (fatal != 0) {
-                ctx.console->message("anidb: " + *record.error);
+            record.size = f.result.ok() && f.result->size != 0 ? f.result->size : f.size_on_disk;
+            if (verdict.ended()) {
+                // Hashed before the run ended: not asked, same cause.
+                record.error = verdict.cause();
+                write(record);
                 return false;
             }
-            return true;
+            if (const std::string failure = failure_text(f.result); !failure.empty()) {
+                record.error = failure;
+                write(record);
+                return true;
+            }
+            record.ed2k = f.result->hashes.at(0).value;
+            auto info = (*client)->identify_hashed(record.path, record.size, record.ed2k,
+                                                   ctx.cancellation->token());
+            if (info) {
+                record.info = std::move(*info);
+            } else {
+                const bool not_known = info.code() == Errc::no_such_file;
+                if (not_known) ++unknown;
+                record.error = not_known && info.error().message.empty() ? "unknown to AniDB"
+                                                                         : info.error().message;
+                if (verdict.note(info.code(), *record.error)) {
+                    ctx.console->message("anidb: " + verdict.cause());
+                }
+            }
+            write(record);
+            return !verdict.ended() && !ctx.cancellation->interrupted();
         });
+    }
+    // The files the run did not reach after it ended fail with its cause.
+    for (size_t i = 0; verdict.ended() && i < files.size(); ++i) {
+        if (reported[i]) continue;
+        IdentifyRecord record;
+        record.path = files[i];
+        record.error = verdict.cause();
+        write(record);
     }
     output.end();
     const size_t requests = status.anidb_requests();
     ctx.console->end_status();
     finish_session(**client, ctx);
-    print_summary(ctx,
-                  fmt::format("{} files: {} identified, {} unknown to AniDB, {} failed; {} "
-                              "AniDB requests",
-                              files.size(), identified, unknown, failures - unknown, requests));
+    print_summary(ctx, fmt::format("{} files: {} identified, {} unknown to AniDB, {} failed; {} "
+                                   "AniDB requests",
+                                   files.size(), identified, unknown, failures - unknown,
+                                   requests));
     if (ctx.cancellation->interrupted()) return kExitInterrupted;
-    if (fatal != 0) return fatal;
+    if (verdict.ended()) return verdict.exit_code();
     return failures == 0 ? kExitOk : kExitSomeFailed;
 }
 

@@ -7,6 +7,7 @@
 #include "console.h"
 #include "exit_codes.h"
 #include "file_hasher.h"
+#include "run_verdict.h"
 #include "text_escape.h"
 
 namespace anidb::cli {
@@ -102,46 +103,55 @@ int run_mylist_add(const MylistFlags& flags, AppContext& ctx) {
     const HashRunOptions run = hash_run_options({hash::Algorithm::ed2k}, !flags.hashing.no_cache,
                                                 flags.hashing, *settings, ctx);
     const Style& style = ctx.console->out_style();
-    int fatal = 0;
+    RunVerdict verdict;
+    std::vector<bool> reported(files.size(), false);
     size_t done = 0;
+    const auto failed = [&](size_t index, const std::string& why) {
+        ++failures;
+        status.anidb_file_done();
+        ctx.console->out() << printable(files[index]) << ": " << style.paint(Tone::bad, "FAILED")
+                           << ": " << printable(why) << '\n'
+                           << std::flush;
+    };
     {
         AnidbActivityFeed feed(**client, status);
         hash_files(**client, files, run, ctx.cancellation->token(), [&](const HashedFile& f) {
-            const std::string name = printable(files[f.index]);
-            std::string failure = failure_text(f.result);
-            Errc code = f.result.code();
-            if (failure.empty()) {
-                const std::string& ed2k = f.result->hashes.at(0).value;
-                auto info = (*client)->identify_hashed(files[f.index], f.result->size, ed2k,
-                                                       ctx.cancellation->token());
-                auto added =
-                    info ? (*client)->mylist_add(f.result->size,
-                                                 info->ed2k.empty() ? ed2k : info->ed2k, wishes)
-                         : Result<client::MylistResult>(info.error());
-                status.anidb_file_done();
-                if (added) {
-                    ++done;
-                    ctx.console->out()
-                        << name << ": " << style.paint(Tone::ok, outcome_text(added->outcome))
-                        << " (lid " << added->mylist_id << ")\n"
-                        << std::flush;
-                    return true;
-                }
-                failure = added.error().message;
-                code = added.code();
-            } else {
-                status.anidb_file_done();
-            }
-            ++failures;
-            ctx.console->out() << name << ": " << style.paint(Tone::bad, "FAILED") << ": "
-                               << printable(failure) << '\n'
-                               << std::flush;
-            if (is_fatal_for_run(code)) {
-                fatal = exit_code_for(code);
+            reported[f.index] = true;
+            if (verdict.ended()) {
+                failed(f.index, verdict.cause());
                 return false;
             }
-            return true;
+            if (const std::string failure = failure_text(f.result); !failure.empty()) {
+                failed(f.index, failure);
+                return true;
+            }
+            // The file is added by the size and ED2K it was identified by
+            // (red, or blue for an exact chunk multiple): both were computed
+            // here, and AniDB's answer was checked against them.
+            const std::stop_token stop = ctx.cancellation->token();
+            auto info = (*client)->identify_hashed(files[f.index], f.result->size,
+                                                   f.result->hashes.at(0).value, stop);
+            auto added = info ? (*client)->mylist_add(f.result->size, info->ed2k, wishes, stop)
+                              : Result<client::MylistResult>(info.error());
+            if (added) {
+                ++done;
+                status.anidb_file_done();
+                ctx.console->out() << printable(files[f.index]) << ": "
+                                   << style.paint(Tone::ok, outcome_text(added->outcome))
+                                   << " (lid " << added->mylist_id << ")\n"
+                                   << std::flush;
+                return !ctx.cancellation->interrupted();
+            }
+            failed(f.index, added.error().message);
+            if (verdict.note(added.code(), added.error().message)) {
+                ctx.console->message("anidb: " + verdict.cause());
+            }
+            return !verdict.ended() && !ctx.cancellation->interrupted();
         });
+    }
+    // The files the run did not reach after it ended fail with its cause.
+    for (size_t i = 0; verdict.ended() && i < files.size(); ++i) {
+        if (!reported[i]) failed(i, verdict.cause());
     }
     const size_t requests = status.anidb_requests();
     ctx.console->end_status();
@@ -149,7 +159,7 @@ int run_mylist_add(const MylistFlags& flags, AppContext& ctx) {
     print_summary(ctx, fmt::format("{} files: {} in MyList, {} failed; {} AniDB requests",
                                    files.size(), done, failures, requests));
     if (ctx.cancellation->interrupted()) return kExitInterrupted;
-    if (fatal != 0) return fatal;
+    if (verdict.ended()) return verdict.exit_code();
     return failures == 0 ? kExitOk : kExitSomeFailed;
 }
 

@@ -18,6 +18,7 @@
 #include "list_paths.h"
 #include "rename_plan.h"
 #include "rename_template.h"
+#include "run_verdict.h"
 #include "text_escape.h"
 
 namespace anidb::cli {
@@ -181,20 +182,27 @@ int run_rename(const RenameFlags& flags, AppContext& ctx) {
     int fatal = 0;
     size_t renamed = 0;
     std::vector<std::pair<fs::path, fs::path>> emptied;  // (folder, walk root)
+    RunVerdict verdict;
+    std::vector<bool> reported(groups.videos.size(), false);
+    const auto not_renamed = [&](const std::string& path, const std::string& why) {
+        ++failures;
+        if (ask_anidb) status.anidb_file_done();
+        out << printable(path) << ": " << style.paint(Tone::bad, "NOT RENAMED") << ": "
+            << printable(why) << '\n'
+            << std::flush;
+    };
     hash_files(**client, groups.videos, run, ctx.cancellation->token(), [&](const HashedFile& f) {
+        reported[f.index] = true;
         const std::string& path = groups.videos[f.index];
         const auto fail = [&](const std::string& why, Errc code = Errc::processing) {
-            ++failures;
-            if (ask_anidb) status.anidb_file_done();
-            out << printable(path) << ": " << style.paint(Tone::bad, "NOT RENAMED") << ": "
-                << printable(why) << '\n'
-                << std::flush;
-            if (is_fatal_for_run(code)) {
-                fatal = exit_code_for(code);
-                return false;
-            }
-            return true;
+            not_renamed(path, why);
+            if (verdict.note(code, why)) ctx.console->message("anidb: " + verdict.cause());
+            return !verdict.ended();
         };
+        if (verdict.ended()) {
+            not_renamed(path, verdict.cause());
+            return false;
+        }
         if (const std::string failure = failure_text(f.result); !failure.empty())
             return fail(failure);
         std::optional<client::AnimeInfo> info;
@@ -258,6 +266,10 @@ int run_rename(const RenameFlags& flags, AppContext& ctx) {
         out << std::flush;
         return !ctx.cancellation->interrupted();
     });
+    // The files the run did not reach after it ended fail with its cause.
+    for (size_t i = 0; verdict.ended() && i < groups.videos.size(); ++i) {
+        if (!reported[i]) not_renamed(groups.videos[i], verdict.cause());
+    }
     feed.reset();
     ctx.console->end_status();
     // Deepest folders first, so a parent is empty when its turn comes.
@@ -279,6 +291,7 @@ int run_rename(const RenameFlags& flags, AppContext& ctx) {
                                    renamed, failures));
     if (ctx.cancellation->interrupted()) return kExitInterrupted;
     if (fatal != 0) return fatal;
+    if (verdict.ended()) return verdict.exit_code();
     return failures == 0 ? kExitOk : kExitSomeFailed;
 }
 

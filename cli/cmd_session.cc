@@ -37,6 +37,17 @@ std::string session_line(const client::SessionStatus& s) {
                        human_seconds(age), s.stored_local_port);
 }
 
+// "banned until 2025-01-01 13:30:00 CET (reason); nothing is sent ..." or "none".
+std::string cooldown_line(const client::SessionStatus& s) {
+    if (s.cooldown == Errc::ok) return "none";
+    const char* what = s.cooldown == Errc::banned           ? "banned"
+                       : s.cooldown == Errc::out_of_service ? "AniDB out of service"
+                                                            : "no answer from AniDB, backing off";
+    std::string line = std::string(what) + " until " + local_time(s.cooldown_until);
+    if (!s.cooldown_reason.empty()) line += " (" + printable(s.cooldown_reason) + ")";
+    return line + "; nothing is sent to AniDB before then";
+}
+
 int run_status(AppContext& ctx) {
     auto settings = load_settings(ctx.global);
     if (!settings) return report_error(settings.error());
@@ -52,20 +63,14 @@ int run_status(AppContext& ctx) {
               << "encryption:     " << (config.encrypt ? "on" : "off") << '\n'
               << "state/cache:    " << config.database_path().string() << '\n';
     if (const std::string problem = (*client)->cache_problem(); !problem.empty()) {
-        std::cout << "cache problem:  " << problem << '\n';
+        std::cout << "cache problem:  " << printable(problem) << '\n';
     }
+    // Shared by every AniDB program of this machine (rate limit, cool-downs).
+    std::cout << "host state:     " << printable((*client)->anidb_host_state_dir().string())
+              << '\n';
     const client::SessionStatus status = (*client)->session_status();
     std::cout << "session:        " << session_line(status) << '\n';
-    if (status.cooldown != Errc::ok) {
-        std::cout << "AniDB refusal:  "
-                  << (status.cooldown == Errc::banned ? "banned" : "out of service") << " until "
-                  << local_time(status.cooldown_until);
-        if (!status.cooldown_reason.empty())
-            std::cout << " (" << printable(status.cooldown_reason) << ')';
-        std::cout << "; nothing is sent to AniDB before then\n";
-    } else {
-        std::cout << "AniDB refusal:  none\n";
-    }
+    std::cout << "cool-down:      " << cooldown_line(status) << '\n';
     return kExitOk;
 }
 

@@ -81,15 +81,15 @@ std::string anidb_line(const AnidbState& a, size_t width, const Style& style) {
     if (a.queued > 0) text += fmt::format(" \xC2\xB7 {} queued", a.queued);
     switch (a.activity) {
         case AnidbState::Activity::requesting:
-            text += fmt::format(" \xC2\xB7 {} request {}: waiting for AniDB (2 s between requests)",
-                                a.command.empty() ? std::string("a") : a.command,
+            // Sent (a wait for the send slot is announced as its own state).
+            text += fmt::format(" \xC2\xB7 {} sent {} ago, waiting for the reply",
+                                a.command.empty() ? std::string("request") : a.command,
                                 human_seconds(a.activity_seconds));
             break;
         case AnidbState::Activity::waiting_for_slot:
             if (a.next_send_in >= 0) {
                 text += fmt::format(
-                    " \xC2\xB7 {} waits for its send slot: {} (2 s between "
-                    "requests)",
+                    " \xC2\xB7 {} waiting for AniDB (2 s between requests): leaves in {}",
                     a.command.empty() ? std::string("request") : a.command,
                     human_seconds(a.next_send_in));
             } else {
@@ -184,6 +184,18 @@ void StatusArea::on_client_event(const client::Event& event) {
             anidb_.activity = AnidbState::Activity::idle;
             activity_since_ = Clock::now();
             break;
+        case client::EventType::network_wait:
+            // number: when the packet is planned to leave (Unix ms), 0 while
+            // another program holds the host-wide lock or the local port.
+            anidb_.activity = AnidbState::Activity::waiting_for_slot;
+            anidb_.waiting_for = event.context;
+            next_send_.reset();
+            if (event.number != 0) {
+                next_send_ = std::chrono::system_clock::time_point(
+                    std::chrono::milliseconds(static_cast<int64_t>(event.number)));
+            }
+            activity_since_ = Clock::now();
+            break;
         default:
             return;
     }
@@ -266,9 +278,15 @@ StatusSnapshot StatusArea::snapshot_locked() const {
     s.anidb.queued = files_done_ > anidb_.done ? files_done_ - anidb_.done : 0;
     s.anidb.activity_seconds = seconds_between(activity_since_, now);
     if (anidb_.activity == AnidbState::Activity::waiting_for_slot && next_send_) {
-        s.anidb.next_send_in = std::max(
-            0.0,
-            std::chrono::duration<double>(*next_send_ - std::chrono::system_clock::now()).count());
+        const double left =
+            std::chrono::duration<double>(*next_send_ - std::chrono::system_clock::now()).count();
+        if (left > 0) {
+            s.anidb.next_send_in = left;
+        } else {
+            // The slot has come: the packet is out, its reply awaited.
+            s.anidb.activity = AnidbState::Activity::requesting;
+            s.anidb.activity_seconds = -left;
+        }
     }
     return s;
 }

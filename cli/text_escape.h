@@ -40,7 +40,8 @@ std::string base64_encode(std::string_view bytes);
 std::optional<std::string> base64_decode(std::string_view text);
 
 // For human-readable lines (terminal text, error messages): control
-// characters become \n, \t, \xHH and invalid UTF-8 bytes \xHH.
+// characters become \n, \t, \xHH (C1 controls \xc2\xHH) and invalid UTF-8
+// bytes \xHH.
 std::string printable(std::string_view name);
 
 }  // namespace anidb::cli

@@ -62,7 +62,9 @@ std::string join(const std::vector<std::string>& items) {
     return out;
 }
 
-uint64_t to_u64(int64_t v) { return v > 0 ? static_cast<uint64_t>(v) : 0; }
+uint64_t to_u64(int64_t v) {
+    return v > 0 ? static_cast<uint64_t>(v) : 0;
+}
 
 }  // namespace
 

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "anidb/session.h"
 #include "client/client_impl.h"
 
 namespace anidb::client {
@@ -33,7 +34,11 @@ Result<std::shared_ptr<Client>> Client::create(ClientConfig config) {
 }
 
 Client::~Client() {
+    // Told to stop before (Ctrl-C, anidb_client_destroy): LOGOUT only if it
+    // fits in kStopLogoutPatience; otherwise the usual bounded close.
+    const bool stopping = impl_->shutting_down;
     shutdown();
+    end_session(stopping ? kStopLogoutPatience : udp::kClosePatience);
     std::lock_guard lock(config_mutex_);
     config_.wipe_secrets();
 }
@@ -58,7 +63,9 @@ ClientConfig Client::config_snapshot() const {
     return config_;
 }
 
-std::string Client::cache_problem() const { return impl_->cache_problem; }
+std::string Client::cache_problem() const {
+    return impl_->cache_problem;
+}
 
 void report_cache_problem(Client& client, Client::Impl& impl, const Error& error) {
     std::call_once(impl.cache_write_problem_reported, [&] {

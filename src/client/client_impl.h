@@ -36,12 +36,38 @@ struct Client::Impl {
     std::unique_ptr<udp::Session> session;
 };
 
+// A stop token that fires when either of two does (a call's own token and
+// the client's shutdown).
+class JointStop {
+  public:
+    JointStop(const std::stop_token& a, const std::stop_token& b)
+        : from_a_(a, Forward{&source_}), from_b_(b, Forward{&source_}) {}
+    std::stop_token token() const { return source_.get_token(); }
+
+  private:
+    struct Forward {
+        std::stop_source* source;
+        void operator()() const noexcept { source->request_stop(); }
+    };
+    std::stop_source source_;
+    std::stop_callback<Forward> from_a_, from_b_;
+};
+
 // What the cache knows about a file before it is hashed.
 struct Client::CacheLookup {
     bool usable = false;                          // store results in the cache
     std::optional<cache::FileIdentity> identity;  // set when usable
     std::map<int, std::string> cached;            // digests to answer from
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+// A file whose opening events are sent and whose hashing is under way
+// (Client::begin_file); Client::finish_file completes it.
+struct Client::PendingFile {
+    CacheLookup lookup;
+    FileResult result;                     // path, size so far, status processing
+    std::vector<Event> opening;            // held back until FILE_COMPLETE when nothing is hashed
+    std::vector<hash::Algorithm> to_hash;  // empty: answered from the cache
 };
 
 // Reports a cache failure once per client (last error + event context), then

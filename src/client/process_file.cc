@@ -38,11 +38,18 @@ Result<FileResult> Client::process_file(const std::filesystem::path& path,
     if (auto valid = hash::validate_algorithms(options.algorithms); !valid) return valid.error();
     if (impl_->shutting_down) return make_error(Errc::cancelled, "the client is shutting down");
 
+    auto lookup = look_up(path.native(), options);
+    if (!lookup) return lookup.error();
+    return process_looked_up(path.native(), options, std::move(stop), std::move(lookup).value());
+}
+
+Result<Client::CacheLookup> Client::look_up(const std::string& path,
+                                            const ProcessOptions& options) {
     // Identity for the cache (also tells a missing file early).
     CacheLookup lookup;
     lookup.usable = impl_->cache && options.use_cache && cache_enabled();
     if (lookup.usable) {
-        auto id = cache::identify_native(path.native());
+        auto id = cache::identify_native(path);
         if (!id) return id.error();
         lookup.identity = std::move(id).value();
         auto hit = impl_->cache->find_hashes(*lookup.identity);
@@ -53,66 +60,78 @@ Result<FileResult> Client::process_file(const std::filesystem::path& path,
             lookup.usable = false;
         }
     }
-    return process_looked_up(path.native(), options, stop, std::move(lookup));
+    return lookup;
 }
 
 Result<FileResult> Client::process_looked_up(const std::string& path, const ProcessOptions& options,
                                              std::stop_token stop, CacheLookup lookup) {
-    const auto started = lookup.started;
-    const bool cache_usable = lookup.usable;
-    const std::optional<cache::FileIdentity>& identity = lookup.identity;
-    std::map<int, std::string>& cached = lookup.cached;
+    PendingFile pending = begin_file(path, options, std::move(lookup));
+    if (pending.to_hash.empty()) return finish_file(std::move(pending), options, nullptr);
 
-    FileResult result;
+    hash::FileHashOptions hopts;
+    hopts.algorithms = pending.to_hash;
+    // One stop source fed by both the caller's token and client shutdown.
+    std::stop_source combined;
+    std::stop_callback from_caller(std::move(stop), [&] { combined.request_stop(); });
+    std::stop_callback from_client(impl_->shutdown_source.get_token(),
+                                   [&] { combined.request_stop(); });
+    hopts.stop = combined.get_token();
+    const bool to_client = options.report_to_client_callbacks;
+    if (options.progress || to_client) {
+        hopts.progress = [&](uint64_t done, uint64_t total) {
+            const float pct = total == 0 ? 100.0F
+                                         : static_cast<float>(static_cast<double>(done) * 100.0 /
+                                                              static_cast<double>(total));
+            if (options.progress) {
+                events_.call_serialized([&] { options.progress(pct, done, total); });
+            }
+            if (to_client) events_.progress(pct, done, total);
+        };
+    }
+    auto hashed = hash::hash_file(std::filesystem::path(path), hopts);
+    if (!hashed) return hashed.error();
+    return finish_file(std::move(pending), options, &*hashed);
+}
+
+Client::PendingFile Client::begin_file(const std::string& path, const ProcessOptions& options,
+                                       CacheLookup lookup) {
+    PendingFile pending;
+    pending.lookup = std::move(lookup);
+    FileResult& result = pending.result;
     result.path = path;
     result.status = FileStatus::processing;
-    if (identity) result.size = identity->size;
+    if (pending.lookup.identity) result.size = pending.lookup.identity->size;
 
     // The opening events are held back while the file may still be answered
     // from the cache alone: then they go out with FILE_COMPLETE in one go.
-    std::vector<Event> opening;
+    std::vector<Event>& opening = pending.opening;
     opening.reserve(options.algorithms.size() + 2);
     opening.push_back(file_event(EventType::file_start, result.path, result.size));
 
-    std::vector<hash::Algorithm> to_hash;
     for (auto a : options.algorithms) {
-        const bool have = cached.count(static_cast<int>(a)) > 0;
-        if (cache_usable) {
+        const bool have = pending.lookup.cached.count(static_cast<int>(a)) > 0;
+        if (pending.lookup.usable) {
             opening.push_back(algorithm_event(have ? EventType::cache_hit : EventType::cache_miss,
                                               result.path, a));
         }
-        if (!have || options.verify_existing) to_hash.push_back(a);
+        if (!have || options.verify_existing) pending.to_hash.push_back(a);
     }
-
-    std::map<int, std::string> computed;
-    if (!to_hash.empty()) {
+    if (!pending.to_hash.empty()) {
         events_.emit_all(opening);
-        for (auto a : to_hash) {
+        for (auto a : pending.to_hash) {
             events_.emit(algorithm_event(EventType::hash_start, result.path, a));
         }
-        hash::FileHashOptions hopts;
-        hopts.algorithms = to_hash;
-        // One stop source fed by both the caller's token and client shutdown.
-        std::stop_source combined;
-        std::stop_callback from_caller(stop, [&] { combined.request_stop(); });
-        std::stop_callback from_client(impl_->shutdown_source.get_token(),
-                                       [&] { combined.request_stop(); });
-        hopts.stop = combined.get_token();
-        const bool to_client = options.report_to_client_callbacks;
-        if (options.progress || to_client) {
-            hopts.progress = [&](uint64_t done, uint64_t total) {
-                const float pct = total == 0
-                                      ? 100.0F
-                                      : static_cast<float>(static_cast<double>(done) * 100.0 /
-                                                           static_cast<double>(total));
-                if (options.progress) {
-                    events_.call_serialized([&] { options.progress(pct, done, total); });
-                }
-                if (to_client) events_.progress(pct, done, total);
-            };
-        }
-        auto hashed = hash::hash_file(std::filesystem::path(path), hopts);
-        if (!hashed) return hashed.error();
+    }
+    return pending;
+}
+
+Result<FileResult> Client::finish_file(PendingFile pending, const ProcessOptions& options,
+                                       hash::FileHashes* hashed) {
+    FileResult& result = pending.result;
+    std::map<int, std::string>& cached = pending.lookup.cached;
+    std::vector<Event>& opening = pending.opening;
+    std::map<int, std::string> computed;
+    if (hashed) {
         result.size = hashed->size;
         for (auto& d : hashed->digests) {
             events_.emit(
@@ -137,30 +156,30 @@ Result<FileResult> Client::process_looked_up(const std::string& path, const Proc
                 for (auto a : options.algorithms) {
                     result.hashes.push_back({a, computed[static_cast<int>(a)]});
                 }
-                result.processing_time_ms = elapsed_ms(started);
+                result.processing_time_ms = elapsed_ms(pending.lookup.started);
                 events_.emit(file_event(EventType::file_complete, result.path, result.size));
                 return result;
             }
         }
     }
 
-    if (cache_usable && !computed.empty()) {
-        if (auto stored = impl_->cache->store_hashes(*identity, computed); !stored) {
+    if (pending.lookup.usable && !computed.empty()) {
+        if (auto stored = impl_->cache->store_hashes(*pending.lookup.identity, computed); !stored) {
             report_cache_problem(*this, *impl_, stored.error());
         }
     }
 
-    result.from_cache = to_hash.empty();
+    result.from_cache = pending.to_hash.empty();
     for (auto a : options.algorithms) {
         const int key = static_cast<int>(a);
         auto it = computed.find(key);
         result.hashes.push_back({a, it != computed.end() ? it->second : cached[key]});
     }
     result.status = FileStatus::completed;
-    result.processing_time_ms = elapsed_ms(started);
+    result.processing_time_ms = elapsed_ms(pending.lookup.started);
     opening.push_back(file_event(EventType::file_complete, result.path, result.size));
-    events_.emit_all(opening);  // only FILE_COMPLETE when the file was hashed
-    return result;
+    events_.emit_all(opening);  // only FILE_COMPLETE when begin_file sent the rest
+    return std::move(result);
 }
 
 }  // namespace anidb::client

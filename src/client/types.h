@@ -92,7 +92,8 @@ struct SessionStatus {
     uint16_t stored_local_port = 0;  // reusable from this local port only
     std::chrono::system_clock::time_point stored_last_used{};
     bool stored_reusable = false;  // used within the reuse window (20 min)
-    // A cool-down in force: Errc::banned (555) or Errc::out_of_service (601).
+    // A cool-down in force: Errc::banned (555), Errc::out_of_service (601)
+    // or Errc::timeout (the back-off after exchanges AniDB did not answer).
     Errc cooldown = Errc::ok;
     std::chrono::system_clock::time_point cooldown_until{};
     std::string cooldown_reason;  // the server's text

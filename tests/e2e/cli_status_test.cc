@@ -71,14 +71,14 @@ TEST(CliStatus, AnidbLineShowsTheQueueAndTheRequestInFlight) {
     s.anidb.activity_seconds = 1.25;
     auto lines = render_status(s, 200, Style(false));
     ASSERT_EQ(lines.size(), 2u);
-    EXPECT_EQ(
-        lines[1],
-        "AniDB 1/4 done \xC2\xB7 2 queued \xC2\xB7 FILE request 1.2 s: waiting for AniDB (2 s "
-        "between requests)");
+    EXPECT_EQ(lines[1],
+              "AniDB 1/4 done \xC2\xB7 2 queued \xC2\xB7 FILE sent 1.2 s ago, waiting for the reply");
     s.anidb.activity = AnidbState::Activity::waiting_for_slot;
     s.anidb.next_send_in = 1.6;
     lines = render_status(s, 200, Style(false));
-    EXPECT_NE(lines[1].find("FILE waits for its send slot: 1.6 s"), std::string::npos) << lines[1];
+    EXPECT_NE(lines[1].find("FILE waiting for AniDB (2 s between requests): leaves in 1.6 s"),
+              std::string::npos)
+        << lines[1];
     s.anidb.next_send_in = -1;
     s.anidb.waiting_for = "FILE: waiting for another AniDB program on this machine";
     lines = render_status(s, 200, Style(false));

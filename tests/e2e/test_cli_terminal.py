@@ -88,6 +88,8 @@ def test_identify_shows_the_anidb_state_and_keeps_lines_clean(tmp_path, media):
     assert code == 0, raw
     plain = SGR.sub(b"", raw)
     assert b"AniDB" in plain and b"FILE" in plain, plain  # the AniDB line of the status area
+    # The client's network-wait event: the packet's send slot and when it leaves.
+    assert b"FILE waiting for AniDB (2 s between requests): leaves in" in plain, plain
     identified = [l for l in screen if "Aozora Kikou - 0" in l]
     assert len(identified) == 2, screen
     assert all(l.startswith(str(media)) for l in identified), screen
