@@ -6,8 +6,8 @@
 #include <iostream>
 
 #include "anidb/session.h"
-#include "exit_codes.h"
 #include "console.h"
+#include "exit_codes.h"
 #include "status_area.h"
 #include "text_escape.h"
 

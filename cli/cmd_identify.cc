@@ -93,10 +93,10 @@ int run_identify(const IdentifyFlags& flags, AppContext& ctx) {
     const size_t requests = status.anidb_requests();
     ctx.console->end_status();
     finish_session(**client, ctx);
-    print_summary(ctx, fmt::format("{} files: {} identified, {} unknown to AniDB, {} failed; {} "
-                                   "AniDB requests",
-                                   files.size(), identified, unknown, failures - unknown,
-                                   requests));
+    print_summary(ctx,
+                  fmt::format("{} files: {} identified, {} unknown to AniDB, {} failed; {} "
+                              "AniDB requests",
+                              files.size(), identified, unknown, failures - unknown, requests));
     if (ctx.cancellation->interrupted()) return kExitInterrupted;
     if (verdict.ended()) return verdict.exit_code();
     return failures == 0 ? kExitOk : kExitSomeFailed;

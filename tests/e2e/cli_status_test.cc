@@ -71,8 +71,9 @@ TEST(CliStatus, AnidbLineShowsTheQueueAndTheRequestInFlight) {
     s.anidb.activity_seconds = 1.25;
     auto lines = render_status(s, 200, Style(false));
     ASSERT_EQ(lines.size(), 2u);
-    EXPECT_EQ(lines[1],
-              "AniDB 1/4 done \xC2\xB7 2 queued \xC2\xB7 FILE sent 1.2 s ago, waiting for the reply");
+    EXPECT_EQ(
+        lines[1],
+        "AniDB 1/4 done \xC2\xB7 2 queued \xC2\xB7 FILE sent 1.2 s ago, waiting for the reply");
     s.anidb.activity = AnidbState::Activity::waiting_for_slot;
     s.anidb.next_send_in = 1.6;
     lines = render_status(s, 200, Style(false));

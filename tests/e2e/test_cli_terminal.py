@@ -77,10 +77,12 @@ def test_results_are_printed_above_the_status_area_never_into_it(tmp_path, env):
 
 
 def test_identify_shows_the_anidb_state_and_keeps_lines_clean(tmp_path, media):
-    # Each reply takes 300 ms, so the status area is drawn while AniDB is asked.
+    # Each reply takes 300 ms, so the status area is drawn while AniDB is asked;
+    # packets 0.5 s apart (a quarter of AniDB's 2 s), so each one after the
+    # first waits for its send slot.
     server = FakeAnidb(tmp_path, media, extra_args=("--delay-ms", "300"))
     try:
-        env = dict(anidb_env(tmp_path, server), TERM="xterm")
+        env = dict(anidb_env(tmp_path, server, ANIDB_INTERVAL_SCALE="0.25"), TERM="xterm")
         files = [str(media / name) for name, *_ in EPISODES]
         code, raw, screen = run_on_terminal(["identify", *files], env, columns=300)
     finally:
