@@ -31,10 +31,12 @@ Result<FileHashes> hash_file(const std::filesystem::path& path, const FileHashOp
         if (!file) return file.error();
         // ED2K alone has no serial lane: every core reads and hashes its own
         // chunks. Anything else goes through the shared-reader engine.
-        if (options.algorithms.size() == 1 && options.algorithms.front() == Algorithm::ed2k) {
-            return run_charged<Ed2kChunkJob>(*file, options);
-        }
-        return run_charged<FileHashJob>(*file, options);
+        Result<FileHashes> hashed =
+            options.algorithms.size() == 1 && options.algorithms.front() == Algorithm::ed2k
+                ? run_charged<Ed2kChunkJob>(*file, options)
+                : run_charged<FileHashJob>(*file, options);
+        if (hashed) hashed->stamp = file->stamp();
+        return hashed;
     } catch (const std::bad_alloc&) {
         return make_error(Errc::out_of_memory, "out of memory while hashing");
     } catch (const std::exception& e) {
