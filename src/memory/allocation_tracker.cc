@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "memory/fault_injection.h"
 #include "memory/memory_budget.h"
 
 namespace anidb::memory {
@@ -61,6 +62,7 @@ static_assert(sizeof(uintptr_t) <= sizeof(uint64_t));
 
 void* AllocationTracker::allocate(size_t bytes, AllocType type) noexcept {
     if (bytes == 0 || !valid_type(type)) return nullptr;
+    if (fault::should_fail(fault::Point::tracked_allocation)) return nullptr;
     auto& budget = MemoryBudget::instance();
     if (!budget.try_charge(bytes)) return nullptr;
     void* p = std::calloc(1, bytes);
