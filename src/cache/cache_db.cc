@@ -12,6 +12,7 @@
 
 #include "cache/schema.h"
 #include "cache/sqlite_connection.h"
+#include "cache/store_queue.h"
 #include "cache/transaction.h"
 
 namespace anidb::cache {
@@ -81,10 +82,47 @@ Status check_directory_writable(const std::filesystem::path& file) {
 
 }  // namespace
 
-CacheDb::CacheDb(std::filesystem::path file, std::unique_ptr<sql::Connection> conn)
-    : file_(std::move(file)), conn_(std::move(conn)) {}
+CacheDb::CacheDb(std::filesystem::path file, std::unique_ptr<sql::Connection> conn,
+                 const OpenOptions& options)
+    : file_(std::move(file)), on_problem_(options.on_problem), conn_(std::move(conn)) {
+    queue_ = std::make_unique<StoreQueue>(
+        StoreQueue::Settings{options.group_files, options.group_window},
+        [this](std::span<const PendingStore> group) { return write_hash_group(group); },
+        [this](const Error& error, std::vector<std::string> paths) {
+            Problem p;
+            p.kind = Problem::Kind::not_stored;
+            p.error = error;
+            p.paths = std::move(paths);
+            report(std::move(p));
+        });
+}
 
-CacheDb::~CacheDb() = default;
+CacheDb::~CacheDb() = default;  // queue_ goes first and commits what it holds
+
+void CacheDb::report_corrupt(std::string_view what, std::string_view name,
+                             std::string_view file) const noexcept {
+    if (!on_problem_) return;
+    try {
+        Problem p;
+        p.kind = Problem::Kind::corrupt_entry;
+        p.error = Error{Errc::cache, "cache entry corrupt (failed its integrity check): " +
+                                         std::string(what) + " " + std::string(name) + " in " +
+                                         file_.string() + "; treated as absent"};
+        if (!file.empty()) p.paths.emplace_back(file);
+        report(std::move(p));
+    } catch (...) {
+        // Out of memory building the report: it is lost, the miss stands.
+    }
+}
+
+void CacheDb::report(Problem problem) const noexcept {
+    if (!on_problem_) return;
+    try {
+        on_problem_(problem);
+    } catch (...) {
+        // A listener must not throw; its report is lost if it does.
+    }
+}
 
 Result<std::unique_ptr<CacheDb>> CacheDb::open(const std::filesystem::path& db_file,
                                                const OpenOptions& options) noexcept {
@@ -94,6 +132,9 @@ Result<std::unique_ptr<CacheDb>> CacheDb::open(const std::filesystem::path& db_f
         }
         if (options.busy_timeout_ms < 0) {
             return make_error(Errc::invalid_parameter, "negative cache busy timeout");
+        }
+        if (options.group_files == 0 || options.group_window.count() < 0) {
+            return make_error(Errc::invalid_parameter, "cache group commit needs a group size >= 1");
         }
         const std::filesystem::path file = std::filesystem::absolute(db_file).lexically_normal();
         if (Status s = create_parent_directories(file); !s) return s.error();
@@ -107,17 +148,17 @@ Result<std::unique_ptr<CacheDb>> CacheDb::open(const std::filesystem::path& db_f
                 "PRAGMA max_page_count=" + std::to_string(options.max_page_count);
             if (Status s = (*conn)->exec(cap.c_str()); !s) return s.error();
         }
-        return std::unique_ptr<CacheDb>(new CacheDb(file, std::move(*conn)));
+        return std::unique_ptr<CacheDb>(new CacheDb(file, std::move(*conn), options));
     });
 }
 
 Status CacheDb::clear() noexcept {
     return sql::guarded([&]() -> Status {
+        queue_->discard();  // queued stores would only be deleted again
         std::lock_guard lock(mutex_);
         return sql::run_transaction(*conn_, sql::TxKind::write, [&] {
-            // hash_digests go with their entries (ON DELETE CASCADE).
             return conn_->exec(
-                "DELETE FROM hash_entries; DELETE FROM anidb_files;"
+                "DELETE FROM hash_files; DELETE FROM anidb_files;"
                 " DELETE FROM anidb_unknown_files; DELETE FROM anidb_records;"
                 " DELETE FROM mylist; DELETE FROM client_state;");
         });
@@ -126,10 +167,11 @@ Status CacheDb::clear() noexcept {
 
 Result<CacheDb::Stats> CacheDb::stats() noexcept {
     return sql::guarded([&]() -> Result<Stats> {
+        static_cast<void>(queue_->flush());  // count what this object stored (failures are reported)
         std::lock_guard lock(mutex_);
         auto counted = sql::run_transaction(*conn_, sql::TxKind::read, [&]() -> Result<Stats> {
             Stats s;
-            auto hashes = conn_->scalar("SELECT count(*) FROM hash_entries");
+            auto hashes = conn_->scalar("SELECT count(*) FROM hash_files");
             if (!hashes) return hashes.error();
             auto answers = conn_->scalar(
                 "SELECT (SELECT count(*) FROM anidb_files) + (SELECT count(*) FROM "
@@ -155,6 +197,7 @@ Result<CacheDb::Stats> CacheDb::stats() noexcept {
 
 Status CacheDb::vacuum() noexcept {
     return sql::guarded([&]() -> Status {
+        static_cast<void>(queue_->flush());  // a failure was reported
         std::lock_guard lock(mutex_);
         // VACUUM cannot run inside a transaction; it takes its own locks.
         if (Status s = sql::run_with_retry([&] { return conn_->exec("VACUUM"); }); !s) return s;
@@ -173,9 +216,9 @@ Status CacheDb::put_state(std::string_view key, std::string_view value) noexcept
         if (key.empty()) return make_error(Errc::invalid_parameter, "empty cache state key");
         std::lock_guard lock(mutex_);
         return sql::run_transaction(*conn_, sql::TxKind::write, [&]() -> Status {
-            auto q = conn_->query(
-                "INSERT INTO client_state (key, value) VALUES (?1, ?2)"
-                " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+            auto q = conn_->query("INSERT OR REPLACE INTO client_state (" ANIDB_CLIENT_STATE_COLUMNS
+                                  ", checksum) VALUES (?1, ?2,"
+                                  " anidb_checksum('client_state', ?1, ?2))");
             if (!q) return q.error();
             return q->bind(1, key).bind(2, value).run();
         });
@@ -184,17 +227,27 @@ Status CacheDb::put_state(std::string_view key, std::string_view value) noexcept
 
 Result<std::optional<std::string>> CacheDb::get_state(std::string_view key) noexcept {
     using R = Result<std::optional<std::string>>;
-    return sql::guarded([&]() -> R {
+    bool damaged = false;
+    R found = sql::guarded([&]() -> R {
         std::lock_guard lock(mutex_);
         return sql::run_transaction(*conn_, sql::TxKind::read, [&]() -> R {
-            auto q = conn_->query("SELECT value FROM client_state WHERE key = ?1");
+            auto q = conn_->query(
+                "SELECT key, value, checksum = anidb_checksum('client_state', "
+                ANIDB_CLIENT_STATE_COLUMNS ") FROM client_state WHERE key = ?1");
             if (!q) return q.error();
             auto row = q->bind(1, key).step();
             if (!row) return row.error();
+            damaged = false;
             if (!*row) return std::optional<std::string>();
-            return std::optional<std::string>(q->column_text(0));
+            if (q->column_int64(2) != 1 || q->column_text(0) != key) {
+                damaged = true;
+                return std::optional<std::string>();
+            }
+            return std::optional<std::string>(q->column_text(1));
         });
     });
+    if (damaged) report_corrupt("client state", key);
+    return found;
 }
 
 Status CacheDb::erase_state(std::string_view key) noexcept {

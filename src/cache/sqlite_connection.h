@@ -48,6 +48,7 @@ class Query {
 
     Query& bind(int index, int64_t value);
     Query& bind_u64(int index, uint64_t value) { return bind(index, static_cast<int64_t>(value)); }
+    Query& bind_null(int index);
     // Text is copied by SQLite; any bytes (including NUL) round-trip.
     Query& bind(int index, std::string_view text);
     // Not copied: `text` must stay alive and unchanged until this Query is

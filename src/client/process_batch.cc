@@ -174,6 +174,7 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
                         looked_up->usable = true;
                         looked_up->identity = std::move(ids[k]);
                         looked_up->cached = std::move(found.digests);
+                        looked_up->corrupt = found.corrupt;
                     }
                     ++k;
                 }
@@ -196,6 +197,9 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
         for (size_t t = 1; t < workers; ++t) threads.emplace_back(work);
         work();
     }
+    // The batch's hashes are in the database when it returns (stores are
+    // grouped), and cache problems it met beyond the first are summed up.
+    flush_cache();
     progress.finish();
 
     // Cancelled files count as not successful, like failed ones.

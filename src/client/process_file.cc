@@ -31,6 +31,19 @@ Event algorithm_event(EventType type, const std::string& path, hash::Algorithm a
     return e;
 }
 
+// The cache's identity and the hasher's stamp name the same version of a
+// file (the device is not compared: see cache::FileIdentity).
+bool same_version(const cache::FileIdentity& id, const io::FileStamp& stamp) {
+    return id.size == stamp.size && id.mtime_ns == stamp.mtime_ns && id.inode == stamp.inode;
+}
+
+void adopt_stamp(cache::FileIdentity& id, const io::FileStamp& stamp) {
+    id.size = stamp.size;
+    id.mtime_ns = stamp.mtime_ns;
+    id.inode = stamp.inode;
+    id.device = stamp.device;
+}
+
 }  // namespace
 
 Result<FileResult> Client::process_file(const std::filesystem::path& path,
@@ -47,6 +60,8 @@ Result<FileResult> Client::process_file(const std::filesystem::path& path,
         lookup.identity = std::move(id).value();
         auto hit = impl_->cache->find_hashes(*lookup.identity);
         if (hit.ok()) {
+            // A damaged entry comes without digests: everything is hashed.
+            if (hit->has_value()) lookup.corrupt = (*hit)->corrupt;
             if (hit->has_value() && options.read_cache) lookup.cached = std::move((*hit)->digests);
         } else {
             report_cache_problem(*this, *impl_, hit.error());
@@ -85,6 +100,7 @@ Result<FileResult> Client::process_looked_up(const std::string& path, const Proc
     }
 
     std::map<int, std::string> computed;
+    std::optional<cache::FileIdentity> stored_identity;  // the version hashed
     if (!to_hash.empty()) {
         events_.emit_all(opening);
         for (auto a : to_hash) {
@@ -113,6 +129,21 @@ Result<FileResult> Client::process_looked_up(const std::string& path, const Proc
         }
         auto hashed = hash::hash_file(std::filesystem::path(path), hopts);
         if (!hashed) return hashed.error();
+        // What was hashed is the file as it was opened (and, checked after
+        // the last byte, still is). If that is no longer the file the cache
+        // was asked about (changed between the lookup and the open), cached
+        // values describe other bytes: hash everything of this version.
+        if (identity && !same_version(*identity, hashed->stamp)) {
+            cached.clear();
+            if (to_hash.size() != options.algorithms.size()) {
+                to_hash = options.algorithms;
+                hopts.algorithms = to_hash;
+                hashed = hash::hash_file(std::filesystem::path(path), hopts);
+                if (!hashed) return hashed.error();
+            }
+        }
+        stored_identity = identity;
+        if (stored_identity) adopt_stamp(*stored_identity, hashed->stamp);
         result.size = hashed->size;
         for (auto& d : hashed->digests) {
             events_.emit(
@@ -121,8 +152,11 @@ Result<FileResult> Client::process_looked_up(const std::string& path, const Proc
         }
     }
 
-    // verify_existing: a cached value that no longer matches the bytes on
-    // disk means the file was corrupted in place; keep the old entry.
+    // verify_existing: the entry passed its integrity check (a damaged one
+    // comes without values), so a cached value that differs from the bytes
+    // on disk now means the file changed on disk without its size, mtime or
+    // inode changing (bit rot, an in-place edit). Keep the old entry.
+    if (options.verify_existing && lookup.corrupt) impl_->reports->on_unverifiable(path);
     if (options.verify_existing) {
         for (const auto& [algo, value] : computed) {
             auto it = cached.find(algo);
@@ -133,7 +167,8 @@ Result<FileResult> Client::process_looked_up(const std::string& path, const Proc
                     std::string("hash mismatch: ") +
                     hash::algorithm_name(static_cast<hash::Algorithm>(algo)) + " is " + value +
                     " but the cache recorded " + it->second +
-                    " for this file (same size and mtime): the file is corrupted on disk";
+                    " for this file (same size, mtime and inode; the cache entry is sound): "
+                    "file changed on disk";
                 for (auto a : options.algorithms) {
                     result.hashes.push_back({a, computed[static_cast<int>(a)]});
                 }
@@ -144,8 +179,8 @@ Result<FileResult> Client::process_looked_up(const std::string& path, const Proc
         }
     }
 
-    if (cache_usable && !computed.empty()) {
-        if (auto stored = impl_->cache->store_hashes(*identity, computed); !stored) {
+    if (cache_usable && !computed.empty() && stored_identity) {
+        if (auto stored = impl_->cache->store_hashes(*stored_identity, computed); !stored) {
             report_cache_problem(*this, *impl_, stored.error());
         }
     }

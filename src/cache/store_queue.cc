@@ -1,0 +1,190 @@
+#include "cache/store_queue.h"
+
+#include <algorithm>
+#include <new>
+#include <system_error>
+
+namespace anidb::cache {
+
+namespace {
+
+// What a queued store holds, roughly: its own size, its path twice (entry
+// and index) and each digest with a map node's overhead.
+uint64_t footprint(const FileIdentity& id, const std::map<int, std::string>& digests) {
+    constexpr uint64_t kNode = 64;
+    uint64_t bytes = sizeof(PendingStore) + 2 * (id.path.size() + kNode);
+    for (const auto& entry : digests) bytes += entry.second.size() + kNode;
+    return bytes;
+}
+
+}  // namespace
+
+StoreQueue::StoreQueue(Settings settings, WriteGroup write, GroupFailed failed)
+    : settings_(settings),
+      max_queued_(std::max<size_t>(1, settings.group_files) * 4),
+      write_(std::move(write)),
+      failed_(std::move(failed)) {}
+
+StoreQueue::~StoreQueue() {
+    {
+        std::lock_guard lock(queue_mutex_);
+        stopping_ = true;
+    }
+    work_.notify_all();
+    if (writer_.joinable()) writer_.join();
+    static_cast<void>(flush());  // whatever the writer left, or everything when it never ran
+}
+
+bool StoreQueue::start_writer() {
+    if (writer_.joinable()) return true;
+    try {
+        writer_ = std::thread([this] { run_writer(); });
+        return true;
+    } catch (const std::system_error&) {
+        return false;
+    }
+}
+
+Status StoreQueue::push(FileIdentity id, std::map<int, std::string> digests) noexcept {
+    try {
+        if (settings_.group_files > 1) {
+            memory::Charge charge = memory::Charge::take(footprint(id, digests));
+            std::unique_lock lock(queue_mutex_);
+            if (charge.ok() && !stopping_ && start_writer()) {
+                space_.wait(lock, [&] { return queue_.size() < max_queued_ || stopping_; });
+                queue_.reserve(max_queued_);  // so push_back below cannot throw
+                count_in(id);
+                if (queue_.empty()) oldest_ = std::chrono::steady_clock::now();
+                queue_.push_back(PendingStore{std::move(id), std::move(digests), std::move(charge)});
+                const bool wake = queue_.size() == 1 || queue_.size() >= settings_.group_files;
+                lock.unlock();
+                if (wake) work_.notify_one();
+                return {};
+            }
+        }
+        // Not queued: written now, after everything queued before it.
+        std::vector<PendingStore> one;
+        one.push_back(PendingStore{std::move(id), std::move(digests), memory::Charge{}});
+        Written written;
+        {
+            std::lock_guard write_lock(write_mutex_);
+            written = write_queued(std::move(one));
+        }
+        return finish(std::move(written));
+    } catch (const std::bad_alloc&) {
+        return make_error(Errc::out_of_memory, "out of memory queueing a cache store");
+    }
+}
+
+bool StoreQueue::holds(const FileIdentity& id) const noexcept {
+    std::lock_guard lock(queue_mutex_);
+    if (paths_.empty()) return false;
+    return paths_.find(std::string_view(id.path)) != paths_.end() ||
+           files_.find(key_of(id)) != files_.end();
+}
+
+void StoreQueue::count_in(const FileIdentity& id) {
+    ++paths_[id.path];
+    try {
+        ++files_[key_of(id)];
+    } catch (...) {
+        count_out_path(id);
+        throw;
+    }
+}
+
+void StoreQueue::count_out(const FileIdentity& id) noexcept {
+    count_out_path(id);
+    auto it = files_.find(key_of(id));
+    if (it != files_.end() && --it->second == 0) files_.erase(it);
+}
+
+void StoreQueue::count_out_path(const FileIdentity& id) noexcept {
+    auto it = paths_.find(std::string_view(id.path));
+    if (it != paths_.end() && --it->second == 0) paths_.erase(it);
+}
+
+Status StoreQueue::flush() noexcept {
+    try {
+        Written written;
+        {
+            std::lock_guard write_lock(write_mutex_);
+            written = write_queued({});
+        }
+        return finish(std::move(written));
+    } catch (const std::bad_alloc&) {
+        return make_error(Errc::out_of_memory, "out of memory writing cached hashes");
+    }
+}
+
+void StoreQueue::discard() noexcept {
+    std::lock_guard write_lock(write_mutex_);  // a group being written ends first
+    std::vector<PendingStore> dropped;
+    {
+        std::lock_guard lock(queue_mutex_);
+        dropped.swap(queue_);
+        paths_.clear();
+        files_.clear();
+    }
+    space_.notify_all();
+}
+
+StoreQueue::Written StoreQueue::write_queued(std::vector<PendingStore> extra) {
+    std::vector<PendingStore> group;
+    {
+        std::lock_guard lock(queue_mutex_);
+        group.swap(queue_);
+    }
+    space_.notify_all();
+    // `extra` came after everything queued: it is written last. (Moving
+    // into `group` cannot throw for the one element push() passes when the
+    // queue was empty; otherwise a bad_alloc leaves both for the caller.)
+    for (auto& e : extra) group.push_back(std::move(e));
+    if (group.empty()) return {};
+    Written out{write_(group), {}};
+    {
+        std::lock_guard lock(queue_mutex_);
+        for (const PendingStore& done : group) count_out(done.id);
+    }
+    if (!out.status) {
+        try {
+            out.lost.reserve(group.size());
+            for (PendingStore& p : group) out.lost.push_back(std::move(p.id.path));
+        } catch (const std::bad_alloc&) {
+            // The report names fewer files; it still goes out.
+        }
+    }
+    return out;
+}
+
+Status StoreQueue::finish(Written written) noexcept {
+    if (!written.status) {
+        try {
+            failed_(written.status.error(), std::move(written.lost));
+        } catch (...) {
+            // A listener must not throw; if it does, the report is lost.
+        }
+    }
+    return written.status;
+}
+
+void StoreQueue::run_writer() noexcept {
+    for (;;) {
+        {
+            std::unique_lock lock(queue_mutex_);
+            for (;;) {
+                if (stopping_) return;  // the destructor writes the rest
+                if (queue_.size() >= settings_.group_files) break;
+                if (queue_.empty()) {
+                    work_.wait(lock);
+                } else if (work_.wait_until(lock, oldest_ + settings_.window) ==
+                           std::cv_status::timeout) {
+                    break;
+                }
+            }
+        }
+        static_cast<void>(flush());  // a failed group is reported
+    }
+}
+
+}  // namespace anidb::cache

@@ -1,0 +1,130 @@
+// Group commit for the hash cache: stores are queued and written by one
+// writer thread in a single transaction per group, so that a first scan of a
+// library costs one commit per few hundred files instead of one per file.
+//
+// A group is written when it holds `group_files` entries or when its oldest
+// entry has waited `window`, whichever comes first; flush() writes at once.
+// Groups are written in the order they were queued, one at a time. Entries
+// are charged to the library's memory limit while queued; when the charge
+// is refused, or the writer thread cannot be started, push() writes the
+// queue and the new entry on the caller's thread instead (never loses one).
+//
+// Thread-safe. Lock order: write_mutex_ (held while a group is taken and
+// written) before queue_mutex_ (the queue itself, held briefly); the write
+// callback takes the database's own lock inside and runs outside
+// queue_mutex_; the failure callback runs outside both, so it may call into
+// the cache again (even flush()).
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "cache/file_identity.h"
+#include "common/result.h"
+#include "memory/memory_budget.h"
+
+namespace anidb::cache {
+
+struct PendingStore {
+    FileIdentity id;
+    std::map<int, std::string> digests;
+    memory::Charge charge;  // its share of the library's memory limit
+};
+
+class StoreQueue {
+  public:
+    struct Settings {
+        size_t group_files = 256;  // 1: every push writes at once
+        std::chrono::milliseconds window{25};
+    };
+    // Writes a group in one transaction; all or nothing.
+    using WriteGroup = std::function<Status(std::span<const PendingStore> group)>;
+    // A group could not be written: why, and the paths it held.
+    using GroupFailed = std::function<void(const Error& error, std::vector<std::string> paths)>;
+
+    StoreQueue(Settings settings, WriteGroup write, GroupFailed failed);
+    // Writes what is queued, then stops the writer.
+    ~StoreQueue();
+    StoreQueue(const StoreQueue&) = delete;
+    StoreQueue& operator=(const StoreQueue&) = delete;
+
+    // Queues a store (ok), or writes it at once with everything queued before
+    // it (its outcome: see the class comment).
+    Status push(FileIdentity id, std::map<int, std::string> digests) noexcept;
+    // True when a store for `id.path`, or for the same file under another
+    // path (size, mtime, inode, device: a move the lookup must see), is
+    // queued or being written.
+    bool holds(const FileIdentity& id) const noexcept;
+    // Writes everything queued now on this thread (after a group the writer
+    // may be writing). The error of a group that failed, if any.
+    Status flush() noexcept;
+    // Drops every queued store unwritten (the cache is being cleared).
+    void discard() noexcept;
+
+  private:
+    struct Written {
+        Status status;
+        std::vector<std::string> lost;  // paths of a group that failed
+    };
+    // With write_mutex_ held: takes the queue (plus `extra`) and writes it.
+    Written write_queued(std::vector<PendingStore> extra);
+    // Without any lock: reports a failed group, returns its status.
+    Status finish(Written written) noexcept;
+    void run_writer() noexcept;
+    bool start_writer();  // with queue_mutex_ held
+
+    const Settings settings_;
+    const size_t max_queued_;  // a full queue makes push() wait for the writer
+    WriteGroup write_;
+    GroupFailed failed_;
+
+    std::mutex write_mutex_;
+    mutable std::mutex queue_mutex_;
+    std::condition_variable work_;   // writer: something to do
+    std::condition_variable space_;  // push: the queue shrank
+    std::vector<PendingStore> queue_;
+    std::chrono::steady_clock::time_point oldest_{};  // of queue_'s first entry
+    // Paths queued or being written, with how many stores each. Looked up
+    // by string_view: no string is built per lookup.
+    struct PathHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view p) const noexcept {
+            return std::hash<std::string_view>{}(p);
+        }
+    };
+    std::unordered_map<std::string, unsigned, PathHash, std::equal_to<>> paths_;
+    // The same for files by what the file system says of them.
+    struct FileKey {
+        uint64_t size, inode, device;
+        int64_t mtime_ns;
+        bool operator==(const FileKey&) const = default;
+    };
+    struct FileKeyHash {
+        size_t operator()(const FileKey& k) const noexcept {
+            return std::hash<uint64_t>{}(k.size * 0x9E3779B97F4A7C15ULL ^ k.inode ^
+                                         (static_cast<uint64_t>(k.mtime_ns) << 1) ^ k.device);
+        }
+    };
+    static FileKey key_of(const FileIdentity& id) noexcept {
+        return FileKey{id.size, id.inode, id.device, id.mtime_ns};
+    }
+    std::unordered_map<FileKey, unsigned, FileKeyHash> files_;
+    // Counts a store in or out of paths_ and files_ (queue_mutex_ held).
+    void count_in(const FileIdentity& id);
+    void count_out(const FileIdentity& id) noexcept;
+    void count_out_path(const FileIdentity& id) noexcept;
+    bool stopping_ = false;
+    std::thread writer_;
+};
+
+}  // namespace anidb::cache
