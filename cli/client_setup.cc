@@ -4,6 +4,8 @@
 #include <iostream>
 
 #include "exit_codes.h"
+#include "file_hasher.h"
+#include "text_escape.h"
 
 namespace anidb::cli {
 
@@ -48,6 +50,14 @@ Result<std::shared_ptr<client::Client>> create_client(const Settings& settings, 
     if (cache && !client->cache_problem().empty() && !ctx.global.quiet) {
         std::cerr << "anidb: warning: working without the cache: " << client->cache_problem()
                   << '\n';
+    }
+    // Cache problems that fail no file (a damaged entry, hashes not stored):
+    // the library reports each kind once and sums up at the end of the run.
+    if (cache && !ctx.global.quiet) {
+        client->events().add_error([](Errc code, const std::string& message, const std::string&) {
+            if (code != Errc::cache) return;
+            print_message_above_progress("anidb: warning: " + printable(message) + "\n");
+        });
     }
     if (ctx.cancellation != nullptr) {
         std::weak_ptr<client::Client> weak = client;
