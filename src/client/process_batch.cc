@@ -53,6 +53,7 @@ class BatchProgress {
 };
 
 constexpr size_t kMaxLookupGroup = 64;
+constexpr uint64_t kMaxGroupBytesRead = uint64_t{4} << 20;
 
 FileResult failed_result(const std::string& path, const Error& error) {
     FileResult r;
@@ -94,13 +95,15 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
     std::atomic<bool> stop_scheduling{false};
     std::mutex done_mutex;
 
-    // A warm re-scan is thousands of exact cache hits: answering them needs a
-    // stat() and a lookup each, so they are looked up in groups (one lock and
-    // one read transaction per group, see CacheDb::find_exact_hashes). A
-    // worker's group grows (1, 2, 4 ... kMaxLookupGroup files) while every
-    // file of its last group was answered from the cache, and falls back to
-    // one file at the first that had to be read: files to hash are still
-    // handed out one at a time, so the workers stay balanced.
+    // A re-scan is thousands of exact cache hits, a first scan thousands of
+    // clean misses: either needs a stat() and a lookup per file, so files are
+    // looked up in groups (one lock and one read transaction per group, see
+    // CacheDb::find_exact_hashes). A worker's group grows (1, 2, 4 ...
+    // kMaxLookupGroup files) while the lookup answered every file of its last
+    // group (a hit, or a miss: no moved entry to take over) and the files it
+    // had to read there came to at most kMaxGroupBytesRead; otherwise it
+    // falls back to one file, so that large files are still handed out one
+    // at a time and the workers stay balanced.
     const bool group_lookups =
         options.skip_existing && options.use_cache && impl_->cache && cache_enabled();
     auto process_one = [&](size_t i, std::optional<CacheLookup> looked_up) {
@@ -163,10 +166,12 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
                 }
                 if (!impl_->cache->find_exact_hashes(ids, lookups)) ids.clear();
             }
-            bool all_from_cache = true;
+            bool all_answered = true;
+            uint64_t bytes_read = 0;
             size_t k = 0;
             for (size_t i = first; i < last; ++i) {
                 std::optional<CacheLookup> looked_up;
+                bool answered = false;
                 if (k < ids.size() && id_index[k] == i) {
                     auto& found = lookups[k];
                     if (found.state != cache::CacheDb::Lookup::State::check) {
@@ -175,11 +180,13 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
                         looked_up->identity = std::move(ids[k]);
                         looked_up->cached = std::move(found.digests);
                         looked_up->corrupt = found.corrupt;
+                        answered = true;
                     }
                     ++k;
                 }
                 FileResult r = process_one(i, std::move(looked_up));
-                all_from_cache = all_from_cache && r.from_cache;
+                all_answered = all_answered && (answered || r.from_cache);
+                if (!r.from_cache) bytes_read += r.size;
                 if (options.on_file_result) options.on_file_result(i, r);
                 std::lock_guard lock(done_mutex);
                 batch.results[i] = std::move(r);
@@ -187,7 +194,9 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
                     events_.call_serialized([&] { options.on_file_done(i, batch.results[i]); });
                 }
             }
-            group = group_lookups && all_from_cache ? std::min(group * 2, kMaxLookupGroup) : 1;
+            group = group_lookups && all_answered && bytes_read <= kMaxGroupBytesRead
+                        ? std::min(group * 2, kMaxLookupGroup)
+                        : 1;
         }
     };
 

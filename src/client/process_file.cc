@@ -58,6 +58,10 @@ Result<FileResult> Client::process_file(const std::filesystem::path& path,
         auto id = cache::identify_native(path.native());
         if (!id) return id.error();
         lookup.identity = std::move(id).value();
+    }
+    // Without read_cache or verify_existing nothing cached is used: every
+    // algorithm is hashed and stored (replacing whatever entry there is).
+    if (lookup.usable && (options.read_cache || options.verify_existing)) {
         auto hit = impl_->cache->find_hashes(*lookup.identity);
         if (hit.ok()) {
             // A damaged entry comes without digests: everything is hashed.
