@@ -60,8 +60,8 @@ void walk_directory(const std::string& dir, const FileFilter& filter, FileSelect
         const fs::file_status link_status = fs::symlink_status(path, ec);
         if (ec == std::errc::no_such_file_or_directory) continue;  // vanished meanwhile
         if (ec || path.size() >= PATH_MAX) {
-            if (!directory_excluded(filter, path) && (ec || fs::is_directory(link_status) ||
-                                                      file_passes(filter, path))) {
+            if (!directory_excluded(filter, path) &&
+                (ec || fs::is_directory(link_status) || file_passes(filter, path))) {
                 out.problems.push_back({path, problem_with(path, ec)});
             }
             continue;

@@ -134,7 +134,8 @@ Result<std::unique_ptr<CacheDb>> CacheDb::open(const std::filesystem::path& db_f
             return make_error(Errc::invalid_parameter, "negative cache busy timeout");
         }
         if (options.group_files == 0 || options.group_window.count() < 0) {
-            return make_error(Errc::invalid_parameter, "cache group commit needs a group size >= 1");
+            return make_error(Errc::invalid_parameter,
+                              "cache group commit needs a group size >= 1");
         }
         const std::filesystem::path file = std::filesystem::absolute(db_file).lexically_normal();
         if (Status s = create_parent_directories(file); !s) return s.error();
@@ -167,7 +168,8 @@ Status CacheDb::clear() noexcept {
 
 Result<CacheDb::Stats> CacheDb::stats() noexcept {
     return sql::guarded([&]() -> Result<Stats> {
-        static_cast<void>(queue_->flush());  // count what this object stored (failures are reported)
+        static_cast<void>(
+            queue_->flush());  // count what this object stored (failures are reported)
         std::lock_guard lock(mutex_);
         auto counted = sql::run_transaction(*conn_, sql::TxKind::read, [&]() -> Result<Stats> {
             Stats s;
@@ -232,8 +234,9 @@ Result<std::optional<std::string>> CacheDb::get_state(std::string_view key) noex
         std::lock_guard lock(mutex_);
         return sql::run_transaction(*conn_, sql::TxKind::read, [&]() -> R {
             auto q = conn_->query(
-                "SELECT key, value, checksum = anidb_checksum('client_state', "
-                ANIDB_CLIENT_STATE_COLUMNS ") FROM client_state WHERE key = ?1");
+                "SELECT key, value, checksum = "
+                "anidb_checksum('client_state', " ANIDB_CLIENT_STATE_COLUMNS
+                ") FROM client_state WHERE key = ?1");
             if (!q) return q.error();
             auto row = q->bind(1, key).step();
             if (!row) return row.error();

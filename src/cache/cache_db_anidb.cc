@@ -50,10 +50,10 @@ Status CacheDb::store_file_answer(const FileAnswer& a) noexcept {
         const std::string fields = encode_fields(a.fields);
         std::lock_guard lock(mutex_);
         return sql::run_transaction(*conn_, sql::TxKind::write, [&]() -> Status {
-            auto q = conn_->query(
-                "INSERT OR REPLACE INTO anidb_files (" ANIDB_FILES_COLUMNS
-                ", checksum) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-                " anidb_checksum('anidb_files', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))");
+            auto q =
+                conn_->query("INSERT OR REPLACE INTO anidb_files (" ANIDB_FILES_COLUMNS
+                             ", checksum) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+                             " anidb_checksum('anidb_files', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))");
             if (!q) return q.error();
             Status s = q->bind_u64(1, a.size)
                            .bind(2, *ed2k)
@@ -145,10 +145,10 @@ Result<std::optional<int64_t>> CacheDb::find_unknown_file(uint64_t size,
         key = *ed2k;
         std::lock_guard lock(mutex_);
         return sql::run_transaction(*conn_, sql::TxKind::read, [&]() -> R {
-            auto q = conn_->query("SELECT " ANIDB_UNKNOWN_FILES_COLUMNS
-                                  ", checksum = anidb_checksum('anidb_unknown_files', "
-                                  ANIDB_UNKNOWN_FILES_COLUMNS
-                                  ") FROM anidb_unknown_files WHERE size = ?1 AND ed2k = ?2");
+            auto q = conn_->query(
+                "SELECT " ANIDB_UNKNOWN_FILES_COLUMNS
+                ", checksum = anidb_checksum('anidb_unknown_files', " ANIDB_UNKNOWN_FILES_COLUMNS
+                ") FROM anidb_unknown_files WHERE size = ?1 AND ed2k = ?2");
             if (!q) return q.error();
             auto row = q->bind_u64(1, size).bind(2, *ed2k).step();
             if (!row) return row.error();
@@ -172,10 +172,9 @@ Status CacheDb::store_record(RecordKind kind, const Record& r) noexcept {
         const std::string fields = encode_fields(r.fields);
         std::lock_guard lock(mutex_);
         return sql::run_transaction(*conn_, sql::TxKind::write, [&]() -> Status {
-            auto q = conn_->query(
-                "INSERT OR REPLACE INTO anidb_records (" ANIDB_RECORDS_COLUMNS
-                ", checksum) VALUES (?1, ?2, ?3, ?4,"
-                " anidb_checksum('anidb_records', ?1, ?2, ?3, ?4))");
+            auto q = conn_->query("INSERT OR REPLACE INTO anidb_records (" ANIDB_RECORDS_COLUMNS
+                                  ", checksum) VALUES (?1, ?2, ?3, ?4,"
+                                  " anidb_checksum('anidb_records', ?1, ?2, ?3, ?4))");
             if (!q) return q.error();
             return q->bind(1, k).bind_u64(2, r.id).bind(3, fields).bind(4, r.fetched_at).run();
         });
@@ -190,10 +189,10 @@ Result<std::optional<CacheDb::Record>> CacheDb::find_record(RecordKind kind, uin
         if (k == 0) return make_error(Errc::invalid_parameter, "unknown cache record kind");
         std::lock_guard lock(mutex_);
         return sql::run_transaction(*conn_, sql::TxKind::read, [&]() -> R {
-            auto q = conn_->query("SELECT " ANIDB_RECORDS_COLUMNS
-                                  ", checksum = anidb_checksum('anidb_records', "
-                                  ANIDB_RECORDS_COLUMNS
-                                  ") FROM anidb_records WHERE kind = ?1 AND id = ?2");
+            auto q =
+                conn_->query("SELECT " ANIDB_RECORDS_COLUMNS
+                             ", checksum = anidb_checksum('anidb_records', " ANIDB_RECORDS_COLUMNS
+                             ") FROM anidb_records WHERE kind = ?1 AND id = ?2");
             if (!q) return q.error();
             auto row = q->bind(1, k).bind_u64(2, id).step();
             if (!row) return row.error();
@@ -216,10 +215,9 @@ Status CacheDb::store_mylist(const MylistEntry& e) noexcept {
     return sql::guarded([&]() -> Status {
         std::lock_guard lock(mutex_);
         return sql::run_transaction(*conn_, sql::TxKind::write, [&]() -> Status {
-            auto q = conn_->query(
-                "INSERT OR REPLACE INTO mylist (" ANIDB_MYLIST_COLUMNS
-                ", checksum) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-                " anidb_checksum('mylist', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9))");
+            auto q = conn_->query("INSERT OR REPLACE INTO mylist (" ANIDB_MYLIST_COLUMNS
+                                  ", checksum) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+                                  " anidb_checksum('mylist', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9))");
             if (!q) return q.error();
             return q->bind_u64(1, e.fid)
                 .bind_u64(2, e.lid)

@@ -16,8 +16,8 @@ namespace {
 constexpr int kAlgorithms = 5;  // columns ed2k, crc32, md5, sha1, tth: algorithms 1..5
 
 // Every column of a row, and whether its checksum holds (the last column).
-#define HASH_ROW_SELECT                                                                  \
-    "SELECT id, path, size, mtime_ns, inode, device, ed2k, crc32, md5, sha1, tth,"      \
+#define HASH_ROW_SELECT                                                            \
+    "SELECT id, path, size, mtime_ns, inode, device, ed2k, crc32, md5, sha1, tth," \
     " checksum = anidb_checksum('hash_files', " ANIDB_HASH_FILES_COLUMNS ") FROM hash_files"
 
 struct HashRow {
@@ -95,10 +95,10 @@ Result<std::optional<HashRow>> row_moved_from(sql::Connection& conn, const FileI
 // its checksum.
 Status put_row(sql::Connection& conn, const FileIdentity& id,
                const std::map<int, std::string>& digests) {
-    auto q = conn.query(
-        "INSERT OR REPLACE INTO hash_files (" ANIDB_HASH_FILES_COLUMNS
-        ", checksum) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-        " anidb_checksum('hash_files', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11))");
+    auto q =
+        conn.query("INSERT OR REPLACE INTO hash_files (" ANIDB_HASH_FILES_COLUMNS
+                   ", checksum) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+                   " anidb_checksum('hash_files', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11))");
     if (!q) return q.error();
     q->bind_static(1, id.path)
         .bind_u64(2, id.size)
@@ -192,9 +192,8 @@ Result<std::optional<CacheDb::HashHit>> CacheDb::find_hashes(const FileIdentity&
         std::lock_guard lock(mutex_);
         // Fast path, read-only (the warm re-scan of a library): an exact hit
         // or a clean miss needs no write lock.
-        auto looked = sql::run_transaction(*conn_, sql::TxKind::read, [&] {
-            return look_up(*conn_, id);
-        });
+        auto looked =
+            sql::run_transaction(*conn_, sql::TxKind::read, [&] { return look_up(*conn_, id); });
         if (!looked) return looked.error();
         corrupt = looked->corrupt;
         if (looked->outcome == LookupOutcome::hit) {

@@ -36,8 +36,8 @@ void checksum_function(sqlite3_context* context, int argc, sqlite3_value** argv)
                     sqlite3_result_error_nomem(context);
                     return;
                 }
-                sum.add_text(std::string_view(reinterpret_cast<const char*>(p),
-                                              static_cast<size_t>(n)));
+                sum.add_text(
+                    std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(n)));
                 break;
             }
             case SQLITE_BLOB: {
@@ -47,8 +47,7 @@ void checksum_function(sqlite3_context* context, int argc, sqlite3_value** argv)
                     sqlite3_result_error_nomem(context);
                     return;
                 }
-                sum.add_blob(
-                    std::string_view(static_cast<const char*>(p), static_cast<size_t>(n)));
+                sum.add_blob(std::string_view(static_cast<const char*>(p), static_cast<size_t>(n)));
                 break;
             }
             default:

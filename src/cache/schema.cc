@@ -104,7 +104,8 @@ SELECT e.id, e.path, e.size, e.mtime_ns, e.inode, e.device, e.updated_at,
        (SELECT digest FROM hash_digests WHERE entry_id = e.id AND algorithm = 5),
        0
 FROM hash_entries e;
-UPDATE hash_files SET checksum = anidb_checksum('hash_files', )sql" ANIDB_HASH_FILES_COLUMNS R"sql();
+UPDATE hash_files SET checksum = anidb_checksum('hash_files', )sql" ANIDB_HASH_FILES_COLUMNS
+    R"sql();
 DROP TABLE hash_digests;
 DROP TABLE hash_entries;
 ALTER TABLE anidb_files ADD COLUMN checksum INTEGER NOT NULL DEFAULT 0;
@@ -113,11 +114,13 @@ ALTER TABLE anidb_unknown_files ADD COLUMN checksum INTEGER NOT NULL DEFAULT 0;
 UPDATE anidb_unknown_files
    SET checksum = anidb_checksum('anidb_unknown_files', )sql" ANIDB_UNKNOWN_FILES_COLUMNS R"sql();
 ALTER TABLE anidb_records ADD COLUMN checksum INTEGER NOT NULL DEFAULT 0;
-UPDATE anidb_records SET checksum = anidb_checksum('anidb_records', )sql" ANIDB_RECORDS_COLUMNS R"sql();
+UPDATE anidb_records SET checksum = anidb_checksum('anidb_records', )sql" ANIDB_RECORDS_COLUMNS
+    R"sql();
 ALTER TABLE mylist ADD COLUMN checksum INTEGER NOT NULL DEFAULT 0;
 UPDATE mylist SET checksum = anidb_checksum('mylist', )sql" ANIDB_MYLIST_COLUMNS R"sql();
 ALTER TABLE client_state ADD COLUMN checksum INTEGER NOT NULL DEFAULT 0;
-UPDATE client_state SET checksum = anidb_checksum('client_state', )sql" ANIDB_CLIENT_STATE_COLUMNS R"sql();
+UPDATE client_state SET checksum = anidb_checksum('client_state', )sql" ANIDB_CLIENT_STATE_COLUMNS
+    R"sql();
 )sql",
 };
 

@@ -55,7 +55,8 @@ Status StoreQueue::push(FileIdentity id, std::map<int, std::string> digests) noe
                 queue_.reserve(max_queued_);  // so push_back below cannot throw
                 count_in(id);
                 if (queue_.empty()) oldest_ = std::chrono::steady_clock::now();
-                queue_.push_back(PendingStore{std::move(id), std::move(digests), std::move(charge)});
+                queue_.push_back(
+                    PendingStore{std::move(id), std::move(digests), std::move(charge)});
                 const bool wake = queue_.size() == 1 || queue_.size() >= settings_.group_files;
                 lock.unlock();
                 if (wake) work_.notify_one();

@@ -30,8 +30,8 @@ void CacheReports::on_problem(const cache::Problem& problem) noexcept {
             if (problem.kind == cache::Problem::Kind::corrupt_entry) {
                 if (corrupt_++ == 0) {
                     corrupt_told_ = 1;
-                    message = problem.error.message +
-                              (path.empty() ? "" : " (the file is hashed again)");
+                    message =
+                        problem.error.message + (path.empty() ? "" : " (the file is hashed again)");
                 }
             } else {
                 const uint64_t lost = problem.paths.size();

@@ -16,8 +16,9 @@ Result<std::shared_ptr<Client>> Client::create(ClientConfig config) {
         client->impl_->reports = std::make_unique<CacheReports>(*client);
         if (client->config_.cache_enabled) {
             cache::OpenOptions options;
-            options.on_problem = [reports = client->impl_->reports.get()](
-                                     const cache::Problem& p) { reports->on_problem(p); };
+            options.on_problem = [reports = client->impl_->reports.get()](const cache::Problem& p) {
+                reports->on_problem(p);
+            };
             auto db = cache::CacheDb::open(client->config_.database_path(), options);
             if (db.ok()) {
                 client->impl_->cache = std::move(db).value();

@@ -9,8 +9,8 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <mutex>
 #include <random>
@@ -124,10 +124,12 @@ TEST_F(CacheTrust, DamagedEntryIsHashedAgainAndReportedOnceAsCache) {
     EXPECT_EQ(hashes(f1), right1);
     EXPECT_EQ(hashes(f2), right2);
     commit_queued();
-    run_sql(db_file(), "UPDATE hash_files SET ed2k = '00000000000000000000000000000000'"
-                       " WHERE path = '" + f1.string() + "'");
-    run_sql(db_file(), "UPDATE hash_files SET crc32 = X'ff00fe41c328' WHERE path = '" +
-                           f2.string() + "'");
+    run_sql(db_file(),
+            "UPDATE hash_files SET ed2k = '00000000000000000000000000000000'"
+            " WHERE path = '" +
+                f1.string() + "'");
+    run_sql(db_file(),
+            "UPDATE hash_files SET crc32 = X'ff00fe41c328' WHERE path = '" + f2.string() + "'");
 
     EXPECT_EQ(hashes(f1), right1);
     EXPECT_EQ(hashes(f2), right2);
@@ -256,7 +258,8 @@ TEST_F(CacheTrust, FullDiskIsReportedOnceWithWhatWasNotStored) {
     bo.continue_on_error = 1;
     commit_queued();  // the database exists
 
-    struct sigaction ignore {}, old_action {};
+    struct sigaction ignore {
+    }, old_action{};
     ignore.sa_handler = SIG_IGN;
     ASSERT_EQ(::sigaction(SIGXFSZ, &ignore, &old_action), 0);
     rlimit old_limit{};
@@ -265,7 +268,8 @@ TEST_F(CacheTrust, FullDiskIsReportedOnceWithWhatWasNotStored) {
     // Room for a few groups beyond what the files hold now.
     std::error_code ec;
     const auto wal = std::filesystem::file_size(db_file().string() + "-wal", ec);
-    low.rlim_cur = std::max<rlim_t>(std::filesystem::file_size(db_file()), ec ? 0 : wal) + 48 * 1024;
+    low.rlim_cur =
+        std::max<rlim_t>(std::filesystem::file_size(db_file()), ec ? 0 : wal) + 48 * 1024;
     ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &low), 0);
     anidb_batch_result_t* b = nullptr;
     const anidb_result_t rc = anidb_process_batch(client, paths.data(), paths.size(), &bo, &b);

@@ -103,8 +103,8 @@ std::pair<int64_t, int64_t> entries(const std::filesystem::path& db_file) {
     std::pair<int64_t, int64_t> n{-1, -1};
     if (sqlite3_open(db_file.c_str(), &db) == SQLITE_OK) {
         sqlite3_stmt* q = nullptr;
-        if (sqlite3_prepare_v2(db, "SELECT count(*), count(DISTINCT mtime_ns) FROM hash_files",
-                               -1, &q, nullptr) == SQLITE_OK &&
+        if (sqlite3_prepare_v2(db, "SELECT count(*), count(DISTINCT mtime_ns) FROM hash_files", -1,
+                               &q, nullptr) == SQLITE_OK &&
             sqlite3_step(q) == SQLITE_ROW) {
             n = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1)};
         }
@@ -117,8 +117,8 @@ std::pair<int64_t, int64_t> entries(const std::filesystem::path& db_file) {
 // ed2k and crc32 of every file, from one rhash run.
 std::vector<std::pair<std::string, std::string>> rhash_all(const std::vector<std::string>& files) {
     const char* env = std::getenv("ANIDB_RHASH");
-    std::string command = std::string(env && *env ? env : "rhash") +
-                          " --ed2k --crc32 --printf='%{ed2k} %{crc32}\\n'";
+    std::string command =
+        std::string(env && *env ? env : "rhash") + " --ed2k --crc32 --printf='%{ed2k} %{crc32}\\n'";
     for (const auto& f : files) command += " '" + f + "'";
     std::istringstream out(run_command(command));
     std::vector<std::pair<std::string, std::string>> values;

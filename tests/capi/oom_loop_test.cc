@@ -67,8 +67,8 @@ class OomLoop : public CapiTest {
                         << family << ", " << what << " " << n << " failing (" << how << ")";
                     const anidb_result_t again = op();
                     EXPECT_EQ(again, ANIDB_SUCCESS)
-                        << family << ": the call after " << what << " " << n << " failed ("
-                        << how << "): " << last_error();
+                        << family << ": the call after " << what << " " << n << " failed (" << how
+                        << "): " << last_error();
                     if (::testing::Test::HasFailure()) return points;
                     if (failed == 0) break;  // fewer than n requests: all covered
                     ++points;
@@ -164,8 +164,7 @@ TEST_F(OomLoop, Batch) {
     exercise("batch", [&] {
         anidb_cache_clear(client);
         anidb_batch_result_t* b = reinterpret_cast<anidb_batch_result_t*>(1);
-        const anidb_result_t rc =
-            anidb_process_batch(client, paths.data(), paths.size(), &bo, &b);
+        const anidb_result_t rc = anidb_process_batch(client, paths.data(), paths.size(), &bo, &b);
         if (rc != ANIDB_SUCCESS) {
             EXPECT_EQ(b, nullptr);
             return rc;

@@ -135,7 +135,8 @@ TEST(CacheConcurrency, WaitsOutAForeignWriteLock) {
     });
     started = true;
     const Status stored = db->put_state("waited", "yes");
-    const Status queued = db->store_hashes(fake_identity("/locked", 1), test::well_formed_digests(1));
+    const Status queued =
+        db->store_hashes(fake_identity("/locked", 1), test::well_formed_digests(1));
     const Status flushed = db->flush();
     holder.join();
     sqlite3_close(raw);

@@ -221,7 +221,8 @@ TEST(CacheFaults, FullDatabaseFailsCleanlyAndKeepsEarlierData) {
     const auto path_of = [&](int i) { return "/full/" + long_name + std::to_string(i); };
     Status failure;
     for (int i = 0; i < 2000; ++i) {
-        ASSERT_TRUE(db->store_hashes(fake_identity(path_of(i), i), test::well_formed_digests(i)).ok());
+        ASSERT_TRUE(
+            db->store_hashes(fake_identity(path_of(i), i), test::well_formed_digests(i)).ok());
         if (i % 20 == 19 && !(failure = db->flush()).ok()) break;
     }
     ASSERT_FALSE(failure.ok()) << "the page cap never bit";

@@ -222,12 +222,15 @@ PRAGMA user_version=1;
 PRAGMA application_id=1634625860;
 )sql");
     const FileIdentity id = fake_identity("/old/show.mkv", 3);
-    run_sql(file, "INSERT INTO hash_entries VALUES (5, '/old/show.mkv', " + std::to_string(id.size) +
-                      ", " + std::to_string(id.mtime_ns) + ", " + std::to_string(id.inode) + ", " +
-                      std::to_string(id.device) + ", 1700000000);"
-                      " INSERT INTO hash_digests VALUES (5, 1, '" + d.at(1) + "'), (5, 2, '" +
-                      d.at(2) + "'), (5, 5, '" + d.at(5) + "');"
-                      " INSERT INTO anidb_files VALUES (1000, '" + d.at(1) +
+    run_sql(file, "INSERT INTO hash_entries VALUES (5, '/old/show.mkv', " +
+                      std::to_string(id.size) + ", " + std::to_string(id.mtime_ns) + ", " +
+                      std::to_string(id.inode) + ", " + std::to_string(id.device) +
+                      ", 1700000000);"
+                      " INSERT INTO hash_digests VALUES (5, 1, '" +
+                      d.at(1) + "'), (5, 2, '" + d.at(2) + "'), (5, 5, '" + d.at(5) +
+                      "');"
+                      " INSERT INTO anidb_files VALUES (1000, '" +
+                      d.at(1) +
                       "', 7, 8, 9, 10, '1:a,1:b,', 1700000000);"
                       " INSERT INTO client_state VALUES ('session', 'abc');");
     auto db = open_or_fail(file);

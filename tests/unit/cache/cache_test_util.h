@@ -62,7 +62,8 @@ inline std::map<int, std::string> well_formed_digests(uint64_t n) {
     std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(n * 2654435761u));
     const std::string h(hex);
     std::string tth(38, 'A');
-    for (size_t i = 0; i < 16; ++i) tth[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"[(n >> (i % 8)) & 31];
+    for (size_t i = 0; i < 16; ++i)
+        tth[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"[(n >> (i % 8)) & 31];
     return {{1, h + h}, {2, h.substr(8)}, {3, h + h}, {4, h + h + h.substr(0, 8)}, {5, tth + "Q"}};
 }
 

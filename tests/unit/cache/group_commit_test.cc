@@ -109,9 +109,9 @@ TEST(GroupCommit, ClearDropsWhatIsQueued) {
         auto db = open_or_fail(file, slow);
         ASSERT_NE(db, nullptr);
         for (int i = 0; i < 10; ++i) {
-            ASSERT_TRUE(
-                db->store_hashes(fake_identity("/g/" + std::to_string(i), i), well_formed_digests(i))
-                    .ok());
+            ASSERT_TRUE(db->store_hashes(fake_identity("/g/" + std::to_string(i), i),
+                                         well_formed_digests(i))
+                            .ok());
         }
         ASSERT_TRUE(db->clear().ok());
         EXPECT_EQ(db->stats()->hash_entries, 0u);

@@ -277,8 +277,7 @@ TEST_F(HashCache, PartialAlgorithmSetsMerge) {
     ASSERT_TRUE(db_->store_hashes(id, {{1, b.at(1)}}).ok());
     auto hit = find(file_);
     ASSERT_TRUE(hit.has_value());
-    EXPECT_EQ(hit->digests,
-              (std::map<int, std::string>{{1, b.at(1)}, {4, a.at(4)}, {5, a.at(5)}}));
+    EXPECT_EQ(hit->digests, (std::map<int, std::string>{{1, b.at(1)}, {4, a.at(4)}, {5, a.at(5)}}));
     EXPECT_EQ(hash_entries(), 1U);
 }
 

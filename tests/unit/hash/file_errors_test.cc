@@ -2,8 +2,8 @@
 // never a hang or a silently wrong hash.
 #include <gtest/gtest.h>
 
-#include <sys/socket.h>
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -170,7 +170,8 @@ void age(const std::filesystem::path& path, int64_t seconds) {
 void overwrite_start(const std::filesystem::path& path, uint64_t seed) {
     const auto bytes = test::random_bytes(4096, seed);
     std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
-    f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    f.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
 }
 
 TEST_P(Engines, FileHashErrors_SameSizeOverwriteWhileHashedIsAnIoError) {
