@@ -73,7 +73,8 @@ class OomLoop : public CapiTest {
                     if (failed == 0) break;  // fewer than n requests: all covered
                     ++points;
                 }
-                breakdown += " " + std::to_string(points - before);
+                breakdown += ' ';
+                breakdown += std::to_string(points - before);
             }
         }
         // Per line: allocations failing once, from the Nth on; charges once, from the Nth on.
@@ -152,7 +153,8 @@ TEST_F(OomLoop, CacheLookups) {
 TEST_F(OomLoop, Batch) {
     std::vector<std::string> files;
     for (int i = 0; i < 4; ++i) {
-        files.push_back(file(("b" + std::to_string(i) + ".mkv").c_str(), 20'000 + i * 5000, i));
+        const std::string name = "b" + std::to_string(i);
+        files.push_back(file(name.c_str(), 20'000 + i * 5000, i));
     }
     std::vector<const char*> paths;
     for (const auto& f : files) paths.push_back(f.c_str());
