@@ -152,10 +152,8 @@ TEST_F(OomLoop, CacheLookups) {
 
 TEST_F(OomLoop, Batch) {
     std::vector<std::string> files;
-    for (int i = 0; i < 4; ++i) {
-        const std::string name = "b" + std::to_string(i);
-        files.push_back(file(name.c_str(), 20'000 + i * 5000, i));
-    }
+    const char* const names[] = {"b0.mkv", "b1.mkv", "b2.mkv", "b3.mkv"};
+    for (int i = 0; i < 4; ++i) files.push_back(file(names[i], 20'000 + i * 5000, i));
     std::vector<const char*> paths;
     for (const auto& f : files) paths.push_back(f.c_str());
     anidb_batch_options_t bo{};
