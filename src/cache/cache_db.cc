@@ -93,7 +93,7 @@ CacheDb::CacheDb(std::filesystem::path file, std::unique_ptr<sql::Connection> co
             p.kind = Problem::Kind::not_stored;
             p.error = error;
             p.paths = std::move(paths);
-            report(std::move(p));
+            report(p);
         });
 }
 
@@ -109,13 +109,13 @@ void CacheDb::report_corrupt(std::string_view what, std::string_view name,
                                          std::string(what) + " " + std::string(name) + " in " +
                                          file_.string() + "; treated as absent"};
         if (!file.empty()) p.paths.emplace_back(file);
-        report(std::move(p));
+        report(p);
     } catch (...) {
         // Out of memory building the report: it is lost, the miss stands.
     }
 }
 
-void CacheDb::report(Problem problem) const noexcept {
+void CacheDb::report(const Problem& problem) const noexcept {
     if (!on_problem_) return;
     try {
         on_problem_(problem);

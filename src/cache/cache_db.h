@@ -224,7 +224,7 @@ class CacheDb {
     // Commits queued stores first when one is for this file (by path, or by
     // identity under another path: a move).
     void settle(const FileIdentity& id) noexcept;
-    void report(Problem problem) const noexcept;
+    void report(const Problem& problem) const noexcept;
     // Reports a row that failed its integrity check: "<what> <name>"; for a
     // hash entry, `file` is its path (Problem::paths).
     void report_corrupt(std::string_view what, std::string_view name,

@@ -50,7 +50,11 @@ Status StoreQueue::push(FileIdentity id, std::map<int, std::string> digests) noe
         if (settings_.group_files > 1) {
             memory::Charge charge = memory::Charge::take(footprint(id, digests));
             std::unique_lock lock(queue_mutex_);
-            if (charge.ok() && !stopping_ && start_writer()) {
+            // On the writer thread (a problem listener storing again) the
+            // store is written at once: waiting for room would wait for itself.
+            const bool on_writer =
+                writer_.joinable() && writer_.get_id() == std::this_thread::get_id();
+            if (charge.ok() && !stopping_ && !on_writer && start_writer()) {
                 space_.wait(lock, [&] { return queue_.size() < max_queued_ || stopping_; });
                 queue_.reserve(max_queued_);  // so push_back below cannot throw
                 count_in(id);

@@ -208,7 +208,8 @@ TEST(CacheFaults, FullDatabaseFailsCleanlyAndKeepsEarlierData) {
     anidb::test::TempDir dir;
     OpenOptions options;
     options.max_page_count = 40;  // 160 KiB at the default 4 KiB page
-    options.group_files = 20;
+    options.group_files = 100'000;  // only flush() below commits: groups of 20
+    options.group_window = std::chrono::hours(1);
     std::vector<Problem> problems;
     std::mutex problems_mutex;
     options.on_problem = [&](const Problem& p) {
