@@ -81,7 +81,7 @@ struct OpenOptions {
     // Group commit of store_hashes: at most this many entries per
     // transaction, and no entry waits longer than group_window for its
     // transaction. group_files = 1 commits every store before it returns.
-    size_t group_files = 256;
+    size_t group_files = 1024;
     std::chrono::milliseconds group_window{25};
     ProblemListener on_problem;  // optional
 };

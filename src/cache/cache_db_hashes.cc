@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "cache/cache_db.h"
+#include "cache/row_checksum.h"
 #include "cache/schema.h"
 #include "cache/sqlite_connection.h"
 #include "cache/store_queue.h"
@@ -53,12 +54,13 @@ bool same_file_at_path(const FileIdentity& a, const FileIdentity& b) {
     return a.path == b.path && a.size == b.size && a.mtime_ns == b.mtime_ns && a.inode == b.inode;
 }
 
-// The row stored under `path`, sound or not. A row whose path column is not
-// `path` (the index pointed elsewhere) is unsound.
+// The row stored under `path`'s key, sound or not. A row whose path column
+// is not `path` (another path with the same key, or a damaged index or
+// row) is unsound: it is not this file's, and the next store replaces it.
 Result<std::optional<HashRow>> row_by_path(sql::Connection& conn, const std::string& path) {
-    auto q = conn.query(HASH_ROW_SELECT " WHERE path = ?1");
+    auto q = conn.query(HASH_ROW_SELECT " WHERE path_key = ?1");
     if (!q) return q.error();
-    auto found = q->bind_static(1, path).step();  // path outlives q
+    auto found = q->bind(1, path_key(path)).step();
     if (!found) return found.error();
     if (!*found) return std::optional<HashRow>();
     HashRow row = read_row(*q);
@@ -73,10 +75,10 @@ Result<std::optional<HashRow>> row_by_path(sql::Connection& conn, const std::str
 // under a different path: the file was renamed or moved there.
 Result<std::optional<HashRow>> row_moved_from(sql::Connection& conn, const FileIdentity& id) {
     auto q = conn.query(HASH_ROW_SELECT
-                        " WHERE size = ?1 AND mtime_ns = ?2 AND inode = ?3 AND device = ?4"
+                        " WHERE inode = ?1 AND size = ?2 AND mtime_ns = ?3 AND device = ?4"
                         " AND path <> ?5 ORDER BY updated_at DESC, id DESC");
     if (!q) return q.error();
-    q->bind_u64(1, id.size).bind(2, id.mtime_ns).bind_u64(3, id.inode).bind_u64(4, id.device);
+    q->bind_u64(1, id.inode).bind_u64(2, id.size).bind(3, id.mtime_ns).bind_u64(4, id.device);
     q->bind_static(5, id.path);
     for (;;) {
         auto found = q->step();
@@ -91,27 +93,28 @@ Result<std::optional<HashRow>> row_moved_from(sql::Connection& conn, const FileI
     }
 }
 
-// Writes the row for id.path (replacing whatever row has that path) with
-// its checksum.
+// Writes the row for id.path (replacing whatever row has its key) with its
+// checksum.
 Status put_row(sql::Connection& conn, const FileIdentity& id,
                const std::map<int, std::string>& digests) {
-    auto q =
-        conn.query("INSERT OR REPLACE INTO hash_files (" ANIDB_HASH_FILES_COLUMNS
-                   ", checksum) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-                   " anidb_checksum('hash_files', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11))");
+    auto q = conn.query(
+        "INSERT OR REPLACE INTO hash_files (" ANIDB_HASH_FILES_COLUMNS
+        ", checksum) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+        " anidb_checksum('hash_files', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12))");
     if (!q) return q.error();
-    q->bind_static(1, id.path)
-        .bind_u64(2, id.size)
-        .bind(3, id.mtime_ns)
-        .bind_u64(4, id.inode)
-        .bind_u64(5, id.device)
-        .bind(6, static_cast<int64_t>(std::time(nullptr)));
+    q->bind(1, path_key(id.path))
+        .bind_static(2, id.path)
+        .bind_u64(3, id.size)
+        .bind(4, id.mtime_ns)
+        .bind_u64(5, id.inode)
+        .bind_u64(6, id.device)
+        .bind(7, static_cast<int64_t>(std::time(nullptr)));
     for (int a = 1; a <= kAlgorithms; ++a) {
         auto it = digests.find(a);
         if (it == digests.end()) {
-            q->bind_null(6 + a);
+            q->bind_null(7 + a);
         } else {
-            q->bind_static(6 + a, it->second);
+            q->bind_static(7 + a, it->second);
         }
     }
     return q->run();

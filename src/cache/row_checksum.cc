@@ -58,7 +58,27 @@ void checksum_function(sqlite3_context* context, int argc, sqlite3_value** argv)
     sqlite3_result_int64(context, sum.value());
 }
 
+void path_key_function(sqlite3_context* context, int argc, sqlite3_value** argv) {
+    if (argc != 1 || sqlite3_value_type(argv[0]) != SQLITE_TEXT) {
+        sqlite3_result_null(context);
+        return;
+    }
+    const auto* p = sqlite3_value_text(argv[0]);
+    const int n = sqlite3_value_bytes(argv[0]);
+    if (p == nullptr && n > 0) {
+        sqlite3_result_error_nomem(context);
+        return;
+    }
+    sqlite3_result_int64(context, path_key(std::string_view(reinterpret_cast<const char*>(p),
+                                                            static_cast<size_t>(n))));
+}
+
 }  // namespace
+
+int64_t path_key(std::string_view path) noexcept {
+    return static_cast<int64_t>(
+        crc64_ecma_refl(0, reinterpret_cast<const unsigned char*>(path.data()), path.size()));
+}
 
 void RowChecksum::feed(const void* data, uint64_t size) noexcept {
     crc_ = crc64_ecma_refl(crc_, static_cast<const unsigned char*>(data), size);
@@ -102,9 +122,12 @@ void RowChecksum::add_null() noexcept {
 }
 
 int register_row_checksum(sqlite3* db) noexcept {
-    return sqlite3_create_function_v2(db, "anidb_checksum", -1,
-                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
-                                      nullptr, checksum_function, nullptr, nullptr, nullptr);
+    constexpr int kFlags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+    const int rc = sqlite3_create_function_v2(db, "anidb_checksum", -1, kFlags, nullptr,
+                                              checksum_function, nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) return rc;
+    return sqlite3_create_function_v2(db, "anidb_path_key", 1, kFlags, nullptr, path_key_function,
+                                      nullptr, nullptr, nullptr);
 }
 
 }  // namespace anidb::cache

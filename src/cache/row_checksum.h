@@ -35,8 +35,13 @@ class RowChecksum {
     uint64_t crc_ = 0;
 };
 
-// Registers anidb_checksum on `db` (deterministic, any number of
-// arguments). Returns the SQLite result code.
+// The key a hash entry is found by: CRC-64/ECMA of the path's bytes, as
+// SQLite's signed INTEGER. Keys are compared, never trusted: the row holds
+// the path, and a row whose path differs is not the file's.
+int64_t path_key(std::string_view path) noexcept;
+
+// Registers anidb_checksum (deterministic, any number of arguments) and
+// anidb_path_key(text) on `db`. Returns the SQLite result code.
 int register_row_checksum(sqlite3* db) noexcept;
 
 }  // namespace anidb::cache

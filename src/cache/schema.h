@@ -19,7 +19,7 @@ inline constexpr int kApplicationId = 0x616e6944;
 // with anidb_checksum('<table>', <these columns>). One list per table, so
 // both sides and the migration agree.
 #define ANIDB_HASH_FILES_COLUMNS \
-    "path, size, mtime_ns, inode, device, updated_at, ed2k, crc32, md5, sha1, tth"
+    "path_key, path, size, mtime_ns, inode, device, updated_at, ed2k, crc32, md5, sha1, tth"
 #define ANIDB_FILES_COLUMNS "size, ed2k, fid, aid, eid, gid, fields, fetched_at"
 #define ANIDB_UNKNOWN_FILES_COLUMNS "size, ed2k, retry_after"
 #define ANIDB_RECORDS_COLUMNS "kind, id, fields, fetched_at"
@@ -27,7 +27,7 @@ inline constexpr int kApplicationId = 0x616e6944;
 #define ANIDB_CLIENT_STATE_COLUMNS "key, value"
 
 // Sets the per-connection pragmas (WAL, synchronous=NORMAL, busy timeout,
-// foreign keys), registers anidb_checksum, checks that the file is an anidb
+// foreign keys), registers anidb_checksum and anidb_path_key, checks that the file is an anidb
 // cache (or empty), and applies missing migrations in one write transaction.
 Status prepare_schema(sql::Connection& conn, int busy_timeout_ms);
 

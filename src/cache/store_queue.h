@@ -44,7 +44,7 @@ struct PendingStore {
 class StoreQueue {
   public:
     struct Settings {
-        size_t group_files = 256;  // 1: every push writes at once
+        size_t group_files = 1024;  // 1: every push writes at once
         std::chrono::milliseconds window{25};
     };
     // Writes a group in one transaction; all or nothing.

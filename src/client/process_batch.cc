@@ -171,7 +171,8 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
             size_t k = 0;
             for (size_t i = first; i < last; ++i) {
                 std::optional<CacheLookup> looked_up;
-                bool answered = false;
+                // A group of one is looked up by process_file itself.
+                bool answered = last - first == 1;
                 if (k < ids.size() && id_index[k] == i) {
                     auto& found = lookups[k];
                     if (found.state != cache::CacheDb::Lookup::State::check) {
@@ -185,7 +186,8 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
                     ++k;
                 }
                 FileResult r = process_one(i, std::move(looked_up));
-                all_answered = all_answered && (answered || r.from_cache);
+                all_answered =
+                    all_answered && (answered || r.from_cache) && r.status == FileStatus::completed;
                 if (!r.from_cache) bytes_read += r.size;
                 if (options.on_file_result) options.on_file_result(i, r);
                 std::lock_guard lock(done_mutex);
