@@ -1,5 +1,7 @@
 #include "cache/store_queue.h"
 
+#include "cache/row_checksum.h"
+
 #include <algorithm>
 #include <new>
 #include <system_error>
@@ -82,31 +84,44 @@ Status StoreQueue::push(FileIdentity id, std::map<int, std::string> digests) noe
 }
 
 bool StoreQueue::holds(const FileIdentity& id) const noexcept {
+    const auto by_path = static_cast<uint64_t>(path_key(id.path));
+    const uint64_t by_file = file_key(id);
     std::lock_guard lock(queue_mutex_);
     if (paths_.empty()) return false;
-    return paths_.find(std::string_view(id.path)) != paths_.end() ||
-           files_.find(key_of(id)) != files_.end();
+    return paths_.count(by_path) != 0 || files_.count(by_file) != 0;
+}
+
+uint64_t StoreQueue::file_key(const FileIdentity& id) noexcept {
+    // A 64-bit mix (splitmix64 steps) of the four numbers.
+    uint64_t h = 0x9E3779B97F4A7C15ULL;
+    for (const uint64_t v : {id.size, static_cast<uint64_t>(id.mtime_ns), id.inode, id.device}) {
+        h ^= v + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
+        h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ULL;
+        h = (h ^ (h >> 27)) * 0x94D049BB133111EBULL;
+        h ^= h >> 31;
+    }
+    return h;
 }
 
 void StoreQueue::count_in(const FileIdentity& id) {
-    ++paths_[id.path];
+    const auto by_path = static_cast<uint64_t>(path_key(id.path));
+    ++paths_[by_path];
     try {
-        ++files_[key_of(id)];
+        ++files_[file_key(id)];
     } catch (...) {
-        count_out_path(id);
+        count_out(paths_, by_path);
         throw;
     }
 }
 
 void StoreQueue::count_out(const FileIdentity& id) noexcept {
-    count_out_path(id);
-    auto it = files_.find(key_of(id));
-    if (it != files_.end() && --it->second == 0) files_.erase(it);
+    count_out(paths_, static_cast<uint64_t>(path_key(id.path)));
+    count_out(files_, file_key(id));
 }
 
-void StoreQueue::count_out_path(const FileIdentity& id) noexcept {
-    auto it = paths_.find(std::string_view(id.path));
-    if (it != paths_.end() && --it->second == 0) paths_.erase(it);
+void StoreQueue::count_out(std::unordered_map<uint64_t, unsigned>& counts, uint64_t key) noexcept {
+    auto it = counts.find(key);
+    if (it != counts.end() && --it->second == 0) counts.erase(it);
 }
 
 Status StoreQueue::flush() noexcept {

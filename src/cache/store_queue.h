@@ -94,35 +94,17 @@ class StoreQueue {
     std::condition_variable space_;  // push: the queue shrank
     std::vector<PendingStore> queue_;
     std::chrono::steady_clock::time_point oldest_{};  // of queue_'s first entry
-    // Paths queued or being written, with how many stores each. Looked up
-    // by string_view: no string is built per lookup.
-    struct PathHash {
-        using is_transparent = void;
-        size_t operator()(std::string_view p) const noexcept {
-            return std::hash<std::string_view>{}(p);
-        }
-    };
-    std::unordered_map<std::string, unsigned, PathHash, std::equal_to<>> paths_;
-    // The same for files by what the file system says of them.
-    struct FileKey {
-        uint64_t size, inode, device;
-        int64_t mtime_ns;
-        bool operator==(const FileKey&) const = default;
-    };
-    struct FileKeyHash {
-        size_t operator()(const FileKey& k) const noexcept {
-            return std::hash<uint64_t>{}(k.size * 0x9E3779B97F4A7C15ULL ^ k.inode ^
-                                         (static_cast<uint64_t>(k.mtime_ns) << 1) ^ k.device);
-        }
-    };
-    static FileKey key_of(const FileIdentity& id) noexcept {
-        return FileKey{id.size, id.inode, id.device, id.mtime_ns};
-    }
-    std::unordered_map<FileKey, unsigned, FileKeyHash> files_;
+    // What is queued or being written, by the file's path key and by a hash
+    // of its identity (size, mtime, inode, device), with how many stores
+    // each. Integer keys: no string is built or compared per lookup; two
+    // files sharing a key only make holds() ask for a flush not needed.
+    std::unordered_map<uint64_t, unsigned> paths_;
+    std::unordered_map<uint64_t, unsigned> files_;
+    static uint64_t file_key(const FileIdentity& id) noexcept;
     // Counts a store in or out of paths_ and files_ (queue_mutex_ held).
     void count_in(const FileIdentity& id);
     void count_out(const FileIdentity& id) noexcept;
-    void count_out_path(const FileIdentity& id) noexcept;
+    static void count_out(std::unordered_map<uint64_t, unsigned>& counts, uint64_t key) noexcept;
     bool stopping_ = false;
     std::thread writer_;
 };
