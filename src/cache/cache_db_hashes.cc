@@ -93,14 +93,24 @@ Result<std::optional<HashRow>> row_moved_from(sql::Connection& conn, const FileI
     }
 }
 
-// Writes the row for id.path (replacing whatever row has its key) with its
-// checksum.
-Status put_row(sql::Connection& conn, const FileIdentity& id,
-               const std::map<int, std::string>& digests) {
-    auto q = conn.query(
-        "INSERT OR REPLACE INTO hash_files (" ANIDB_HASH_FILES_COLUMNS
-        ", checksum) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-        " anidb_checksum('hash_files', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12))");
+// The columns and values of a hash row as put_row binds them.
+#define HASH_ROW_VALUES                                                      \
+    " INTO hash_files (" ANIDB_HASH_FILES_COLUMNS                            \
+    ", checksum) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12," \
+    " anidb_checksum('hash_files', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12))"
+
+enum class PutMode {
+    replace,   // replaces whatever row has the path's key
+    if_absent  // writes nothing when a row has the path's key
+};
+
+// Writes the row for id.path with its checksum. True when a row was written
+// (if_absent: false when one was there).
+Result<bool> put_row(sql::Connection& conn, const FileIdentity& id,
+                     const std::map<int, std::string>& digests, PutMode mode) {
+    auto q = conn.query(mode == PutMode::replace ? "INSERT OR REPLACE" HASH_ROW_VALUES
+                                                 : "INSERT" HASH_ROW_VALUES
+                                                   " ON CONFLICT (path_key) DO NOTHING");
     if (!q) return q.error();
     q->bind(1, path_key(id.path))
         .bind_static(2, id.path)
@@ -117,7 +127,8 @@ Status put_row(sql::Connection& conn, const FileIdentity& id,
             q->bind_static(7 + a, it->second);
         }
     }
-    return q->run();
+    if (Status s = q->run(); !s) return s.error();
+    return conn.changes() > 0;
 }
 
 Status delete_row(sql::Connection& conn, int64_t row_id) {
@@ -129,7 +140,7 @@ Status delete_row(sql::Connection& conn, int64_t row_id) {
 // Moves the entry to id.path, or copies it when the old path still holds the
 // same file (a hard link): both paths then hit.
 Status take_over(sql::Connection& conn, const HashRow& old, const FileIdentity& id) {
-    if (Status s = put_row(conn, id, old.digests); !s) return s;
+    if (auto put = put_row(conn, id, old.digests, PutMode::replace); !put) return put.error();
     auto old_now = identify_file(old.identity.path);
     const bool old_still_there = old_now.ok() && old_now->size == id.size &&
                                  old_now->mtime_ns == id.mtime_ns && old_now->inode == id.inode &&
@@ -284,18 +295,23 @@ Status CacheDb::write_hash_group(std::span<const PendingStore> group) noexcept {
         std::lock_guard lock(mutex_);
         return sql::run_transaction(*conn_, sql::TxKind::write, [&]() -> Status {
             for (const PendingStore& store : group) {
+                // A new file (the first scan) costs one statement.
+                auto added = put_row(*conn_, store.id, store.digests, PutMode::if_absent);
+                if (!added) return added.error();
+                if (*added) continue;
                 auto row = row_by_path(*conn_, store.id.path);
                 if (!row) return row.error();
                 // Algorithms stored before for the same file stay; a stale or
                 // damaged row is replaced.
+                std::map<int, std::string> merged;
                 if (*row && (*row)->sound && same_file_at_path((*row)->identity, store.id)) {
-                    std::map<int, std::string> merged = std::move((*row)->digests);
-                    for (const auto& [algorithm, digest] : store.digests) {
-                        merged.insert_or_assign(algorithm, digest);
-                    }
-                    if (Status s = put_row(*conn_, store.id, merged); !s) return s;
-                } else if (Status s = put_row(*conn_, store.id, store.digests); !s) {
-                    return s;
+                    merged = std::move((*row)->digests);
+                }
+                for (const auto& [algorithm, digest] : store.digests) {
+                    merged.insert_or_assign(algorithm, digest);
+                }
+                if (auto put = put_row(*conn_, store.id, merged, PutMode::replace); !put) {
+                    return put.error();
                 }
             }
             return {};

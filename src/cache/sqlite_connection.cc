@@ -181,6 +181,10 @@ Result<int64_t> Connection::scalar(const char* sql) {
     return q->column_int64(0);
 }
 
+int64_t Connection::changes() const noexcept {
+    return sqlite3_changes64(db_);
+}
+
 void Connection::rollback() noexcept {
     if (sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }

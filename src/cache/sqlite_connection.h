@@ -90,6 +90,8 @@ class Connection {
     Result<Query> query(const char* sql);
     // Runs a single-value query ("PRAGMA page_count", "SELECT count(*) ...").
     Result<int64_t> scalar(const char* sql);
+    // Rows changed by the last INSERT, UPDATE or DELETE.
+    int64_t changes() const noexcept;
     // Rolls back an open transaction, if any; errors are ignored (SQLite may
     // already have rolled back after SQLITE_FULL or an I/O error).
     void rollback() noexcept;
