@@ -1,6 +1,7 @@
 // CacheDb: hashes of local files, keyed by path + size + mtime + inode, one
 // row per file (hash_files) with a checksum over the whole row.
 #include <ctime>
+#include <utility>
 
 #include "cache/cache_db.h"
 #include "cache/row_checksum.h"
@@ -19,10 +20,13 @@ constexpr int kAlgorithms = 5;  // columns ed2k, crc32, md5, sha1, tth: algorith
 // Every column of a row, and whether its checksum holds (the last column).
 #define HASH_ROW_SELECT                                                            \
     "SELECT id, path, size, mtime_ns, inode, device, ed2k, crc32, md5, sha1, tth," \
-    " checksum = anidb_checksum('hash_files', " ANIDB_HASH_FILES_COLUMNS ") FROM hash_files"
+    " checksum = anidb_checksum('hash_files', " ANIDB_HASH_FILES_COLUMNS           \
+    "), updated_at"                                                                \
+    " FROM hash_files"
 
 struct HashRow {
     int64_t id = 0;
+    int64_t updated_at = 0;
     FileIdentity identity;
     std::map<int, std::string> digests;
     bool sound = false;  // checksum and every value's form check out
@@ -37,6 +41,7 @@ HashRow read_row(const sql::Query& q) {
     row.identity.inode = q.column_u64(4);
     row.identity.device = q.column_u64(5);
     row.sound = !q.column_is_null(11) && q.column_int64(11) == 1;
+    row.updated_at = q.column_int64(12);
     for (int a = 1; a <= kAlgorithms; ++a) {
         if (q.column_is_null(5 + a)) continue;
         std::string digest = q.column_text(5 + a);
@@ -72,23 +77,28 @@ Result<std::optional<HashRow>> row_by_path(sql::Connection& conn, const std::str
 }
 
 // The newest sound entry for the same file (size, mtime, inode, device)
-// under a different path: the file was renamed or moved there.
+// under a different path: the file was renamed or moved there. (Newest by
+// updated_at, then id, chosen here: an ORDER BY would set up a sorter for
+// every lookup, and there is rarely more than one row per inode.)
 Result<std::optional<HashRow>> row_moved_from(sql::Connection& conn, const FileIdentity& id) {
     auto q = conn.query(HASH_ROW_SELECT
                         " WHERE inode = ?1 AND size = ?2 AND mtime_ns = ?3 AND device = ?4"
-                        " AND path <> ?5 ORDER BY updated_at DESC, id DESC");
+                        " AND path <> ?5");
     if (!q) return q.error();
     q->bind_u64(1, id.inode).bind_u64(2, id.size).bind(3, id.mtime_ns).bind_u64(4, id.device);
     q->bind_static(5, id.path);
+    std::optional<HashRow> newest;
     for (;;) {
         auto found = q->step();
         if (!found) return found.error();
-        if (!*found) return std::optional<HashRow>();
+        if (!*found) return newest;
         HashRow row = read_row(*q);
         if (row.sound && row.identity.size == id.size && row.identity.mtime_ns == id.mtime_ns &&
             row.identity.inode == id.inode && row.identity.device == id.device &&
-            row.identity.path != id.path) {
-            return std::optional<HashRow>(std::move(row));
+            row.identity.path != id.path &&
+            (!newest ||
+             std::pair(row.updated_at, row.id) > std::pair(newest->updated_at, newest->id))) {
+            newest = std::move(row);
         }
     }
 }
