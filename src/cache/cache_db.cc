@@ -83,8 +83,11 @@ Status check_directory_writable(const std::filesystem::path& file) {
 }  // namespace
 
 CacheDb::CacheDb(std::filesystem::path file, std::unique_ptr<sql::Connection> conn,
-                 const OpenOptions& options)
-    : file_(std::move(file)), on_problem_(options.on_problem), conn_(std::move(conn)) {
+                 std::unique_ptr<sql::Connection> writer, const OpenOptions& options)
+    : file_(std::move(file)),
+      on_problem_(options.on_problem),
+      conn_(std::move(conn)),
+      writer_conn_(std::move(writer)) {
     queue_ = std::make_unique<StoreQueue>(
         StoreQueue::Settings{options.group_files, options.group_window},
         [this](std::span<const PendingStore> group) { return write_hash_group(group); },
@@ -144,12 +147,19 @@ Result<std::unique_ptr<CacheDb>> CacheDb::open(const std::filesystem::path& db_f
         auto conn = sql::Connection::open(file);
         if (!conn) return conn.error();
         if (Status s = prepare_schema(**conn, options.busy_timeout_ms); !s) return s.error();
+        // The group writer's own connection: lookups (on conn) go on while a
+        // group is written (WAL: readers never wait for the writer).
+        auto writer = sql::Connection::open(file);
+        if (!writer) return writer.error();
+        if (Status s = prepare_connection(**writer, options.busy_timeout_ms); !s) return s.error();
         if (options.max_page_count != 0) {
             const std::string cap =
                 "PRAGMA max_page_count=" + std::to_string(options.max_page_count);
             if (Status s = (*conn)->exec(cap.c_str()); !s) return s.error();
+            if (Status s = (*writer)->exec(cap.c_str()); !s) return s.error();
         }
-        return std::unique_ptr<CacheDb>(new CacheDb(file, std::move(*conn), options));
+        return std::unique_ptr<CacheDb>(
+            new CacheDb(file, std::move(*conn), std::move(*writer), options));
     });
 }
 

@@ -1,9 +1,11 @@
 // CacheDb: the persistent cache of libanidb, one SQLite database file holding
 // file hashes, AniDB answers, MyList state and a little client state.
 //
-// Ownership: CacheDb::open returns the sole owner of one SQLite connection.
+// Ownership: CacheDb::open returns the sole owner of two SQLite connections:
+// one for lookups and direct writes, one for the grouped stores below.
 // Thread safety: every method may be called from several threads at once on
-// one object (calls are serialised by an internal mutex); several CacheDb
+// one object (calls are serialised by an internal mutex; the group writer
+// runs beside them on its own connection); several CacheDb
 // objects, in one process or in several, may use the same file at once. A
 // locked database is waited for and retried (BEGIN IMMEDIATE, busy timeout,
 // back-off); "database is locked" reaches a caller only as Errc::busy after
@@ -218,8 +220,9 @@ class CacheDb {
 
   private:
     CacheDb(std::filesystem::path file, std::unique_ptr<sql::Connection> conn,
-            const OpenOptions& options);
-    // Writes queued stores in one transaction (the StoreQueue's writer).
+            std::unique_ptr<sql::Connection> writer, const OpenOptions& options);
+    // Writes queued stores in one transaction on writer_conn_ (the
+    // StoreQueue calls it for one group at a time).
     Status write_hash_group(std::span<const PendingStore> group) noexcept;
     // Commits queued stores first when one is for this file (by path, or by
     // identity under another path: a move).
@@ -234,6 +237,8 @@ class CacheDb {
     ProblemListener on_problem_;
     std::mutex mutex_;  // guards conn_ (its cached statements are not shareable)
     std::unique_ptr<sql::Connection> conn_;
+    // Used only by write_hash_group, which the StoreQueue runs one at a time.
+    std::unique_ptr<sql::Connection> writer_conn_;
     // Declared last: destroyed first, committing what it holds while the
     // connection is still there.
     std::unique_ptr<StoreQueue> queue_;

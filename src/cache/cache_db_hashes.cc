@@ -302,14 +302,14 @@ Status CacheDb::flush() noexcept {
 
 Status CacheDb::write_hash_group(std::span<const PendingStore> group) noexcept {
     return sql::guarded([&]() -> Status {
-        std::lock_guard lock(mutex_);
-        return sql::run_transaction(*conn_, sql::TxKind::write, [&]() -> Status {
+        sql::Connection& conn = *writer_conn_;
+        return sql::run_transaction(conn, sql::TxKind::write, [&]() -> Status {
             for (const PendingStore& store : group) {
                 // A new file (the first scan) costs one statement.
-                auto added = put_row(*conn_, store.id, store.digests, PutMode::if_absent);
+                auto added = put_row(conn, store.id, store.digests, PutMode::if_absent);
                 if (!added) return added.error();
                 if (*added) continue;
-                auto row = row_by_path(*conn_, store.id.path);
+                auto row = row_by_path(conn, store.id.path);
                 if (!row) return row.error();
                 // Algorithms stored before for the same file stay; a stale or
                 // damaged row is replaced.
@@ -320,7 +320,7 @@ Status CacheDb::write_hash_group(std::span<const PendingStore> group) noexcept {
                 for (const auto& [algorithm, digest] : store.digests) {
                     merged.insert_or_assign(algorithm, digest);
                 }
-                if (auto put = put_row(*conn_, store.id, merged, PutMode::replace); !put) {
+                if (auto put = put_row(conn, store.id, merged, PutMode::replace); !put) {
                     return put.error();
                 }
             }

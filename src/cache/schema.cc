@@ -191,11 +191,16 @@ Status migrate(sql::Connection& conn) {
 
 }  // namespace
 
-Status prepare_schema(sql::Connection& conn, int busy_timeout_ms) {
+Status prepare_connection(sql::Connection& conn, int busy_timeout_ms) {
     const std::string pragmas = "PRAGMA busy_timeout=" + std::to_string(busy_timeout_ms) +
                                 "; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL";
     if (Status s = conn.exec(pragmas.c_str()); !s) return s;
     if (const int rc = register_row_checksum(conn.handle()); rc != 0) return conn.error(rc);
+    return {};
+}
+
+Status prepare_schema(sql::Connection& conn, int busy_timeout_ms) {
+    if (Status s = prepare_connection(conn, busy_timeout_ms); !s) return s;
     // The first read of the file: garbage bytes fail here with SQLITE_NOTADB.
     if (Status s = sql::run_with_retry([&] { return set_wal_mode(conn); }); !s) return s;
     return migrate(conn);

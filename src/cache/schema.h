@@ -26,6 +26,10 @@ inline constexpr int kApplicationId = 0x616e6944;
 #define ANIDB_MYLIST_COLUMNS "fid, lid, state, viewed, viewdate, source, storage, other, updated_at"
 #define ANIDB_CLIENT_STATE_COLUMNS "key, value"
 
+// The per-connection part of prepare_schema: pragmas and functions, for a
+// second connection to a database already prepared.
+Status prepare_connection(sql::Connection& conn, int busy_timeout_ms);
+
 // Sets the per-connection pragmas (WAL, synchronous=NORMAL, busy timeout,
 // foreign keys), registers anidb_checksum and anidb_path_key, checks that the file is an anidb
 // cache (or empty), and applies missing migrations in one write transaction.
