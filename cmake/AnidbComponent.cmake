@@ -12,10 +12,9 @@ function(anidb_component name)
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
   target_include_directories(${target} PUBLIC
-    ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR}/src)
+    ${PROJECT_SOURCE_DIR}/include ${PROJECT_BINARY_DIR}/include ${PROJECT_SOURCE_DIR}/src)
   target_include_directories(${target} SYSTEM PUBLIC ${ISAL_INCLUDE_DIR} ${RHASH_INCLUDE_DIR})
-  target_compile_definitions(${target} PRIVATE ANIDB_BUILDING_LIBRARY
-    ANIDB_VERSION_STRING_FROM_CMAKE="${PROJECT_VERSION}")
+  target_compile_definitions(${target} PRIVATE ANIDB_BUILDING_LIBRARY)
   target_link_libraries(${target} PUBLIC ${C_DEPENDS} ${ANIDB_DEPENDENCIES})
   anidb_warnings(${target})
   set_property(GLOBAL APPEND PROPERTY ANIDB_COMPONENTS ${target})

@@ -43,6 +43,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "cache/file_identity.h"
@@ -217,6 +218,19 @@ class CacheDb {
     Status put_state(std::string_view key, std::string_view value) noexcept;
     Result<std::optional<std::string>> get_state(std::string_view key) noexcept;
     Status erase_state(std::string_view key) noexcept;  // ok if absent
+
+    // --- For components that keep tables of their own in this database file
+    // (src/titles): runs body(sql::Connection&) under this object's lock, so
+    // they share the connection, the file checks of open() and the
+    // transaction helpers (transaction.h) without a second connection. The
+    // body creates and migrates its own tables (never the cache's, whose
+    // schema is schema.cc's alone) and catches its own exceptions
+    // (sql::guarded).
+    template <typename Body>
+    auto with_connection(Body&& body) -> std::invoke_result_t<Body&, sql::Connection&> {
+        std::lock_guard lock(mutex_);
+        return body(*conn_);
+    }
 
   private:
     CacheDb(std::filesystem::path file, std::unique_ptr<sql::Connection> conn,

@@ -10,7 +10,9 @@ API and add them to MyList::
         print(result.size, result.hashes["ed2k"], result.hashes["crc32"])
 
 The shared library is loaded from ``$ANIDB_LIBRARY``, else from next to this
-package, else from the system's library path. See docs/python.md.
+package, else from where it was installed when the package was built, else
+as libanidb.so.1 through the dynamic loader. ``anidb.__version__`` is the
+loaded library's version. See docs/python.md.
 """
 
 from __future__ import annotations
@@ -77,6 +79,10 @@ from .datatypes import (
     Status,
 )
 
+#: The version of the loaded libanidb (``anidb_get_version()``): the package is
+#: built with the version of the library it loads, so the two agree.
+__version__ = version()
+
 __all__ = [
     "AccessDenied", "AniDBError", "AniDBIOError", "AniDBReplyError", "AnimeInfo", "Banned",
     "Busy", "CacheError", "CacheEvent", "Cancelled", "Client", "ClientRejected", "Event",
@@ -87,5 +93,5 @@ __all__ = [
     "OutOfService", "PermissionDenied", "ProcessingError", "ProtocolError", "ServerBusy",
     "ServerError", "Source", "Status", "Timeout", "UnknownError", "VersionMismatch",
     "abi_version", "cleanup", "hash_bytes", "hash_file", "leak_check", "memory_gc",
-    "memory_stats", "set_memory_limit", "version",
+    "memory_stats", "set_memory_limit", "version", "__version__",
 ]

@@ -1,9 +1,10 @@
-"""Command line: ``python3 -m anidb hash FILE... [-a ed2k,crc32]``."""
+"""Command line: ``anidb-py`` or ``python3 -m anidb hash FILE... [-a ed2k,crc32]``."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -18,7 +19,10 @@ def _parse_algorithms(text: str) -> list[HashAlgorithm]:
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python3 -m anidb", description="libanidb from Python")
+    # `anidb-py` when run through the entry point, `python3 -m anidb` otherwise.
+    invoked = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    prog = invoked if invoked and not invoked.endswith(".py") else "python3 -m anidb"
+    parser = argparse.ArgumentParser(prog=prog, description="libanidb from Python")
     parser.add_argument("--version", action="version", version=f"libanidb {version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     hash_cmd = commands.add_parser("hash", help="hash files")
@@ -54,6 +58,10 @@ def _hash(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+# What a shell reports for a program ended by SIGPIPE (128 + 13).
+_SIGPIPE_STATUS = 141
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     try:
@@ -62,6 +70,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as `anidb` does.
+        # Python would flush stdout again at exit and fail once more, so it
+        # is pointed at /dev/null first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return _SIGPIPE_STATUS
     except AniDBError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -2,14 +2,14 @@
 
 Everything in this module mirrors include/anidb/anidb.h one to one; the
 rest of the package turns it into Python. The library is looked for, in
-order, at ``$ANIDB_LIBRARY``, next to this package, and on the system's
-library path.
+order, at ``$ANIDB_LIBRARY``, next to this package (bundled), at the path
+setup.py recorded when it built the package against an installed libanidb,
+and as libanidb.so.1 through the dynamic loader.
 """
 
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import threading
 from ctypes import (
@@ -281,21 +281,29 @@ _PROTOTYPES: dict[str, tuple[object, list[object]]] = {
 }
 
 
+SONAME = f"libanidb.so.{ABI_VERSION}"
+
+
 def _candidates() -> list[str]:
     """Where to look for the shared library, most specific first."""
     found: list[str] = []
     explicit = os.environ.get("ANIDB_LIBRARY")
     if explicit:
         found.append(explicit)
+    # Bundled by setup.py (or put there by hand).
     here = Path(__file__).resolve().parent
-    for directory in (here, here.parent):
-        for name in ("libanidb.so", "libanidb.so.1"):
-            if (directory / name).exists():
-                found.append(str(directory / name))
-    system = ctypes.util.find_library("anidb")
-    if system:
-        found.append(system)
-    found.append("libanidb.so.1")
+    for name in (SONAME, "libanidb.so"):
+        if (here / name).exists():
+            found.append(str(here / name))
+    # The system library setup.py built the package against, by path.
+    try:
+        from ._library_path import LIBRARY  # written at build time
+    except ImportError:  # the source tree, not an installed package
+        LIBRARY = None
+    if LIBRARY:
+        found.append(LIBRARY)
+    # The dynamic loader's search (ldconfig cache, LD_LIBRARY_PATH), by SONAME.
+    found.append(SONAME)
     return found
 
 

@@ -11,7 +11,11 @@ from pathlib import Path
 import pytest
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PACKAGE_ROOT))
+# ANIDB_TEST_INSTALLED=1: test the package pip installed (tests/packaging
+# runs this suite in a venv that way), not the one in this source tree.
+TEST_INSTALLED = os.environ.get("ANIDB_TEST_INSTALLED") == "1"
+if not TEST_INSTALLED:
+    sys.path.insert(0, str(PACKAGE_ROOT))
 
 import anidb  # noqa: E402
 
@@ -48,5 +52,6 @@ def make_file(tmp_path: Path):
 def package_env() -> dict[str, str]:
     """Environment for a child python3 that imports this package."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = str(PACKAGE_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    if not TEST_INSTALLED:
+        env["PYTHONPATH"] = str(PACKAGE_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     return env

@@ -45,3 +45,21 @@ def test_bad_algorithm_is_a_usage_error(tmp_path, package_env):
 @pytest.mark.parametrize("args", [["--version"], ["hash", "--help"]])
 def test_help_and_version(args, package_env):
     assert run(args, package_env).returncode == 0
+
+
+def test_closed_output_pipe_ends_quietly(tmp_path, package_env):
+    """`anidb-py hash ... | head -1`: no traceback, exit status 141 like `anidb`."""
+    files = []
+    for i in range(600):
+        path = tmp_path / f"f{i:03}.bin"
+        path.write_bytes(b"x%d" % i)
+        files.append(str(path))
+    # ~180 KB of output: more than a pipe holds, so the writer meets the closed end.
+    proc = subprocess.Popen([sys.executable, "-m", "anidb", "hash", "--no-cache", "-a",
+                             "ed2k,crc32,md5,sha1,tth", *files], env=package_env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline()  # the first file came out
+    proc.stdout.close()
+    error = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141, error
+    assert "Traceback" not in error and "BrokenPipeError" not in error
