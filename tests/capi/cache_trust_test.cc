@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <mutex>
 #include <random>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "capi_fixture.h"
+#include "support/fake_anidb/fake_server.h"
 #include "unit/hash/rhash_oracle.h"
 
 namespace anidb::test {
@@ -320,6 +322,55 @@ TEST_F(CacheTrust, SameSizeOverwriteWhileHashingIsAnIoError) {
     // Nothing was cached for it: the next call hashes the new bytes.
     opts.progress_callback = nullptr;
     EXPECT_EQ(hashes(f), oracle(f));
+}
+
+// A cached AniDB answer changed behind SQLite's back: never returned; AniDB
+// is asked again (source 0) and the problem reported as ANIDB_ERROR_CACHE.
+TEST_F(CacheTrust, DamagedAniDbAnswerIsAskedAgain) {
+    FakeServerOptions so;
+    so.flood_interval = std::chrono::milliseconds(2);
+    FakeAnidbServer server(so);
+    const FakeCatalog catalog = FakeCatalog::worked_example();
+    server.set_catalog(catalog);
+    server.add_user("trustuser", "trustpass", "");
+    ASSERT_TRUE(server.start().ok());
+    const std::string ed2k = catalog.files.front().get("ed2k");
+    const auto size = static_cast<uint64_t>(catalog.files.front().get_int("size"));
+    const auto fid = static_cast<uint64_t>(catalog.files.front().get_int("fid"));
+
+    anidb_config_t cfg{};
+    const std::string dir = (tmp.path() / "answers").string();
+    cfg.cache_dir = dir.c_str();
+    cfg.username = "trustuser";
+    cfg.password = "trustpass";
+    cfg.client_name = "trusttest";
+    cfg.client_version = "1";
+    anidb_client_handle_t c = nullptr;
+    ASSERT_EQ(anidb_client_create_with_config(&cfg, &c), ANIDB_SUCCESS);
+    const std::string at = "127.0.0.1:" + std::to_string(server.port());
+    ASSERT_EQ(anidb_client_set_option(c, "anidb.server", at.c_str()), ANIDB_SUCCESS);
+    ASSERT_EQ(anidb_client_set_option(c, "anidb.local_port", "0"), ANIDB_SUCCESS);
+    ASSERT_EQ(anidb_client_set_option(c, "anidb.interval_scale", "0.001"), ANIDB_SUCCESS);
+    ASSERT_NE(anidb_register_callback(c, ANIDB_CALLBACK_ERROR,
+                                      reinterpret_cast<void*>(&ErrorLog::record), &errors),
+              0u);
+    const auto identify = [&](int expected_source) {
+        anidb_anime_info_t* info = nullptr;
+        ASSERT_EQ(anidb_identify_file(c, ed2k.c_str(), size, &info), ANIDB_SUCCESS);
+        EXPECT_EQ(info->file_id, fid);
+        EXPECT_EQ(info->source, expected_source);
+        anidb_free_anime_info(info);
+    };
+    identify(0);
+    identify(1);  // from the cache
+    run_sql(std::filesystem::path(dir) / "anidb.db", "UPDATE anidb_files SET fid = fid + 1");
+    identify(0);  // the damaged answer is not used: AniDB is asked again
+    const auto reported = errors.cache();
+    ASSERT_EQ(reported.size(), 1u);
+    EXPECT_NE(reported[0].message.find("AniDB answer"), std::string::npos) << reported[0].message;
+    identify(1);  // stored again, whole
+    EXPECT_EQ(anidb_client_destroy(c), ANIDB_SUCCESS);
+    server.stop();
 }
 
 }  // namespace
