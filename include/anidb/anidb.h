@@ -541,15 +541,15 @@ ANIDB_API anidb_result_t anidb_batch_destroy(anidb_batch_handle_t batch);
 
 /* Every cached row carries a checksum and its values are checked for form
  * before use: a damaged entry is never returned; the file is hashed again
- * and the entry replaced. Stores are grouped (one transaction per few hundred
- * files or 25 ms): a crash loses at most the last group, never corrupts; the
- * client's calls see their own stores at once, other clients and processes
- * within the group time. Problems that fail no call -- a damaged entry, hashes
- * that could not be stored (disk full, I/O error) -- are reported once per
- * kind, then summed up at the end of a batch and in anidb_client_destroy():
- * to the ERROR callbacks as ANIDB_ERROR_CACHE, as the client's last error,
- * and as an ANIDB_EVENT_CACHE_MISS event whose context starts with
- * "cache problem: ". See docs/cache.md. */
+ * and the entry replaced. Stores are grouped (one transaction per 1024 files
+ * or 25 ms, whichever first): a crash loses at most the last group, never
+ * corrupts; the client's calls see their own stores at once, other clients
+ * and processes once the group is committed. Problems that fail no call -- a
+ * damaged entry, hashes that could not be stored (disk full, I/O error) --
+ * are reported once per kind, then summed up at the end of a batch and in
+ * anidb_client_destroy(): to the ERROR callbacks as ANIDB_ERROR_CACHE, as
+ * the client's last error, and as an ANIDB_EVENT_CACHE_MISS event whose
+ * context starts with "cache problem: ". See docs/cache.md. */
 
 /** Deletes every cached hash and AniDB answer of the client's database.
  *  Errors: INVALID_HANDLE, CACHE (no usable cache, or SQLite failed). */

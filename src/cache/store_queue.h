@@ -1,6 +1,6 @@
 // Group commit for the hash cache: stores are queued and written by one
 // writer thread in a single transaction per group, so that a first scan of a
-// library costs one commit per few hundred files instead of one per file.
+// library costs one commit per group of files instead of one per file.
 //
 // A group is written when it holds `group_files` entries or when its oldest
 // entry has waited `window`, whichever comes first; flush() writes at once.
