@@ -154,6 +154,8 @@ class CacheDb {
     // write come back here). Errc::invalid_parameter for a relative path, an
     // algorithm outside 1..5 or a digest not of its algorithm's form.
     Status store_hashes(const FileIdentity& id, const std::map<int, std::string>& digests) noexcept;
+    // The same, taking the values over (no copy for the queue).
+    Status store_hashes(FileIdentity&& id, std::map<int, std::string>&& digests) noexcept;
     // Commits every queued store now. The error of the last group written,
     // if it failed (it was also reported to the ProblemListener).
     Status flush() noexcept;

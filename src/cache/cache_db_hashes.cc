@@ -296,6 +296,14 @@ Status CacheDb::store_hashes(const FileIdentity& id,
     });
 }
 
+Status CacheDb::store_hashes(FileIdentity&& id, std::map<int, std::string>&& digests) noexcept {
+    return sql::guarded([&]() -> Status {
+        if (Status ok = check_storable(id, digests); !ok) return ok;
+        if (digests.empty()) return {};
+        return queue_->push(std::move(id), std::move(digests));
+    });
+}
+
 Status CacheDb::flush() noexcept {
     return queue_->flush();
 }

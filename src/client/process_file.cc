@@ -146,7 +146,7 @@ Result<FileResult> Client::process_looked_up(const std::string& path, const Proc
                 if (!hashed) return hashed.error();
             }
         }
-        stored_identity = identity;
+        stored_identity = std::move(lookup.identity);  // not needed for anything else now
         if (stored_identity) adopt_stamp(*stored_identity, hashed->stamp);
         result.size = hashed->size;
         for (auto& d : hashed->digests) {
@@ -183,17 +183,19 @@ Result<FileResult> Client::process_looked_up(const std::string& path, const Proc
         }
     }
 
-    if (cache_usable && !computed.empty() && stored_identity) {
-        if (auto stored = impl_->cache->store_hashes(*stored_identity, computed); !stored) {
-            report_cache_problem(*this, *impl_, stored.error());
-        }
-    }
-
     result.from_cache = to_hash.empty();
     for (auto a : options.algorithms) {
         const int key = static_cast<int>(a);
         auto it = computed.find(key);
         result.hashes.push_back({a, it != computed.end() ? it->second : cached[key]});
+    }
+    if (cache_usable && !computed.empty() && stored_identity) {
+        // Handed over: the store queue keeps them until its group is written.
+        if (auto stored =
+                impl_->cache->store_hashes(std::move(*stored_identity), std::move(computed));
+            !stored) {
+            report_cache_problem(*this, *impl_, stored.error());
+        }
     }
     result.status = FileStatus::completed;
     result.processing_time_ms = elapsed_ms(started);
