@@ -18,11 +18,10 @@ namespace {
 constexpr int kAlgorithms = 5;  // columns ed2k, crc32, md5, sha1, tth: algorithms 1..5
 
 // Every column of a row, and whether its checksum holds (the last column).
-#define HASH_ROW_SELECT                                                            \
-    "SELECT id, path, size, mtime_ns, inode, device, ed2k, crc32, md5, sha1, tth," \
-    " checksum = anidb_checksum('hash_files', " ANIDB_HASH_FILES_COLUMNS           \
-    "), updated_at"                                                                \
-    " FROM hash_files"
+#define HASH_ROW_COLUMNS                                                    \
+    "id, path, size, mtime_ns, inode, device, ed2k, crc32, md5, sha1, tth," \
+    " checksum = anidb_checksum('hash_files', " ANIDB_HASH_FILES_COLUMNS "), updated_at"
+#define HASH_ROW_SELECT "SELECT " HASH_ROW_COLUMNS " FROM hash_files"
 
 struct HashRow {
     int64_t id = 0;
@@ -170,22 +169,43 @@ struct LookedUp {
 // entry under id.path, and only when it does not answer, whether an entry
 // elsewhere could be this file moved (taking it over writes).
 Result<LookedUp> look_up(sql::Connection& conn, const FileIdentity& id) {
+    // One statement for both questions (a first scan asks both for every
+    // file): the rows under the path's key (part 0), then the same file
+    // under other paths (part 1), which SQLite only reads if asked for.
+    auto q = conn.query("SELECT " HASH_ROW_COLUMNS
+                        ", 0 FROM hash_files WHERE path_key = ?1"
+                        " UNION ALL SELECT " HASH_ROW_COLUMNS
+                        ", 1 FROM hash_files"
+                        " WHERE inode = ?2 AND size = ?3 AND mtime_ns = ?4 AND device = ?5"
+                        " AND path <> ?6");
+    if (!q) return q.error();
+    q->bind(1, path_key(id.path))
+        .bind_u64(2, id.inode)
+        .bind_u64(3, id.size)
+        .bind(4, id.mtime_ns)
+        .bind_u64(5, id.device)
+        .bind_static(6, id.path);
     LookedUp out;
-    auto row = row_by_path(conn, id.path);
-    if (!row) return row.error();
-    if (*row) {
-        if (!(*row)->sound) {
-            out.corrupt = true;
-        } else if (same_file_at_path((*row)->identity, id)) {
-            out.outcome = LookupOutcome::hit;
-            out.digests = std::move((*row)->digests);
+    for (;;) {
+        auto found = q->step();
+        if (!found) return found.error();
+        if (!*found) return out;
+        HashRow row = read_row(*q);
+        if (q->column_int64(13) == 0) {  // under the path's key
+            if (!row.sound || row.identity.path != id.path) {
+                out.corrupt = true;
+            } else if (same_file_at_path(row.identity, id)) {
+                out.outcome = LookupOutcome::hit;
+                out.digests = std::move(row.digests);
+                return out;
+            }
+        } else if (row.sound && row.identity.size == id.size &&
+                   row.identity.mtime_ns == id.mtime_ns && row.identity.inode == id.inode &&
+                   row.identity.device == id.device && row.identity.path != id.path) {
+            out.outcome = LookupOutcome::needs_write;  // moved: find_hashes takes it over
             return out;
         }
     }
-    auto moved = row_moved_from(conn, id);
-    if (!moved) return moved.error();
-    out.outcome = *moved ? LookupOutcome::needs_write : LookupOutcome::miss;
-    return out;
 }
 
 Status check_storable(const FileIdentity& id, const std::map<int, std::string>& digests) {
