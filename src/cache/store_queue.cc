@@ -51,6 +51,8 @@ Status StoreQueue::push(FileIdentity id, std::map<int, std::string> digests) noe
     try {
         if (settings_.group_files > 1) {
             memory::Charge charge = memory::Charge::take(footprint(id, digests));
+            const auto by_path = static_cast<uint64_t>(path_key(id.path));  // outside the lock
+            const uint64_t by_file = file_key(id);
             std::unique_lock lock(queue_mutex_);
             // On the writer thread (a problem listener storing again) the
             // store is written at once: waiting for room would wait for itself.
@@ -59,10 +61,11 @@ Status StoreQueue::push(FileIdentity id, std::map<int, std::string> digests) noe
             if (charge.ok() && !stopping_ && !on_writer && start_writer()) {
                 space_.wait(lock, [&] { return queue_.size() < max_queued_ || stopping_; });
                 queue_.reserve(max_queued_);  // so push_back below cannot throw
-                count_in(id);
+                PendingStore store{std::move(id), std::move(digests), std::move(charge), by_path,
+                                   by_file};
+                count_in(store);
                 if (queue_.empty()) oldest_ = std::chrono::steady_clock::now();
-                queue_.push_back(
-                    PendingStore{std::move(id), std::move(digests), std::move(charge)});
+                queue_.push_back(std::move(store));
                 const bool wake = queue_.size() == 1 || queue_.size() >= settings_.group_files;
                 lock.unlock();
                 if (wake) work_.notify_one();
@@ -71,7 +74,7 @@ Status StoreQueue::push(FileIdentity id, std::map<int, std::string> digests) noe
         }
         // Not queued: written now, after everything queued before it.
         std::vector<PendingStore> one;
-        one.push_back(PendingStore{std::move(id), std::move(digests), memory::Charge{}});
+        one.push_back(PendingStore{std::move(id), std::move(digests), memory::Charge{}, 0, 0});
         Written written;
         {
             std::lock_guard write_lock(write_mutex_);
@@ -103,20 +106,19 @@ uint64_t StoreQueue::file_key(const FileIdentity& id) noexcept {
     return h;
 }
 
-void StoreQueue::count_in(const FileIdentity& id) {
-    const auto by_path = static_cast<uint64_t>(path_key(id.path));
-    ++paths_[by_path];
+void StoreQueue::count_in(const PendingStore& store) {
+    ++paths_[store.by_path];
     try {
-        ++files_[file_key(id)];
+        ++files_[store.by_file];
     } catch (...) {
-        count_out(paths_, by_path);
+        count_out(paths_, store.by_path);
         throw;
     }
 }
 
-void StoreQueue::count_out(const FileIdentity& id) noexcept {
-    count_out(paths_, static_cast<uint64_t>(path_key(id.path)));
-    count_out(files_, file_key(id));
+void StoreQueue::count_out(const PendingStore& store) noexcept {
+    count_out(paths_, store.by_path);
+    count_out(files_, store.by_file);
 }
 
 void StoreQueue::count_out(std::unordered_map<uint64_t, unsigned>& counts, uint64_t key) noexcept {
@@ -159,12 +161,14 @@ StoreQueue::Written StoreQueue::write_queued(std::vector<PendingStore> extra) {
     // `extra` came after everything queued: it is written last. (Moving
     // into `group` cannot throw for the one element push() passes when the
     // queue was empty; otherwise a bad_alloc leaves both for the caller.)
+    // Only what came from the queue was counted in paths_ and files_.
+    const size_t queued = group.size();
     for (auto& e : extra) group.push_back(std::move(e));
     if (group.empty()) return {};
     Written out{write_(group), {}};
     {
         std::lock_guard lock(queue_mutex_);
-        for (const PendingStore& done : group) count_out(done.id);
+        for (size_t i = 0; i < queued; ++i) count_out(group[i]);
     }
     if (!out.status) {
         try {

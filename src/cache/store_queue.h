@@ -39,6 +39,8 @@ struct PendingStore {
     FileIdentity id;
     std::map<int, std::string> digests;
     memory::Charge charge;  // its share of the library's memory limit
+    uint64_t by_path = 0;   // StoreQueue's keys of it (see holds())
+    uint64_t by_file = 0;
 };
 
 class StoreQueue {
@@ -102,8 +104,8 @@ class StoreQueue {
     std::unordered_map<uint64_t, unsigned> files_;
     static uint64_t file_key(const FileIdentity& id) noexcept;
     // Counts a store in or out of paths_ and files_ (queue_mutex_ held).
-    void count_in(const FileIdentity& id);
-    void count_out(const FileIdentity& id) noexcept;
+    void count_in(const PendingStore& store);
+    void count_out(const PendingStore& store) noexcept;
     static void count_out(std::unordered_map<uint64_t, unsigned>& counts, uint64_t key) noexcept;
     bool stopping_ = false;
     std::thread writer_;
