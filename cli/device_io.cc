@@ -1,22 +1,6 @@
 #include "device_io.h"
 
-#include <sys/sysmacros.h>
-
-#include <fstream>
-
 namespace anidb::cli {
-
-std::optional<bool> device_is_rotational(dev_t dev, const std::string& sysfs_root) {
-    const std::string base =
-        sysfs_root + "/dev/block/" + std::to_string(major(dev)) + ":" + std::to_string(minor(dev));
-    // A partition has no queue/ of its own; its parent disk does.
-    for (const char* rel : {"/queue/rotational", "/../queue/rotational"}) {
-        std::ifstream in(base + rel);
-        int value = -1;
-        if (in >> value && (value == 0 || value == 1)) return value == 1;
-    }
-    return std::nullopt;
-}
 
 size_t default_io_jobs(std::optional<bool> rotational) {
     return rotational.value_or(false) ? 1 : 4;

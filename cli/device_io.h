@@ -13,12 +13,12 @@
 #include <string>
 #include <vector>
 
+#include "io/block_device.h"
+
 namespace anidb::cli {
 
-// Whether the block device holding `dev` spins, from
-// /sys/dev/block/MAJOR:MINOR[/..]/queue/rotational under `sysfs_root`;
-// nullopt when unknown (tmpfs, overlay, network file systems).
-std::optional<bool> device_is_rotational(dev_t dev, const std::string& sysfs_root = "/sys");
+// Whether a device spins: the library's answer (src/io/block_device.h).
+using io::device_is_rotational;
 
 // 1 for a spinning disk, 4 otherwise (SSD, NVMe, RAM, unknown).
 size_t default_io_jobs(std::optional<bool> rotational);

@@ -70,6 +70,17 @@ int main(int argc, char** argv) {
             printf("%s: %s\n", anidb_hash_algorithm_name(result->hashes[i].algorithm),
                    result->hashes[i].hash_value);
         }
+        /* What is held now, per allocation type: the result is one file
+           result with its hash array and its path string. */
+        anidb_allocation_stats_t held[ANIDB_ALLOCATION_TYPE_COUNT];
+        size_t types = 0;
+        if (anidb_get_allocation_stats(held, ANIDB_ALLOCATION_TYPE_COUNT, &types) ==
+            ANIDB_SUCCESS) {
+            printf("Held: %" PRIu64 " file result, %" PRIu64 " hash array, %" PRIu64 " string\n",
+                   held[ANIDB_ALLOCATION_FILE_RESULT].live_count,
+                   held[ANIDB_ALLOCATION_HASH_RESULT].live_count,
+                   held[ANIDB_ALLOCATION_STRING].live_count);
+        }
         /* The library allocated it: free it with its one free function. */
         anidb_free_file_result(result);
     } else {

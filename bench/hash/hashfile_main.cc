@@ -1,19 +1,21 @@
 // anidb-hashfile: hashes files through the C++ API (anidb::hash::hash_file),
 // for bench/compare-rhash and by hand.
-//   anidb-hashfile [-a ed2k,crc32,md5,sha1,tth] [--blue] [-j THREADS] FILE...
+//   anidb-hashfile [-a ed2k,crc32,md5,sha1,tth] [--blue] [-j THREADS] [-v] FILE...
 // Prints one line per file: the digests in the order asked, then the path.
+// -v: also the MD4 kernel in use (ANIDB_SIMD chooses it) on stderr.
 #include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
 
 #include "hash/hash_file.h"
+#include "hash/md4_kernel_choice.h"
 
 namespace {
 
 int usage() {
     std::fprintf(stderr,
-                 "usage: anidb-hashfile [-a ed2k,crc32,md5,sha1,tth] [--blue] [-j THREADS] "
+                 "usage: anidb-hashfile [-a ed2k,crc32,md5,sha1,tth] [--blue] [-j THREADS] [-v] "
                  "FILE...\n");
     return 2;
 }
@@ -50,6 +52,9 @@ int main(int argc, char** argv) {
             if (!parse_algorithms(argv[++i], options.algorithms)) return usage();
         } else if (arg == "-j" && i + 1 < argc) {
             options.max_threads = static_cast<unsigned>(std::stoul(argv[++i]));
+        } else if (arg == "-v") {
+            std::fprintf(stderr, "md4 kernel: %s\n",
+                         anidb::hash::md4_kernel_name(anidb::hash::active_md4_kernel()));
         } else if (arg == "--blue") {
             options.ed2k_variant = anidb::hash::Ed2kVariant::blue;
         } else if (!arg.empty() && arg[0] == '-') {

@@ -293,8 +293,34 @@ typedef struct {
     uint64_t pool_misses;
     uint64_t active_allocations; /**< live allocations handed to callers */
     uint64_t memory_limit;
-    uint32_t memory_pressure;    /**< 0 Low <50 %, 1 Medium, 2 High >=75 %, 3 Critical >=90 % */
+    uint32_t memory_pressure;    /**< 0 Low <50 %, 1 Medium 50-75 %, 2 High 75-90 %
+                                      (exactly 90 % included), 3 Critical >90 % */
 } anidb_memory_stats_t;
+
+/** The kinds of memory the library tracks, the index into the array
+ *  anidb_get_allocation_stats fills. New kinds are only ever appended. */
+typedef enum {
+    ANIDB_ALLOCATION_STRING = 0,       /**< strings: anidb_free_string ones and those inside
+                                            results (paths, messages, titles) */
+    ANIDB_ALLOCATION_HASH_RESULT = 1,  /**< hash arrays of file results, with their strings */
+    ANIDB_ALLOCATION_FILE_RESULT = 2,  /**< anidb_file_result_t, alone or in a batch */
+    ANIDB_ALLOCATION_BATCH_RESULT = 3, /**< anidb_batch_result_t */
+    ANIDB_ALLOCATION_BUFFER = 4,       /**< buffers lent to running file reading and
+                                            hashing (not yours to free: they come back
+                                            when the operation ends) */
+    ANIDB_ALLOCATION_EVENT = 5,        /**< the strings of polled events (one per client
+                                            that polled), kept until its next poll */
+    ANIDB_ALLOCATION_ANIME_INFO = 6    /**< anidb_anime_info_t */
+} anidb_allocation_type_t;
+
+/** How many allocation types this header knows. */
+#define ANIDB_ALLOCATION_TYPE_COUNT 7
+
+/** Live figures of one allocation type (see anidb_get_allocation_stats). */
+typedef struct {
+    uint64_t live_count; /**< objects of this type alive now */
+    uint64_t live_bytes; /**< bytes they take */
+} anidb_allocation_stats_t;
 
 /** MyList state values (AniDB's `state`). */
 typedef enum {
@@ -648,13 +674,19 @@ ANIDB_API anidb_result_t anidb_event_connect(anidb_client_handle_t handle,
 ANIDB_API anidb_result_t anidb_event_disconnect(anidb_client_handle_t handle);
 
 /** Moves up to max_events queued events, oldest first, into events and sets
- *  *event_count. The strings they point to stay valid until the next
- *  anidb_event_poll on this client or its destruction. The queue holds at
- *  most 4096 events (and its memory counts against the limit); when full
- *  the oldest are dropped, and the next poll returns first an
- *  ANIDB_EVENT_EVENTS_DROPPED event whose data.dropped.count says how many.
- *  Errors: INVALID_HANDLE, INVALID_PARAMETER (events or event_count NULL
- *  with max_events > 0). */
+ *  *event_count. The strings they point to (one tracked allocation of type
+ *  ANIDB_ALLOCATION_EVENT) stay valid until the next anidb_event_poll on
+ *  this client or its destruction. The queue holds at most 4096 events (and
+ *  its memory counts against the limit); when full the oldest are dropped,
+ *  and the next poll returns an ANIDB_EVENT_EVENTS_DROPPED event whose
+ *  data.dropped.count says how many. An ANIDB_EVENT_MEMORY_WARNING has room
+ *  of its own: it is never dropped, whatever the memory left, and comes
+ *  first (warnings not polled yet are merged into one with the latest
+ *  figures). A poll with max_events 0 only gives back the previous poll's
+ *  strings. Errors: INVALID_HANDLE, INVALID_PARAMETER (events or
+ *  event_count NULL with max_events > 0), OUT_OF_MEMORY (queued events
+ *  whose strings do not fit under the limit and nothing else to return:
+ *  they stay queued for a later poll). */
 ANIDB_API anidb_result_t anidb_event_poll(anidb_client_handle_t handle, anidb_event_t* events,
                                           size_t max_events, size_t* event_count);
 
@@ -672,6 +704,22 @@ ANIDB_API anidb_result_t anidb_memory_gc(void);
  *  (0, 0 once everything returned has been freed). In debug builds the
  *  live ones are also listed on stderr. Errors: INVALID_PARAMETER (NULL). */
 ANIDB_API anidb_result_t anidb_check_memory_leaks(uint64_t* leak_count, uint64_t* leaked_bytes);
+
+/** Live count and bytes per allocation type: which kind of result you have
+ *  not freed yet. Fills stats[i] for allocation type i (anidb_allocation_type_t)
+ *  for i < min(capacity, the types the library knows) and sets *out_count to
+ *  that number; never writes past stats[capacity - 1] (pass
+ *  ANIDB_ALLOCATION_TYPE_COUNT). A result counts in every type it is made of:
+ *  a file result with hashes is one FILE_RESULT, one HASH_RESULT and one
+ *  STRING per path and error message; a batch of n files is one
+ *  BATCH_RESULT and n FILE_RESULTs with their strings and hash arrays; an
+ *  anime info is one ANIME_INFO and 14 STRINGs. Summed over the types other
+ *  than BUFFER, live_bytes equals anidb_check_memory_leaks's leaked_bytes.
+ *  In debug builds every live allocation is also listed on stderr, as
+ *  anidb_check_memory_leaks does. Returns nothing you must free.
+ *  Errors: INVALID_PARAMETER (stats or out_count NULL, capacity 0). */
+ANIDB_API anidb_result_t anidb_get_allocation_stats(anidb_allocation_stats_t* stats,
+                                                    size_t capacity, size_t* out_count);
 
 /** Sets the library-wide memory limit in bytes; 0 restores 524288000. A
  *  limit below current use frees nothing but makes new requests fail until

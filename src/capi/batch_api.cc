@@ -78,21 +78,12 @@ anidb_result_t anidb_process_batch(anidb_client_handle_t handle, const char** fi
         auto req = request_from_c(file_paths, file_count, options);
         if (!req) return fail(e, req.error());
         auto done = completion_for(entry->client, req->completion, req->user_data);
-        CBatchBuilder builder;
-        if (!builder.begin(req->paths.size())) {
-            done(Errc::out_of_memory);
-            return fail(e, Errc::out_of_memory,
-                        "the batch results do not fit under the memory limit");
-        }
-        req->options.on_file_result = [&builder](size_t index, const client::FileResult& r) {
-            builder.fill(index, r);
-        };
         auto batch = entry->client->process_batch(req->paths, req->options);
         if (!batch) {
             done(batch.error().code);
             return fail(e, batch.error());
         }
-        anidb_batch_result_t* out = builder.finish(*batch);
+        anidb_batch_result_t* out = to_c_batch_result(*batch);
         if (out == nullptr) {
             done(Errc::out_of_memory);
             return fail(e, Errc::out_of_memory,

@@ -34,10 +34,11 @@ struct ClientEntry {
     std::string last_error;
     void set_error(Errc code, std::string message);
 
-    // Events handed out by the last anidb_event_poll: their strings stay
-    // valid until the next poll or the client's destruction.
+    // Events handed out by the last anidb_event_poll: their strings (one
+    // tracked Event block) stay valid until the next poll or the client's
+    // destruction.
     std::mutex poll_mutex;
-    std::vector<client::Event> polled;
+    client::PolledEvents polled;
 };
 
 // ---- registry --------------------------------------------------------------
@@ -140,37 +141,10 @@ Result<std::vector<hash::Algorithm>> algorithms_from_c(const anidb_hash_algorith
                                                        size_t count);
 
 // ---- results -------------------------------------------------------------------
-// Tracked C copies (nullptr and nothing left allocated when memory is out).
+// Tracked C copies, each one block (nullptr and nothing left allocated when
+// memory is out); freed whole by the typed free function.
 anidb_file_result_t* to_c_file_result(const client::FileResult& r);
-// Fills `out` in place (for arrays inside a batch); false when out of memory
-// (whatever it had allocated is released).
-bool fill_c_file_result(const client::FileResult& r, anidb_file_result_t& out);
-void release_c_file_result_contents(anidb_file_result_t& r);
 anidb_batch_result_t* to_c_batch_result(const client::BatchResult& b);
-
-// Builds a tracked anidb_batch_result_t while the batch runs: fill() converts
-// one file's result as soon as it is done, on the batch worker that finished
-// it (so the conversion runs in parallel instead of after the batch), and
-// finish() hands the whole over. Anything still held when the builder goes
-// (a failed batch, a failed conversion) is released.
-class CBatchBuilder {
-  public:
-    // False when even the results array does not fit under the memory limit.
-    bool begin(size_t file_count);
-    // Thread-safe for distinct indexes. A failed conversion is remembered.
-    void fill(size_t index, const client::FileResult& r);
-    // nullptr (and nothing left allocated) when a conversion failed or the
-    // number of results differs from begin()'s.
-    anidb_batch_result_t* finish(const client::BatchResult& b);
-    ~CBatchBuilder();
-
-  private:
-    void release() noexcept;
-    anidb_file_result_t* results_ = nullptr;
-    size_t count_ = 0;
-    std::unique_ptr<std::atomic<bool>[]> filled_;
-    std::atomic<bool> failed_{false};
-};
 anidb_anime_info_t* to_c_anime_info(const client::AnimeInfo& info);
 
 // Library state.

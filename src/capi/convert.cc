@@ -1,8 +1,16 @@
-// C++ results → tracked C structures. Every allocation goes through the
-// AllocationTracker with its type, so the typed free functions can refuse
-// foreign pointers; on failure everything allocated so far is released.
+// C++ results → tracked C structures. Each result is one tracked block that
+// holds the structure and everything it points to, declared to the tracker
+// as typed parts (the structure, its strings, its hash array), so that
+// - one allocation serves a result (one per batch, not one per file), which
+//   the tracker takes from the buffer pool when it fits a size class;
+// - the typed free function frees it whole without reading it, and refuses
+//   an interior pointer (a file_path, one file of a batch) untouched;
+// - the figures per allocation type still name every part.
 #include <algorithm>
+#include <array>
+#include <cassert>
 #include <cstring>
+#include <optional>
 
 #include "capi/capi_internal.h"
 #include "common/utf8.h"
@@ -11,6 +19,7 @@
 namespace anidb::capi {
 namespace {
 
+using memory::AllocationLayout;
 using memory::AllocationTracker;
 using memory::AllocType;
 
@@ -18,221 +27,227 @@ AllocationTracker& tracker() {
     return AllocationTracker::instance();
 }
 
-// nullptr when out of memory (never throws, so a caller can release what it
-// allocated before).
-char* dup(std::string_view s) noexcept {
-    try {
-        return tracker().duplicate_string(to_valid_utf8(s));
-    } catch (...) {
-        return nullptr;
-    }
+constexpr size_t align_up(size_t n, size_t alignment) {
+    return (n + alignment - 1) / alignment * alignment;
 }
 
-void free_string(char*& s) {
-    if (s != nullptr) tracker().release(s, AllocType::string);
-    s = nullptr;
+// One file result's text, copied only when it needs UTF-8 repair (nearly
+// never). Refers to `r`, which must outlive it. May throw std::bad_alloc.
+class FileText {
+  public:
+    explicit FileText(const client::FileResult& r) : result_(&r) {
+        if (!is_valid_utf8(r.path)) repaired_path_ = to_valid_utf8(r.path);
+        if (!is_valid_utf8(r.error_message)) repaired_error_ = to_valid_utf8(r.error_message);
+    }
+    std::string_view path() const {
+        return repaired_path_ ? std::string_view(*repaired_path_) : result_->path;
+    }
+    std::string_view error() const {
+        return repaired_error_ ? std::string_view(*repaired_error_) : result_->error_message;
+    }
+
+  private:
+    const client::FileResult* result_;
+    std::optional<std::string> repaired_path_, repaired_error_;
+};
+
+// Where one file result's contents go in its block.
+struct ContentsPlan {
+    size_t hashes_at;   // the hash array
+    size_t values_at;   // value NUL value NUL ...
+    size_t strings_at;  // path NUL [error NUL]
+};
+
+// Places the contents of a block's file results after `at`: first every hash
+// array, then all the text (hash values, paths, messages), so that nothing
+// needs alignment padding. Declares each part to `layout` as it goes.
+class ContentsPlanner {
+  public:
+    ContentsPlanner(size_t at, size_t hash_entries, AllocationLayout& layout)
+        : array_at_(at),
+          text_at_(at + sizeof(anidb_hash_result_t) * hash_entries),
+          layout_(layout) {}
+
+    ContentsPlan place(const FileText& t, const client::FileResult& r) {
+        ContentsPlan p{};
+        p.hashes_at = array_at_;
+        const size_t array_bytes = sizeof(anidb_hash_result_t) * r.hashes.size();
+        array_at_ += array_bytes;
+        p.values_at = text_at_;
+        size_t values_bytes = 0;
+        for (const auto& h : r.hashes) values_bytes += h.value.size() + 1;  // hex/base32: ASCII
+        p.strings_at = p.values_at + values_bytes;
+        const size_t strings_bytes =
+            t.path().size() + 1 + (t.error().empty() ? 0 : t.error().size() + 1);
+        text_at_ = p.strings_at + strings_bytes;
+        layout_.add(AllocType::string, t.error().empty() ? 1 : 2, strings_bytes);
+        if (!r.hashes.empty()) layout_.add(AllocType::hash_result, 1, array_bytes + values_bytes);
+        return p;
+    }
+    size_t end() const { return text_at_; }
+
+  private:
+    size_t array_at_, text_at_;
+    AllocationLayout& layout_;
+};
+
+// Hash arrays follow the result structures without padding.
+static_assert(sizeof(anidb_file_result_t) % alignof(anidb_hash_result_t) == 0);
+
+// Fills `out` from `r`, its contents going where `p` says in the zero-filled
+// `block` (so every copied string is already NUL-terminated).
+void write_file_result(const FileText& t, const client::FileResult& r, const ContentsPlan& p,
+                       char* block, anidb_file_result_t& out) {
+    out.file_size = r.size;
+    out.status = static_cast<anidb_status_t>(r.status);
+    out.processing_time_ms = r.processing_time_ms;
+    const std::string_view path = t.path(), error = t.error();
+    char* at = block + p.strings_at;
+    std::memcpy(at, path.data(), path.size());
+    out.file_path = at;
+    at += path.size() + 1;
+    if (!error.empty()) {
+        std::memcpy(at, error.data(), error.size());
+        out.error_message = at;
+    }
+    if (r.hashes.empty()) return;
+    out.hashes = reinterpret_cast<anidb_hash_result_t*>(block + p.hashes_at);
+    out.hash_count = r.hashes.size();
+    at = block + p.values_at;
+    for (size_t i = 0; i < r.hashes.size(); ++i) {
+        const std::string& value = r.hashes[i].value;
+        out.hashes[i].algorithm = static_cast<anidb_hash_algorithm_t>(r.hashes[i].algorithm);
+        // The NUL after it is already there: the block is zero-filled.
+        // NOLINTNEXTLINE(bugprone-not-null-terminated-result)
+        std::memcpy(at, value.data(), value.size());
+        out.hashes[i].hash_value = at;
+        out.hashes[i].hash_length = value.size();
+        at += value.size() + 1;
+    }
 }
 
 }  // namespace
 
-// Everything a file result points to lives in one tracked block (one
-// allocation per file instead of one per string), starting with the path so
-// that file_path is the block's address:
-//   path NUL [error NUL] padding hashes[hash_count] value NUL value NUL ...
-// A thousand-file batch thus costs a thousand tracked allocations, not four
-// thousand. The block is typed file_contents, so anidb_free_string on
-// file_path or a hash value is refused instead of freeing the block.
-bool fill_c_file_result(const client::FileResult& r, anidb_file_result_t& out) {
-    std::memset(&out, 0, sizeof(out));
-    out.file_size = r.size;
-    out.status = static_cast<anidb_status_t>(r.status);
-    out.processing_time_ms = r.processing_time_ms;
+// One block: the structure first (it is the block's address), then its
+// hash array, then its text. Parts: file_result (the structure), hash_result
+// (the array with its strings), string (path, error message).
+anidb_file_result_t* to_c_file_result(const client::FileResult& r) {
     try {
-        // Copies only for text that needs repairing (nearly never).
-        std::string repaired_path, repaired_error;
-        std::string_view path = r.path, error = r.error_message;
-        if (!is_valid_utf8(path)) path = repaired_path = to_valid_utf8(path);
-        if (!is_valid_utf8(error)) error = repaired_error = to_valid_utf8(error);
-        size_t bytes = path.size() + 1 + (error.empty() ? 0 : error.size() + 1);
-        const size_t align = alignof(anidb_hash_result_t);
-        bytes = (bytes + align - 1) / align * align;
-        const size_t hashes_at = bytes;
-        bytes += sizeof(anidb_hash_result_t) * r.hashes.size();
-        for (const auto& h : r.hashes) bytes += h.value.size() + 1;  // hex/base32: ASCII
+        const FileText text(r);
+        AllocationLayout layout(AllocType::file_result, sizeof(anidb_file_result_t));
+        ContentsPlanner planner(sizeof(anidb_file_result_t), r.hashes.size(), layout);
+        const ContentsPlan plan = planner.place(text, r);
+        assert(layout.bytes() == planner.end());
+        auto* block = static_cast<char*>(tracker().allocate(layout));
+        if (block == nullptr) return nullptr;
+        auto* out = reinterpret_cast<anidb_file_result_t*>(block);
+        write_file_result(text, r, plan, block, *out);
+        return out;
+    } catch (...) {  // building the UTF-8 copies ran out of memory
+        return nullptr;
+    }
+}
 
-        auto* block = static_cast<char*>(tracker().allocate(bytes, AllocType::file_contents));
-        if (block == nullptr) return false;
-        // The block is zero-filled, so every copied string is NUL-terminated.
-        char* at = block;
-        std::memcpy(at, path.data(), path.size());
-        out.file_path = at;
-        at += path.size() + 1;
-        if (!error.empty()) {
-            std::memcpy(at, error.data(), error.size());
-            out.error_message = at;
+// One block: the batch structure, the array of file results, every file's
+// hash array, then all the text. Parts: batch_result (the structure),
+// file_result (one per file), hash_result, string.
+anidb_batch_result_t* to_c_batch_result(const client::BatchResult& b) {
+    try {
+        const size_t n = b.results.size();
+        const size_t results_at =
+            align_up(sizeof(anidb_batch_result_t), alignof(anidb_file_result_t));
+        AllocationLayout layout(AllocType::batch_result, results_at);
+        layout.add(AllocType::file_result, n, sizeof(anidb_file_result_t) * n);
+        size_t hash_entries = 0;
+        for (const auto& r : b.results) hash_entries += r.hashes.size();
+        ContentsPlanner planner(results_at + sizeof(anidb_file_result_t) * n, hash_entries, layout);
+        std::vector<FileText> texts;
+        std::vector<ContentsPlan> plans;
+        texts.reserve(n);
+        plans.reserve(n);
+        for (const auto& r : b.results) {
+            texts.emplace_back(r);
+            plans.push_back(planner.place(texts.back(), r));
         }
-        if (!r.hashes.empty()) {
-            out.hashes = reinterpret_cast<anidb_hash_result_t*>(block + hashes_at);
-            out.hash_count = r.hashes.size();
-            at = block + hashes_at + sizeof(anidb_hash_result_t) * r.hashes.size();
-            for (size_t i = 0; i < r.hashes.size(); ++i) {
-                const std::string& value = r.hashes[i].value;
-                out.hashes[i].algorithm =
-                    static_cast<anidb_hash_algorithm_t>(r.hashes[i].algorithm);
-                // The NUL after it is already there: the block is zero-filled.
-                // NOLINTNEXTLINE(bugprone-not-null-terminated-result)
-                std::memcpy(at, value.data(), value.size());
-                out.hashes[i].hash_value = at;
-                out.hashes[i].hash_length = value.size();
-                at += value.size() + 1;
+        assert(layout.bytes() == planner.end());
+        auto* block = static_cast<char*>(tracker().allocate(layout));
+        if (block == nullptr) return nullptr;
+        auto* out = reinterpret_cast<anidb_batch_result_t*>(block);
+        out->total_files = n;
+        out->successful_files = b.successful;
+        out->failed_files = b.failed;
+        out->total_time_ms = b.total_time_ms;
+        if (n != 0) out->results = reinterpret_cast<anidb_file_result_t*>(block + results_at);
+        for (size_t i = 0; i < n; ++i) {
+            write_file_result(texts[i], b.results[i], plans[i], block, out->results[i]);
+        }
+        return out;
+    } catch (...) {  // the plans or UTF-8 copies ran out of memory
+        return nullptr;
+    }
+}
+
+// One block: the structure, then its strings (every field, "" when empty).
+// Parts: anime_info (the structure), string (14).
+anidb_anime_info_t* to_c_anime_info(const client::AnimeInfo& in) {
+    try {
+        anidb_anime_info_t info{};
+        const std::pair<char** const, const std::string*> fields[] = {
+            {&info.title, &in.title_romaji},
+            {&info.group_name, &in.group_name},
+            {&info.title_english, &in.title_english},
+            {&info.title_kanji, &in.title_kanji},
+            {&info.episode_title, &in.episode_title},
+            {&info.episode_number_text, &in.episode_number},
+            {&info.anime_type, &in.anime_type},
+            {&info.year, &in.year},
+            {&info.quality, &in.quality},
+            {&info.file_source, &in.file_source},
+            {&info.resolution, &in.resolution},
+            {&info.crc32, &in.crc32},
+            {&info.ed2k, &in.ed2k},
+            {&info.group_short_name, &in.group_short_name},
+        };
+        constexpr size_t kFields = std::size(fields);
+        std::array<std::string, kFields> texts;
+        size_t strings_bytes = 0;
+        for (size_t i = 0; i < kFields; ++i) {
+            texts[i] = to_valid_utf8(*fields[i].second);
+            strings_bytes += texts[i].size() + 1;
+        }
+        AllocationLayout layout(AllocType::anime_info, sizeof(anidb_anime_info_t));
+        layout.add(AllocType::string, kFields, strings_bytes);
+        auto* block = static_cast<char*>(tracker().allocate(layout));
+        if (block == nullptr) return nullptr;
+
+        info.anime_id = in.anime_id;
+        info.episode_id = in.episode_id;
+        info.confidence = 1.0;
+        info.source = in.from_cache ? 1 : 0;
+        info.file_id = in.file_id;
+        info.group_id = in.group_id;
+        info.mylist_id = in.mylist_id;
+        info.file_size = in.file_size;
+        uint32_t epno = 0;
+        for (char c : in.episode_number) {
+            if (c >= '0' && c <= '9') {
+                epno = epno * 10 + static_cast<uint32_t>(c - '0');
+                if (epno > 100000) break;
             }
         }
-        return true;
-    } catch (...) {  // building the UTF-8 copies ran out of memory
-        return false;
-    }
-}
-
-void release_c_file_result_contents(anidb_file_result_t& r) {
-    if (r.file_path != nullptr) tracker().release(r.file_path, AllocType::file_contents);
-    r.file_path = nullptr;
-    r.error_message = nullptr;
-    r.hashes = nullptr;
-    r.hash_count = 0;
-}
-
-anidb_file_result_t* to_c_file_result(const client::FileResult& r) {
-    auto* out = static_cast<anidb_file_result_t*>(
-        tracker().allocate(sizeof(anidb_file_result_t), AllocType::file_result));
-    if (out == nullptr) return nullptr;
-    if (!fill_c_file_result(r, *out)) {
-        tracker().release(out, AllocType::file_result);
+        info.episode_number = epno;
+        char* at = block + sizeof(anidb_anime_info_t);  // zero-filled: NULs are there
+        for (size_t i = 0; i < kFields; ++i) {
+            // NOLINTNEXTLINE(bugprone-not-null-terminated-result): the NUL is there
+            std::memcpy(at, texts[i].data(), texts[i].size());
+            *fields[i].first = at;
+            at += texts[i].size() + 1;
+        }
+        std::memcpy(block, &info, sizeof info);
+        return reinterpret_cast<anidb_anime_info_t*>(block);
+    } catch (...) {  // the UTF-8 copies ran out of memory
         return nullptr;
     }
-    return out;
-}
-
-bool CBatchBuilder::begin(size_t file_count) {
-    release();
-    // The array is typed `buffer`, so anidb_free_file_result on one of its
-    // elements is refused instead of freeing the array from under the batch.
-    results_ = static_cast<anidb_file_result_t*>(tracker().allocate(
-        sizeof(anidb_file_result_t) * std::max<size_t>(1, file_count), AllocType::buffer));
-    if (results_ == nullptr) return false;
-    std::memset(results_, 0, sizeof(anidb_file_result_t) * file_count);
-    filled_ = std::make_unique<std::atomic<bool>[]>(file_count);
-    count_ = file_count;
-    failed_ = false;
-    return true;
-}
-
-void CBatchBuilder::fill(size_t index, const client::FileResult& r) {
-    if (index >= count_ || failed_.load(std::memory_order_relaxed)) return;
-    if (fill_c_file_result(r, results_[index])) {
-        filled_[index].store(true, std::memory_order_release);
-    } else {
-        failed_ = true;
-    }
-}
-
-anidb_batch_result_t* CBatchBuilder::finish(const client::BatchResult& b) {
-    if (results_ == nullptr || failed_ || b.results.size() != count_) {
-        release();
-        return nullptr;
-    }
-    auto* out = static_cast<anidb_batch_result_t*>(
-        tracker().allocate(sizeof(anidb_batch_result_t), AllocType::batch_result));
-    if (out == nullptr) {
-        release();
-        return nullptr;
-    }
-    // A result not converted by a worker (none is expected) is converted now.
-    for (size_t i = 0; i < count_; ++i) {
-        if (filled_[i].load(std::memory_order_acquire)) continue;
-        if (!fill_c_file_result(b.results[i], results_[i])) {
-            tracker().release(out, AllocType::batch_result);
-            release();
-            return nullptr;
-        }
-        filled_[i] = true;
-    }
-    out->total_files = b.results.size();
-    out->successful_files = b.successful;
-    out->failed_files = b.failed;
-    out->total_time_ms = b.total_time_ms;
-    out->results = results_;
-    results_ = nullptr;  // handed over
-    count_ = 0;
-    filled_.reset();
-    return out;
-}
-
-CBatchBuilder::~CBatchBuilder() {
-    release();
-}
-
-void CBatchBuilder::release() noexcept {
-    if (results_ == nullptr) return;
-    for (size_t i = 0; i < count_; ++i) {
-        if (filled_[i].load(std::memory_order_acquire)) release_c_file_result_contents(results_[i]);
-    }
-    tracker().release(results_, AllocType::buffer);
-    results_ = nullptr;
-    count_ = 0;
-    filled_.reset();
-}
-
-anidb_batch_result_t* to_c_batch_result(const client::BatchResult& b) {
-    CBatchBuilder builder;
-    if (!builder.begin(b.results.size())) return nullptr;
-    return builder.finish(b);
-}
-
-anidb_anime_info_t* to_c_anime_info(const client::AnimeInfo& in) {
-    auto* out = static_cast<anidb_anime_info_t*>(
-        tracker().allocate(sizeof(anidb_anime_info_t), AllocType::anime_info));
-    if (out == nullptr) return nullptr;
-    out->anime_id = in.anime_id;
-    out->episode_id = in.episode_id;
-    out->confidence = 1.0;
-    out->source = in.from_cache ? 1 : 0;
-    out->file_id = in.file_id;
-    out->group_id = in.group_id;
-    out->mylist_id = in.mylist_id;
-    out->file_size = in.file_size;
-    uint32_t epno = 0;
-    for (char c : in.episode_number) {
-        if (c >= '0' && c <= '9') {
-            epno = epno * 10 + static_cast<uint32_t>(c - '0');
-            if (epno > 100000) break;
-        }
-    }
-    out->episode_number = epno;
-    const std::pair<char**, const std::string*> strings[] = {
-        {&out->title, &in.title_romaji},
-        {&out->group_name, &in.group_name},
-        {&out->title_english, &in.title_english},
-        {&out->title_kanji, &in.title_kanji},
-        {&out->episode_title, &in.episode_title},
-        {&out->episode_number_text, &in.episode_number},
-        {&out->anime_type, &in.anime_type},
-        {&out->year, &in.year},
-        {&out->quality, &in.quality},
-        {&out->file_source, &in.file_source},
-        {&out->resolution, &in.resolution},
-        {&out->crc32, &in.crc32},
-        {&out->ed2k, &in.ed2k},
-        {&out->group_short_name, &in.group_short_name},
-    };
-    for (const auto& [field, value] : strings) {
-        *field = dup(*value);
-        if (*field == nullptr) {
-            for (const auto& [f, v] : strings) free_string(*f);
-            tracker().release(out, AllocType::anime_info);
-            return nullptr;
-        }
-    }
-    return out;
 }
 
 }  // namespace anidb::capi

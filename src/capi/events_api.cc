@@ -9,30 +9,30 @@ using namespace anidb::capi;
 
 namespace {
 
-anidb_event_t to_c_event(const client::Event& e) {
+anidb_event_t to_c_event(const client::EventView& e) {
     anidb_event_t out{};
     out.type = static_cast<anidb_event_type_t>(e.type);
     out.timestamp = e.timestamp_ms;
-    out.context = e.context.empty() ? nullptr : e.context.c_str();
+    out.context = *e.context == '\0' ? nullptr : e.context;
     switch (e.type) {
         case client::EventType::file_start:
         case client::EventType::file_complete:
-            out.data.file.file_path = e.subject.c_str();
+            out.data.file.file_path = e.subject;
             out.data.file.file_size = e.number;
             break;
         case client::EventType::hash_start:
         case client::EventType::hash_complete:
             out.data.hash.algorithm = static_cast<anidb_hash_algorithm_t>(e.algorithm);
-            out.data.hash.hash_value = e.value.empty() ? nullptr : e.value.c_str();
+            out.data.hash.hash_value = *e.value == '\0' ? nullptr : e.value;
             break;
         case client::EventType::cache_hit:
         case client::EventType::cache_miss:
-            out.data.cache.file_path = e.subject.c_str();
+            out.data.cache.file_path = e.subject;
             out.data.cache.algorithm = static_cast<anidb_hash_algorithm_t>(e.algorithm);
             break;
         case client::EventType::network_start:
         case client::EventType::network_complete:
-            out.data.network.endpoint = e.subject.c_str();
+            out.data.network.endpoint = e.subject;
             out.data.network.status_code = static_cast<int>(e.number);
             break;
         case client::EventType::memory_warning:
@@ -61,11 +61,7 @@ void start_memory_warnings() {
                     return;
                 }
                 for (const auto& entry : Registry::instance().all_clients()) {
-                    client::Event e = client::Event::now(client::EventType::memory_warning);
-                    e.number = used;
-                    e.number2 = limit;
-                    e.context = "memory pressure critical: the buffer pool was emptied";
-                    entry->client->events().emit(std::move(e));
+                    entry->client->events().emit(client::Event::memory_warning(used, limit));
                 }
             });
     });
@@ -104,7 +100,7 @@ uint64_t anidb_register_callback(anidb_client_handle_t handle, anidb_callback_ty
             case ANIDB_CALLBACK_EVENT: {
                 auto cb = reinterpret_cast<anidb_event_callback_t>(callback);
                 id = hub.add_event([cb, user_data](const client::Event& e) {
-                    const anidb_event_t ce = to_c_event(e);
+                    const anidb_event_t ce = to_c_event(e.view());
                     cb(&ce, user_data);
                 });
                 break;
@@ -138,7 +134,7 @@ anidb_result_t anidb_event_connect(anidb_client_handle_t handle, anidb_event_cal
         if (!entry) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
         if (callback == nullptr) return fail(entry.get(), Errc::invalid_parameter, "callback is NULL");
         entry->client->events().connect([callback, user_data](const client::Event& e) {
-            const anidb_event_t ce = to_c_event(e);
+            const anidb_event_t ce = to_c_event(e.view());
             callback(&ce, user_data);
         });
         return ANIDB_SUCCESS;
@@ -163,8 +159,20 @@ anidb_result_t anidb_event_poll(anidb_client_handle_t handle, anidb_event_t* eve
             return fail(entry.get(), Errc::invalid_parameter, "events or event_count is NULL");
         }
         *event_count = 0;
+        // The previous poll's strings go first (they are invalid from now on),
+        // then the queue is polled with no lock of ours held: the poll
+        // allocates, which may run the memory warning's callbacks.
+        {
+            std::lock_guard lock(entry->poll_mutex);
+            entry->polled = client::PolledEvents{};
+        }
+        client::PolledEvents fresh = entry->client->events().poll(max_events);
+        if (fresh.empty() && fresh.out_of_memory()) {
+            return fail(entry.get(), Errc::out_of_memory,
+                        "the queued events' strings do not fit under the memory limit");
+        }
         std::lock_guard lock(entry->poll_mutex);
-        entry->polled = entry->client->events().poll(max_events);
+        entry->polled = std::move(fresh);
         for (size_t i = 0; i < entry->polled.size(); ++i) events[i] = to_c_event(entry->polled[i]);
         *event_count = entry->polled.size();
         return ANIDB_SUCCESS;

@@ -1,5 +1,6 @@
-// Memory statistics, the limit, garbage collection, leak check and the
+// Memory statistics, the limit, garbage collection, leak checks and the
 // typed free functions.
+#include <algorithm>
 #include <cstdio>
 
 #include "capi/capi_internal.h"
@@ -11,6 +12,43 @@ using namespace anidb;
 using namespace anidb::capi;
 using memory::AllocationTracker;
 using memory::AllocType;
+
+// The C allocation types are the tracker's.
+static_assert(ANIDB_ALLOCATION_STRING == static_cast<int>(AllocType::string));
+static_assert(ANIDB_ALLOCATION_HASH_RESULT == static_cast<int>(AllocType::hash_result));
+static_assert(ANIDB_ALLOCATION_FILE_RESULT == static_cast<int>(AllocType::file_result));
+static_assert(ANIDB_ALLOCATION_BATCH_RESULT == static_cast<int>(AllocType::batch_result));
+static_assert(ANIDB_ALLOCATION_BUFFER == static_cast<int>(AllocType::buffer));
+static_assert(ANIDB_ALLOCATION_EVENT == static_cast<int>(AllocType::event));
+static_assert(ANIDB_ALLOCATION_ANIME_INFO == static_cast<int>(AllocType::anime_info));
+static_assert(ANIDB_ALLOCATION_TYPE_COUNT == memory::kAllocTypeCount);
+
+namespace {
+
+// Debug builds: every live allocation on stderr, with its typed parts.
+void list_live_allocations() {
+#ifndef NDEBUG
+    for (const auto& a : AllocationTracker::instance().live_allocations()) {
+        std::fprintf(stderr, "anidb: live %s allocation of %zu bytes at %p (%s):",
+                     memory::alloc_type_name(a.type), a.bytes, a.pointer,
+                     a.pooled ? "pooled" : "direct");
+        for (size_t i = 0; i < a.part_count; ++i) {
+            std::fprintf(stderr, " %s x%u %llu B", memory::alloc_type_name(a.parts[i].type),
+                         static_cast<unsigned>(a.parts[i].count),
+                         static_cast<unsigned long long>(a.parts[i].bytes));
+        }
+        std::fprintf(stderr, "\n");
+    }
+#endif
+}
+
+// Frees a result block: one lookup, nothing read (a refused pointer is not
+// touched; the block holds everything the result points to).
+void free_block(void* p, AllocType type) {
+    AllocationTracker::instance().release(p, type);
+}
+
+}  // namespace
 
 extern "C" {
 
@@ -48,12 +86,27 @@ anidb_result_t anidb_check_memory_leaks(uint64_t* leak_count, uint64_t* leaked_b
         const auto tracked = AllocationTracker::instance().stats();
         *leak_count = tracked.live_count;
         *leaked_bytes = tracked.live_bytes;
-#ifndef NDEBUG
-        for (const auto& a : AllocationTracker::instance().live_allocations()) {
-            std::fprintf(stderr, "anidb: live %s allocation of %zu bytes at %p\n",
-                         memory::alloc_type_name(a.type), a.bytes, a.pointer);
+        list_live_allocations();
+        return ANIDB_SUCCESS;
+    });
+}
+
+anidb_result_t anidb_get_allocation_stats(anidb_allocation_stats_t* stats, size_t capacity,
+                                          size_t* out_count) {
+    return barrier([&] {
+        if (out_count != nullptr) *out_count = 0;
+        if (stats == nullptr || out_count == nullptr) {
+            return fail(nullptr, Errc::invalid_parameter, "stats or out_count is NULL");
         }
-#endif
+        if (capacity == 0) return fail(nullptr, Errc::invalid_parameter, "capacity is 0");
+        const auto figures = memory::live_figures_by_type();
+        const size_t count = std::min(capacity, figures.size());
+        for (size_t i = 0; i < count; ++i) {
+            stats[i].live_count = figures[i].live_count;
+            stats[i].live_bytes = figures[i].live_bytes;
+        }
+        *out_count = count;
+        list_live_allocations();
         return ANIDB_SUCCESS;
     });
 }
@@ -67,60 +120,28 @@ anidb_result_t anidb_set_memory_limit(uint64_t bytes) {
 
 void anidb_free_string(char* str) {
     (void)barrier([&] {
-        AllocationTracker::instance().release(str, AllocType::string);
+        free_block(str, AllocType::string);
         return ANIDB_SUCCESS;
     });
 }
 
 void anidb_free_file_result(anidb_file_result_t* result) {
     (void)barrier([&] {
-        auto& t = AllocationTracker::instance();
-        if (result == nullptr) return ANIDB_SUCCESS;
-        // Refuse (and count) a pointer we did not issue before reading it.
-        if (!t.is_live(result, AllocType::file_result)) {
-            t.release(result, AllocType::file_result);
-            return ANIDB_SUCCESS;
-        }
-        release_c_file_result_contents(*result);
-        t.release(result, AllocType::file_result);
+        free_block(result, AllocType::file_result);
         return ANIDB_SUCCESS;
     });
 }
 
 void anidb_free_batch_result(anidb_batch_result_t* result) {
     (void)barrier([&] {
-        auto& t = AllocationTracker::instance();
-        if (result == nullptr) return ANIDB_SUCCESS;
-        if (!t.is_live(result, AllocType::batch_result)) {
-            t.release(result, AllocType::batch_result);
-            return ANIDB_SUCCESS;
-        }
-        if (result->results != nullptr && t.is_live(result->results, AllocType::buffer)) {
-            for (size_t i = 0; i < result->total_files; ++i) {
-                release_c_file_result_contents(result->results[i]);
-            }
-            t.release(result->results, AllocType::buffer);
-        }
-        t.release(result, AllocType::batch_result);
+        free_block(result, AllocType::batch_result);
         return ANIDB_SUCCESS;
     });
 }
 
 void anidb_free_anime_info(anidb_anime_info_t* info) {
     (void)barrier([&] {
-        auto& t = AllocationTracker::instance();
-        if (info == nullptr) return ANIDB_SUCCESS;
-        if (!t.is_live(info, AllocType::anime_info)) {
-            t.release(info, AllocType::anime_info);
-            return ANIDB_SUCCESS;
-        }
-        for (char* s : {info->title, info->group_name, info->title_english, info->title_kanji,
-                        info->episode_title, info->episode_number_text, info->anime_type,
-                        info->year, info->quality, info->file_source, info->resolution,
-                        info->crc32, info->ed2k, info->group_short_name}) {
-            if (s != nullptr) t.release(s, AllocType::string);
-        }
-        t.release(info, AllocType::anime_info);
+        free_block(info, AllocType::anime_info);
         return ANIDB_SUCCESS;
     });
 }

@@ -46,7 +46,9 @@ std::string join(const std::vector<std::string>& items) {
     return out;
 }
 
-uint64_t to_u64(int64_t v) { return v > 0 ? static_cast<uint64_t>(v) : 0; }
+uint64_t to_u64(int64_t v) {
+    return v > 0 ? static_cast<uint64_t>(v) : 0;
+}
 
 }  // namespace
 
@@ -95,7 +97,8 @@ AnimeInfo from_cached_answer(const cache::CacheDb::FileAnswer& a) {
     if (auto it = a.fields.find("lid"); it != a.fields.end()) {
         std::from_chars(it->second.data(), it->second.data() + it->second.size(), info.mylist_id);
     }
-    if (auto it = a.fields.find("audio_codecs"); it != a.fields.end()) info.audio_codecs = it->second;
+    if (auto it = a.fields.find("audio_codecs"); it != a.fields.end())
+        info.audio_codecs = it->second;
     if (auto it = a.fields.find("state"); it != a.fields.end()) {
         int64_t state = 0;
         std::from_chars(it->second.data(), it->second.data() + it->second.size(), state);

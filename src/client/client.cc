@@ -70,7 +70,9 @@ ClientConfig Client::config_snapshot() const {
     return config_;
 }
 
-std::string Client::cache_problem() const { return impl_->cache_problem; }
+std::string Client::cache_problem() const {
+    return impl_->cache_problem;
+}
 
 void report_cache_problem(Client& /*client*/, Client::Impl& impl, const Error& error) {
     impl.reports->on_failure(error);

@@ -19,6 +19,10 @@
 #include "client/types.h"
 #include "common/result.h"
 
+namespace anidb::hash {
+struct FileHashes;
+}
+
 namespace anidb::client {
 
 class Client {
@@ -96,13 +100,27 @@ class Client {
 
     struct Impl;         // private state (client_impl.h)
     struct CacheLookup;  // what the cache knew about a file (client_impl.h)
+    struct PendingFile;  // a file between begin_file and finish_file (client_impl.h)
 
   private:
     explicit Client(ClientConfig config);
+    // What the cache knows about `path` (file_not_found etc. for a file that
+    // cannot be stat()ed while the cache is in use).
+    Result<CacheLookup> look_up(const std::string& path, const ProcessOptions& options);
     // process_file after the cache lookup (process_batch looks up many files
     // at once and comes in here).
     Result<FileResult> process_looked_up(const std::string& path, const ProcessOptions& options,
                                          std::stop_token stop, CacheLookup lookup);
+    // process_looked_up in two halves around the hashing, for callers that
+    // hash several files at once (process_batch's lanes). begin_file sends
+    // FILE_START, CACHE_HIT/MISS and HASH_START when the file needs hashing
+    // (PendingFile::to_hash); finish_file takes the digests (nullptr when
+    // nothing was hashed), sends the rest, stores them in the cache and
+    // builds the result.
+    PendingFile begin_file(const std::string& path, const ProcessOptions& options,
+                           CacheLookup lookup);
+    Result<FileResult> finish_file(PendingFile pending, const ProcessOptions& options,
+                                   hash::FileHashes* hashed);
     mutable std::mutex config_mutex_;
     ClientConfig config_;
     EventHub events_;

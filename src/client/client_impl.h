@@ -47,6 +47,15 @@ struct Client::CacheLookup {
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
+// A file whose opening events are sent and whose hashing is under way
+// (Client::begin_file); Client::finish_file completes it.
+struct Client::PendingFile {
+    CacheLookup lookup;
+    FileResult result;                     // path, size so far, status processing
+    std::vector<Event> opening;            // held back until FILE_COMPLETE when nothing is hashed
+    std::vector<hash::Algorithm> to_hash;  // empty: answered from the cache
+};
+
 // Reports a cache failure (once per client, see CacheReports); the caller
 // carries on without the cache for that call.
 void report_cache_problem(Client& client, Client::Impl& impl, const Error& error);

@@ -30,7 +30,8 @@ bool parse_bool(std::string_view text, bool& out) {
 }
 
 Error bad_value(std::string_view key) {
-    return make_error(Errc::invalid_parameter, "invalid value for option '" + std::string(key) + "'");
+    return make_error(Errc::invalid_parameter,
+                      "invalid value for option '" + std::string(key) + "'");
 }
 
 // "host:port" or "[v6]:port" or "host" (port kept).
@@ -43,7 +44,8 @@ Status parse_server(std::string_view text, std::string& host, uint16_t& port) {
         h = text.substr(1, close - 1);
         const auto rest = text.substr(close + 1);
         if (!rest.empty()) {
-            if (rest.front() != ':' || !parse_number(rest.substr(1), p)) return bad_value("anidb.server");
+            if (rest.front() != ':' || !parse_number(rest.substr(1), p))
+                return bad_value("anidb.server");
         }
     } else if (const auto colon = text.rfind(':'); colon != std::string_view::npos) {
         h = text.substr(0, colon);
@@ -83,11 +85,14 @@ Status ClientConfig::set_option(std::string_view key, std::string_view value) {
         client_version.assign(value);
         return {};
     }
-    if (key == "anidb.encrypt") return parse_bool(value, encrypt) ? Status{} : Status{bad_value(key)};
+    if (key == "anidb.encrypt")
+        return parse_bool(value, encrypt) ? Status{} : Status{bad_value(key)};
     if (key == "anidb.timeout_ms") {
-        return parse_number(value, timeout_ms) && timeout_ms > 0 ? Status{} : Status{bad_value(key)};
+        return parse_number(value, timeout_ms) && timeout_ms > 0 ? Status{}
+                                                                 : Status{bad_value(key)};
     }
-    if (key == "anidb.retries") return parse_number(value, retries) ? Status{} : Status{bad_value(key)};
+    if (key == "anidb.retries")
+        return parse_number(value, retries) ? Status{} : Status{bad_value(key)};
     if (key == "anidb.interval_scale") {
         char* end = nullptr;
         const std::string text(value);
@@ -122,7 +127,8 @@ void ClientConfig::apply_environment() {
     if (const char* v = env("ANIDB_PASSWORD")) password = v;
     if (const char* v = env("ANIDB_CLIENT_NAME")) client_name = v;
     if (const char* v = env("ANIDB_CLIENT_VERSION")) client_version = v;
-    if (const char* v = env("ANIDB_LOCAL_PORT")) (void)parse_number(std::string_view(v), local_port);
+    if (const char* v = env("ANIDB_LOCAL_PORT"))
+        (void)parse_number(std::string_view(v), local_port);
 }
 
 std::filesystem::path ClientConfig::database_path() const {

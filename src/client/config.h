@@ -11,11 +11,11 @@
 namespace anidb::client {
 
 struct ClientConfig {
-    std::filesystem::path cache_dir;   // empty: $XDG_DATA_HOME/anidb
+    std::filesystem::path cache_dir;  // empty: $XDG_DATA_HOME/anidb
     bool cache_enabled = true;
-    size_t max_concurrent_files = 0;   // 0: one per core
-    size_t chunk_size = 0;             // read buffer hint; 0: engine default
-    uint64_t max_memory_usage = 0;     // 0: only the library-wide limit
+    size_t max_concurrent_files = 0;  // 0: one per core
+    size_t chunk_size = 0;            // read buffer hint; 0: engine default
+    uint64_t max_memory_usage = 0;    // 0: only the library-wide limit
     bool debug_logging = false;
 
     // AniDB (credentials are wiped when the client is destroyed)
@@ -30,7 +30,7 @@ struct ClientConfig {
     uint16_t local_port = 45678;
     uint32_t timeout_ms = 15000;
     uint32_t retries = 3;
-    double interval_scale = 1.0;       // honoured only for a loopback server
+    double interval_scale = 1.0;  // honoured only for a loopback server
     uint32_t file_ttl_days = 30;
     uint32_t unknown_retry_hours = 24;
 

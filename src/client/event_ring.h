@@ -47,6 +47,9 @@ class EventRing {
         return evicted;
     }
 
+    // The i-th oldest entry, left in place. Precondition: i < size().
+    const T& peek(size_t i) const { return slots_[(head_ + i) % slots_.size()]; }
+
     // Removes and returns the oldest entry. Precondition: !empty().
     T pop() {
         T out = std::move(slots_[head_]);

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <optional>
+
+#include "memory/allocation_tracker.h"
 
 namespace anidb::client {
 namespace {
@@ -22,9 +25,56 @@ Event Event::now(EventType type) {
     return e;
 }
 
+Event Event::memory_warning(uint64_t used, uint64_t limit) {
+    Event e = now(EventType::memory_warning);
+    e.number = used;
+    e.number2 = limit;
+    e.context = kMemoryWarningContext;
+    return e;
+}
+
 size_t Event::footprint() const {
     return sizeof(Event) + subject.capacity() + value.capacity() + context.capacity();
 }
+
+EventView Event::view() const {
+    return EventView{type,      timestamp_ms, subject.c_str(), value.c_str(), context.c_str(),
+                     algorithm, number,       number2};
+}
+
+// ---------------------------------------------------------------- PolledEvents
+
+PolledEvents::~PolledEvents() {
+    release();
+}
+
+PolledEvents::PolledEvents(PolledEvents&& other) noexcept
+    : events_(std::move(other.events_)),
+      strings_(std::exchange(other.strings_, nullptr)),
+      out_of_memory_(other.out_of_memory_) {
+    other.events_.clear();
+}
+
+PolledEvents& PolledEvents::operator=(PolledEvents&& other) noexcept {
+    if (this != &other) {
+        release();
+        events_ = std::move(other.events_);
+        other.events_.clear();
+        strings_ = std::exchange(other.strings_, nullptr);
+        out_of_memory_ = other.out_of_memory_;
+    }
+    return *this;
+}
+
+void PolledEvents::release() noexcept {
+    events_.clear();  // the views point into the block
+    if (strings_ != nullptr) {
+        memory::AllocationTracker::instance().release(strings_, memory::AllocType::event);
+    }
+    strings_ = nullptr;
+}
+
+// -------------------------------------------------------------------- EventHub
 
 EventHub::~EventHub() {
     close();
@@ -189,12 +239,15 @@ void EventHub::enqueue(std::span<Event> events) {
     // Charges before locking: a charge may cross into Critical pressure,
     // whose listener emits MEMORY_WARNING into this very queue. One charge
     // for all, split per event (each is released on its own when polled or
-    // evicted); one charge each when the whole does not fit.
+    // evicted); one charge each when the whole does not fit. A warning is
+    // not charged: it goes to the room kept for it.
+    const auto charged = [](const Event& e) { return e.type != EventType::memory_warning; };
     std::array<memory::Charge, kMaxEnqueuedAtOnce> charges;
     uint64_t total = 0;
-    for (const auto& e : events) total += e.footprint();
+    for (const auto& e : events) total += charged(e) ? e.footprint() : 0;
     memory::Charge all = memory::Charge::take(total);
     for (size_t i = 0; i < events.size(); ++i) {
+        if (!charged(events[i])) continue;
         charges[i] = all.ok() ? all.split(events[i].footprint())
                               : memory::Charge::take(events[i].footprint());
     }
@@ -203,6 +256,11 @@ void EventHub::enqueue(std::span<Event> events) {
     std::lock_guard lock(queue_mutex_);
     if (closed_) return;
     for (size_t i = 0; i < events.size(); ++i) {
+        if (!charged(events[i])) {
+            warning_ =
+                PendingWarning{true, events[i].timestamp_ms, events[i].number, events[i].number2};
+            continue;
+        }
         if (!charges[i].ok()) {
             ++dropped_;  // no memory for this one: losing it is the bounded behaviour
             continue;
@@ -212,24 +270,124 @@ void EventHub::enqueue(std::span<Event> events) {
     }
 }
 
-std::vector<Event> EventHub::poll(size_t max) {
-    std::vector<Event> out;
-    std::lock_guard lock(queue_mutex_);
-    if (max == 0) return out;
-    if (dropped_ > 0) {
-        Event d = Event::now(EventType::events_dropped);
-        d.number = dropped_;
-        d.context = std::to_string(dropped_) + " events dropped: the queue was full";
-        dropped_ = 0;
-        out.push_back(std::move(d));
+void EventHub::take_reserved(PolledEvents& out, size_t max) {
+    if (warning_.pending && out.size() < max) {
+        EventView w;
+        w.type = EventType::memory_warning;
+        w.timestamp_ms = warning_.timestamp_ms;
+        w.context = kMemoryWarningContext;
+        w.number = warning_.used;
+        w.number2 = warning_.limit;
+        out.events_.push_back(w);
+        warning_.pending = false;
     }
-    while (out.size() < max && !queue_.empty()) out.push_back(queue_.pop().first);
+    if (dropped_ > 0 && out.size() < max) {
+        EventView d;
+        d.type = EventType::events_dropped;
+        d.timestamp_ms = Event::now(EventType::events_dropped).timestamp_ms;
+        d.context = kEventsDroppedContext;
+        d.number = dropped_;
+        out.events_.push_back(d);
+        dropped_ = 0;
+    }
+}
+
+namespace {
+
+size_t strings_size(const Event& e) {
+    return e.subject.size() + e.value.size() + e.context.size() + 3;  // three NULs
+}
+
+}  // namespace
+
+size_t EventHub::strings_size(size_t count) const {
+    size_t bytes = 0;
+    for (size_t i = 0; i < count; ++i) bytes += client::strings_size(queue_.peek(i).first);
+    return bytes;
+}
+
+PolledEvents EventHub::poll(size_t max) {
+    PolledEvents out;
+    if (max == 0) return out;
+    size_t want = 0;
+    size_t bytes = 0;
+    {
+        std::lock_guard lock(queue_mutex_);
+        take_reserved(out, max);
+        want = std::min(max - out.size(), queue_.size());
+        bytes = strings_size(want);
+    }
+    if (want == 0) return out;
+    out.events_.reserve(out.size() + want + 2);  // and a warning or drop count arriving meanwhile
+
+    // One tracked block for the strings, allocated with no lock held: the
+    // charge may enter Critical, whose warning comes into this hub and may
+    // run callbacks that call back into it. When it does not fit, fewer
+    // events (the rest stay queued).
+    auto& tracker = memory::AllocationTracker::instance();
+    void* block = nullptr;
+    while (want > 0) {
+        block = tracker.allocate(bytes, memory::AllocType::event);
+        if (block != nullptr) break;
+        std::lock_guard lock(queue_mutex_);
+        want = std::min(want / 2, queue_.size());
+        bytes = strings_size(want);
+    }
+    if (block == nullptr) {
+        std::lock_guard lock(queue_mutex_);
+        take_reserved(out, max);  // a warning that came in meanwhile
+        out.out_of_memory_ = !queue_.empty();
+        return out;
+    }
+    out.strings_ = block;
+
+    // The queue may have changed meanwhile: take the oldest events as long as
+    // their strings fit. The queued copies (and their charges) are released
+    // after unlocking.
+    std::vector<std::pair<Event, memory::Charge>> taken;
+    taken.reserve(want);
+    {
+        std::lock_guard lock(queue_mutex_);
+        take_reserved(out, max);
+        size_t used = 0;
+        while (taken.size() < want && out.size() + taken.size() < max && !queue_.empty()) {
+            const size_t need = client::strings_size(queue_.peek(0).first);
+            if (used + need > bytes) break;
+            used += need;
+            taken.push_back(queue_.pop());
+        }
+    }
+    if (taken.empty()) {
+        tracker.release(block, memory::AllocType::event);
+        out.strings_ = nullptr;
+        return out;
+    }
+    auto* at = static_cast<char*>(block);  // zero-filled: every copy ends in a NUL
+    const auto copy = [&at](const std::string& s) {
+        const char* start = at;
+        // NOLINTNEXTLINE(bugprone-not-null-terminated-result): the NUL is there
+        if (!s.empty()) std::memcpy(at, s.data(), s.size());
+        at += s.size() + 1;
+        return start;
+    };
+    for (const auto& [e, charge] : taken) {
+        EventView v;
+        v.type = e.type;
+        v.timestamp_ms = e.timestamp_ms;
+        v.subject = copy(e.subject);
+        v.value = copy(e.value);
+        v.context = copy(e.context);
+        v.algorithm = e.algorithm;
+        v.number = e.number;
+        v.number2 = e.number2;
+        out.events_.push_back(v);
+    }
     return out;
 }
 
 size_t EventHub::queued() const {
     std::lock_guard lock(queue_mutex_);
-    return queue_.size();
+    return queue_.size() + (warning_.pending ? 1 : 0);
 }
 
 void EventHub::close() {
@@ -246,6 +404,7 @@ void EventHub::close() {
     }
     std::lock_guard lock(queue_mutex_);
     queue_.clear();
+    warning_ = PendingWarning{};
 }
 
 }  // namespace anidb::client

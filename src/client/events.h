@@ -9,6 +9,14 @@
 //   queue is bounded (kMaxQueuedEvents); when full the oldest event is
 //   dropped and counted, and the next poll() starts with an events_dropped
 //   event carrying the count. Queue memory is charged to the memory budget.
+// - MEMORY_WARNING has room of its own: a queued warning takes no memory (a
+//   slot in the hub, a static text), so it is never refused or dropped. The
+//   next poll() hands it out first; warnings not yet polled are merged into
+//   one carrying the latest figures.
+// - poll() copies the strings of the events it hands out into one tracked
+//   Event allocation (from the buffer pool when it fits a size class), which
+//   the returned PolledEvents owns: what the C ABI's events point into until
+//   the next poll.
 #pragma once
 
 #include <array>
@@ -30,6 +38,13 @@ namespace anidb::client {
 
 inline constexpr size_t kMaxQueuedEvents = 4096;
 
+// The context text of every MEMORY_WARNING and EVENTS_DROPPED event: static,
+// so that handing these out needs no memory.
+inline constexpr const char* kMemoryWarningContext =
+    "memory pressure critical: the buffer pool was emptied";
+inline constexpr const char* kEventsDroppedContext =
+    "events were dropped: the queue was full or their memory did not fit";
+
 enum class EventType {
     file_start = 1,
     file_complete = 2,
@@ -43,6 +58,8 @@ enum class EventType {
     events_dropped = 10,
 };
 
+struct EventView;
+
 struct Event {
     EventType type = EventType::file_start;
     uint64_t timestamp_ms = 0;
@@ -54,7 +71,51 @@ struct Event {
     uint64_t number2 = 0;  // max usage (memory_warning)
 
     static Event now(EventType type);
+    // Critical pressure: `used` of `limit` bytes, kMemoryWarningContext.
+    static Event memory_warning(uint64_t used, uint64_t limit);
     size_t footprint() const;  // bytes charged while queued
+    EventView view() const;
+};
+
+// An event whose strings are borrowed (from an Event while a callback runs,
+// or from a poll's tracked block): NUL-terminated, never null, "" when empty.
+struct EventView {
+    EventType type = EventType::file_start;
+    uint64_t timestamp_ms = 0;
+    const char* subject = "";
+    const char* value = "";
+    const char* context = "";
+    hash::Algorithm algorithm = hash::Algorithm::ed2k;
+    uint64_t number = 0;
+    uint64_t number2 = 0;
+};
+
+// The events one poll() handed out. Their strings live in one tracked Event
+// allocation that this object frees when it goes (move-only).
+class PolledEvents {
+  public:
+    PolledEvents() = default;
+    ~PolledEvents();
+    PolledEvents(PolledEvents&& other) noexcept;
+    PolledEvents& operator=(PolledEvents&& other) noexcept;
+    PolledEvents(const PolledEvents&) = delete;
+    PolledEvents& operator=(const PolledEvents&) = delete;
+
+    size_t size() const noexcept { return events_.size(); }
+    bool empty() const noexcept { return events_.empty(); }
+    const EventView& operator[](size_t i) const { return events_[i]; }
+    std::vector<EventView>::const_iterator begin() const noexcept { return events_.begin(); }
+    std::vector<EventView>::const_iterator end() const noexcept { return events_.end(); }
+    // True when queued events were left in the queue because their strings
+    // did not fit under the memory limit (a later poll hands them out).
+    bool out_of_memory() const noexcept { return out_of_memory_; }
+
+  private:
+    friend class EventHub;
+    void release() noexcept;
+    std::vector<EventView> events_;
+    void* strings_ = nullptr;  // tracked, AllocType::event
+    bool out_of_memory_ = false;
 };
 
 enum class CallbackKind { progress = 1, error = 2, completion = 3, event = 4 };
@@ -92,10 +153,13 @@ class EventHub {
     // left empty.
     void emit_all(std::vector<Event>& events);
 
-    // Up to max queued events, oldest first, preceded by an events_dropped
-    // event when some were lost since the last poll.
-    std::vector<Event> poll(size_t max);
-    size_t queued() const;
+    // Up to max events: a pending memory warning, then an events_dropped
+    // event when some were lost since the last poll, then queued events
+    // oldest first. When the strings of queued events do not fit under the
+    // memory limit, fewer are handed out (none: out_of_memory()) and the
+    // rest stay queued.
+    PolledEvents poll(size_t max);
+    size_t queued() const;  // queued events, a pending memory warning included
 
     // Runs fn as a callback of this client: never concurrently with the
     // client's other callbacks; exceptions are swallowed.
@@ -132,6 +196,12 @@ class EventHub {
     // At most kMaxEnqueuedAtOnce events, queued in order under one lock.
     static constexpr size_t kMaxEnqueuedAtOnce = 8;
     void enqueue(std::span<Event> events);
+    // With queue_mutex_ held: moves the pending warning and the dropped
+    // count into `out` (as far as max allows); neither needs memory.
+    void take_reserved(PolledEvents& out, size_t max);
+    // With queue_mutex_ held: bytes the strings of the `count` oldest queued
+    // events take in a poll block.
+    size_t strings_size(size_t count) const;
 
     mutable std::mutex registry_mutex_;  // entries_, connected_, closed_
     std::vector<Entry> entries_;
@@ -152,6 +222,13 @@ class EventHub {
     mutable std::mutex queue_mutex_;
     EventRing<std::pair<Event, memory::Charge>> queue_{kMaxQueuedEvents};
     uint64_t dropped_ = 0;
+    // The room reserved for MEMORY_WARNING (under queue_mutex_).
+    struct PendingWarning {
+        bool pending = false;
+        uint64_t timestamp_ms = 0;
+        uint64_t used = 0;
+        uint64_t limit = 0;
+    } warning_;
 };
 
 }  // namespace anidb::client

@@ -1,16 +1,20 @@
 // Client::process_batch: many files, max_concurrent at a time. Each file's
 // hashing already spreads over the process-wide worker pool, so the batch
 // threads here are mostly readers: running a few files at once keeps the
-// cores busy on small files without oversubscribing them.
+// cores busy on small files without oversubscribing them. A batch of ED2K
+// and/or CRC32 only hashes the files each worker reads side by side in
+// SIMD lanes (BatchLanes).
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
 
+#include "client/batch_lanes.h"
 #include "client/client.h"
 #include "client/client_impl.h"
 
@@ -106,8 +110,8 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
     // at a time and the workers stay balanced.
     const bool group_lookups =
         options.skip_existing && options.use_cache && impl_->cache && cache_enabled();
-    auto process_one = [&](size_t i, std::optional<CacheLookup> looked_up) {
-        FileResult r;
+    // Why file i does not start, if it does not.
+    auto not_started = [&](size_t i) -> std::optional<FileResult> {
         if (stop.stop_requested() || impl_->shutting_down) {
             return failed_result(paths[i], make_error(Errc::cancelled, "the batch was cancelled"));
         }
@@ -116,19 +120,12 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
                                                       "not started: an earlier file failed and "
                                                       "continue_on_error is off"));
         }
-        ProcessOptions po;
-        po.algorithms = options.algorithms;
-        po.use_cache = options.use_cache;
-        po.read_cache = options.skip_existing;
-        uint64_t reported = 0;
-        po.progress = [&](float, uint64_t done, uint64_t) {
-            if (done > reported) {
-                progress.add(done - reported);
-                reported = done;
-            }
-        };
-        auto processed = looked_up ? process_looked_up(paths[i], po, stop, std::move(*looked_up))
-                                   : process_file(std::filesystem::path(paths[i]), po, stop);
+        return std::nullopt;
+    };
+    // A file's end: its result, the rest of its progress (`reported` bytes
+    // were counted already), ERROR, and continue_on_error.
+    auto conclude = [&](size_t i, Result<FileResult> processed, uint64_t reported) {
+        FileResult r;
         if (processed.ok()) {
             r = std::move(processed).value();
             if (r.size > reported) progress.add(r.size - reported);
@@ -141,15 +138,93 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
         }
         return r;
     };
+    auto record = [&](size_t i, FileResult r) {
+        std::lock_guard lock(done_mutex);
+        batch.results[i] = std::move(r);
+        if (options.on_file_done) {
+            events_.call_serialized([&] { options.on_file_done(i, batch.results[i]); });
+        }
+    };
+    ProcessOptions file_options;
+    file_options.algorithms = options.algorithms;
+    file_options.use_cache = options.use_cache;
+    file_options.read_cache = options.skip_existing;
+
+    auto process_one = [&](size_t i, std::optional<CacheLookup> looked_up) {
+        if (auto early = not_started(i)) return std::move(*early);
+        ProcessOptions po = file_options;
+        uint64_t reported = 0;
+        po.progress = [&](float, uint64_t done, uint64_t) {
+            if (done > reported) {
+                progress.add(done - reported);
+                reported = done;
+            }
+        };
+        auto processed = looked_up ? process_looked_up(paths[i], po, stop, std::move(*looked_up))
+                                   : process_file(std::filesystem::path(paths[i]), po, stop);
+        return conclude(i, std::move(processed), reported);
+    };
+
+    // ED2K and/or CRC32 only: the files a worker has to read are hashed 8 or
+    // 16 at a time in SIMD lanes (BatchLanes); each finishes when its lane
+    // does, so its result is recorded from there.
+    const bool use_lanes = BatchLanes::applies(options.algorithms);
+    auto start_in_lanes = [&](size_t i, std::optional<CacheLookup> looked_up, BatchLanes& lanes,
+                              std::map<size_t, PendingFile>& pending) -> std::optional<FileResult> {
+        if (auto early = not_started(i)) return early;
+        auto lookup = looked_up ? Result<CacheLookup>(std::move(*looked_up))
+                                : look_up(paths[i], file_options);
+        if (!lookup) return conclude(i, lookup.error(), 0);
+        PendingFile file = begin_file(paths[i], file_options, std::move(lookup).value());
+        if (file.to_hash.empty()) {
+            return conclude(i, finish_file(std::move(file), file_options, nullptr), 0);
+        }
+        pending.emplace(i, std::move(file));
+        lanes.add(i, paths[i]);
+        return std::nullopt;
+    };
 
     auto work = [&] {
+        std::optional<BatchLanes> lanes;
+        std::map<size_t, PendingFile> pending;  // in a lane, by index
+        std::stop_source lanes_stop;            // the batch's stop or client shutdown
+        std::stop_callback from_batch(stop, [&] { lanes_stop.request_stop(); });
+        std::stop_callback from_client(impl_->shutdown_source.get_token(),
+                                       [&] { lanes_stop.request_stop(); });
+        // The one large file a worker may be hashing (with hash_file) and
+        // the bytes of it already added to the batch's progress.
+        size_t large_index = SIZE_MAX;
+        uint64_t large_reported = 0;
+        if (use_lanes) {
+            lanes.emplace(
+                options.algorithms, lanes_stop.get_token(),
+                [&](size_t i, Result<hash::FileHashes> hashed) {
+                    auto node = pending.extract(i);
+                    Result<FileResult> processed =
+                        hashed
+                            ? finish_file(std::move(node.mapped()), file_options, &hashed.value())
+                            : Result<FileResult>(hashed.error());
+                    const uint64_t reported = i == large_index ? large_reported : 0;
+                    record(i, conclude(i, std::move(processed), reported));
+                },
+                [&](size_t i, uint64_t done) {
+                    if (i != large_index) {
+                        large_index = i;
+                        large_reported = 0;
+                    }
+                    if (done > large_reported) {
+                        progress.add(done - large_reported);
+                        large_reported = done;
+                    }
+                });
+        }
         size_t group = 1;
         std::vector<cache::FileIdentity> ids;
         std::vector<size_t> id_index;  // ids[k] is the file paths[id_index[k]]
         std::vector<cache::CacheDb::Lookup> lookups;
         for (;;) {
             const size_t first = next.fetch_add(group);
-            if (first >= paths.size()) return;
+            if (first >= paths.size()) break;
             const size_t last = std::min(paths.size(), first + group);
             ids.clear();
             id_index.clear();
@@ -173,7 +248,9 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
                 std::optional<CacheLookup> looked_up;
                 // A group of one is looked up by process_file itself.
                 bool answered = last - first == 1;
+                uint64_t size = 0;  // known from a grouped lookup
                 if (k < ids.size() && id_index[k] == i) {
+                    size = ids[k].size;
                     auto& found = lookups[k];
                     if (found.state != cache::CacheDb::Lookup::State::check) {
                         looked_up.emplace();
@@ -185,21 +262,24 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
                     }
                     ++k;
                 }
-                FileResult r = process_one(i, std::move(looked_up));
-                all_answered =
-                    all_answered && (answered || r.from_cache) && r.status == FileStatus::completed;
-                if (!r.from_cache) bytes_read += r.size;
-                if (options.on_file_result) options.on_file_result(i, r);
-                std::lock_guard lock(done_mutex);
-                batch.results[i] = std::move(r);
-                if (options.on_file_done) {
-                    events_.call_serialized([&] { options.on_file_done(i, batch.results[i]); });
+                std::optional<FileResult> r =
+                    lanes ? start_in_lanes(i, std::move(looked_up), *lanes, pending)
+                          : process_one(i, std::move(looked_up));
+                if (r) {
+                    all_answered = all_answered && (answered || r->from_cache) &&
+                                   r->status == FileStatus::completed;
+                    if (!r->from_cache) bytes_read += r->size;
+                    record(i, std::move(*r));
+                } else {  // being read in a lane
+                    all_answered = all_answered && answered;
+                    bytes_read += size;
                 }
             }
             group = group_lookups && all_answered && bytes_read <= kMaxGroupBytesRead
                         ? std::min(group * 2, kMaxLookupGroup)
                         : 1;
         }
+        if (lanes) lanes->drain();
     };
 
     {

@@ -51,11 +51,18 @@ Result<FileResult> Client::process_file(const std::filesystem::path& path,
     if (auto valid = hash::validate_algorithms(options.algorithms); !valid) return valid.error();
     if (impl_->shutting_down) return make_error(Errc::cancelled, "the client is shutting down");
 
+    auto lookup = look_up(path.native(), options);
+    if (!lookup) return lookup.error();
+    return process_looked_up(path.native(), options, std::move(stop), std::move(lookup).value());
+}
+
+Result<Client::CacheLookup> Client::look_up(const std::string& path,
+                                            const ProcessOptions& options) {
     // Identity for the cache (also tells a missing file early).
     CacheLookup lookup;
     lookup.usable = impl_->cache && options.use_cache && cache_enabled();
     if (lookup.usable) {
-        auto id = cache::identify_native(path.native());
+        auto id = cache::identify_native(path);
         if (!id) return id.error();
         lookup.identity = std::move(id).value();
     }
@@ -72,81 +79,91 @@ Result<FileResult> Client::process_file(const std::filesystem::path& path,
             lookup.usable = false;
         }
     }
-    return process_looked_up(path.native(), options, stop, std::move(lookup));
+    return lookup;
 }
 
 Result<FileResult> Client::process_looked_up(const std::string& path, const ProcessOptions& options,
                                              std::stop_token stop, CacheLookup lookup) {
-    const auto started = lookup.started;
-    const bool cache_usable = lookup.usable;
-    const std::optional<cache::FileIdentity>& identity = lookup.identity;
-    std::map<int, std::string>& cached = lookup.cached;
+    PendingFile pending = begin_file(path, options, std::move(lookup));
+    if (pending.to_hash.empty()) return finish_file(std::move(pending), options, nullptr);
 
-    FileResult result;
+    hash::FileHashOptions hopts;
+    hopts.algorithms = pending.to_hash;
+    // One stop source fed by both the caller's token and client shutdown.
+    std::stop_source combined;
+    std::stop_callback from_caller(std::move(stop), [&] { combined.request_stop(); });
+    std::stop_callback from_client(impl_->shutdown_source.get_token(),
+                                   [&] { combined.request_stop(); });
+    hopts.stop = combined.get_token();
+    const bool to_client = options.report_to_client_callbacks;
+    if (options.progress || to_client) {
+        hopts.progress = [&](uint64_t done, uint64_t total) {
+            const float pct = total == 0 ? 100.0F
+                                         : static_cast<float>(static_cast<double>(done) * 100.0 /
+                                                              static_cast<double>(total));
+            if (options.progress) {
+                events_.call_serialized([&] { options.progress(pct, done, total); });
+            }
+            if (to_client) events_.progress(pct, done, total);
+        };
+    }
+    auto hashed = hash::hash_file(std::filesystem::path(path), hopts);
+    if (!hashed) return hashed.error();
+    return finish_file(std::move(pending), options, &*hashed);
+}
+
+Client::PendingFile Client::begin_file(const std::string& path, const ProcessOptions& options,
+                                       CacheLookup lookup) {
+    PendingFile pending;
+    pending.lookup = std::move(lookup);
+    FileResult& result = pending.result;
     result.path = path;
     result.status = FileStatus::processing;
-    if (identity) result.size = identity->size;
+    if (pending.lookup.identity) result.size = pending.lookup.identity->size;
 
     // The opening events are held back while the file may still be answered
     // from the cache alone: then they go out with FILE_COMPLETE in one go.
-    std::vector<Event> opening;
+    std::vector<Event>& opening = pending.opening;
     opening.reserve(options.algorithms.size() + 2);
     opening.push_back(file_event(EventType::file_start, result.path, result.size));
 
-    std::vector<hash::Algorithm> to_hash;
     for (auto a : options.algorithms) {
-        const bool have = cached.count(static_cast<int>(a)) > 0;
-        if (cache_usable) {
+        const bool have = pending.lookup.cached.count(static_cast<int>(a)) > 0;
+        if (pending.lookup.usable) {
             opening.push_back(algorithm_event(have ? EventType::cache_hit : EventType::cache_miss,
                                               result.path, a));
         }
-        if (!have || options.verify_existing) to_hash.push_back(a);
+        if (!have || options.verify_existing) pending.to_hash.push_back(a);
     }
-
-    std::map<int, std::string> computed;
-    std::optional<cache::FileIdentity> stored_identity;  // the version hashed
-    if (!to_hash.empty()) {
+    if (!pending.to_hash.empty()) {
         events_.emit_all(opening);
-        for (auto a : to_hash) {
+        for (auto a : pending.to_hash) {
             events_.emit(algorithm_event(EventType::hash_start, result.path, a));
         }
-        hash::FileHashOptions hopts;
-        hopts.algorithms = to_hash;
-        // One stop source fed by both the caller's token and client shutdown.
-        std::stop_source combined;
-        std::stop_callback from_caller(stop, [&] { combined.request_stop(); });
-        std::stop_callback from_client(impl_->shutdown_source.get_token(),
-                                       [&] { combined.request_stop(); });
-        hopts.stop = combined.get_token();
-        const bool to_client = options.report_to_client_callbacks;
-        if (options.progress || to_client) {
-            hopts.progress = [&](uint64_t done, uint64_t total) {
-                const float pct = total == 0
-                                      ? 100.0F
-                                      : static_cast<float>(static_cast<double>(done) * 100.0 /
-                                                           static_cast<double>(total));
-                if (options.progress) {
-                    events_.call_serialized([&] { options.progress(pct, done, total); });
-                }
-                if (to_client) events_.progress(pct, done, total);
-            };
-        }
-        auto hashed = hash::hash_file(std::filesystem::path(path), hopts);
-        if (!hashed) return hashed.error();
-        // What was hashed is the file as it was opened (and, checked after
-        // the last byte, still is). If that is no longer the file the cache
-        // was asked about (changed between the lookup and the open), cached
-        // values describe other bytes: hash everything of this version.
-        if (identity && !same_version(*identity, hashed->stamp)) {
-            cached.clear();
-            if (to_hash.size() != options.algorithms.size()) {
-                to_hash = options.algorithms;
-                hopts.algorithms = to_hash;
-                hashed = hash::hash_file(std::filesystem::path(path), hopts);
-                if (!hashed) return hashed.error();
+    }
+    return pending;
+}
+
+Result<FileResult> Client::finish_file(PendingFile pending, const ProcessOptions& options,
+                                       hash::FileHashes* hashed) {
+    FileResult& result = pending.result;
+    std::map<int, std::string>& cached = pending.lookup.cached;
+    std::vector<Event>& opening = pending.opening;
+    std::map<int, std::string> computed;
+    std::optional<cache::FileIdentity> stored_identity;  // the version hashed
+    if (hashed) {
+        // What was hashed is the file as it was opened and, checked after
+        // its last byte, still is. If that is no longer the version the
+        // cache was asked about (it changed between the lookup and the
+        // open), the cached values describe other bytes: they cannot be
+        // used or compared, and without them the result would be partial.
+        if (pending.lookup.identity && !same_version(*pending.lookup.identity, hashed->stamp)) {
+            if (pending.to_hash.size() != options.algorithms.size()) {
+                return make_error(Errc::io, "file changed while hashing");
             }
+            cached.clear();
         }
-        stored_identity = std::move(lookup.identity);  // not needed for anything else now
+        stored_identity = std::move(pending.lookup.identity);  // not needed for anything else now
         if (stored_identity) adopt_stamp(*stored_identity, hashed->stamp);
         result.size = hashed->size;
         for (auto& d : hashed->digests) {
@@ -160,7 +177,9 @@ Result<FileResult> Client::process_looked_up(const std::string& path, const Proc
     // comes without values), so a cached value that differs from the bytes
     // on disk now means the file changed on disk without its size, mtime or
     // inode changing (bit rot, an in-place edit). Keep the old entry.
-    if (options.verify_existing && lookup.corrupt) impl_->reports->on_unverifiable(path);
+    if (options.verify_existing && pending.lookup.corrupt) {
+        impl_->reports->on_unverifiable(result.path);
+    }
     if (options.verify_existing) {
         for (const auto& [algo, value] : computed) {
             auto it = cached.find(algo);
@@ -176,20 +195,20 @@ Result<FileResult> Client::process_looked_up(const std::string& path, const Proc
                 for (auto a : options.algorithms) {
                     result.hashes.push_back({a, computed[static_cast<int>(a)]});
                 }
-                result.processing_time_ms = elapsed_ms(started);
+                result.processing_time_ms = elapsed_ms(pending.lookup.started);
                 events_.emit(file_event(EventType::file_complete, result.path, result.size));
                 return result;
             }
         }
     }
 
-    result.from_cache = to_hash.empty();
+    result.from_cache = pending.to_hash.empty();
     for (auto a : options.algorithms) {
         const int key = static_cast<int>(a);
         auto it = computed.find(key);
         result.hashes.push_back({a, it != computed.end() ? it->second : cached[key]});
     }
-    if (cache_usable && !computed.empty() && stored_identity) {
+    if (pending.lookup.usable && !computed.empty() && stored_identity) {
         // Handed over: the store queue keeps them until its group is written.
         if (auto stored =
                 impl_->cache->store_hashes(std::move(*stored_identity), std::move(computed));
@@ -198,10 +217,10 @@ Result<FileResult> Client::process_looked_up(const std::string& path, const Proc
         }
     }
     result.status = FileStatus::completed;
-    result.processing_time_ms = elapsed_ms(started);
+    result.processing_time_ms = elapsed_ms(pending.lookup.started);
     opening.push_back(file_event(EventType::file_complete, result.path, result.size));
-    events_.emit_all(opening);  // only FILE_COMPLETE when the file was hashed
-    return result;
+    events_.emit_all(opening);  // only FILE_COMPLETE when begin_file sent the rest
+    return std::move(result);
 }
 
 }  // namespace anidb::client

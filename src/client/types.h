@@ -53,10 +53,6 @@ struct BatchOptions {
     bool use_cache = true;
     ProgressFn progress;                                                // whole batch, by bytes
     std::function<void(size_t index, const FileResult&)> on_file_done;  // any thread, serialised
-    // Internal (the C ABI's result conversion): called on the worker that
-    // finished file `index`, concurrently with other workers, before
-    // on_file_done. Must be thread-safe for distinct indexes and not throw.
-    std::function<void(size_t index, const FileResult&)> on_file_result;
 };
 
 // What AniDB (or the cache) says about a file.

@@ -13,6 +13,12 @@ std::string to_hex(std::span<const uint8_t> bytes) {
     return out;
 }
 
+std::string crc32_to_hex(uint32_t crc) {
+    const uint8_t big_endian[4] = {static_cast<uint8_t>(crc >> 24), static_cast<uint8_t>(crc >> 16),
+                                   static_cast<uint8_t>(crc >> 8), static_cast<uint8_t>(crc)};
+    return to_hex(big_endian);
+}
+
 std::string to_base32(std::span<const uint8_t> bytes) {
     static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     std::string out;

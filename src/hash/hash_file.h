@@ -1,10 +1,11 @@
 // Hashing a file: every requested algorithm from one read, ED2K chunks and
 // TTH leaf groups in parallel on the process-wide WorkerPool, MD5/SHA1/CRC32
 // serially beside them, reading ahead on pooled buffers (FileHashJob). ED2K
-// alone has its own engine, where each lane reads and hashes whole chunks
-// (Ed2kChunkJob). Memory is bounded whatever the file size (16 MiB of
-// buffers in flight on two cores for FileHashJob, 256 KiB per lane for
-// ED2K alone); under a low memory limit fewer and smaller buffers are used.
+// and CRC32 without the others have their own engine, where each worker
+// reads whole chunks and hashes up to 16 of them at once in the lanes of a
+// SIMD MD4 (Ed2kChunkJob). Memory is bounded whatever the file size (16 MiB
+// of buffers in flight on two cores for FileHashJob, 1 MiB per worker for
+// Ed2kChunkJob); under a low memory limit fewer and smaller buffers are used.
 #pragma once
 
 #include <cstdint>
@@ -20,10 +21,22 @@
 
 namespace anidb::hash {
 
+// How Ed2kChunkJob reads a file bigger than one ED2K chunk: `parallel`,
+// several chunks at once with positional reads (SSDs, NVMe, the page
+// cache); `sequential`, front to back by one thread, as a spinning disk
+// wants (reading two places at once makes it seek); `automatic` is
+// sequential for a file on a spinning disk (io::device_spins) of which less
+// than kCachedEnoughForParallelReads is in the page cache
+// (io::page_cache_share), else parallel. FileHashJob always reads front to
+// back.
+enum class ReadPattern { automatic, parallel, sequential };
+inline constexpr double kCachedEnoughForParallelReads = 0.9;
+
 struct FileHashOptions {
     std::vector<Algorithm> algorithms;
     Ed2kVariant ed2k_variant = Ed2kVariant::red;
     unsigned max_threads = 0;  // parallel tasks of this file at once; 0 = all cores
+    ReadPattern read_pattern = ReadPattern::automatic;
     // Called serially on the thread that called hash_file, at most ~20 times
     // a second: once with 0 before reading, then as blocks are hashed, and a
     // final call with done == total once every byte is hashed (not after an

@@ -3,6 +3,7 @@
 #include <isa-l.h>
 #include <openssl/evp.h>
 #include <rhash.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cstring>
@@ -69,6 +70,10 @@ void Crc32::update(std::span<const std::byte> bytes) noexcept {
     // ISA-L takes a 64-bit length; one call covers any span.
     crc_ =
         crc32_gzip_refl(crc_, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+}
+
+uint32_t Crc32::combine(uint32_t first, uint32_t second, uint64_t second_length) noexcept {
+    return static_cast<uint32_t>(crc32_combine(first, second, static_cast<z_off_t>(second_length)));
 }
 
 namespace {

@@ -61,11 +61,16 @@ class EvpDigest {
 // through ISA-L's PCLMUL/VPCLMUL code.
 class Crc32 {
   public:
+    // `initial`: the CRC32 of the bytes before (to continue a running CRC).
+    explicit Crc32(uint32_t initial = 0) noexcept : crc_(initial) {}
     void update(std::span<const std::byte> bytes) noexcept;
     uint32_t value() const noexcept { return crc_; }
+    // The CRC32 of A followed by B from crc(A), crc(B) and B's length
+    // (zlib's crc32_combine): chunks hashed apart give the file's CRC32.
+    static uint32_t combine(uint32_t first, uint32_t second, uint64_t second_length) noexcept;
 
   private:
-    uint32_t crc_ = 0;
+    uint32_t crc_;
 };
 
 // Tiger (the original padding, as THEX/TTH uses) through librhash; one

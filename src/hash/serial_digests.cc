@@ -1,7 +1,6 @@
 #include "hash/serial_digests.h"
 
 #include <algorithm>
-#include <cstdio>
 
 #include "hash/encoding.h"
 
@@ -32,11 +31,7 @@ std::string SerialDigests::finish(Algorithm a) {
             if (sha1_) return to_hex(std::span(bytes).first(sha1_->finish(bytes)));
             break;
         case Algorithm::crc32:
-            if (crc32_) {
-                char text[9];
-                std::snprintf(text, sizeof text, "%08x", crc32_->value());
-                return text;
-            }
+            if (crc32_) return crc32_to_hex(crc32_->value());
             break;
         default:
             break;

@@ -1,4 +1,5 @@
-// The buffer pool: one mutex-guarded stack of idle buffers per size class.
+// The buffer pool: mutex-guarded stacks of idle buffers per size class,
+// shared by PooledBuffer loans and the tracker's blocks.
 // Memory is charged to the budget when first allocated and released only
 // when actually freed, so idle buffers count against the limit too. No pool
 // lock is held while the budget is charged or released: the budget may call
@@ -91,10 +92,27 @@ PooledBuffer BufferPool::acquire(size_t bytes) noexcept {
     if (bytes == 0) return {};
     const size_t capacity = class_size_for(bytes);
     if (capacity == 0) return acquire_direct(bytes);
-    return acquire_pooled(bytes, class_index(capacity));
+    std::byte* data = take(class_index(capacity), Borrower::buffer);
+    if (data == nullptr) return {};
+    return PooledBuffer(data, bytes, capacity);
 }
 
-PooledBuffer BufferPool::acquire_pooled(size_t bytes, size_t index) noexcept {
+PoolBlock BufferPool::acquire_block(size_t bytes) noexcept {
+    if (bytes == 0) return {};
+    const size_t capacity = class_size_for(bytes);
+    if (capacity == 0) return {};
+    std::byte* data = take(class_index(capacity), Borrower::tracker);
+    if (data == nullptr) return {};
+    return PoolBlock{data, capacity};
+}
+
+void BufferPool::return_block(std::byte* data, size_t capacity) noexcept {
+    if (data == nullptr) return;
+    put(data, class_index(capacity), Borrower::tracker);
+}
+
+std::byte* BufferPool::take(size_t index, Borrower borrower) noexcept {
+    const int64_t buffer_loan = borrower == Borrower::buffer ? 1 : 0;
     const size_t capacity = kPoolClasses[index];
     SizeClass& shards = classes_[index];
     const size_t home = tl_home % kIdleShards;
@@ -104,7 +122,8 @@ PooledBuffer BufferPool::acquire_pooled(size_t bytes, size_t index) noexcept {
         if (shard.idle_count != 0) {
             ++shard.hits;
             ++shard.lent;
-            return PooledBuffer(shard.idle[--shard.idle_count], bytes, capacity);
+            shard.buffers_lent += buffer_loan;
+            return shard.idle[--shard.idle_count];
         }
     }
     IdleShard& own = shards[home];
@@ -112,6 +131,7 @@ PooledBuffer BufferPool::acquire_pooled(size_t bytes, size_t index) noexcept {
         std::lock_guard lock(own.mutex);
         ++own.misses;
         ++own.lent;  // counted before charging; undone below on failure
+        own.buffers_lent += buffer_loan;
     }
     auto& budget = MemoryBudget::instance();
     std::byte* fresh = nullptr;
@@ -122,9 +142,9 @@ PooledBuffer BufferPool::acquire_pooled(size_t bytes, size_t index) noexcept {
     if (fresh == nullptr) {
         std::lock_guard lock(own.mutex);
         --own.lent;
-        return {};
+        own.buffers_lent -= buffer_loan;
     }
-    return PooledBuffer(fresh, bytes, capacity);
+    return fresh;
 }
 
 PooledBuffer BufferPool::acquire_direct(size_t bytes) noexcept {
@@ -139,6 +159,7 @@ PooledBuffer BufferPool::acquire_direct(size_t bytes) noexcept {
         return {};
     }
     direct_in_use_bytes_.fetch_add(capacity, std::memory_order_relaxed);
+    direct_in_use_count_.fetch_add(1, std::memory_order_relaxed);
     return PooledBuffer(fresh, bytes, capacity);
 }
 
@@ -147,23 +168,31 @@ void BufferPool::give_back(std::byte* data, size_t capacity) noexcept {
     // class, so only pooled buffers have a class size as their capacity.
     if (class_size_for(capacity) != capacity) {
         direct_in_use_bytes_.fetch_sub(capacity, std::memory_order_relaxed);
+        direct_in_use_count_.fetch_sub(1, std::memory_order_relaxed);
         std::free(data);
         MemoryBudget::instance().release(capacity);
         return;
     }
-    SizeClass& shards = classes_[class_index(capacity)];
+    put(data, class_index(capacity), Borrower::buffer);
+}
+
+void BufferPool::put(std::byte* data, size_t index, Borrower borrower) noexcept {
+    SizeClass& shards = classes_[index];
     const size_t home = tl_home % kIdleShards;
     for (size_t k = 0; k < kIdleShards; ++k) {
         IdleShard& shard = shards[(home + k) % kIdleShards];
         std::lock_guard lock(shard.mutex);
-        if (k == 0) --shard.lent;  // the loan ends whether or not it is kept
+        if (k == 0) {  // the loan ends whether or not the buffer is kept
+            --shard.lent;
+            if (borrower == Borrower::buffer) --shard.buffers_lent;
+        }
         if (shard.idle_count < kIdlePerShard) {
             shard.idle[shard.idle_count++] = data;
             return;
         }
     }
     std::free(data);  // every idle place is taken
-    MemoryBudget::instance().release(capacity);
+    MemoryBudget::instance().release(kPoolClasses[index]);
 }
 
 template <typename KeepFn>
@@ -216,20 +245,31 @@ void BufferPool::on_pressure(Pressure previous, Pressure current) noexcept {
 PoolStats BufferPool::stats() const noexcept {
     PoolStats s;
     int64_t lent_bytes = 0;
+    int64_t buffers = 0;
+    int64_t buffer_bytes = 0;
     for (size_t i = 0; i < kPoolClasses.size(); ++i) {
+        const auto class_bytes = static_cast<int64_t>(kPoolClasses[i]);
+        int64_t class_buffers = 0;
         for (const IdleShard& shard : classes_[i]) {
             std::lock_guard lock(shard.mutex);
             s.idle_count[i] += shard.idle_count;
             s.hits += shard.hits;
             s.misses += shard.misses;
-            lent_bytes += shard.lent * static_cast<int64_t>(kPoolClasses[i]);
+            lent_bytes += shard.lent * class_bytes;
+            class_buffers += shard.buffers_lent;
         }
         s.idle_bytes += s.idle_count[i] * kPoolClasses[i];
+        buffers += class_buffers;
+        buffer_bytes += class_buffers * class_bytes;
     }
-    // Per-shard loans can be negative; their sum is the bytes on loan, up to
+    // Per-shard loans can be negative; their sums are what is on loan, up to
     // buffers moving between shards while this reads (never below zero then).
-    s.in_use_bytes = static_cast<uint64_t>(lent_bytes < 0 ? 0 : lent_bytes) +
-                     direct_in_use_bytes_.load(std::memory_order_relaxed);
+    const auto non_negative = [](int64_t v) { return static_cast<uint64_t>(v < 0 ? 0 : v); };
+    const uint64_t direct_bytes = direct_in_use_bytes_.load(std::memory_order_relaxed);
+    const uint64_t direct_count = direct_in_use_count_.load(std::memory_order_relaxed);
+    s.in_use_bytes = non_negative(lent_bytes) + direct_bytes;
+    s.lent_buffers = non_negative(buffers) + direct_count;
+    s.lent_buffer_bytes = non_negative(buffer_bytes) + direct_bytes;
     s.misses += direct_misses_.load(std::memory_order_relaxed);
     return s;
 }

@@ -1,7 +1,12 @@
-// Pooled byte buffers for file reading and hashing. Size classes 1, 4, 16,
-// 64, 256 KiB and 1 MiB; at most kMaxIdlePerClass idle buffers per class;
-// larger requests are allocated directly and freed on release. Every byte,
-// idle or in use, is charged to the MemoryBudget.
+// The buffer pool (the seed's "Buffer Pool"). Size classes 1, 4, 16, 64,
+// 256 KiB and 1 MiB; at most kMaxIdlePerClass idle buffers per class. It
+// serves two kinds of customers from the same idle buffers:
+// - file reading and hashing borrow PooledBuffers (acquire); a request
+//   beyond the largest class is allocated directly and freed on release;
+//   these loans are the Buffer allocation type in per-type figures;
+// - the AllocationTracker takes class-size blocks (acquire_block) for the
+//   results and event data it hands across the C ABI.
+// Every byte, idle or in use, is charged to the MemoryBudget.
 #pragma once
 
 #include <array>
@@ -55,10 +60,20 @@ class PooledBuffer {
 
 struct PoolStats {
     uint64_t idle_bytes = 0;
-    uint64_t in_use_bytes = 0;  // pooled and direct buffers on loan
+    uint64_t in_use_bytes = 0;  // every buffer and block out of the pool, pooled or direct
     uint64_t hits = 0;          // served from an idle buffer
     uint64_t misses = 0;        // had to allocate
     std::array<uint64_t, kPoolClasses.size()> idle_count{};
+    // PooledBuffers on loan to file reading and hashing (not the tracker's
+    // blocks), pooled and direct: count and capacity bytes.
+    uint64_t lent_buffers = 0;
+    uint64_t lent_buffer_bytes = 0;
+};
+
+// A class-size block for the AllocationTracker: data == nullptr when refused.
+struct PoolBlock {
+    std::byte* data = nullptr;
+    size_t capacity = 0;
 };
 
 class BufferPool {
@@ -72,6 +87,14 @@ class BufferPool {
     // as a hit (served from an idle buffer) or a miss (everything else,
     // including refusals). Thread-safe.
     PooledBuffer acquire(size_t bytes) noexcept;
+
+    // For the AllocationTracker, which keeps its own record of what it took:
+    // an idle block of the smallest class >= bytes (a hit) or a new one (a
+    // miss), contents unspecified. Empty when the budget refuses, bytes == 0
+    // or bytes is beyond the largest class (no direct allocation here).
+    PoolBlock acquire_block(size_t bytes) noexcept;
+    // Gives back a block from acquire_block(), with its capacity.
+    void return_block(std::byte* data, size_t capacity) noexcept;
 
     // High pressure: keep at most half the idle buffers of each class.
     void shrink() noexcept;
@@ -101,14 +124,21 @@ class BufferPool {
         uint64_t misses = 0;
         // Buffers lent from here minus buffers given back here; a buffer may
         // come back through another shard, so only the sum is meaningful.
+        // `lent` counts both customers, `buffers_lent` PooledBuffers only.
         int64_t lent = 0;
+        int64_t buffers_lent = 0;
     };
     using SizeClass = std::array<IdleShard, kIdleShards>;
 
+    // Who a buffer is lent to: a PooledBuffer (counted as a Buffer loan) or
+    // the tracker.
+    enum class Borrower { buffer, tracker };
+
     BufferPool();
-    PooledBuffer acquire_pooled(size_t bytes, size_t class_index) noexcept;
+    std::byte* take(size_t class_index, Borrower borrower) noexcept;
     PooledBuffer acquire_direct(size_t bytes) noexcept;
-    void give_back(std::byte* data, size_t capacity) noexcept;
+    void put(std::byte* data, size_t class_index, Borrower borrower) noexcept;
+    void give_back(std::byte* data, size_t capacity) noexcept;  // a PooledBuffer's
     // Frees idle buffers beyond keep(idle count of the shard) in every shard.
     template <typename KeepFn>
     void trim(KeepFn keep) noexcept;
@@ -117,6 +147,7 @@ class BufferPool {
     std::array<SizeClass, kPoolClasses.size()> classes_;
     // Direct (beyond the largest class) allocations, lock-free.
     std::atomic<uint64_t> direct_in_use_bytes_{0};
+    std::atomic<uint64_t> direct_in_use_count_{0};
     std::atomic<uint64_t> direct_misses_{0};
 };
 

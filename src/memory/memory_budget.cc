@@ -11,12 +11,27 @@ namespace anidb::memory {
 
 namespace {
 
-// ceil(limit * percent / 100) without overflowing for any 64-bit limit:
-// `used` is at or above the threshold exactly when used * 100 >= limit * percent.
-uint64_t threshold(uint64_t limit, unsigned percent) noexcept {
+// floor(limit * percent / 100) and whether it is exact, without overflowing
+// for any 64-bit limit.
+struct Share {
+    uint64_t floor;
+    bool exact;
+};
+Share share_of(uint64_t limit, unsigned percent) noexcept {
     const uint64_t whole = (limit / 100) * percent;
     const uint64_t part = (limit % 100) * percent;  // < 100 * 100
-    return whole + (part + 99) / 100;
+    return Share{whole + part / 100, part % 100 == 0};
+}
+
+// used * 100 >= limit * percent.
+bool at_least(uint64_t used, uint64_t limit, unsigned percent) noexcept {
+    const Share s = share_of(limit, percent);
+    return used > s.floor || (used == s.floor && s.exact);
+}
+
+// used * 100 > limit * percent.
+bool above(uint64_t used, uint64_t limit, unsigned percent) noexcept {
+    return used > share_of(limit, percent).floor;
 }
 
 // Per thread: a dispatch is running, and something asked it to look again.
@@ -41,9 +56,9 @@ struct MemoryBudget::ListenerEntry {
 };
 
 Pressure pressure_for(uint64_t used, uint64_t limit) noexcept {
-    if (used >= threshold(limit, kCriticalPercent)) return Pressure::critical;
-    if (used >= threshold(limit, kHighPercent)) return Pressure::high;
-    if (used >= threshold(limit, kMediumPercent)) return Pressure::medium;
+    if (above(used, limit, kCriticalPercent)) return Pressure::critical;
+    if (at_least(used, limit, kHighPercent)) return Pressure::high;
+    if (at_least(used, limit, kMediumPercent)) return Pressure::medium;
     return Pressure::low;
 }
 

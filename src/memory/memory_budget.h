@@ -18,8 +18,9 @@ namespace anidb::memory {
 // 500 MiB as decimal megabytes: the figure the seed and DESIGN fix.
 inline constexpr uint64_t kDefaultMemoryLimit = 524288000;
 
-// Pressure thresholds in percent of the limit: Low < 50 <= Medium < 75 <=
-// High < 90 <= Critical. (docs/memory-model.md quotes these.)
+// Pressure thresholds in percent of the limit, as the seed gives them:
+// Low < 50 % <= Medium < 75 % <= High <= 90 % < Critical. Exactly 90 % is
+// still High; Critical is strictly above. (docs/memory-model.md quotes these.)
 inline constexpr unsigned kMediumPercent = 50;
 inline constexpr unsigned kHighPercent = 75;
 inline constexpr unsigned kCriticalPercent = 90;

@@ -56,6 +56,39 @@ static void test_library(void) {
     CHECK(anidb_get_last_error(one, 1) == ANIDB_SUCCESS && one[0] == '\0');
     CHECK(anidb_get_memory_stats(NULL) == ANIDB_ERROR_INVALID_PARAMETER);
     CHECK(anidb_check_memory_leaks(NULL, NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+
+    /* Per-type figures: NULLs and capacity 0 refused, never a write past
+       the capacity, a huge capacity fills only the types there are. */
+    anidb_allocation_stats_t figures[ANIDB_ALLOCATION_TYPE_COUNT + 1];
+    memset(figures, 0xAB, sizeof figures);
+    size_t count = 99;
+    CHECK(anidb_get_allocation_stats(NULL, 7, &count) == ANIDB_ERROR_INVALID_PARAMETER &&
+          count == 0);
+    CHECK(anidb_get_allocation_stats(figures, ANIDB_ALLOCATION_TYPE_COUNT, NULL) ==
+          ANIDB_ERROR_INVALID_PARAMETER);
+    count = 99;
+    CHECK(anidb_get_allocation_stats(figures, 0, &count) == ANIDB_ERROR_INVALID_PARAMETER &&
+          count == 0);
+    CHECK(figures[0].live_count == 0xABABABABABABABABULL); /* nothing written */
+    CHECK(anidb_get_allocation_stats(figures, 1, &count) == ANIDB_SUCCESS && count == 1);
+    CHECK(figures[0].live_count == 0 && figures[1].live_count == 0xABABABABABABABABULL);
+    CHECK(anidb_get_allocation_stats(figures, (size_t)-1, &count) == ANIDB_SUCCESS &&
+          count == ANIDB_ALLOCATION_TYPE_COUNT);
+    CHECK(figures[ANIDB_ALLOCATION_TYPE_COUNT].live_count == 0xABABABABABABABABULL);
+    for (size_t i = 0; i < ANIDB_ALLOCATION_TYPE_COUNT; ++i) {
+        CHECK(figures[i].live_count == 0 && figures[i].live_bytes == 0);
+    }
+}
+
+/* Live count of one allocation type. */
+static uint64_t live(anidb_allocation_type_t type) {
+    anidb_allocation_stats_t figures[ANIDB_ALLOCATION_TYPE_COUNT];
+    size_t count = 0;
+    if (anidb_get_allocation_stats(figures, ANIDB_ALLOCATION_TYPE_COUNT, &count) != ANIDB_SUCCESS ||
+        count != ANIDB_ALLOCATION_TYPE_COUNT) {
+        return UINT64_MAX;
+    }
+    return figures[type].live_count;
 }
 
 static void test_handles(const char* dir) {
@@ -168,8 +201,21 @@ static void test_process_bad_input(const char* dir, const char* file) {
         anidb_free_string(r->hashes[0].hash_value);
         CHECK(strcmp(r->file_path, file) == 0 && r->hashes[0].hash_length == 32 &&
               strlen(r->hashes[0].hash_value) == 32);
+        /* What the caller holds, per type: one file result with its path
+           string and its hash array. */
+        CHECK(live(ANIDB_ALLOCATION_FILE_RESULT) == 1 && live(ANIDB_ALLOCATION_HASH_RESULT) == 1 &&
+              live(ANIDB_ALLOCATION_STRING) == 1 && live(ANIDB_ALLOCATION_BATCH_RESULT) == 0);
+        /* Wrong-type and interior frees are refused, the result intact. */
+        anidb_free_batch_result((anidb_batch_result_t*)r);
+        anidb_free_anime_info((anidb_anime_info_t*)r);
+        anidb_free_file_result((anidb_file_result_t*)r->file_path);
+        anidb_free_file_result((anidb_file_result_t*)r->hashes);
+        CHECK(strcmp(r->file_path, file) == 0 && strlen(r->hashes[1].hash_value) == 8);
+        CHECK(live(ANIDB_ALLOCATION_FILE_RESULT) == 1);
         anidb_free_file_result(r);
         anidb_free_file_result(r); /* refused */
+        CHECK(live(ANIDB_ALLOCATION_FILE_RESULT) == 0 && live(ANIDB_ALLOCATION_HASH_RESULT) == 0 &&
+              live(ANIDB_ALLOCATION_STRING) == 0);
     }
     anidb_free_file_result(NULL);
     anidb_free_batch_result(NULL);

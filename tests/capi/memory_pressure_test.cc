@@ -47,8 +47,7 @@ TEST_F(MemoryPressure, RisesShrinksWarnsAndRecovers) {
     EXPECT_EQ(pressure(), 3U);
     EXPECT_EQ(pool.stats().idle_bytes, 0U) << "entering Critical empties the pool";
 
-    // The warning reached this client's queue (its memory is charged too,
-    // so it may be reported as dropped when nothing fits).
+    // The warning reached this client's queue.
     anidb_event_t events[16];
     size_t n = 0;
     ASSERT_EQ(anidb_event_poll(client, events, 16, &n), ANIDB_SUCCESS);
@@ -66,6 +65,43 @@ TEST_F(MemoryPressure, RisesShrinksWarnsAndRecovers) {
     more.clear();
     ASSERT_EQ(anidb_memory_gc(), ANIDB_SUCCESS);
     EXPECT_EQ(pressure(), 0U);
+}
+
+// The seed promises a memory warning at Critical: it must arrive however
+// little memory is left, 200 bytes or none. Exactly 90 % is High: no warning.
+TEST_F(MemoryPressure, WarningArrivesWhateverTheHeadroom) {
+    anidb_event_t events[16];
+    size_t n = 0;
+    for (const uint64_t headroom : {uint64_t{200}, uint64_t{0}}) {
+        SCOPED_TRACE(headroom);
+        do {
+            ASSERT_EQ(anidb_event_poll(client, events, 16, &n), ANIDB_SUCCESS);
+        } while (n > 0);
+        ASSERT_EQ(anidb_memory_gc(), ANIDB_SUCCESS);
+        anidb_memory_stats_t s{};
+        ASSERT_EQ(anidb_get_memory_stats(&s), ANIDB_SUCCESS);
+        const uint64_t limit = (s.total_memory_used + 100000) / 10 * 10;
+        ASSERT_EQ(anidb_set_memory_limit(limit), ANIDB_SUCCESS);
+
+        memory::Charge ninety = memory::Charge::take(limit / 10 * 9 - s.total_memory_used);
+        ASSERT_TRUE(ninety.ok());
+        EXPECT_EQ(pressure(), 2U) << "exactly 90 % is High";
+        ASSERT_EQ(anidb_event_poll(client, events, 16, &n), ANIDB_SUCCESS);
+        EXPECT_EQ(n, 0U) << "no warning below Critical";
+
+        memory::Charge rest = memory::Charge::take(limit / 10 - headroom);
+        ASSERT_TRUE(rest.ok());
+        EXPECT_EQ(pressure(), 3U);
+        ASSERT_EQ(anidb_event_poll(client, events, 16, &n), ANIDB_SUCCESS);
+        ASSERT_GE(n, 1U);
+        EXPECT_EQ(events[0].type, ANIDB_EVENT_MEMORY_WARNING);
+        EXPECT_EQ(events[0].data.memory.current_usage, limit - headroom);
+        EXPECT_EQ(events[0].data.memory.max_usage, limit);
+        ASSERT_NE(events[0].context, nullptr);
+        EXPECT_NE(std::string(events[0].context).find("critical"), std::string::npos);
+        for (size_t i = 1; i < n; ++i) EXPECT_NE(events[i].type, ANIDB_EVENT_EVENTS_DROPPED);
+        ASSERT_EQ(anidb_set_memory_limit(0), ANIDB_SUCCESS);
+    }
 }
 
 TEST_F(MemoryPressure, OverTheLimitFailsCleanlyAndRecovers) {
@@ -92,9 +128,9 @@ TEST_F(MemoryPressure, OverTheLimitFailsCleanlyAndRecovers) {
     anidb_free_file_result(r);
 }
 
-// Batch results are converted to C while the batch runs (CBatchBuilder): when
-// they stop fitting half-way, the call fails with OUT_OF_MEMORY and what was
-// already converted is released, so nothing stays allocated.
+// A batch result is one block built when the batch ends: when it does not
+// fit under the limit (neither its pool class nor its exact size), the call
+// fails with OUT_OF_MEMORY and nothing stays allocated.
 TEST_F(MemoryPressure, BatchResultsThatStopFittingLeaveNothingAllocated) {
     std::vector<std::string> paths;
     for (int i = 0; i < 200; ++i) {

@@ -156,6 +156,18 @@ class MemoryStatsStruct(Structure):
     ]
 
 
+class AllocationStatsStruct(Structure):
+    _fields_ = [
+        ("live_count", c_uint64),
+        ("live_bytes", c_uint64),
+    ]
+
+
+# anidb_allocation_type_t, in index order (new types are only appended).
+ALLOCATION_TYPE_NAMES = ("string", "hash_result", "file_result", "batch_result", "buffer",
+                         "event", "anime_info")
+
+
 class MyListOptions(Structure):
     _fields_ = [
         ("state", c_int),
@@ -277,6 +289,8 @@ _PROTOTYPES: dict[str, tuple[object, list[object]]] = {
     "anidb_get_memory_stats": (_R, [POINTER(MemoryStatsStruct)]),
     "anidb_memory_gc": (_R, []),
     "anidb_check_memory_leaks": (_R, [POINTER(c_uint64), POINTER(c_uint64)]),
+    "anidb_get_allocation_stats": (_R, [POINTER(AllocationStatsStruct), c_size_t,
+                                        POINTER(c_size_t)]),
     "anidb_set_memory_limit": (_R, [c_uint64]),
 }
 

@@ -485,9 +485,13 @@ class Client:
             if code != 0:
                 self._raise(code)
             copied = [_convert.event(buffer[i]) for i in range(count.value)]
-            yield from copied
             if count.value < batch:
+                # The library keeps the polled strings until the next poll;
+                # they are copied, so an empty poll gives them back now.
+                lib.anidb_event_poll(handle, None, 0, ctypes.byref(count))
+                yield from copied
                 return
+            yield from copied
 
     def on_event(self, callback: Optional[Callable[[Event], object]]) -> None:
         """Delivers events to callback (on a library thread) as they happen.

@@ -176,6 +176,41 @@ class MemoryStats:
     memory_pressure: MemoryPressure
 
 
+class LeakCheck(tuple):
+    """``(count, bytes)`` of library allocations handed out and not yet freed
+    (``anidb_check_memory_leaks``), with the live figures per allocation type
+    (``anidb_get_allocation_stats``) in ``by_type``: a dict from the type's
+    name ("string", "hash_result", "file_result", "batch_result", "buffer",
+    "event", "anime_info") to ``(count, bytes)``. A result counts in every
+    type it is made of (a file result: its structure, its path string, its
+    hash array). "buffer" is the library's read buffers lent to running calls:
+    not something handed out, so not in ``count`` and ``bytes``.
+
+    It compares and prints as the plain tuple: ``leak_check() == (0, 0)``.
+    """
+
+    by_type: dict[str, tuple[int, int]]
+
+    def __new__(cls, count: int, size: int,
+                by_type: dict[str, tuple[int, int]]) -> "LeakCheck":
+        self = super().__new__(cls, (count, size))
+        self.by_type = by_type
+        return self
+
+    @property
+    def count(self) -> int:
+        return int(self[0])
+
+    @property
+    def bytes(self) -> int:
+        return int(self[1])
+
+    def leaked_types(self) -> dict[str, tuple[int, int]]:
+        """The types with live allocations, "buffer" left out."""
+        return {name: figures for name, figures in self.by_type.items()
+                if figures[0] and name != "buffer"}
+
+
 @dataclass(frozen=True)
 class Event:
     """An event from the client's queue. ``timestamp`` is in ms since the epoch."""

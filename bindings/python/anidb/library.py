@@ -6,9 +6,17 @@ import ctypes
 
 from . import _native
 from ._convert import check_size, encode_path
-from ._native import MemoryStatsStruct, c_uint64, ensure_initialised, lib
+from ._native import (
+    ALLOCATION_TYPE_NAMES,
+    AllocationStatsStruct,
+    MemoryStatsStruct,
+    c_size_t,
+    c_uint64,
+    ensure_initialised,
+    lib,
+)
 from .errors import raise_for_thread
-from .datatypes import AlgorithmLike, HashAlgorithm, MemoryPressure, MemoryStats
+from .datatypes import AlgorithmLike, HashAlgorithm, LeakCheck, MemoryPressure, MemoryStats
 
 
 def version() -> str:
@@ -45,19 +53,27 @@ def memory_stats() -> MemoryStats:
     )
 
 
-def leak_check() -> tuple[int, int]:
-    """(count, bytes) of library allocations handed out and not yet freed.
+def leak_check() -> LeakCheck:
+    """(count, bytes) of library allocations handed out and not yet freed,
+    with the figures per allocation type in ``.by_type`` (see LeakCheck).
 
     The binding frees everything it receives, so this is (0, 0) whenever no
     call is in progress.
     """
     ensure_initialised()
+    figures = (AllocationStatsStruct * len(ALLOCATION_TYPE_NAMES))()
+    filled = c_size_t()
+    code = lib.anidb_get_allocation_stats(figures, len(figures), ctypes.byref(filled))
+    if code != 0:
+        raise_for_thread(code)
     count = c_uint64()
     size = c_uint64()
     code = lib.anidb_check_memory_leaks(ctypes.byref(count), ctypes.byref(size))
     if code != 0:
         raise_for_thread(code)
-    return int(count.value), int(size.value)
+    by_type = {ALLOCATION_TYPE_NAMES[i]: (int(figures[i].live_count), int(figures[i].live_bytes))
+               for i in range(filled.value)}
+    return LeakCheck(int(count.value), int(size.value), by_type)
 
 
 def set_memory_limit(limit: int) -> None:

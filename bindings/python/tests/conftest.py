@@ -25,7 +25,8 @@ def no_leaks():
     """Every library allocation the binding received has been freed after the test."""
     yield
     gc.collect()
-    assert anidb.leak_check() == (0, 0)
+    check = anidb.leak_check()
+    assert check == (0, 0), f"not freed: {check.leaked_types()}"
 
 
 @pytest.fixture

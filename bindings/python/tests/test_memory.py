@@ -82,3 +82,37 @@ def test_cleanup_invalidates_clients_and_init_happens_again(tmp_path, make_file)
     old.close()
     with anidb.Client(cache_dir=tmp_path / "b") as fresh:
         assert fresh.hash(path, "crc32").size == 1000
+
+
+def test_leak_check_names_the_types_still_alive(client, make_file):
+    path = make_file(5000)
+    client.hash(path, ("ed2k", "crc32"))
+    check = anidb.leak_check()
+    assert check == (0, 0) and repr(check) == "(0, 0)"
+    assert (check.count, check.bytes) == (0, 0)
+    assert set(check.by_type) == {"string", "hash_result", "file_result", "batch_result",
+                                  "buffer", "event", "anime_info"}
+    assert all(figures == (0, 0) for figures in check.by_type.values())
+    assert check.leaked_types() == {}
+
+
+def test_events_are_given_back_once_copied(client, make_file):
+    client.hash(make_file(3000), "crc32")
+    assert len(list(client.events())) >= 2
+    assert anidb.leak_check().by_type["event"] == (0, 0)
+    assert anidb.leak_check() == (0, 0)
+
+
+def test_leak_check_counts_what_is_held(client):
+    from anidb import _native
+
+    held = _native.lib.anidb_client_get_last_error_string(client._h())
+    assert held
+    try:
+        check = anidb.leak_check()
+        assert check.count == 1
+        assert check.by_type["string"] == (1, check.bytes)
+        assert check.leaked_types() == {"string": (1, check.bytes)}
+    finally:
+        _native.lib.anidb_free_string(held)
+    assert anidb.leak_check() == (0, 0)

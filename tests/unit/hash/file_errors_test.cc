@@ -105,15 +105,23 @@ TEST(FileHashErrors, BadAlgorithmListsAreInvalidParameter) {
 }
 
 // Everything that happens while a file is read, for both engines: the
-// shared reader (any set with MD5/SHA1/CRC32/TTH) and ED2K alone, where every
-// lane reads its own chunks.
+// shared reader (any set with MD5/SHA1/TTH) and the chunk engine (ED2K
+// and CRC32), where every worker reads its own chunks.
 class Engines : public ::testing::TestWithParam<std::vector<Algorithm>> {};
 
 INSTANTIATE_TEST_SUITE_P(Hash, Engines,
-                         ::testing::Values(kAll, std::vector<Algorithm>{Algorithm::ed2k}),
+                         ::testing::Values(kAll, std::vector<Algorithm>{Algorithm::ed2k},
+                                           std::vector<Algorithm>{Algorithm::ed2k,
+                                                                  Algorithm::crc32}),
                          [](const auto& param_info) {
-                             return std::string(param_info.param.size() == 1 ? "Ed2kAlone"
-                                                                             : "AllFive");
+                             switch (param_info.param.size()) {
+                                 case 1:
+                                     return std::string("Ed2kAlone");
+                                 case 2:
+                                     return std::string("Ed2kCrc32");
+                                 default:
+                                     return std::string("AllFive");
+                             }
                          });
 
 // The progress callback runs on the calling thread: it changes the file

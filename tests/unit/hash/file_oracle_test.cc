@@ -10,6 +10,7 @@
 #include "hash/encoding.h"
 #include "hash/hash_file.h"
 #include "hash/primitives.h"
+#include "md4_kernels_support.h"
 #include "memory/buffer_pool.h"
 #include "memory/memory_budget.h"
 #include "rhash_oracle.h"
@@ -20,6 +21,7 @@ namespace {
 
 using test_support::lower;
 using test_support::rhash_five;
+using test_support::runnable_kernels;
 
 const std::vector<Algorithm> kAll = {Algorithm::ed2k, Algorithm::crc32, Algorithm::md5,
                                      Algorithm::sha1, Algorithm::tth};
@@ -79,18 +81,46 @@ TEST_P(FileOracle, AllFiveMatchRhash) {
         EXPECT_TRUE(red->ed2k_other_variant.empty());
     }
 
-    // ED2K alone runs on its own engine (each lane reads its own chunks).
-    for (const auto variant : {Ed2kVariant::red, Ed2kVariant::blue}) {
-        FileHashOptions alone;
-        alone.algorithms = {Algorithm::ed2k};
-        alone.ed2k_variant = variant;
-        const auto got = hash_file(path, alone);
-        ASSERT_TRUE(got.ok()) << got.error().message;
-        const auto& all = variant == Ed2kVariant::red ? *red : *blue;
-        EXPECT_EQ(got->size, size);
-        ASSERT_EQ(got->digests.size(), 1u);
-        EXPECT_EQ(got->digests[0].value, all.digests[0].value);
-        EXPECT_EQ(got->ed2k_other_variant, all.ed2k_other_variant);
+    // ED2K and CRC32 without the others run on the chunk engine (each worker
+    // hashes up to 16 chunks at once in MD4 lanes): every kernel this CPU
+    // has, both variants, both orders, and the sequential read pattern
+    // (one reader, one lane).
+    struct Case {
+        std::vector<Algorithm> set;
+        Ed2kVariant variant;
+        ReadPattern pattern;
+    };
+    const std::vector<Case> cases = {
+        {{Algorithm::ed2k}, Ed2kVariant::red, ReadPattern::parallel},
+        {{Algorithm::crc32, Algorithm::ed2k}, Ed2kVariant::blue, ReadPattern::parallel},
+        {{Algorithm::ed2k, Algorithm::crc32}, Ed2kVariant::red, ReadPattern::sequential},
+    };
+    for (const Md4Kernel kernel : runnable_kernels()) {
+        test_support::ForcedKernel forced(kernel);
+        for (const auto& c : cases) {
+            // The sequential pattern always runs the scalar kernel: once is enough.
+            if (c.pattern == ReadPattern::sequential && kernel != Md4Kernel::scalar) continue;
+            FileHashOptions chunked;
+            chunked.algorithms = c.set;
+            chunked.ed2k_variant = c.variant;
+            chunked.read_pattern = c.pattern;
+            const auto got = hash_file(path, chunked);
+            ASSERT_TRUE(got.ok()) << got.error().message;
+            const auto& all = c.variant == Ed2kVariant::red ? *red : *blue;
+            const std::string where =
+                std::string(md4_kernel_name(kernel)) +
+                (c.pattern == ReadPattern::sequential ? " sequential " : " parallel ") +
+                (c.variant == Ed2kVariant::red ? "red " : "blue ") + std::to_string(c.set.size()) +
+                " algorithms";
+            EXPECT_EQ(got->size, size) << where;
+            ASSERT_EQ(got->digests.size(), c.set.size()) << where;
+            for (size_t i = 0; i < c.set.size(); ++i) {
+                // kAll's order: ed2k is [0], crc32 [1].
+                const size_t in_all = c.set[i] == Algorithm::ed2k ? 0 : 1;
+                EXPECT_EQ(got->digests[i], all.digests[in_all]) << where;
+            }
+            EXPECT_EQ(got->ed2k_other_variant, all.ed2k_other_variant) << where;
+        }
     }
 }
 
@@ -155,19 +185,27 @@ TEST(FileHash, LowMemoryLimitUsesSmallerBuffers) {
     ASSERT_EQ(expected.size(), 5u);
     auto& budget = memory::MemoryBudget::instance();
     for (const uint64_t headroom : {uint64_t{300} << 10, uint64_t{100} << 10, uint64_t{12} << 10}) {
-        for (const bool ed2k_alone : {false, true}) {
+        memory::BufferPool::instance().clear();
+        budget.set_limit(budget.used() + headroom);
+        FileHashOptions options;
+        options.algorithms = kAll;
+        const auto all = hash_file(path, options);
+        budget.set_limit(0);
+        ASSERT_TRUE(all.ok()) << "headroom " << headroom << ": " << all.error().message;
+        expect_matches_rhash(path, *all);
+        // The chunk engine with every kernel: down to 64 bytes per lane.
+        for (const Md4Kernel kernel : runnable_kernels()) {
+            test_support::ForcedKernel forced(kernel);
             memory::BufferPool::instance().clear();
             budget.set_limit(budget.used() + headroom);
-            FileHashOptions options;
-            options.algorithms = ed2k_alone ? std::vector{Algorithm::ed2k} : kAll;
+            options.algorithms = {Algorithm::ed2k, Algorithm::crc32};
             const auto got = hash_file(path, options);
             budget.set_limit(0);
             ASSERT_TRUE(got.ok()) << "headroom " << headroom << ": " << got.error().message;
-            if (ed2k_alone) {
-                EXPECT_EQ(lower(got->digests[0].value), expected[0]) << "headroom " << headroom;
-            } else {
-                expect_matches_rhash(path, *got);
-            }
+            EXPECT_EQ(lower(got->digests[0].value), expected[0])
+                << "headroom " << headroom << " " << md4_kernel_name(kernel);
+            EXPECT_EQ(lower(got->digests[1].value), expected[1])
+                << "headroom " << headroom << " " << md4_kernel_name(kernel);
         }
     }
 }

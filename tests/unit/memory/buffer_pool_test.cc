@@ -163,5 +163,55 @@ TEST_F(BufferPoolTest, IdleBuffersAreReclaimedForARefusedRequest) {
     EXPECT_EQ(pool().stats().idle_bytes, 0u);
 }
 
+// PooledBuffers on loan are the Buffer allocation type in the per-type
+// figures; blocks the tracker takes for results are not loans.
+TEST_F(BufferPoolTest, LoansAreCountedAsBuffersAndTrackerBlocksAreNot) {
+    PooledBuffer a = pool().acquire(3000);       // 4 KiB class
+    PooledBuffer b = pool().acquire(MiB + 100);  // direct
+    ASSERT_TRUE(a && b);
+    void* result = tracker().allocate(3000, AllocType::file_result);
+    ASSERT_NE(result, nullptr);
+    PoolStats s = pool().stats();
+    EXPECT_EQ(s.lent_buffers, 2u);
+    EXPECT_EQ(s.lent_buffer_bytes, 4 * KiB + b.capacity());
+    EXPECT_EQ(s.in_use_bytes, 2 * 4 * KiB + b.capacity());  // loans and the result block
+
+    const auto figures = live_figures_by_type();
+    const auto buffer = static_cast<size_t>(AllocType::buffer);
+    EXPECT_EQ(figures[buffer].live_count, 2u);
+    EXPECT_EQ(figures[buffer].live_bytes, 4 * KiB + b.capacity());
+    EXPECT_EQ(figures[static_cast<size_t>(AllocType::file_result)].live_count, 1u);
+    EXPECT_EQ(tracker().stats().live_count, 1u) << "loans are not ABI allocations";
+
+    a = PooledBuffer{};
+    b = PooledBuffer{};
+    EXPECT_EQ(tracker().release(result, AllocType::file_result), FreeOutcome::freed);
+    s = pool().stats();
+    EXPECT_EQ(s.lent_buffers, 0u);
+    EXPECT_EQ(s.lent_buffer_bytes, 0u);
+    EXPECT_EQ(s.in_use_bytes, 0u);
+    EXPECT_EQ(s.idle_count[1], 2u);  // the loan's buffer and the result's block
+    EXPECT_EQ(live_figures_by_type()[buffer].live_count, 0u);
+}
+
+TEST_F(BufferPoolTest, BlocksForTheTrackerAreClassSizedAndReused) {
+    PoolBlock block = pool().acquire_block(100);
+    ASSERT_NE(block.data, nullptr);
+    EXPECT_EQ(block.capacity, 1 * KiB);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(block.data) % kPoolAlignment, 0u);
+    EXPECT_EQ(pool().stats().lent_buffers, 0u);
+    EXPECT_EQ(pool().stats().in_use_bytes, 1 * KiB);
+    pool().return_block(block.data, block.capacity);
+    EXPECT_EQ(pool().stats().idle_count[0], 1u);
+    const PoolStats before = pool().stats();
+    PoolBlock again = pool().acquire_block(1 * KiB);
+    EXPECT_EQ(again.data, block.data);
+    EXPECT_EQ(pool().stats().hits, before.hits + 1);
+    pool().return_block(again.data, again.capacity);
+    // Nothing beyond the largest class: the tracker allocates those itself.
+    EXPECT_EQ(pool().acquire_block(MiB + 1).data, nullptr);
+    EXPECT_EQ(pool().acquire_block(0).data, nullptr);
+}
+
 }  // namespace
 }  // namespace anidb::memory::test

@@ -119,11 +119,17 @@ TEST_F(MemoryBudgetTest, PressureThresholdsAreExact) {
     EXPECT_EQ(pressure_for(393215999, d), Pressure::medium);
     EXPECT_EQ(pressure_for(393216000, d), Pressure::high);
     EXPECT_EQ(pressure_for(471859199, d), Pressure::high);
-    EXPECT_EQ(pressure_for(471859200, d), Pressure::critical);
+    EXPECT_EQ(pressure_for(471859200, d), Pressure::high);  // exactly 90 %: still High
+    EXPECT_EQ(pressure_for(471859201, d), Pressure::critical);
     EXPECT_EQ(pressure_for(d * 2, d), Pressure::critical);
-    // Non-round limits: used * 100 >= limit * percent, rounded up.
+    // Non-round limits: used * 100 >= limit * percent for Medium and High,
+    // used * 100 > limit * 90 for Critical.
     EXPECT_EQ(pressure_for(49, 99), Pressure::low);  // 4900 < 4950
     EXPECT_EQ(pressure_for(50, 99), Pressure::medium);
+    EXPECT_EQ(pressure_for(89, 99), Pressure::high);  // 8900 < 8910
+    EXPECT_EQ(pressure_for(90, 99), Pressure::critical);
+    EXPECT_EQ(pressure_for(9, 10), Pressure::high);  // 900 == 900
+    EXPECT_EQ(pressure_for(10, 10), Pressure::critical);
     // No overflow with the largest limit.
     const uint64_t max = std::numeric_limits<uint64_t>::max();
     EXPECT_EQ(pressure_for(max / 2, max), Pressure::low);
@@ -134,9 +140,9 @@ TEST_F(MemoryBudgetTest, PressureThresholdsAreExact) {
 TEST_F(MemoryBudgetTest, BudgetLevelFollowsUseAtThresholds) {
     budget().set_limit(1000);
     const std::pair<uint64_t, Pressure> steps[] = {
-        {499, Pressure::low},      {500, Pressure::medium}, {749, Pressure::medium},
-        {750, Pressure::high},     {899, Pressure::high},   {900, Pressure::critical},
-        {1000, Pressure::critical}};
+        {499, Pressure::low},      {500, Pressure::medium},   {749, Pressure::medium},
+        {750, Pressure::high},     {899, Pressure::high},     {900, Pressure::high},
+        {901, Pressure::critical}, {1000, Pressure::critical}};
     for (const auto& [bytes, expected] : steps) {
         Charge charge = Charge::take(bytes);
         ASSERT_TRUE(charge.ok());
@@ -145,14 +151,28 @@ TEST_F(MemoryBudgetTest, BudgetLevelFollowsUseAtThresholds) {
     EXPECT_EQ(budget().pressure(), Pressure::low);
 }
 
+// The seed: High 75-90 %, Critical > 90 %. Exactly 90 % of the limit is
+// High and does not empty the pool; one byte more is Critical.
+TEST_F(MemoryBudgetTest, ExactlyNinetyPercentIsHigh) {
+    budget().set_limit(100000);
+    Charge ninety = Charge::take(90000);
+    ASSERT_TRUE(ninety.ok());
+    EXPECT_EQ(budget().pressure(), Pressure::high);
+    EXPECT_EQ(pressure_for(90000, 100000), Pressure::high);
+    Charge one_more = Charge::take(1);
+    ASSERT_TRUE(one_more.ok());
+    EXPECT_EQ(budget().pressure(), Pressure::critical);
+    EXPECT_EQ(pressure_for(90001, 100000), Pressure::critical);
+}
+
 TEST_F(MemoryBudgetTest, ListenersSeeEveryTransitionUpAndBackDown) {
     budget().set_limit(1000);
     TransitionLog log;
     ASSERT_TRUE(budget().try_charge(500));
     ASSERT_TRUE(budget().try_charge(250));
-    ASSERT_TRUE(budget().try_charge(100));  // 850: still high, no call
-    ASSERT_TRUE(budget().try_charge(50));
-    budget().release(900);
+    ASSERT_TRUE(budget().try_charge(150));  // 900: exactly 90 %, still high, no call
+    ASSERT_TRUE(budget().try_charge(1));
+    budget().release(901);
     const std::vector<Transition> expected = {{Pressure::low, Pressure::medium},
                                               {Pressure::medium, Pressure::high},
                                               {Pressure::high, Pressure::critical},
