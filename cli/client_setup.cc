@@ -1,8 +1,11 @@
 #include "client_setup.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <iostream>
 
+#include "anidb/session.h"
 #include "exit_codes.h"
 #include "file_hasher.h"
 #include "text_escape.h"
@@ -59,6 +62,14 @@ Result<std::shared_ptr<client::Client>> create_client(const Settings& settings, 
             print_message_above_progress("anidb: warning: " + printable(message) + "\n");
         });
     }
+    if (!ctx.global.quiet && ::isatty(STDERR_FILENO) == 1) {
+        // Another AniDB program of this machine holds the host-wide lock (or
+        // the local port): say so, once per wait. Rate-limit waits are routine.
+        client->events().add_event([](const client::Event& e) {
+            if (e.type != client::EventType::network_wait || e.number != 0) return;
+            print_message_above_progress("anidb: " + printable(e.context) + " ...\n");
+        });
+    }
     if (ctx.cancellation != nullptr) {
         std::weak_ptr<client::Client> weak = client;
         ctx.cancellation->on_interrupt([weak] {
@@ -69,17 +80,24 @@ Result<std::shared_ptr<client::Client>> create_client(const Settings& settings, 
 }
 
 int report_error(const Error& error) {
-    std::cerr << "anidb: " << error.message;
+    std::cerr << "anidb: " << printable(error.message);
     if (error.message.empty()) std::cerr << errc_description(error.code);
     std::cerr << '\n';
     return exit_code_for(error.code);
 }
 
 void finish_session(client::Client& client, const AppContext& ctx) {
-    if (ctx.cancellation == nullptr || !ctx.cancellation->interrupted()) return;
-    if (Status st = client.logout(); !st && !ctx.global.quiet) {
-        std::cerr << "anidb: warning: logout failed: " << st.error().message << '\n';
+    if (ctx.cancellation != nullptr && ctx.cancellation->interrupted()) {
+        // Never wait for AniDB after Ctrl-C: LOGOUT only if it fits at once.
+        if (Status st = client.logout({}, client::kStopLogoutPatience); !st && ctx.global.verbose) {
+            std::cerr << "anidb: no logout: " << printable(st.error().message) << '\n';
+        }
+        return;
     }
+    // Kept for the next run when the cache stores it, else LOGOUT; a Ctrl-C
+    // meanwhile ends the wait at once.
+    client.end_session(udp::kClosePatience,
+                       ctx.cancellation != nullptr ? ctx.cancellation->token() : std::stop_token{});
 }
 
 }  // namespace anidb::cli

@@ -40,12 +40,14 @@ Result<Settings> load_settings(const GlobalOptions& global);
 Result<std::shared_ptr<client::Client>> create_client(const Settings& settings, AppContext& ctx,
                                                       bool cache = true);
 
-// Prints "anidb: message" on stderr and returns the exit code for `error`.
+// Prints "anidb: message" on stderr (control characters escaped: messages
+// may quote AniDB) and returns the exit code for `error`.
 int report_error(const Error& error);
 
-// After a run: on Ctrl-C, logs out of AniDB (errors only reported).
-// Otherwise the library keeps the session for the next run, as AniDB asks
-// clients to reuse sessions rather than log in for every command.
+// After a run: on Ctrl-C, logs out of AniDB if that fits in half a second
+// (never waiting for AniDB). Otherwise the session is kept for the next run
+// when the cache stores it, as AniDB asks clients to reuse sessions rather
+// than log in for every command, or logged out (a Ctrl-C ends that wait).
 void finish_session(client::Client& client, const AppContext& ctx);
 
 }  // namespace anidb::cli

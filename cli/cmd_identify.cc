@@ -5,6 +5,7 @@
 #include "exit_codes.h"
 #include "file_hasher.h"
 #include "identify_output.h"
+#include "run_verdict.h"
 
 namespace anidb::cli {
 
@@ -30,44 +31,59 @@ int run_identify(const IdentifyFlags& flags, AppContext& ctx) {
 
     IdentifyOutput output(std::cout, format);
     output.begin();
-    int fatal = 0;
+    RunVerdict verdict;
+    std::vector<bool> reported(files.size(), false);
+    const auto write = [&](IdentifyRecord& record) {
+        if (!record.info) ++failures;
+        output.write(record);
+        std::cout.flush();
+    };
     hash_files(**client, files, run, ctx.cancellation->token(),
                [&](size_t index, const Result<client::FileResult>& hashed) {
+                   reported[index] = true;
                    IdentifyRecord record;
                    record.path = files[index];
-                   const std::string failure = failure_text(hashed);
-                   if (!failure.empty()) {
-                       record.error = failure;
-                       if (hashed.ok()) record.size = hashed->size;
-                   } else {
-                       record.size = hashed->size;
-                       record.ed2k = hashed->hashes.at(0).value;
-                       auto info = (*client)->identify_hashed(files[index], hashed->size,
-                                                              hashed->hashes.at(0).value,
-                                                              ctx.cancellation->token());
-                       if (info) {
-                           record.info = std::move(*info);
-                       } else {
-                           record.error =
-                               info.code() == Errc::no_such_file && info.error().message.empty()
-                                   ? "unknown to AniDB"
-                                   : info.error().message;
-                           if (is_fatal_for_run(info.code())) fatal = exit_code_for(info.code());
-                       }
-                   }
-                   if (!record.info) ++failures;
-                   output.write(record);
-                   std::cout.flush();
-                   if (fatal != 0) {
-                       print_message_above_progress("anidb: " + *record.error + "\n");
+                   if (hashed.ok()) record.size = hashed->size;
+                   if (verdict.ended()) {
+                       // Hashed before the run ended: not asked, same cause.
+                       record.error = verdict.cause();
+                       write(record);
                        return false;
                    }
-                   return true;
+                   if (const std::string failure = failure_text(hashed); !failure.empty()) {
+                       record.error = failure;
+                       write(record);
+                       return true;
+                   }
+                   record.ed2k = hashed->hashes.at(0).value;
+                   auto info = (*client)->identify_hashed(files[index], hashed->size, record.ed2k,
+                                                          ctx.cancellation->token());
+                   if (info) {
+                       record.info = std::move(*info);
+                   } else {
+                       record.error =
+                           info.code() == Errc::no_such_file && info.error().message.empty()
+                               ? "unknown to AniDB"
+                               : info.error().message;
+                       if (verdict.note(info.code(), *record.error)) {
+                           print_message_above_progress("anidb: " + verdict.cause() + "\n");
+                       }
+                   }
+                   write(record);
+                   return !verdict.ended() && !ctx.cancellation->interrupted();
                });
+    // The files the run did not reach after it ended fail with its cause.
+    for (size_t i = 0; verdict.ended() && i < files.size(); ++i) {
+        if (reported[i]) continue;
+        IdentifyRecord record;
+        record.path = files[i];
+        record.error = verdict.cause();
+        write(record);
+    }
     output.end();
     finish_session(**client, ctx);
     if (ctx.cancellation->interrupted()) return kExitInterrupted;
-    if (fatal != 0) return fatal;
+    if (verdict.ended()) return verdict.exit_code();
     return failures == 0 ? kExitOk : kExitSomeFailed;
 }
 

@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "exit_codes.h"
 #include "file_hasher.h"
+#include "run_verdict.h"
 #include "text_escape.h"
 
 namespace anidb::cli {
@@ -98,42 +99,51 @@ int run_mylist_add(const MylistFlags& flags, AppContext& ctx) {
 
     const HashRunOptions run = hash_run_options({hash::Algorithm::ed2k}, !flags.hashing.no_cache,
                                                 flags.hashing, *settings, ctx);
-    int fatal = 0;
+    RunVerdict verdict;
+    std::vector<bool> reported(files.size(), false);
+    const auto failed = [&](size_t index, const std::string& why) {
+        ++failures;
+        std::cout << printable(files[index]) << ": FAILED: " << printable(why) << '\n'
+                  << std::flush;
+    };
     hash_files(**client, files, run, ctx.cancellation->token(),
                [&](size_t index, const Result<client::FileResult>& hashed) {
-                   const std::string name = printable(files[index]);
-                   std::string failure = failure_text(hashed);
-                   Errc code = hashed.code();
-                   if (failure.empty()) {
-                       auto info = (*client)->identify_hashed(files[index], hashed->size,
-                                                              hashed->hashes.at(0).value,
-                                                              ctx.cancellation->token());
-                       auto added =
-                           info ? (*client)->mylist_add(
-                                      hashed->size,
-                                      info->ed2k.empty() ? hashed->hashes.at(0).value : info->ed2k,
-                                      wishes)
-                                : Result<client::MylistResult>(info.error());
-                       if (added) {
-                           std::cout << name << ": " << outcome_text(added->outcome) << " (lid "
-                                     << added->mylist_id << ")\n"
-                                     << std::flush;
-                           return true;
-                       }
-                       failure = added.error().message;
-                       code = added.code();
-                   }
-                   ++failures;
-                   std::cout << name << ": FAILED: " << printable(failure) << '\n' << std::flush;
-                   if (is_fatal_for_run(code)) {
-                       fatal = exit_code_for(code);
+                   reported[index] = true;
+                   if (verdict.ended()) {
+                       failed(index, verdict.cause());
                        return false;
                    }
-                   return true;
+                   if (const std::string failure = failure_text(hashed); !failure.empty()) {
+                       failed(index, failure);
+                       return true;
+                   }
+                   // The file is added by the size and ED2K it was identified
+                   // by (red, or blue for an exact chunk multiple): both were
+                   // computed here, and AniDB's answer was checked against them.
+                   const std::stop_token stop = ctx.cancellation->token();
+                   auto info = (*client)->identify_hashed(files[index], hashed->size,
+                                                          hashed->hashes.at(0).value, stop);
+                   auto added = info ? (*client)->mylist_add(hashed->size, info->ed2k, wishes, stop)
+                                     : Result<client::MylistResult>(info.error());
+                   if (added) {
+                       std::cout << printable(files[index]) << ": " << outcome_text(added->outcome)
+                                 << " (lid " << added->mylist_id << ")\n"
+                                 << std::flush;
+                       return !ctx.cancellation->interrupted();
+                   }
+                   failed(index, added.error().message);
+                   if (verdict.note(added.code(), added.error().message)) {
+                       print_message_above_progress("anidb: " + verdict.cause() + "\n");
+                   }
+                   return !verdict.ended() && !ctx.cancellation->interrupted();
                });
+    // The files the run did not reach after it ended fail with its cause.
+    for (size_t i = 0; verdict.ended() && i < files.size(); ++i) {
+        if (!reported[i]) failed(i, verdict.cause());
+    }
     finish_session(**client, ctx);
     if (ctx.cancellation->interrupted()) return kExitInterrupted;
-    if (fatal != 0) return fatal;
+    if (verdict.ended()) return verdict.exit_code();
     return failures == 0 ? kExitOk : kExitSomeFailed;
 }
 

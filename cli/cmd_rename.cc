@@ -11,6 +11,7 @@
 #include "file_hasher.h"
 #include "rename_plan.h"
 #include "rename_template.h"
+#include "run_verdict.h"
 #include "text_escape.h"
 
 namespace anidb::cli {
@@ -68,19 +69,27 @@ int run_rename(const RenameFlags& flags, AppContext& ctx) {
         hash_run_options({hash::Algorithm::ed2k, hash::Algorithm::crc32}, !flags.hashing.no_cache,
                          flags.hashing, *settings, ctx);
     int fatal = 0;
+    RunVerdict verdict;
+    std::vector<bool> reported(files.size(), false);
+    const auto not_renamed = [&](const std::string& path, const std::string& why) {
+        ++failures;
+        std::cout << printable(path) << ": NOT RENAMED: " << printable(why) << '\n' << std::flush;
+    };
     hash_files(**client, files, run, ctx.cancellation->token(),
                [&](size_t index, const Result<client::FileResult>& hashed) {
+                   reported[index] = true;
                    const std::string& path = files[index];
                    const auto fail = [&](const std::string& why, Errc code = Errc::processing) {
-                       ++failures;
-                       std::cout << printable(path) << ": NOT RENAMED: " << printable(why) << '\n'
-                                 << std::flush;
-                       if (is_fatal_for_run(code)) {
-                           fatal = exit_code_for(code);
-                           return false;
+                       not_renamed(path, why);
+                       if (verdict.note(code, why)) {
+                           print_message_above_progress("anidb: " + verdict.cause() + "\n");
                        }
-                       return true;
+                       return !verdict.ended();
                    };
+                   if (verdict.ended()) {
+                       not_renamed(path, verdict.cause());
+                       return false;
+                   }
                    if (const std::string failure = failure_text(hashed); !failure.empty())
                        return fail(failure);
                    auto info = (*client)->identify_hashed(
@@ -121,12 +130,17 @@ int run_rename(const RenameFlags& flags, AppContext& ctx) {
                    std::cout.flush();
                    return !ctx.cancellation->interrupted();
                });
+    // The files the run did not reach after it ended fail with its cause.
+    for (size_t i = 0; verdict.ended() && i < files.size(); ++i) {
+        if (!reported[i]) not_renamed(files[i], verdict.cause());
+    }
     finish_session(**client, ctx);
     if (undo.records() > 0 && !ctx.global.quiet) {
         std::cerr << "anidb: undo log: " << undo.path().string() << " (run it with sh to undo)\n";
     }
     if (ctx.cancellation->interrupted()) return kExitInterrupted;
     if (fatal != 0) return fatal;
+    if (verdict.ended()) return verdict.exit_code();
     return failures == 0 ? kExitOk : kExitSomeFailed;
 }
 

@@ -1,8 +1,10 @@
 // `anidb session status|logout`
 #include <iostream>
 
+#include "anidb/cooldown.h"
 #include "commands.h"
 #include "exit_codes.h"
+#include "text_escape.h"
 
 namespace anidb::cli {
 
@@ -23,7 +25,14 @@ int run_status(AppContext& ctx) {
               << "encryption:     " << (config.encrypt ? "on" : "off") << '\n'
               << "state/cache:    " << config.database_path().string() << '\n';
     if (const std::string problem = (*client)->cache_problem(); !problem.empty()) {
-        std::cout << "cache problem:  " << problem << '\n';
+        std::cout << "cache problem:  " << printable(problem) << '\n';
+    }
+    // Shared by every AniDB program of this machine (rate limit, cool-downs).
+    std::cout << "host state:     " << printable((*client)->anidb_host_state_dir().string())
+              << '\n';
+    if (const auto cooldown = (*client)->anidb_cooldown()) {
+        std::cout << "cool-down:      " << printable(udp::cooldown_error(*cooldown).message)
+                  << '\n';
     }
     return kExitOk;
 }

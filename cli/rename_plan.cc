@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -120,12 +122,33 @@ UndoLog::~UndoLog() {
 }
 
 Status UndoLog::open(const fs::path& path) {
-    std::error_code ec;
-    if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
-    file_ = std::fopen(path.c_str(), "a");
-    if (file_ == nullptr)
+    // The undo log is a shell script the user runs later: private (0600, its
+    // new folders 0700) whatever the umask, and never written through a
+    // symbolic link someone planted in its place.
+    if (path.has_parent_path()) {
+        fs::path dir;
+        for (const auto& part : path.parent_path()) {
+            dir /= part;
+            if (::mkdir(dir.c_str(), 0700) == 0) (void)::chmod(dir.c_str(), 0700);
+        }
+    }
+    const int fd =
+        ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
         return make_error(Errc::io,
                           "cannot write undo log " + path.string() + ": " + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return make_error(Errc::io, "cannot write undo log " + path.string() + ": not a file");
+    }
+    if (st.st_uid == ::geteuid()) (void)::fchmod(fd, 0600);  // the umask or an older log
+    file_ = ::fdopen(fd, "a");
+    if (file_ == nullptr) {
+        ::close(fd);
+        return make_error(Errc::io,
+                          "cannot write undo log " + path.string() + ": " + std::strerror(errno));
+    }
     path_ = path;
     std::fputs("#!/bin/sh\n# Undo log of `anidb rename`: run it with sh to move the files back.\n",
                file_);

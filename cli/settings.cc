@@ -124,6 +124,8 @@ const std::vector<SettingKey>& setting_keys() {
         {"anidb.local_port", "local_port", SettingType::integer, "local UDP port"},
         {"anidb.timeout_ms", "timeout_ms", SettingType::integer, "reply time-out in milliseconds"},
         {"anidb.retries", "retries", SettingType::integer, "retries after a time-out"},
+        {"anidb.give_up_ms", "give_up_ms", SettingType::integer,
+         "longest wait for one AniDB answer, retries included, in milliseconds"},
         {"anidb.interval_scale", "interval_scale", SettingType::number,
          "flood interval scale (loopback test servers only)", true},
         {"cache.dir", "cache_dir", SettingType::string, "folder of the cache database"},

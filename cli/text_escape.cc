@@ -179,6 +179,14 @@ std::string printable(std::string_view name) {
                 out += "\\x";
                 out += kHexDigits[c >> 4];
                 out += kHexDigits[c & 0xF];
+            } else if (len == 2 && c == 0xC2 && static_cast<unsigned char>(name[i + 1]) < 0xA0) {
+                // U+0080..U+009F: C1 controls (U+009B is a CSI to some terminals).
+                const auto c1 = static_cast<unsigned char>(name[i + 1]);
+                out += "\\xc2\\x";
+                out += kHexDigits[c1 >> 4];
+                out += kHexDigits[c1 & 0xF];
+                i += 2;
+                continue;
             } else {
                 out += name.substr(i, len);
                 i += len;

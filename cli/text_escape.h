@@ -38,7 +38,8 @@ std::optional<std::string> percent_decode(std::string_view value);
 std::string base64_encode(std::string_view bytes);
 
 // For human-readable lines (terminal text, error messages): control
-// characters become \n, \t, \xHH and invalid UTF-8 bytes \xHH.
+// characters become \n, \t, \xHH (C1 controls \xc2\xHH) and invalid UTF-8
+// bytes \xHH.
 std::string printable(std::string_view name);
 
 }  // namespace anidb::cli

@@ -28,6 +28,7 @@ static const char* event_name(anidb_event_type_t type) {
         case ANIDB_EVENT_NETWORK_COMPLETE: return "network complete";
         case ANIDB_EVENT_MEMORY_WARNING: return "memory warning";
         case ANIDB_EVENT_EVENTS_DROPPED: return "events dropped";
+        case ANIDB_EVENT_NETWORK_WAIT: return "network wait";
     }
     return "unknown";
 }
@@ -62,6 +63,10 @@ static void print_event(const anidb_event_t* event, const char* how) {
             break;
         case ANIDB_EVENT_EVENTS_DROPPED:
             printf(" %" PRIu64 " lost", event->data.dropped.count);
+            break;
+        case ANIDB_EVENT_NETWORK_WAIT: /* send_at 0: waiting for another AniDB program */
+            printf(" %s leaves at %" PRIu64 " ms", event->data.wait.endpoint,
+                   event->data.wait.send_at);
             break;
     }
     if (event->context != NULL) printf(" (%s)", event->context);

@@ -44,7 +44,10 @@ args=()
 for a in "$@"; do
   if [ "$a" = "@SERVER@" ]; then args+=("127.0.0.1:$port"); else args+=("$a"); fi
 done
+# A host-wide AniDB state (rate limit, cool-downs) of this run's own, so
+# parallel test runs do not share one budget.
 export ANIDB_USERNAME=example ANIDB_PASSWORD=secret ANIDB_CACHE_DIR="$work/cache"
+export ANIDB_HOST_STATE_DIR="$work/host"
 set +e
 "${args[@]}"
 status=$?

@@ -62,7 +62,7 @@ _anidb() {
             elif [[ $sub == init ]]; then
                 COMPREPLY=($(compgen -W "--force" -- "$cur"))
             elif [[ $sub == get || $sub == set || $sub == unset ]]; then
-                COMPREPLY=($(compgen -W "username password api_key encrypt server client_name client_version local_port timeout_ms retries cache_dir cache_enabled jobs io_jobs_per_device include exclude" -- "$cur"))
+                COMPREPLY=($(compgen -W "username password api_key encrypt server client_name client_version local_port timeout_ms retries give_up_ms cache_dir cache_enabled jobs io_jobs_per_device include exclude" -- "$cur"))
             fi ;;
     esac
 }

@@ -141,7 +141,11 @@ typedef enum {
     ANIDB_EVENT_NETWORK_START = 7,    /**< data.network (status_code 0) */
     ANIDB_EVENT_NETWORK_COMPLETE = 8, /**< data.network (AniDB reply code, 0 on time-out) */
     ANIDB_EVENT_MEMORY_WARNING = 9,   /**< data.memory */
-    ANIDB_EVENT_EVENTS_DROPPED = 10   /**< data.dropped: the queue overflowed */
+    ANIDB_EVENT_EVENTS_DROPPED = 10,  /**< data.dropped: the queue overflowed */
+    ANIDB_EVENT_NETWORK_WAIT = 11     /**< data.wait: a packet to AniDB waits for the rate
+                                           limit (send_at: when it leaves), for another AniDB
+                                           program of this machine or for the local port
+                                           (send_at 0); context says which */
 } anidb_event_type_t;
 
 /** Progress of one file or one batch. Called serially, at most about 20
@@ -181,6 +185,10 @@ typedef union {
     struct {
         uint64_t count; /**< events lost since the previous poll */
     } dropped;
+    struct {
+        const char* endpoint; /**< "host:port" of the AniDB server */
+        uint64_t send_at;     /**< planned send time, ms since the Unix epoch; 0: unknown */
+    } wait;
 } anidb_event_data_t;
 
 typedef struct {
@@ -409,7 +417,11 @@ ANIDB_API anidb_result_t anidb_client_create_with_config(const anidb_config_t* c
  *  "anidb.server" "host:port" (default api.anidb.net:9000, or $ANIDB_SERVER),
  *  "anidb.local_port" UDP port to send from (default 45678),
  *  "anidb.api_key" and "anidb.encrypt" ("1"/"0") for ENCRYPT,
- *  "anidb.timeout_ms" reply time-out, "anidb.retries",
+ *  "anidb.timeout_ms" reply time-out (15000; doubled per resend),
+ *  "anidb.retries" resends after a time-out (2), "anidb.give_up_ms" the
+ *  longest one request waits for AniDB's answer, resends included (60000;
+ *  after that the next requests fail at once with TIMEOUT during a
+ *  back-off of 30 s, 2 min, 5 min, ...),
  *  "anidb.interval_scale" (honoured only for a loopback server: tests),
  *  "anidb.file_ttl_days" (30), "anidb.unknown_retry_hours" (24),
  *  "cache.enabled" ("0": stop using the cache from the next call, "1": use it again).
@@ -418,9 +430,12 @@ ANIDB_API anidb_result_t anidb_client_create_with_config(const anidb_config_t* c
 ANIDB_API anidb_result_t anidb_client_set_option(anidb_client_handle_t handle, const char* key,
                                                  const char* value);
 
-/** Cancels the client's running operations and batches, waits for them,
- *  logs out of AniDB (unless the session is kept for reuse), wipes the
- *  credentials and invalidates the handle and its operation/batch handles.
+/** Cancels the client's running operations and batches and ends every
+ *  AniDB wait of its calls running on other threads (they return
+ *  ANIDB_ERROR_CANCELLED), waits for them, logs out of AniDB when that fits
+ *  in half a second (unless the session is kept for reuse by the next
+ *  process), wipes the credentials and invalidates the handle and its
+ *  operation/batch handles.
  *  Errors: INVALID_HANDLE; BUSY when called from one of this client's own
  *  callbacks (destroy it after the callback returns). */
 ANIDB_API anidb_result_t anidb_client_destroy(anidb_client_handle_t handle);
@@ -606,8 +621,14 @@ ANIDB_API anidb_result_t anidb_cache_check_file(anidb_client_handle_t handle,
  *  Errors: INVALID_HANDLE, INVALID_PARAMETER (ed2k not 32 hex digits, size
  *  0, NULL), NO_SUCH_FILE (AniDB does not know it; not asked again for 24 h),
  *  NO_CREDENTIALS, LOGIN_FAILED, BANNED, OUT_OF_SERVICE, CLIENT_REJECTED,
- *  SERVER_BUSY, SERVER_ERROR, ACCESS_DENIED, PROTOCOL, TIMEOUT, NETWORK,
- *  OUT_OF_MEMORY. Blocks for as long as the flood rules require. */
+ *  SERVER_BUSY, SERVER_ERROR, ACCESS_DENIED, PROTOCOL (also: a reply that
+ *  is not about this size and ED2K, which is never cached), TIMEOUT,
+ *  NETWORK, IO (the host-wide AniDB state folder, /var/tmp/anidb-udp or
+ *  $ANIDB_HOST_STATE_DIR, is unusable), CANCELLED (anidb_client_destroy
+ *  from another thread), OUT_OF_MEMORY. Blocks for as long as the flood
+ *  rules require: every AniDB program of the machine shares one rate limit
+ *  (ANIDB_EVENT_NETWORK_WAIT events tell), and an unanswered request gives
+ *  up after anidb.give_up_ms (60 s). */
 ANIDB_API anidb_result_t anidb_identify_file(anidb_client_handle_t handle, const char* ed2k_hash,
                                              uint64_t file_size, anidb_anime_info_t** info);
 

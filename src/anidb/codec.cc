@@ -1,5 +1,10 @@
 #include "anidb/codec.h"
 
+#include <sys/random.h>
+
+#include <cerrno>
+#include <random>
+
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -188,8 +193,23 @@ Result<ParsedCommand> parse_command(std::string_view datagram) {
 }
 
 std::string TagSequence::next() {
-    std::string tag = "t";
-    tag += std::to_string(++n_);
+    static constexpr char kAlphabet[] =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    unsigned char bytes[10] = {};
+    size_t got = 0;
+    while (got < sizeof bytes) {
+        const ssize_t n = getrandom(bytes + got, sizeof bytes - got, 0);
+        if (n > 0) {
+            got += static_cast<size_t>(n);
+        } else if (n < 0 && errno != EINTR) {
+            // No getrandom (very old kernel): std::random_device reads the same pool.
+            std::random_device rd;
+            for (size_t i = got; i < sizeof bytes; ++i) bytes[i] = static_cast<unsigned char>(rd());
+            got = sizeof bytes;
+        }
+    }
+    std::string tag(1, kAlphabet[bytes[0] % 26]);  // a letter first
+    for (size_t i = 1; i < sizeof bytes; ++i) tag += kAlphabet[bytes[i] % 62];
     return tag;
 }
 

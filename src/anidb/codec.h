@@ -78,14 +78,14 @@ struct ParsedCommand {
 };
 Result<ParsedCommand> parse_command(std::string_view datagram);
 
-// Fresh request tags: "t1", "t2", ... (a letter first, so a tag can never
-// look like a reply code or begin with the compression marker).
+// Fresh request tags that nobody can predict: a letter (so a tag never looks
+// like a reply code or begins with the compression marker) and nine random
+// letters and digits from the kernel's CSPRNG (getrandom). A spoofed or
+// stale reply cannot guess the tag of the request in flight, and processes
+// that share the local port never answer each other's requests.
 class TagSequence {
   public:
     std::string next();
-
-  private:
-    uint64_t n_ = 0;
 };
 
 // A parsed reply datagram (already decrypted and decompressed).

@@ -1,12 +1,19 @@
 // The AniDB commands libanidb uses, on top of Session::call. Each returns
 // the decoded record or an Error: the Session's error mapping, plus
 // Errc::no_such_file (320 / 330 / 340 / 350: AniDB does not know the id or
-// hash) and Errc::protocol for a reply that cannot be decoded.
+// hash) and Errc::protocol for a reply that cannot be decoded or that does
+// not answer what was asked: a FILE reply must carry the size and ED2K of
+// the request (and the fid, when asked by fid), an ANIME / EPISODE / GROUP
+// reply the id asked for, a MyList entry the file or entry asked for. Such a
+// reply is never returned (so never cached): a spoofed or confused answer
+// about another file cannot be planted. Every call ends early with
+// Errc::cancelled when `stop` is triggered.
 // Thread-safe as far as Session is (calls are serialised there).
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 
@@ -18,12 +25,14 @@ namespace anidb::udp {
 // FILE size=&ed2k=&fmask=79F8EBE000&amask=B0E0F0C0 (full-length masks).
 // On 322 (several files share size+ed2k) the lowest fid is fetched with
 // file_by_id and every fid is listed in FileInfo::all_fids.
-Result<FileInfo> file_by_hash(Session& session, uint64_t size, std::string_view ed2k);
-Result<FileInfo> file_by_id(Session& session, int64_t fid);
+Result<FileInfo> file_by_hash(Session& session, uint64_t size, std::string_view ed2k,
+                              const std::stop_token& stop = {});
+Result<FileInfo> file_by_id(Session& session, int64_t fid, std::stop_token stop = {});
 
-Result<AnimeInfo> anime(Session& session, int64_t aid);      // ANIME with a full 7-byte amask
-Result<EpisodeInfo> episode(Session& session, int64_t eid);  // EPISODE eid=
-Result<GroupInfo> group(Session& session, int64_t gid);      // GROUP gid=
+// ANIME with a full 7-byte amask, EPISODE eid=, GROUP gid=.
+Result<AnimeInfo> anime(Session& session, int64_t aid, std::stop_token stop = {});
+Result<EpisodeInfo> episode(Session& session, int64_t eid, std::stop_token stop = {});
+Result<GroupInfo> group(Session& session, int64_t gid, std::stop_token stop = {});
 
 struct MylistAddRequest {
     // Selector: fid when > 0, else size + ed2k, else (edit only) lid.
@@ -50,7 +59,9 @@ struct MylistAddResult {
 // MYLISTADD. 210 -> added (lid), 310 -> already_present (also the answer to
 // a retransmission whose first copy was added: a success), 311 -> edited,
 // 411 -> Errc::no_such_file ("no such MyList entry"), 320 -> no_such_file,
-// 322 -> Errc::invalid_parameter (ambiguous selector).
-Result<MylistAddResult> mylist_add(Session& session, const MylistAddRequest& request);
+// 322 -> Errc::protocol (ambiguous selector). A 310 entry must be the fid
+// (or lid) asked for.
+Result<MylistAddResult> mylist_add(Session& session, const MylistAddRequest& request,
+                                   std::stop_token stop = {});
 
 }  // namespace anidb::udp

@@ -1,94 +1,71 @@
 #include "anidb/cooldown.h"
 
-#include <unistd.h>
-
+#include <algorithm>
 #include <ctime>
-#include <fstream>
-#include <map>
-#include <mutex>
-#include <sstream>
+#include <string>
+
+#include "anidb/server_text.h"
 
 namespace anidb::udp {
 namespace {
 
-std::mutex g_mu;
-// This process, per state directory (the empty path: no state file).
-std::map<std::filesystem::path, Cooldown> g_cooldowns;
+using SysClock = std::chrono::system_clock;
 
-std::filesystem::path file_of(const std::filesystem::path& dir) {
-    return dir / "udp-cooldown";
-}
-
-int64_t to_ms(std::chrono::system_clock::time_point t) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-std::optional<Cooldown> read_file(const std::filesystem::path& dir) {
-    std::ifstream in(file_of(dir));
-    std::string kind;
-    long long until = 0;
-    if (!(in >> kind >> until)) return std::nullopt;
-    std::string reason;
-    std::getline(in, reason);
-    if (!reason.empty() && reason.front() == ' ') reason.erase(0, 1);
-    Cooldown c;
-    c.code = kind == "out_of_service" ? Errc::out_of_service : Errc::banned;
-    c.until = std::chrono::system_clock::time_point(std::chrono::milliseconds(until));
-    c.reason = reason;
-    return c;
+std::chrono::milliseconds scaled(std::chrono::milliseconds d, double scale) {
+    return std::chrono::milliseconds(static_cast<int64_t>(static_cast<double>(d.count()) * scale));
 }
 
 }  // namespace
 
-std::optional<Cooldown> active_cooldown(const std::filesystem::path& state_dir) {
-    std::lock_guard lock(g_mu);
-    auto now = std::chrono::system_clock::now();
-    std::optional<Cooldown> best;
-    auto mem = g_cooldowns.find(state_dir);
-    if (mem != g_cooldowns.end() && mem->second.until > now) best = mem->second;
-    if (!state_dir.empty()) {
-        auto f = read_file(state_dir);
-        if (f && f->until > now && (!best || f->until > best->until)) best = f;
-    }
-    return best;
+std::optional<Cooldown> active_cooldown(const HostRecord& r, SysClock::time_point now) {
+    if (r.ban.code != Errc::ok && r.ban.until > now) return r.ban;
+    if (r.silence.code != Errc::ok && r.silence.until > now) return r.silence;
+    return std::nullopt;
 }
 
-void record_cooldown(const std::filesystem::path& state_dir, Errc code,
-                     std::chrono::milliseconds length, const std::string& reason) {
-    std::lock_guard lock(g_mu);
-    Cooldown c{code, std::chrono::system_clock::now() + length, reason};
-    for (char& ch : c.reason)
-        if (ch == '\n' || ch == '\r') ch = ' ';
-    auto mem = g_cooldowns.find(state_dir);
-    if (mem == g_cooldowns.end() || mem->second.until < c.until) g_cooldowns[state_dir] = c;
-    if (state_dir.empty()) return;
-    auto existing = read_file(state_dir);
-    if (existing && existing->until > c.until) return;
-    std::error_code ec;
-    std::filesystem::create_directories(state_dir, ec);
-    // Write a temporary file and rename it, so readers never see half a line.
-    auto tmp = file_of(state_dir);
-    tmp += ".tmp" + std::to_string(::getpid());
-    {
-        std::ofstream out(tmp, std::ios::trunc);
-        out << (code == Errc::out_of_service ? "out_of_service" : "banned") << ' ' << to_ms(c.until)
-            << ' ' << c.reason << '\n';
-    }
-    std::filesystem::rename(tmp, file_of(state_dir), ec);
+Cooldown record_cooldown(HostRecord& r, Errc code, std::chrono::milliseconds length,
+                         std::string_view reason) {
+    Cooldown c{code, SysClock::now() + length, safe_text(reason)};
+    if (r.ban.code == Errc::ok || r.ban.until < c.until) r.ban = c;
+    return r.ban.until > c.until ? r.ban : c;
+}
+
+Cooldown record_no_answer(HostRecord& r, std::string_view what, double scale) {
+    const size_t step =
+        std::min<size_t>(static_cast<size_t>(r.silent_count), kNoAnswerBackoff.size() - 1);
+    r.silent_count = std::min(r.silent_count + 1, 64);
+    r.silence = Cooldown{Errc::timeout, SysClock::now() + scaled(kNoAnswerBackoff[step], scale),
+                         safe_text(what)};
+    return r.silence;
+}
+
+void record_answer(HostRecord& r) {
+    r.silent_count = 0;
+    r.silence = Cooldown{};
 }
 
 Error cooldown_error(const Cooldown& c) {
-    std::time_t t = std::chrono::system_clock::to_time_t(c.until);
+    std::time_t t = SysClock::to_time_t(c.until);
     std::tm tm{};
     gmtime_r(&t, &tm);
     char when[40];
     std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
-    std::ostringstream msg;
-    msg << (c.code == Errc::out_of_service ? "AniDB is out of service"
-                                           : "AniDB banned this client");
-    if (!c.reason.empty()) msg << " (" << c.reason << ")";
-    msg << "; not sending to AniDB before " << when;
-    return make_error(c.code, msg.str());
+    std::string msg;
+    switch (c.code) {
+        case Errc::out_of_service:
+            msg = "AniDB is out of service";
+            break;
+        case Errc::timeout:
+            msg = "AniDB did not answer";
+            break;
+        default:
+            msg = "AniDB banned this client";
+            break;
+    }
+    if (!c.reason.empty()) msg += " (" + safe_text(c.reason) + ")";
+    msg += "; not sending to AniDB before ";
+    msg += when;
+    return make_error(c.code == Errc::ok ? Errc::banned : c.code, msg);
 }
 
 }  // namespace anidb::udp

@@ -1,9 +1,12 @@
 #include "anidb/records.h"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "anidb/codec.h"
 #include "anidb/masks.h"
+#include "anidb/server_text.h"
 
 namespace anidb::udp {
 namespace {
@@ -32,13 +35,29 @@ const std::string& must(const Result<std::string>& r) {
 
 using FieldMap = std::map<std::string_view, std::string>;
 
+// Longest data field kept; a longer one (a hostile or broken reply) is cut.
+constexpr size_t kMaxFieldBytes = 1024;
+
+// Display text with control characters escaped (server_text.h).
+std::string clean(std::string_view value) {
+    return safe_text(display_field(value), kMaxFieldBytes);
+}
+
 std::string text(const FieldMap& m, std::string_view k) {
     auto it = m.find(k);
-    return it == m.end() ? std::string() : display_field(it->second);
+    return it == m.end() ? std::string() : clean(it->second);
 }
 std::string raw(const FieldMap& m, std::string_view k) {
     auto it = m.find(k);
-    return it == m.end() ? std::string() : unescape_field(it->second);
+    return it == m.end() ? std::string() : safe_text(unescape_field(it->second), kMaxFieldBytes);
+}
+// A hash field: lower-case hex of the expected length, or empty.
+std::string hex(const FieldMap& m, std::string_view k, size_t digits) {
+    auto it = m.find(k);
+    if (it == m.end() || !is_hex(it->second, digits)) return {};
+    std::string out = it->second;
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
 }
 int64_t num(const FieldMap& m, std::string_view k) {
     auto it = m.find(k);
@@ -48,13 +67,14 @@ std::vector<std::string> list(const FieldMap& m, std::string_view k) {
     auto it = m.find(k);
     if (it == m.end()) return {};
     std::vector<std::string> out = split_list(it->second);
-    for (auto& v : out) v = unescape_field(v);
+    if (out.size() > 64) out.resize(64);
+    for (auto& v : out) v = safe_text(unescape_field(v), kMaxFieldBytes);
     return out;
 }
 
 std::string at(const std::vector<std::string>& f, size_t i, bool display = true) {
     if (i >= f.size()) return {};
-    return display ? display_field(f[i]) : unescape_field(f[i]);
+    return display ? clean(f[i]) : safe_text(unescape_field(f[i]), kMaxFieldBytes);
 }
 int64_t at_int(const std::vector<std::string>& f, size_t i) {
     return i < f.size() ? field_int(f[i]) : 0;
@@ -92,6 +112,9 @@ Result<FileInfo> decode_file_line(std::string_view line, std::string_view fmask_
     auto anames = mask_fields(file_amask_table(), amask_hex);
     if (!anames) return anames.error();
     std::vector<std::string> fields = split_fields(line);
+    // Every selected field is there, if empty; fewer means a cut reply.
+    if (fields.size() < 1 + fnames->size() + anames->size())
+        return make_error(Errc::protocol, "FILE reply line has too few fields");
     FileInfo f;
     f.fid = fields.empty() ? 0 : field_int(fields[0]);
     if (f.fid <= 0) return make_error(Errc::protocol, "FILE reply line has no fid");
@@ -103,11 +126,11 @@ Result<FileInfo> decode_file_line(std::string_view line, std::string_view fmask_
     f.gid = num(m, "gid");
     f.lid = num(m, "lid");
     f.state = num(m, "state");
-    f.size = static_cast<uint64_t>(num(m, "size"));
-    f.ed2k = raw(m, "ed2k");
-    f.md5 = raw(m, "md5");
-    f.sha1 = raw(m, "sha1");
-    f.crc32 = raw(m, "crc32");
+    f.size = static_cast<uint64_t>(std::max<int64_t>(0, num(m, "size")));
+    f.ed2k = hex(m, "ed2k", 32);
+    f.md5 = hex(m, "md5", 32);
+    f.sha1 = hex(m, "sha1", 40);
+    f.crc32 = hex(m, "crc32", 8);
     f.quality = text(m, "quality");
     f.source = text(m, "source");
     f.audio_codecs = list(m, "audio_codecs");
@@ -135,7 +158,10 @@ Result<FileInfo> decode_file_line(std::string_view line, std::string_view fmask_
 Result<AnimeInfo> decode_anime_line(std::string_view line, std::string_view amask_hex) {
     auto names = mask_fields(anime_amask_table(), amask_hex);
     if (!names) return names.error();
-    FieldMap m = zip_fields(*names, split_fields(line), 0);
+    std::vector<std::string> fields = split_fields(line);
+    if (fields.size() < names->size())
+        return make_error(Errc::protocol, "ANIME reply line has too few fields");
+    FieldMap m = zip_fields(*names, fields, 0);
     AnimeInfo a;
     a.aid = num(m, "aid");
     a.dateflags = num(m, "dateflags");
@@ -200,6 +226,14 @@ GroupInfo decode_group_line(std::string_view line) {
     return g;
 }
 
+namespace {
+// The MyList note may hold line breaks ("<br />" on the wire).
+std::string mylist_note(const std::vector<std::string>& f) {
+    return f.size() > 10 ? safe_multiline_text(display_field(f[10]), kMaxFieldBytes)
+                         : std::string();
+}
+}  // namespace
+
 MylistEntry decode_mylist_entry(std::string_view line) {
     auto f = split_fields(line);
     MylistEntry e;
@@ -213,7 +247,7 @@ MylistEntry decode_mylist_entry(std::string_view line) {
     e.viewdate = at_int(f, 7);
     e.storage = at(f, 8);
     e.source = at(f, 9);
-    e.other = at(f, 10);
+    e.other = mylist_note(f);
     e.filestate = at_int(f, 11);
     return e;
 }

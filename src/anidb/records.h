@@ -85,10 +85,12 @@ const std::string& anime_request_amask();
 
 // Decodes a FILE (220) data line: fid first, then the fmask fields, then
 // the amask fields, each in table order. Errors: Errc::protocol when the
-// masks are invalid or the fid is missing.
+// masks are invalid, the fid is missing or the line has fewer fields than
+// the masks select (a cut reply; extra trailing fields are ignored).
 Result<FileInfo> decode_file_line(std::string_view line, std::string_view fmask_hex,
                                   std::string_view amask_hex);
 // Decodes an ANIME (230) line for the given amask (nothing prepended).
+// Errors: Errc::protocol for bad masks or fewer fields than selected.
 Result<AnimeInfo> decode_anime_line(std::string_view line, std::string_view amask_hex);
 EpisodeInfo decode_episode_line(std::string_view line);
 GroupInfo decode_group_line(std::string_view line);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "anidb/transport.h"
@@ -14,14 +15,25 @@ namespace anidb::udp {
 class SessionStore;
 
 // Reported around every exchange with the server (one request and its
-// retransmissions). Never holds credentials.
+// retransmissions), and whenever a packet has to wait. Never holds
+// credentials.
 struct NetworkEvent {
-    enum class Kind { start, complete };
+    enum class Kind { start, complete, waiting };
+    // What a `waiting` packet waits for.
+    enum class Waiting { rate_limit, other_program, local_port };
     Kind kind = Kind::start;
     std::string endpoint;  // "host:port" of the server
     std::string command;   // command word, e.g. "FILE"
     int code = 0;          // complete: the reply code, 0 when no reply came
+    Waiting waiting = Waiting::rate_limit;
+    // waiting: when the packet is planned to leave; unset while another
+    // program holds the host-wide lock (its exchange has no known end).
+    std::optional<std::chrono::system_clock::time_point> send_at;
 };
+
+// The longest one exchange waits for AniDB's answer, from its first packet
+// to giving up (Errc::timeout): retransmissions and AUTH back-offs included.
+inline constexpr std::chrono::milliseconds kDefaultGiveUpAfter{60000};
 
 struct Settings {
     std::string server_host = "api.anidb.net";
@@ -36,11 +48,14 @@ struct Settings {
     std::string client_name = "libanidb";  // registered client name, a-z, 4-16 chars
     int client_version = 1;
 
-    // Rate-limit lock file, cool-down file. Empty: process-wide state only.
-    std::filesystem::path state_dir;
+    // The host-wide state directory (host_state.h). Empty:
+    // $ANIDB_HOST_STATE_DIR, else /var/tmp/anidb-udp.
+    std::filesystem::path host_state_dir;
 
     std::chrono::milliseconds reply_timeout{15000};  // first attempt; doubles per retry
     int max_retries = 2;                             // resends after a time-out
+    // Caps one exchange: 15 s + 30 s + the rest of 60 s with the defaults.
+    std::chrono::milliseconds give_up_after = kDefaultGiveUpAfter;
     int busy_retries = 2;                            // resends after 602/604
     std::chrono::milliseconds busy_backoff{120000};  // wait after 602 (604: a quarter of it)
     // Scales rate-limit intervals, cool-downs and back-offs; honoured only

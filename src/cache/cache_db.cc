@@ -25,7 +25,11 @@ Status create_parent_directories(const std::filesystem::path& file) {
     std::filesystem::path dir;
     for (const auto& part : file.parent_path()) {
         dir /= part;
-        if (::mkdir(dir.c_str(), 0700) == 0 || errno == EEXIST) {
+        if (::mkdir(dir.c_str(), 0700) == 0) {
+            (void)::chmod(dir.c_str(), 0700);  // mkdir's mode went through the umask
+            continue;
+        }
+        if (errno == EEXIST) {
             struct stat st {};
             if (::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) continue;
             return make_error(
@@ -38,6 +42,26 @@ Status create_parent_directories(const std::filesystem::path& file) {
                                                                              : std::strerror(err)));
     }
     return {};
+}
+
+// The database holds the AniDB session key: it is private (owner-only)
+// whatever the umask, also inside an existing folder others can read.
+// Created here, because SQLite would create it 0644; an existing one of
+// ours that group or others can read is narrowed, with its -wal and -shm
+// files (SQLite gives those the database's mode when it creates them).
+void make_private(const std::filesystem::path& file) {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+        const std::filesystem::path p = file.string() + suffix;
+        const int flags = O_RDONLY | O_CLOEXEC | (*suffix == '\0' ? O_CREAT : 0);
+        const int fd = ::open(p.c_str(), flags, 0600);
+        if (fd < 0) continue;  // not there, or not ours to open: SQLite reports
+        struct stat st {};
+        if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid() &&
+            (st.st_mode & 077) != 0) {
+            (void)::fchmod(fd, st.st_mode & 0700);
+        }
+        ::close(fd);
+    }
 }
 
 // SQLite reads the header itself, but checking the magic bytes first gives a
@@ -144,6 +168,7 @@ Result<std::unique_ptr<CacheDb>> CacheDb::open(const std::filesystem::path& db_f
         if (Status s = create_parent_directories(file); !s) return s.error();
         if (Status s = check_directory_writable(file); !s) return s.error();
         if (Status s = check_header(file); !s) return s.error();
+        make_private(file);
         auto conn = sql::Connection::open(file);
         if (!conn) return conn.error();
         if (Status s = prepare_schema(**conn, options.busy_timeout_ms); !s) return s.error();

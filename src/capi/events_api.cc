@@ -42,6 +42,10 @@ anidb_event_t to_c_event(const client::EventView& e) {
         case client::EventType::events_dropped:
             out.data.dropped.count = e.number;
             break;
+        case client::EventType::network_wait:
+            out.data.wait.endpoint = e.subject;
+            out.data.wait.send_at = e.number;
+            break;
     }
     return out;
 }

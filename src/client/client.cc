@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "anidb/session.h"
 #include "client/client_impl.h"
 
 namespace anidb::client {
@@ -38,8 +39,12 @@ Result<std::shared_ptr<Client>> Client::create(ClientConfig config) {
 }
 
 Client::~Client() {
+    // Told to stop before (Ctrl-C, anidb_client_destroy): LOGOUT only if it
+    // fits in kStopLogoutPatience; otherwise the usual bounded close.
+    const bool stopping = impl_->shutting_down;
     shutdown();
     flush_cache();
+    end_session(stopping ? kStopLogoutPatience : udp::kClosePatience);
     std::lock_guard lock(config_mutex_);
     config_.wipe_secrets();
 }

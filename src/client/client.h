@@ -5,15 +5,18 @@
 // Thread safety: every member may be called from several threads at once.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "anidb/host_state.h"
 #include "client/config.h"
 #include "client/events.h"
 #include "client/types.h"
@@ -24,6 +27,11 @@ struct FileHashes;
 }
 
 namespace anidb::client {
+
+// How long a LOGOUT may take once the client was told to stop (Ctrl-C,
+// anidb_client_destroy): it is sent only when a rate-limit slot and the
+// answer fit in this time, so stopping never waits for AniDB.
+inline constexpr std::chrono::milliseconds kStopLogoutPatience{500};
 
 class Client {
   public:
@@ -52,18 +60,32 @@ class Client {
                              std::move(stop));
     }
 
-    // Identification through the cache, then AniDB.
-    Result<AnimeInfo> identify(uint64_t size, std::string_view ed2k);
+    // Identification through the cache, then AniDB. Every AniDB wait (the
+    // host-wide lock, the rate limit, the reply, a back-off) ends at once
+    // with Errc::cancelled when `stop` is triggered or shutdown() is called.
+    Result<AnimeInfo> identify(uint64_t size, std::string_view ed2k,
+                               const std::stop_token& stop = {});
     Result<AnimeInfo> identify_path(const std::filesystem::path& path, std::stop_token stop = {});
     // identify() for a file already hashed with the red ED2K variant: when
     // AniDB does not know it and its size is an exact multiple of the ED2K
     // chunk, the file is hashed with the blue variant and asked again.
     Result<AnimeInfo> identify_hashed(const std::filesystem::path& path, uint64_t size,
-                                      std::string_view ed2k, std::stop_token stop = {});
+                                      std::string_view ed2k, const std::stop_token& stop = {});
     Result<MylistResult> mylist_add(uint64_t size, std::string_view ed2k,
-                                    const MylistWishes& wishes);
-    // Ends the AniDB session now (the CLI's `session logout`, Ctrl-C).
-    Status logout();
+                                    const MylistWishes& wishes, const std::stop_token& stop = {});
+    // Ends the AniDB session now, including one an earlier process kept for
+    // reuse (the CLI's `session logout`). With `patience`, LOGOUT is sent
+    // only if it can be sent and answered within it (Ctrl-C).
+    Status logout(std::stop_token stop = {},
+                  std::optional<std::chrono::milliseconds> patience = std::nullopt);
+    // Ends this client's AniDB session the way destruction does: kept for
+    // the next process when the cache stores it, else LOGOUT within
+    // `patience` (see udp::Session::close).
+    void end_session(std::chrono::milliseconds patience, std::stop_token stop = {});
+    // The host-wide AniDB state directory and the cool-down in force there
+    // (read without traffic), for status displays.
+    std::filesystem::path anidb_host_state_dir() const;
+    std::optional<udp::Cooldown> anidb_cooldown() const;
 
     // Cache maintenance. Errc::cache when the client has no usable cache.
     Status cache_clear();

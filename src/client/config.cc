@@ -93,6 +93,10 @@ Status ClientConfig::set_option(std::string_view key, std::string_view value) {
     }
     if (key == "anidb.retries")
         return parse_number(value, retries) ? Status{} : Status{bad_value(key)};
+    if (key == "anidb.give_up_ms") {
+        return parse_number(value, give_up_ms) && give_up_ms > 0 ? Status{}
+                                                                 : Status{bad_value(key)};
+    }
     if (key == "anidb.interval_scale") {
         char* end = nullptr;
         const std::string text(value);

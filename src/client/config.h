@@ -28,8 +28,12 @@ struct ClientConfig {
     std::string server_host = "api.anidb.net";
     uint16_t server_port = 9000;
     uint16_t local_port = 45678;
+    // An unanswered request is resent after timeout_ms, then after twice
+    // that, `retries` times, all within give_up_ms from its first packet;
+    // then the no-answer back-off (anidb/cooldown.h) fails the rest at once.
     uint32_t timeout_ms = 15000;
-    uint32_t retries = 3;
+    uint32_t retries = 2;
+    uint32_t give_up_ms = 60000;
     double interval_scale = 1.0;  // honoured only for a loopback server
     uint32_t file_ttl_days = 30;
     uint32_t unknown_retry_hours = 24;

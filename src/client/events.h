@@ -56,6 +56,10 @@ enum class EventType {
     network_complete = 8,
     memory_warning = 9,
     events_dropped = 10,
+    // A packet to AniDB waits: for the rate-limit slot (number: when it is
+    // planned to leave, Unix ms), for another program's exchange or the
+    // local port (number 0). subject: endpoint; context: what it waits for.
+    network_wait = 11,
 };
 
 struct EventView;
@@ -67,7 +71,7 @@ struct Event {
     std::string value;    // hash value (hash_complete)
     std::string context;  // free text
     hash::Algorithm algorithm = hash::Algorithm::ed2k;
-    uint64_t number = 0;   // file size, status code, current usage, dropped count
+    uint64_t number = 0;   // file size, status code, current usage, dropped count, send time
     uint64_t number2 = 0;  // max usage (memory_warning)
 
     static Event now(EventType type);

@@ -5,6 +5,8 @@
 #include <map>
 
 #include "anidb/commands.h"
+#include "anidb/cooldown.h"
+#include "anidb/host_state.h"
 #include "client/anidb_link.h"
 #include "client/client.h"
 #include "client/client_impl.h"
@@ -52,6 +54,19 @@ class CacheSessionStore final : public udp::SessionStore {
 
 }  // namespace
 
+// What a waiting packet waits for, as the event's context says it.
+static std::string waiting_text(const udp::NetworkEvent& ne) {
+    switch (ne.waiting) {
+        case udp::NetworkEvent::Waiting::other_program:
+            return ne.command + ": waiting for another AniDB program on this machine";
+        case udp::NetworkEvent::Waiting::local_port:
+            return ne.command + ": waiting for the local UDP port, which another program holds";
+        case udp::NetworkEvent::Waiting::rate_limit:
+            break;
+    }
+    return ne.command + ": waiting for the AniDB rate limit";
+}
+
 // Opens the AniDB session on first use, with the configuration as it is now.
 static Result<udp::Session*> session_for(Client& client, Client::Impl& impl) {
     std::lock_guard lock(impl.anidb_mutex);
@@ -76,9 +91,12 @@ static Result<udp::Session*> session_for(Client& client, Client::Impl& impl) {
     } catch (...) {
         return make_error(Errc::invalid_parameter, "client_version must be a positive integer");
     }
-    s.state_dir = cfg.database_path().parent_path();
+    // The rate limit, cool-downs and local port are host-wide (never in the
+    // cache directory, which may be missing or unusable); the session key is
+    // this user's and stays in the private cache database.
     s.reply_timeout = std::chrono::milliseconds(cfg.timeout_ms);
     s.max_retries = static_cast<int>(cfg.retries);
+    s.give_up_after = std::chrono::milliseconds(cfg.give_up_ms);
     s.interval_scale = cfg.interval_scale;
     if (impl.cache) {
         impl.session_store = std::make_unique<CacheSessionStore>(*impl.cache);
@@ -86,12 +104,27 @@ static Result<udp::Session*> session_for(Client& client, Client::Impl& impl) {
     }
     EventHub* hub = &client.events();
     s.on_event = [hub](const udp::NetworkEvent& ne) {
-        Event e =
-            Event::now(ne.kind == udp::NetworkEvent::Kind::start ? EventType::network_start
-                                                                 : EventType::network_complete);
+        Event e = Event::now(EventType::network_start);
         e.subject = ne.endpoint;
-        e.number = static_cast<uint64_t>(ne.code);
         e.context = ne.command;
+        switch (ne.kind) {
+            case udp::NetworkEvent::Kind::start:
+                break;
+            case udp::NetworkEvent::Kind::complete:
+                e.type = EventType::network_complete;
+                e.number = static_cast<uint64_t>(ne.code);
+                break;
+            case udp::NetworkEvent::Kind::waiting:
+                e.type = EventType::network_wait;
+                e.context = waiting_text(ne);
+                if (ne.send_at) {
+                    e.number =
+                        static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  ne.send_at->time_since_epoch())
+                                                  .count());
+                }
+                break;
+        }
         hub->emit(std::move(e));
     };
     auto opened = udp::Session::open(std::move(s));
@@ -104,7 +137,7 @@ static Result<udp::Session*> session_for(Client& client, Client::Impl& impl) {
 // answer left empty (the server drops string fields of long replies).
 // With session == nullptr only the cache is consulted (no traffic).
 static void fill_from_records(cache::CacheDb* db, udp::Session* session, AnimeInfo& info,
-                              int64_t now, int64_t ttl_seconds) {
+                              int64_t now, int64_t ttl_seconds, const std::stop_token& stop = {}) {
     using Kind = cache::CacheDb::RecordKind;
     using Fields = std::map<std::string, std::string>;
     const auto record = [&](Kind kind, uint64_t id, auto fetch) -> std::optional<Fields> {
@@ -128,7 +161,7 @@ static void fill_from_records(cache::CacheDb* db, udp::Session* session, AnimeIn
     // flood budget); the other fields are filled when the record is at hand.
     if (info.title_romaji.empty()) {
         auto f = record(Kind::anime, info.anime_id, [&]() -> std::optional<Fields> {
-            auto a = udp::anime(*session, static_cast<int64_t>(info.anime_id));
+            auto a = udp::anime(*session, static_cast<int64_t>(info.anime_id), stop);
             if (!a) return std::nullopt;
             return Fields{{"romaji", a->romaji_title},
                           {"english", a->english_title},
@@ -146,7 +179,7 @@ static void fill_from_records(cache::CacheDb* db, udp::Session* session, AnimeIn
     }
     if (info.episode_title.empty()) {
         auto f = record(Kind::episode, info.episode_id, [&]() -> std::optional<Fields> {
-            auto e = udp::episode(*session, static_cast<int64_t>(info.episode_id));
+            auto e = udp::episode(*session, static_cast<int64_t>(info.episode_id), stop);
             if (!e) return std::nullopt;
             return Fields{{"english", e->english_title}, {"epno", e->epno}};
         });
@@ -157,7 +190,7 @@ static void fill_from_records(cache::CacheDb* db, udp::Session* session, AnimeIn
     }
     if (info.group_name.empty()) {
         auto f = record(Kind::group, info.group_id, [&]() -> std::optional<Fields> {
-            auto g = udp::group(*session, static_cast<int64_t>(info.group_id));
+            auto g = udp::group(*session, static_cast<int64_t>(info.group_id), stop);
             if (!g) return std::nullopt;
             return Fields{{"name", g->name}, {"short_name", g->short_name}};
         });
@@ -168,7 +201,8 @@ static void fill_from_records(cache::CacheDb* db, udp::Session* session, AnimeIn
     }
 }
 
-Result<AnimeInfo> Client::identify(uint64_t size, std::string_view ed2k_in) {
+Result<AnimeInfo> Client::identify(uint64_t size, std::string_view ed2k_in,
+                                   const std::stop_token& stop) {
     if (size == 0) return make_error(Errc::invalid_parameter, "file size is 0");
     if (!is_ed2k_text(ed2k_in)) {
         return make_error(Errc::invalid_parameter, "ed2k must be 32 hexadecimal digits");
@@ -195,22 +229,28 @@ Result<AnimeInfo> Client::identify(uint64_t size, std::string_view ed2k_in) {
     }
     auto session = session_for(*this, *impl_);
     if (!session) return session.error();
-    auto file = udp::file_by_hash(**session, size, ed2k);
+    JointStop joint(stop, impl_->shutdown_source.get_token());
+    // file_by_hash returns only an answer about this size and ED2K (anything
+    // else is Errc::protocol), so what is cached below is keyed by what was
+    // asked, never by what the reply says.
+    auto file = udp::file_by_hash(**session, size, ed2k, joint.token());
     if (!file) {
         if (file.error().code == Errc::no_such_file && db) {
             (void)db->store_unknown_file(size, ed2k, now + int64_t{cfg.unknown_retry_hours} * 3600);
         }
         return file.error();
     }
-    if (file->ed2k.empty()) file->ed2k = ed2k;
-    if (file->size == 0) file->size = size;
     if (db) {
-        if (auto stored = db->store_file_answer(to_cached_answer(*file, now)); !stored) {
+        cache::CacheDb::FileAnswer answer = to_cached_answer(*file, now);
+        answer.size = size;  // the key is what was asked (file_by_hash checked the reply)
+        answer.ed2k = ed2k;
+        if (auto stored = db->store_file_answer(answer); !stored) {
             report_cache_problem(*this, *impl_, stored.error());
         }
     }
     AnimeInfo info = from_file_info(*file);
-    fill_from_records(db.get(), *session, info, now, int64_t{cfg.file_ttl_days} * 86400);
+    fill_from_records(db.get(), *session, info, now, int64_t{cfg.file_ttl_days} * 86400,
+                      joint.token());
     return info;
 }
 
@@ -226,8 +266,8 @@ Result<AnimeInfo> Client::identify_path(const std::filesystem::path& path, std::
 }
 
 Result<AnimeInfo> Client::identify_hashed(const std::filesystem::path& path, uint64_t size,
-                                          std::string_view ed2k, std::stop_token stop) {
-    auto info = identify(size, ed2k);
+                                          std::string_view ed2k, const std::stop_token& stop) {
+    auto info = identify(size, ed2k, stop);
     // AniDB may know a file whose size is an exact multiple of the ED2K chunk
     // by the other ("blue") variant; only then is the file read again.
     if (!info && info.error().code == Errc::no_such_file && size > 0 &&
@@ -238,15 +278,15 @@ Result<AnimeInfo> Client::identify_hashed(const std::filesystem::path& path, uin
         ho.stop = stop;
         auto blue = hash::hash_file(path, ho);
         if (!blue) return blue.error();
-        auto second = identify(blue->size, blue->digests.at(0).value);
+        auto second = identify(blue->size, blue->digests.at(0).value, stop);
         if (second.ok() || second.error().code != Errc::no_such_file) return second;
     }
     return info;
 }
 
 Result<MylistResult> Client::mylist_add(uint64_t size, std::string_view ed2k,
-                                        const MylistWishes& wishes) {
-    auto info = identify(size, ed2k);
+                                        const MylistWishes& wishes, const std::stop_token& stop) {
+    auto info = identify(size, ed2k, stop);
     if (!info) return info.error();
     auto& db = impl_->cache;
     const auto fid = info->file_id;
@@ -269,6 +309,7 @@ Result<MylistResult> Client::mylist_add(uint64_t size, std::string_view ed2k,
 
     auto session = session_for(*this, *impl_);
     if (!session) return session.error();
+    JointStop joint(stop, impl_->shutdown_source.get_token());
     udp::MylistAddRequest req;
     req.fid = static_cast<int64_t>(fid);
     req.state = wishes.state;
@@ -282,7 +323,7 @@ Result<MylistResult> Client::mylist_add(uint64_t size, std::string_view ed2k,
         req.fid = 0;
         req.lid = static_cast<int64_t>(local->lid);
     }
-    auto added = udp::mylist_add(**session, req);
+    auto added = udp::mylist_add(**session, req, joint.token());
     if (!added) return added.error();
 
     MylistResult result;
@@ -305,7 +346,7 @@ Result<MylistResult> Client::mylist_add(uint64_t size, std::string_view ed2k,
             edit.fid = 0;
             edit.lid = e.lid;
             edit.edit = true;
-            auto edited = udp::mylist_add(**session, edit);
+            auto edited = udp::mylist_add(**session, edit, joint.token());
             if (!edited) return edited.error();
             result.outcome = MylistOutcome::updated;
         }
@@ -330,16 +371,34 @@ Result<MylistResult> Client::mylist_add(uint64_t size, std::string_view ed2k,
     return result;
 }
 
-Status Client::logout() {
+Status Client::logout(std::stop_token stop, std::optional<std::chrono::milliseconds> patience) {
+    const auto end = [&](udp::Session& session) {
+        return patience ? session.logout_within(*patience, stop) : session.logout(stop);
+    };
     {
         std::lock_guard lock(impl_->anidb_mutex);
-        if (impl_->session) return impl_->session->logout();
+        if (impl_->session) return end(*impl_->session);
     }
     // No session in this process: end one an earlier process kept for reuse.
     if (!impl_->cache || config_snapshot().username.empty()) return {};
     auto session = session_for(*this, *impl_);
     if (!session) return session.error();
-    return (*session)->logout();
+    return end(**session);
+}
+
+void Client::end_session(std::chrono::milliseconds patience, std::stop_token stop) {
+    std::lock_guard lock(impl_->anidb_mutex);
+    if (impl_->session) impl_->session->close(patience, std::move(stop));
+}
+
+std::filesystem::path Client::anidb_host_state_dir() const {
+    return udp::host_state_dir();
+}
+
+std::optional<udp::Cooldown> Client::anidb_cooldown() const {
+    auto record = udp::peek_host_record(udp::host_state_dir());
+    if (!record) return std::nullopt;
+    return udp::active_cooldown(*record);
 }
 
 }  // namespace anidb::client

@@ -33,6 +33,8 @@ TEST(AbiEnums, FixedValues) {
     EXPECT_EQ(ANIDB_ERROR_BUSY, 14);
     EXPECT_EQ(ANIDB_STATUS_PROCESSING, 1);
     EXPECT_EQ(ANIDB_EVENT_NETWORK_COMPLETE, 8);
+    EXPECT_EQ(ANIDB_EVENT_EVENTS_DROPPED, 10);
+    EXPECT_EQ(ANIDB_EVENT_NETWORK_WAIT, 11);  // appended, never renumbered
     EXPECT_EQ(ANIDB_CALLBACK_COMPLETION, 3);
     // The seed's allocation types in its order, then anime_info; only appended.
     EXPECT_EQ(ANIDB_ALLOCATION_STRING, 0);
@@ -55,7 +57,7 @@ TEST(AbiEnums, StructFieldOrder) {
     EXPECT_LT(offsetof(anidb_memory_stats_t, memory_limit),
               offsetof(anidb_memory_stats_t, memory_pressure));
     EXPECT_EQ(offsetof(anidb_event_t, type), 0U);
-    // The dropped member added to the union does not change its size.
+    // The dropped and wait members added to the union do not change its size.
     EXPECT_EQ(sizeof(anidb_event_data_t), 16U);
 }
 

@@ -14,8 +14,14 @@ RHASH = os.environ.get("ANIDB_RHASH") or shutil.which("rhash") or "rhash"
 
 
 def clean_env(tmp_path, **extra):
-    """An environment with private XDG folders and no ANIDB_* leaking in."""
+    """An environment with private XDG folders and no ANIDB_* leaking in.
+
+    ANIDB_HOST_STATE_DIR gives every test its own host-wide AniDB state (rate
+    limit, cool-downs, lock): tests running in parallel on this machine must
+    not share one budget.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANIDB_")}
+    env["ANIDB_HOST_STATE_DIR"] = str(tmp_path / "anidb-host")
     env["XDG_CONFIG_HOME"] = str(tmp_path / "xdg-config")
     env["XDG_DATA_HOME"] = str(tmp_path / "xdg-data")
     env["XDG_STATE_HOME"] = str(tmp_path / "xdg-state")

@@ -76,6 +76,7 @@ from .datatypes import (
     MyListResult,
     MyListState,
     NetworkEvent,
+    NetworkWaitEvent,
     Source,
     Status,
 )
@@ -90,8 +91,8 @@ __all__ = [
     "EventType", "EventsDropped", "FileEvent", "FileNotFound", "HashAlgorithm", "HashEvent",
     "HashResult", "InvalidHandle", "InvalidParameter", "InvalidUTF8", "LeakCheck", "LoginFailed",
     "MemoryEvent", "MemoryPressure", "MemoryStats", "MyListOutcome", "MyListResult",
-    "MyListState", "NetworkError", "NetworkEvent", "NoCredentials", "NoSuchFile", "OutOfMemory",
-    "OutOfService", "PermissionDenied", "ProcessingError", "ProtocolError", "ServerBusy",
+    "MyListState", "NetworkError", "NetworkEvent", "NetworkWaitEvent", "NoCredentials",
+    "NoSuchFile", "OutOfMemory", "OutOfService", "PermissionDenied", "ProcessingError", "ProtocolError", "ServerBusy",
     "ServerError", "Source", "Status", "Timeout", "UnknownError", "VersionMismatch",
     "abi_version", "cleanup", "hash_bytes", "hash_file", "leak_check", "memory_gc",
     "memory_stats", "set_memory_limit", "version", "__version__",

@@ -23,6 +23,7 @@ from .datatypes import (
     HashResult,
     MemoryEvent,
     NetworkEvent,
+    NetworkWaitEvent,
     Source,
 )
 
@@ -176,4 +177,7 @@ def event(raw: EventStruct) -> Event:
                            max_usage=int(data.memory.max_usage))
     if kind == EventType.EVENTS_DROPPED:
         return EventsDropped(**base, count=int(data.dropped.count))
+    if kind == EventType.NETWORK_WAIT:
+        return NetworkWaitEvent(**base, endpoint=_native.string_at(data.wait.endpoint),
+                                send_at=int(data.wait.send_at))
     return Event(**base)

@@ -212,6 +212,10 @@ class _EventDropped(Structure):
     _fields_ = [("count", c_uint64)]
 
 
+class _EventWait(Structure):
+    _fields_ = [("endpoint", c_void_p), ("send_at", c_uint64)]
+
+
 class EventData(Union):
     _fields_ = [
         ("file", _EventFile),
@@ -220,6 +224,7 @@ class EventData(Union):
         ("network", _EventNetwork),
         ("memory", _EventMemory),
         ("dropped", _EventDropped),
+        ("wait", _EventWait),
     ]
 
 

@@ -72,6 +72,7 @@ class EventType(enum.IntEnum):
     NETWORK_COMPLETE = 8
     MEMORY_WARNING = 9
     EVENTS_DROPPED = 10
+    NETWORK_WAIT = 11
 
 
 class MemoryPressure(enum.IntEnum):
@@ -253,6 +254,18 @@ class NetworkEvent(Event):
 
 
 @dataclass(frozen=True)
+class NetworkWaitEvent(Event):
+    """NETWORK_WAIT: a packet to AniDB waits (``context`` says for what).
+
+    ``send_at`` is when it is planned to leave (ms since the Unix epoch), 0
+    while another AniDB program of the machine holds the host-wide lock.
+    """
+
+    endpoint: str = ""
+    send_at: int = 0
+
+
+@dataclass(frozen=True)
 class MemoryEvent(Event):
     """MEMORY_WARNING: the library-wide limit is nearly reached."""
 
@@ -285,6 +298,7 @@ __all__ = [
     "MyListResult",
     "MyListState",
     "NetworkEvent",
+    "NetworkWaitEvent",
     "Source",
     "Status",
 ]

@@ -21,6 +21,13 @@ import anidb  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
+def private_host_state(tmp_path: Path, monkeypatch):
+    """Each test its own host-wide AniDB state (rate limit, cool-downs, lock):
+    tests running in parallel on this machine must not share one budget."""
+    monkeypatch.setenv("ANIDB_HOST_STATE_DIR", str(tmp_path / "anidb-host"))
+
+
+@pytest.fixture(autouse=True)
 def no_leaks():
     """Every library allocation the binding received has been freed after the test."""
     yield

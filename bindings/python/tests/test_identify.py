@@ -113,3 +113,17 @@ def test_mylist_add_then_already_present(tmp_path, server, episode):
         assert second.mylist_id == first.mylist_id
         events = list(client.events())
         assert any(e.type == anidb.EventType.NETWORK_COMPLETE for e in events)
+
+
+def test_a_packet_waiting_for_the_rate_limit_is_an_event(tmp_path, server, episode):
+    # 0.25: 550 ms between packets, so the FILE after the AUTH surely waits.
+    with anidb.Client(cache_dir=tmp_path / "cache", username="pyuser", password="pypass",
+                      client_name="anidbpytest", client_version=1,
+                      options={"anidb.server": f"127.0.0.1:{server['port']}", "anidb.local_port": 0,
+                               "anidb.interval_scale": "0.25"}) as client:
+        client.identify(episode)
+        waits = [e for e in client.events() if e.type == anidb.EventType.NETWORK_WAIT]
+        assert waits, "no NETWORK_WAIT event"
+        assert all(isinstance(e, anidb.NetworkWaitEvent) for e in waits)
+        assert waits[0].send_at > 0 and waits[0].endpoint.startswith("127.0.0.1:")
+        assert "rate limit" in waits[0].context

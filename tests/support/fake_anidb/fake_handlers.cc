@@ -210,6 +210,29 @@ FakeAnidbServer::Reply FakeAnidbServer::handle_file(const udp::ParsedCommand& cm
     return {{}, 220, "FILE", {file_line(*file, *fnames, *anames, s)}};
 }
 
+FakeAnidbServer::Reply FakeAnidbServer::other_file_reply(const udp::ParsedCommand& cmd,
+                                                         const std::string& peer) {
+    auto it = sessions_.find(peer);
+    const std::string* s = cmd.get("s");
+    if (!s || it == sessions_.end() || it->second.key != *s) return {{}, 501, "LOGIN FIRST", {}};
+    const std::string* fm = cmd.get("fmask");
+    const std::string* am = cmd.get("amask");
+    auto fnames = udp::mask_fields(udp::file_fmask_table(), fm ? *fm : "");
+    auto anames = udp::mask_fields(udp::file_amask_table(), am ? *am : "");
+    if (!fm || !am || !fnames || !anames) return {{}, 505, "ILLEGAL INPUT OR ACCESS DENIED", {}};
+    Reply err;
+    const FakeRecord* asked = find_file(cmd, err);
+    for (const auto& f : catalog_.files) {
+        if (asked == nullptr || f.get("fid") != asked->get("fid"))
+            return {{}, 220, "FILE", {file_line(f, *fnames, *anames, it->second)}};
+    }
+    // A one-file catalog: the same record with another size and hash.
+    FakeRecord other = *asked;
+    other.set("fid", asked->get_int("fid") + 1).set("size", asked->get_int("size") + 1);
+    other.set("ed2k", std::string(32, 'e'));
+    return {{}, 220, "FILE", {file_line(other, *fnames, *anames, it->second)}};
+}
+
 FakeAnidbServer::Reply FakeAnidbServer::handle_anime(const udp::ParsedCommand& cmd) {
     const std::string* am = cmd.get("amask");
     auto names = udp::mask_fields(udp::anime_amask_table(), am ? *am : "");

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -131,7 +132,7 @@ void FakeAnidbServer::run() {
             // Send what is due.
             auto now = std::chrono::steady_clock::now();
             for (auto it = outbox_.begin(); it != outbox_.end();) {
-                if (it->due > now) {
+                if (hold_ || it->due > now) {
                     ++it;
                     continue;
                 }
@@ -218,6 +219,8 @@ void FakeAnidbServer::handle_datagram(const std::string& bytes, const std::strin
         --drop_next_;
         return finish(true, "fault");
     }
+    const std::optional<FaultPlan> fault = take_fault(parsed ? &*parsed : nullptr);
+    if (fault && fault->kind == Fault::silence) return finish(true, "fault");
     finish(false, {});
 
     Reply reply;
@@ -227,7 +230,24 @@ void FakeAnidbServer::handle_datagram(const std::string& bytes, const std::strin
     } else {
         const std::string* tag = parsed->get("tag");
         if (tag) reply.tag = *tag;
-        if (answer_next_ > 0) {
+        if (fault && fault->kind == Fault::code) {
+            // Server text full of terminal escapes: a title change, a screen
+            // clear, colours. Clients must print it escaped.
+            reply.code = fault->code;
+            if (fault->code == 555) {
+                reply.first_line = "BANNED";
+                reply.lines.push_back("injected ban \x1b]0;pwned\x07\x1b[2J\x1b[31mRED\x1b[0m");
+            } else {
+                reply.first_line = "INJECTED - hostile \x1b]0;pwned\x07\x1b[2J\x1b[31mRED\x1b[0m";
+            }
+            if (fault->untagged) reply.tag.clear();
+            served_.push_back(*parsed);
+        } else if (fault && fault->kind == Fault::other_file && parsed->name == "FILE") {
+            std::string keep_tag = reply.tag;
+            reply = other_file_reply(*parsed, peer);
+            reply.tag = keep_tag;
+            served_.push_back(*parsed);
+        } else if (answer_next_ > 0) {
             --answer_next_;
             reply.code = answer_code_;
             reply.first_line = answer_code_ == 555 ? "BANNED" : "SERVER ERROR - injected";
@@ -252,11 +272,31 @@ void FakeAnidbServer::handle_datagram(const std::string& bytes, const std::strin
         --wrong_tag_next_;
         reply.tag = "zz" + reply.tag;
     }
+    if (fault && fault->kind == Fault::wrong_tag) reply.tag = "zz" + reply.tag;
+    if (fault && fault->kind == Fault::huge_fields) {
+        // Every text field becomes kilobytes long (escapes included) and 500
+        // empty fields follow; numbers and hashes stay, so the reply is valid.
+        const std::string blob = "\x1b[2J" + std::string(2000, 'W') + "\x07";
+        for (auto& line : reply.lines) {
+            std::vector<std::string> fields = udp::split_fields(line);
+            for (auto& f : fields) {
+                const bool number_or_hash =
+                    !f.empty() && (f.find_first_not_of("0123456789") == std::string::npos ||
+                                   (f.size() >= 8 &&
+                                    f.find_first_not_of("0123456789abcdef") == std::string::npos));
+                if (!number_or_hash) f = blob;
+            }
+            line.clear();
+            for (size_t i = 0; i < fields.size(); ++i) line += (i ? "|" : "") + fields[i];
+            line += std::string(500, '|');
+        }
+    }
 
     std::string text;
     if (!reply.tag.empty()) text = reply.tag + " ";
     text += std::to_string(reply.code) + " " + reply.first_line + "\n";
     for (const auto& l : reply.lines) text += l + "\n";
+    if (fault && fault->kind == Fault::truncated) text.resize(text.size() * 3 / 5);
     std::string wire = text;
     auto sit = sessions_.find(peer);
     if (sit != sessions_.end() && sit->second.compress &&
@@ -274,6 +314,12 @@ void FakeAnidbServer::handle_datagram(const std::string& bytes, const std::strin
         if (e) wire = std::move(e).value();
     }
     if (parsed && parsed->name == "LOGOUT" && reply.code == 203) ciphers_.erase(peer);
+    if (fault && fault->kind == Fault::garbage) wire = std::string("\x01\xfe garbage |||\n");
+    if (fault && fault->kind == Fault::zlib_bomb) {
+        // 8 MiB of one letter deflates to a few kilobytes: a decompression bomb.
+        auto bomb = udp::deflate_datagram(std::string(8u << 20, 'A'));
+        if (bomb) wire = std::move(bomb).value();
+    }
 
     auto due = std::chrono::steady_clock::now() + delay_;
     if (garbage_next_ > 0) {
@@ -331,6 +377,11 @@ void FakeAnidbServer::delay_replies(std::chrono::milliseconds delay) {
     delay_ = delay;
 }
 
+void FakeAnidbServer::hold_replies(bool on) {
+    std::lock_guard lock(mu_);
+    hold_ = on;
+}
+
 void FakeAnidbServer::duplicate_replies(bool on) {
     std::lock_guard lock(mu_);
     duplicate_ = on;
@@ -356,6 +407,59 @@ void FakeAnidbServer::garbage_next(int n) {
 void FakeAnidbServer::invalidate_session_next(int code) {
     std::lock_guard lock(mu_);
     invalidate_code_ = code;
+}
+
+void FakeAnidbServer::inject(FaultPlan plan) {
+    std::lock_guard lock(mu_);
+    plans_.push_back(std::move(plan));
+}
+
+void FakeAnidbServer::clear_faults() {
+    std::lock_guard lock(mu_);
+    plans_.clear();
+}
+
+std::optional<FaultPlan> FakeAnidbServer::take_fault(const udp::ParsedCommand* cmd) {
+    for (auto it = plans_.begin(); it != plans_.end(); ++it) {
+        if (it->count <= 0) continue;
+        if (!it->command.empty() && (cmd == nullptr || cmd->name != it->command)) continue;
+        --it->count;
+        FaultPlan taken = *it;
+        if (it->count == 0) plans_.erase(it);
+        return taken;
+    }
+    return std::nullopt;
+}
+
+Result<FaultPlan> parse_fault(std::string_view text) {
+    FaultPlan plan;
+    plan.count = 1 << 30;  // until the server stops
+    if (const size_t at = text.find('@'); at != std::string_view::npos) {
+        plan.command = std::string(text.substr(at + 1));
+        text = text.substr(0, at);
+    }
+    if (const size_t colon = text.find(':'); colon != std::string_view::npos) {
+        plan.count = std::atoi(std::string(text.substr(colon + 1)).c_str());
+        if (plan.count <= 0) return make_error(Errc::invalid_parameter, "fault count must be > 0");
+        text = text.substr(0, colon);
+    }
+    static const std::pair<std::string_view, Fault> kinds[] = {
+        {"silence", Fault::silence},      {"garbage", Fault::garbage},
+        {"truncated", Fault::truncated},  {"wrong-tag", Fault::wrong_tag},
+        {"zlib-bomb", Fault::zlib_bomb},  {"huge-fields", Fault::huge_fields},
+        {"other-file", Fault::other_file}};
+    for (const auto& [name, kind] : kinds) {
+        if (text == name) {
+            plan.kind = kind;
+            return plan;
+        }
+    }
+    if (text.size() == 3 && text.find_first_not_of("0123456789") == std::string_view::npos) {
+        plan.kind = Fault::code;
+        plan.code = std::atoi(std::string(text).c_str());
+        return plan;
+    }
+    return make_error(Errc::invalid_parameter, "unknown fault '" + std::string(text) + "'");
 }
 
 std::vector<DatagramRecord> FakeAnidbServer::log() const {

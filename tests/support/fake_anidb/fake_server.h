@@ -36,6 +36,33 @@ struct FakeServerOptions {
     std::filesystem::path log_file;      // append one line per datagram when set
 };
 
+// What a fault does to the reply of a request it applies to.
+enum class Fault {
+    silence,      // no reply at all
+    garbage,      // bytes that are no reply
+    truncated,    // the reply cut short (first line kept in part, data lines cut)
+    wrong_tag,    // a tag nobody used
+    code,         // FaultPlan::code (5xx, 6xx, 555) with text full of terminal escapes
+    zlib_bomb,    // 00 00 + a zlib stream that inflates to 8 MiB
+    huge_fields,  // text fields blown up to kilobytes (escapes included), 500 extra fields
+    other_file,   // FILE: the record of another catalog file
+};
+
+// A fault for the next `count` requests whose command word is `command`
+// (empty: any command).
+struct FaultPlan {
+    Fault kind = Fault::silence;
+    int count = 1;
+    std::string command;
+    int code = 0;           // Fault::code
+    bool untagged = false;  // Fault::code: the reply carries no tag
+};
+
+// "silence", "garbage", "truncated", "wrong-tag", "zlib-bomb", "huge-fields",
+// "other-file" or a 3-digit code, then optionally ":N" and "@COMMAND"
+// ("555@FILE", "silence:2", "other-file@FILE"). Errors: Errc::invalid_parameter.
+Result<FaultPlan> parse_fault(std::string_view text);
+
 // One received datagram as the server saw it.
 struct DatagramRecord {
     std::chrono::system_clock::time_point at;  // kernel arrival time
@@ -70,13 +97,16 @@ class FakeAnidbServer {
 
     // Fault injection. Each "next N" counts requests that reach the fault
     // stage (flood-dropped packets do not count).
-    void drop_next(int n);                                     // no reply at all
-    void delay_replies(std::chrono::milliseconds delay);       // every reply, until reset to 0
-    void duplicate_replies(bool on);                           // send every reply twice
-    void wrong_tag_next(int n);                                // reply with a tag nobody used
+    void drop_next(int n);                                // no reply at all
+    void delay_replies(std::chrono::milliseconds delay);  // every reply, until reset to 0
+    void hold_replies(bool on);       // on: replies wait in the outbox until it is turned off
+    void duplicate_replies(bool on);  // send every reply twice
+    void wrong_tag_next(int n);       // reply with a tag nobody used
     void answer_next(int code, int n, bool untagged = false);  // 6xx/555/... instead
     void garbage_next(int n);                                  // a junk datagram before each reply
     void invalidate_session_next(int code);  // next session command: forget it, answer code
+    void inject(FaultPlan plan);             // added to the plans in force
+    void clear_faults();                     // ends every plan
 
     // Inspection.
     std::vector<DatagramRecord> log() const;
@@ -126,6 +156,10 @@ class FakeAnidbServer {
     Reply handle_group(const udp::ParsedCommand& cmd);
     Reply handle_mylistadd(const udp::ParsedCommand& cmd, const Session& s);
     const FakeRecord* find_file(const udp::ParsedCommand& cmd, Reply& err) const;
+    // The plan that applies to this request (its count taken), if any.
+    std::optional<FaultPlan> take_fault(const udp::ParsedCommand* cmd);
+    // FILE answered with the line of another catalog file (Fault::other_file).
+    Reply other_file_reply(const udp::ParsedCommand& cmd, const std::string& peer);
     std::string file_line(const FakeRecord& file, const std::vector<std::string_view>& fnames,
                           const std::vector<std::string_view>& anames, const Session& s) const;
     void log_line(const DatagramRecord& rec);
@@ -157,6 +191,8 @@ class FakeAnidbServer {
     int invalidate_code_ = 0;
     std::chrono::milliseconds delay_{0};
     bool duplicate_ = false;
+    bool hold_ = false;
+    std::vector<FaultPlan> plans_;
 };
 
 }  // namespace anidb::test

@@ -12,7 +12,11 @@
 //   --new-version            AUTH answers 201 (new client version available)
 // Faults: --drop-first N, --delay-ms N, --duplicate, --wrong-tag N,
 //   --fail-next CODE:N (e.g. 602:1), --fail-untagged, --garbage N,
-//   --invalidate-session CODE (501 or 506, once).
+//   --invalidate-session CODE (501 or 506, once),
+//   --fault KIND[:N][@COMMAND] (repeatable): KIND is silence, garbage,
+//   truncated, wrong-tag, zlib-bomb, huge-fields, other-file or a reply code
+//   (555, 601, 505 ...; its text full of terminal escapes), for the next N
+//   requests (default: all) with that command word (default: any).
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -20,6 +24,7 @@
 #include <iostream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "support/fake_anidb/fake_server.h"
 
@@ -45,6 +50,7 @@ int main(int argc, char** argv) {
     int drop = 0, wrong_tag = 0, garbage = 0, fail_code = 0, fail_n = 0, invalidate = 0;
     long delay_ms = 0;
     bool duplicate = false, untagged = false;
+    std::vector<anidb::test::FaultPlan> faults;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : std::string(); };
@@ -81,7 +87,11 @@ int main(int argc, char** argv) {
             garbage = static_cast<int>(number());
         else if (a == "--invalidate-session")
             invalidate = static_cast<int>(number());
-        else if (a == "--fail-next") {
+        else if (a == "--fault") {
+            auto plan = anidb::test::parse_fault(value());
+            if (!plan) return usage(plan.error().message);
+            faults.push_back(std::move(plan).value());
+        } else if (a == "--fail-next") {
             std::string v = value();
             size_t colon = v.find(':');
             fail_code = std::atoi(v.substr(0, colon).c_str());
@@ -116,6 +126,7 @@ int main(int argc, char** argv) {
     server.duplicate_replies(duplicate);
     if (fail_code) server.answer_next(fail_code, fail_n, untagged);
     if (invalidate) server.invalidate_session_next(invalidate);
+    for (auto& plan : faults) server.inject(std::move(plan));
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
     if (auto st = server.start(); !st) return usage(st.error().message);

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <set>
+
 namespace anidb::udp {
 namespace {
 
@@ -54,10 +57,19 @@ TEST(CommandEncoding, InjectionAttemptsStayInsideTheirValue) {
     }
 }
 
-TEST(Tags, StartWithALetterAndAreFresh) {
-    TagSequence tags;
-    EXPECT_EQ(tags.next(), "t1");
-    EXPECT_EQ(tags.next(), "t2");
+TEST(Tags, StartWithALetterAndCannotBePredicted) {
+    TagSequence tags, other;
+    std::set<std::string> seen;
+    for (int i = 0; i < 200; ++i) {
+        const std::string t = tags.next();
+        ASSERT_EQ(t.size(), 10u) << t;
+        EXPECT_TRUE(std::isalpha(static_cast<unsigned char>(t[0]))) << t;
+        for (char c : t) EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c))) << t;
+        EXPECT_TRUE(seen.insert(t).second) << "repeated tag " << t;
+        EXPECT_NE(t, "t" + std::to_string(i + 1));  // not the old t1, t2, ...
+    }
+    // Another session (another process) does not follow the same sequence.
+    EXPECT_EQ(seen.count(other.next()), 0u);
 }
 
 TEST(ParseReply, TaggedLoginWithNat) {

@@ -1,6 +1,7 @@
 // Shared fixture of the end-to-end UDP tests: a FakeAnidbServer on
-// 127.0.0.1 with the fact sheet's example catalog, a temporary state
-// directory, settings with interval_scale 0.01, and teardown checks that
+// 127.0.0.1 with the fact sheet's example catalog, a private host-wide state
+// directory (so parallel tests never share one budget), settings with
+// interval_scale 0.01, and teardown checks that
 // every test must pass: no flood violation in the server log, and no
 // credential (password, API key, session key) in any event or error text.
 #pragma once
@@ -55,7 +56,7 @@ class UdpEndToEnd : public ::testing::Test {
         s.username = kUser;
         s.password = kPassword;
         s.client_name = "libanidbtest";
-        s.state_dir = dir_.path() / "state";
+        s.host_state_dir = host_dir();
         s.reply_timeout = std::chrono::milliseconds(250);
         s.max_retries = 2;
         s.busy_backoff = std::chrono::milliseconds(2000);  // 20 ms after scaling
@@ -67,6 +68,8 @@ class UdpEndToEnd : public ::testing::Test {
         };
         return s;
     }
+
+    std::filesystem::path host_dir() const { return dir_.path() / "host"; }
 
     std::unique_ptr<Session> open(Settings s) {
         auto r = Session::open(std::move(s));

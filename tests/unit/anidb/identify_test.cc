@@ -48,7 +48,19 @@ TEST_F(Identify, FoundFileDecodesEveryField) {
     EXPECT_EQ(server_->last_param("AUTH", "pass"), kPassword);  // escaped, arrived intact
     session.reset();
     EXPECT_EQ(server_->count("LOGOUT"), 1u);  // no session store: LOGOUT on destroy
-    auto ev = events();
+    std::vector<NetworkEvent> ev;
+    bool waited = false;
+    for (const auto& e : events()) {
+        if (e.kind != NetworkEvent::Kind::waiting) {
+            ev.push_back(e);
+        } else {
+            // FILE and LOGOUT wait for their rate-limit slot and say when they leave.
+            waited = true;
+            EXPECT_EQ(e.waiting, NetworkEvent::Waiting::rate_limit);
+            EXPECT_TRUE(e.send_at.has_value());
+        }
+    }
+    EXPECT_TRUE(waited);
     ASSERT_GE(ev.size(), 6u);  // AUTH, FILE, LOGOUT: start + complete each
     EXPECT_EQ(ev[0].kind, NetworkEvent::Kind::start);
     EXPECT_EQ(ev[0].command, "AUTH");

@@ -94,11 +94,14 @@ TEST(Records, FactSheetWorkedExampleLine) {
     EXPECT_EQ(f->md5, "");
 }
 
-TEST(Records, MissingAndExtraFieldsAreTolerated) {
-    auto shortline = decode_file_line("5|10", "79C8C30000", "00A0C080");
-    ASSERT_TRUE(shortline.ok());
-    EXPECT_EQ(shortline->aid, 10);
-    EXPECT_EQ(shortline->eid, 0);
+// Extra trailing fields are a newer server's and are ignored; fewer fields
+// than the masks select is a cut reply, never half an answer to cache.
+TEST(Records, MissingFieldsAreACutReplyExtraFieldsAreIgnored) {
+    EXPECT_EQ(decode_file_line("5|10", "79C8C30000", "00A0C080").code(), Errc::protocol);
+    auto empty = decode_file_line("5|10||||||||||||||||", "79C8C30000", "00A0C080");
+    ASSERT_TRUE(empty.ok()) << empty.error().message;
+    EXPECT_EQ(empty->aid, 10);
+    EXPECT_EQ(empty->eid, 0);
     auto extra = decode_file_line("5|10|11|12|13|1|2|e|c|q|s|r|t|A|B|01|E|G|X|Y|Z", "79C8C30000",
                                   "00A0C080");
     ASSERT_TRUE(extra.ok());

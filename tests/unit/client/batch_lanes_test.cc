@@ -28,9 +28,9 @@ std::shared_ptr<Client> make_client(const std::filesystem::path& cache_dir) {
     return std::move(c).value();
 }
 
-size_t count(const std::vector<Event>& events, EventType type) {
+size_t count(const PolledEvents& events, EventType type) {
     return static_cast<size_t>(std::count_if(events.begin(), events.end(),
-                                             [&](const Event& e) { return e.type == type; }));
+                                             [&](const EventView& e) { return e.type == type; }));
 }
 
 TEST(BatchLanes, SmallLargeAndMissingFilesOnEveryKernel) {

@@ -29,6 +29,9 @@ constexpr const char* kPassword = "p&ss=w0rd\nsecret";
 class ClientAnidb : public ::testing::Test {
 protected:
     void SetUp() override {
+        // A host-wide AniDB state of this test's own: parallel tests never
+        // share one rate limit or cool-down.
+        ::setenv("ANIDB_HOST_STATE_DIR", (tmp / "host").c_str(), 1);
         ASSERT_EQ(anidb_init(ANIDB_ABI_VERSION), ANIDB_SUCCESS);
         known_ = tmp.write_random("Known Episode 03.mkv", 300000, 7).string();
         char ed2k[33];
