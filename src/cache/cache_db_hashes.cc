@@ -18,13 +18,13 @@ namespace {
 constexpr int kAlgorithms = 5;  // columns ed2k, crc32, md5, sha1, tth: algorithms 1..5
 
 // Every column of a row, and whether its checksum holds (the last column).
-#define HASH_ROW_COLUMNS                                                          \
-    "path_key, path, size, mtime_ns, inode, device, ed2k, crc32, md5, sha1, tth," \
+#define HASH_ROW_COLUMNS                                                    \
+    "id, path, size, mtime_ns, inode, device, ed2k, crc32, md5, sha1, tth," \
     " checksum = anidb_checksum('hash_files', " ANIDB_HASH_FILES_COLUMNS "), updated_at"
 #define HASH_ROW_SELECT "SELECT " HASH_ROW_COLUMNS " FROM hash_files"
 
 struct HashRow {
-    int64_t key = 0;  // path_key: the rowid
+    int64_t id = 0;
     int64_t updated_at = 0;
     FileIdentity identity;
     std::map<int, std::string> digests;
@@ -33,7 +33,7 @@ struct HashRow {
 
 HashRow read_row(const sql::Query& q) {
     HashRow row;
-    row.key = q.column_int64(0);
+    row.id = q.column_int64(0);
     row.identity.path = q.column_text(1);
     row.identity.size = q.column_u64(2);
     row.identity.mtime_ns = q.column_int64(3);
@@ -96,7 +96,7 @@ Result<std::optional<HashRow>> row_moved_from(sql::Connection& conn, const FileI
             row.identity.inode == id.inode && row.identity.device == id.device &&
             row.identity.path != id.path &&
             (!newest ||
-             std::pair(row.updated_at, row.key) > std::pair(newest->updated_at, newest->key))) {
+             std::pair(row.updated_at, row.id) > std::pair(newest->updated_at, newest->id))) {
             newest = std::move(row);
         }
     }
@@ -140,10 +140,10 @@ Result<bool> put_row(sql::Connection& conn, const FileIdentity& id,
     return conn.changes() > 0;
 }
 
-Status delete_row(sql::Connection& conn, int64_t key) {
-    auto q = conn.query("DELETE FROM hash_files WHERE path_key = ?1");
+Status delete_row(sql::Connection& conn, int64_t row_id) {
+    auto q = conn.query("DELETE FROM hash_files WHERE id = ?1");
     if (!q) return q.error();
-    return q->bind(1, key).run();
+    return q->bind(1, row_id).run();
 }
 
 // Moves the entry to id.path, or copies it when the old path still holds the
@@ -154,7 +154,7 @@ Status take_over(sql::Connection& conn, const HashRow& old, const FileIdentity& 
     const bool old_still_there = old_now.ok() && old_now->size == id.size &&
                                  old_now->mtime_ns == id.mtime_ns && old_now->inode == id.inode &&
                                  old_now->device == id.device;
-    return old_still_there ? Status{} : delete_row(conn, old.key);
+    return old_still_there ? Status{} : delete_row(conn, old.id);
 }
 
 enum class LookupOutcome { hit, miss, needs_write };

@@ -77,13 +77,14 @@ CREATE TABLE client_state (
 )sql",
     // 2: every row carries a checksum (row_checksum.h); a file's digests move
     // into its entry row, so that one checksum covers the file's identity and
-    // every digest, and a store writes one row. Rows are keyed by a 64-bit
-    // key of the path (the row's rowid; the path itself is in the row and
-    // compared) and moved files found by inode, an integer index: a store
-    // is one table and one small index insertion.
+    // every digest, and a store writes one row. Rows are found by a 64-bit
+    // key of the path (the path itself is in the row and compared) and moved
+    // files by inode: small integer index entries, so that a group of stores
+    // in scan order (random for the indexes) dirties few pages.
     R"sql(
 CREATE TABLE hash_files (
-    path_key INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY,
+    path_key INTEGER NOT NULL UNIQUE,
     path TEXT NOT NULL,
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
@@ -98,8 +99,8 @@ CREATE TABLE hash_files (
     checksum INTEGER NOT NULL
 );
 CREATE INDEX hash_files_by_inode ON hash_files (inode);
-INSERT OR REPLACE INTO hash_files
-SELECT anidb_path_key(e.path), e.path, e.size, e.mtime_ns, e.inode, e.device, e.updated_at,
+INSERT INTO hash_files
+SELECT e.id, anidb_path_key(e.path), e.path, e.size, e.mtime_ns, e.inode, e.device, e.updated_at,
        (SELECT digest FROM hash_digests WHERE entry_id = e.id AND algorithm = 1),
        (SELECT digest FROM hash_digests WHERE entry_id = e.id AND algorithm = 2),
        (SELECT digest FROM hash_digests WHERE entry_id = e.id AND algorithm = 3),
