@@ -582,8 +582,8 @@ ANIDB_API anidb_result_t anidb_batch_destroy(anidb_batch_handle_t batch);
 
 /* Every cached row carries a checksum and its values are checked for form
  * before use: a damaged entry is never returned; the file is hashed again
- * and the entry replaced. Stores are grouped (one transaction per 1024 files
- * or 25 ms, whichever first): a crash loses at most the last group, never
+ * and the entry replaced. Stores are grouped (one transaction per 4096 files
+ * or 50 ms, whichever first): a crash loses at most the last group, never
  * corrupts; the client's calls see their own stores at once, other clients
  * and processes once the group is committed. Problems that fail no call -- a
  * damaged entry, hashes that could not be stored (disk full, I/O error) --

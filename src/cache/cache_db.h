@@ -84,8 +84,8 @@ struct OpenOptions {
     // Group commit of store_hashes: at most this many entries per
     // transaction, and no entry waits longer than group_window for its
     // transaction. group_files = 1 commits every store before it returns.
-    size_t group_files = 1024;
-    std::chrono::milliseconds group_window{25};
+    size_t group_files = 4096;
+    std::chrono::milliseconds group_window{50};
     ProblemListener on_problem;  // optional
 };
 

@@ -23,7 +23,7 @@ uint64_t footprint(const FileIdentity& id, const std::map<int, std::string>& dig
 
 StoreQueue::StoreQueue(Settings settings, WriteGroup write, GroupFailed failed)
     : settings_(settings),
-      max_queued_(std::max<size_t>(1, settings.group_files) * 4),
+      max_queued_(std::max<size_t>(1, settings.group_files) * 2),
       write_(std::move(write)),
       failed_(std::move(failed)) {}
 

@@ -46,8 +46,8 @@ struct PendingStore {
 class StoreQueue {
   public:
     struct Settings {
-        size_t group_files = 1024;  // 1: every push writes at once
-        std::chrono::milliseconds window{25};
+        size_t group_files = 4096;  // 1: every push writes at once
+        std::chrono::milliseconds window{50};
     };
     // Writes a group in one transaction; all or nothing.
     using WriteGroup = std::function<Status(std::span<const PendingStore> group)>;
