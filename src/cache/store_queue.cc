@@ -1,20 +1,21 @@
 #include "cache/store_queue.h"
 
-#include "cache/row_checksum.h"
-
 #include <algorithm>
 #include <new>
 #include <system_error>
+
+#include "cache/row_checksum.h"
 
 namespace anidb::cache {
 
 namespace {
 
-// What a queued store holds, roughly: its own size, its path twice (entry
-// and index) and each digest with a map node's overhead.
+// What a queued store holds, roughly: twice its own size (the queue's
+// spare capacity), its path, each digest with a map node's overhead, and
+// its two counting nodes.
 uint64_t footprint(const FileIdentity& id, const std::map<int, std::string>& digests) {
     constexpr uint64_t kNode = 64;
-    uint64_t bytes = sizeof(PendingStore) + 2 * (id.path.size() + kNode);
+    uint64_t bytes = 2 * sizeof(PendingStore) + id.path.size() + 2 * kNode;
     for (const auto& entry : digests) bytes += entry.second.size() + kNode;
     return bytes;
 }
@@ -60,7 +61,10 @@ Status StoreQueue::push(FileIdentity id, std::map<int, std::string> digests) noe
                 writer_.joinable() && writer_.get_id() == std::this_thread::get_id();
             if (charge.ok() && !stopping_ && !on_writer && start_writer()) {
                 space_.wait(lock, [&] { return queue_.size() < max_queued_ || stopping_; });
-                queue_.reserve(max_queued_);  // so push_back below cannot throw
+                if (queue_.size() == queue_.capacity()) {  // so push_back below cannot throw
+                    queue_.reserve(
+                        std::min(max_queued_, std::max<size_t>(64, 2 * queue_.capacity())));
+                }
                 PendingStore store{std::move(id), std::move(digests), std::move(charge), by_path,
                                    by_file};
                 count_in(store);
