@@ -56,6 +56,16 @@ Result<std::shared_ptr<client::Client>> create_client(const Settings& settings, 
         std::cerr << "anidb: warning: working without the cache: " << client->cache_problem()
                   << '\n';
     }
+    // Cache problems that fail no file (a damaged entry, hashes not stored):
+    // the library reports each kind once and sums up at the end of the run.
+    if (cache && !ctx.global.quiet && ctx.console != nullptr) {
+        Console* console = ctx.console;
+        client->events().add_error(
+            [console](Errc code, const std::string& message, const std::string&) {
+                if (code != Errc::cache) return;
+                console->message("anidb: warning: " + printable(message));
+            });
+    }
     if (!ctx.global.quiet && ::isatty(STDERR_FILENO) == 1 && ctx.console != nullptr) {
         // Another AniDB program of this machine holds the host-wide lock (or
         // the local port): say so, once per wait, above the status area
