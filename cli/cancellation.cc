@@ -35,6 +35,11 @@ void Cancellation::on_interrupt(std::function<void()> fn) {
     on_interrupt_ = std::move(fn);
 }
 
+void Cancellation::set_message_printer(std::function<void(const std::string&)> print) {
+    std::lock_guard lock(mutex_);
+    print_ = std::move(print);
+}
+
 void Cancellation::watch() {
     const sigset_t set = watched_signals();
     while (true) {
@@ -46,15 +51,21 @@ void Cancellation::watch() {
             (void)!::write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
             ::_exit(130);
         }
-        static constexpr char kMsg[] =
-            "\nanidb: interrupted, stopping (press Ctrl-C again to quit now)\n";
-        (void)!::write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
-        source_.request_stop();
         std::function<void()> fn;
+        std::function<void(const std::string&)> print;
         {
             std::lock_guard lock(mutex_);
             fn = on_interrupt_;
+            print = print_;
         }
+        if (print) {
+            print("anidb: interrupted, stopping (press Ctrl-C again to quit now)\n");
+        } else {
+            static constexpr char kMsg[] =
+                "\nanidb: interrupted, stopping (press Ctrl-C again to quit now)\n";
+            (void)!::write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
+        }
+        source_.request_stop();
         if (fn) fn();
     }
 }

@@ -9,6 +9,7 @@
 #include <functional>
 #include <mutex>
 #include <stop_token>
+#include <string>
 #include <thread>
 
 namespace anidb::cli {
@@ -25,6 +26,9 @@ class Cancellation {
     // Called on the watcher thread at the first signal (e.g. to shut a
     // client down so blocking network calls return). Replaces an earlier one.
     void on_interrupt(std::function<void()> fn);
+    // How the watcher prints its "interrupted" message (default: straight
+    // to stderr); the console sets one that writes above the status area.
+    void set_message_printer(std::function<void(const std::string&)> print);
 
   private:
     void watch();
@@ -33,6 +37,7 @@ class Cancellation {
     std::atomic<bool> interrupted_{false};
     std::mutex mutex_;
     std::function<void()> on_interrupt_;
+    std::function<void(const std::string&)> print_;
     std::thread watcher_;
 };
 

@@ -6,8 +6,9 @@
 #include <iostream>
 
 #include "anidb/session.h"
+#include "console.h"
 #include "exit_codes.h"
-#include "file_hasher.h"
+#include "status_area.h"
 #include "text_escape.h"
 
 namespace anidb::cli {
@@ -39,7 +40,7 @@ Result<Settings> load_settings(const GlobalOptions& global) {
 }
 
 Result<std::shared_ptr<client::Client>> create_client(const Settings& settings, AppContext& ctx,
-                                                      bool cache) {
+                                                      bool cache, std::string_view answers) {
     client::ClientConfig config;
     for (const auto& [key, value] : settings.library_options()) {
         if (Status st = config.set_option(key, value); !st) {
@@ -47,6 +48,7 @@ Result<std::shared_ptr<client::Client>> create_client(const Settings& settings, 
         }
     }
     if (!cache) config.cache_enabled = false;
+    if (Status st = config.set_option("cache.answers", answers); !st) return st.error();
     auto created = client::Client::create(std::move(config));
     if (!created) return created.error();
     std::shared_ptr<client::Client> client = *created;
@@ -56,18 +58,22 @@ Result<std::shared_ptr<client::Client>> create_client(const Settings& settings, 
     }
     // Cache problems that fail no file (a damaged entry, hashes not stored):
     // the library reports each kind once and sums up at the end of the run.
-    if (cache && !ctx.global.quiet) {
-        client->events().add_error([](Errc code, const std::string& message, const std::string&) {
-            if (code != Errc::cache) return;
-            print_message_above_progress("anidb: warning: " + printable(message) + "\n");
-        });
+    if (cache && !ctx.global.quiet && ctx.console != nullptr) {
+        Console* console = ctx.console;
+        client->events().add_error(
+            [console](Errc code, const std::string& message, const std::string&) {
+                if (code != Errc::cache) return;
+                console->message("anidb: warning: " + printable(message));
+            });
     }
-    if (!ctx.global.quiet && ::isatty(STDERR_FILENO) == 1) {
+    if (!ctx.global.quiet && ::isatty(STDERR_FILENO) == 1 && ctx.console != nullptr) {
         // Another AniDB program of this machine holds the host-wide lock (or
-        // the local port): say so, once per wait. Rate-limit waits are routine.
-        client->events().add_event([](const client::Event& e) {
+        // the local port): say so, once per wait, above the status area
+        // (whose AniDB line shows every wait, rate-limit ones included).
+        Console* console = ctx.console;
+        client->events().add_event([console](const client::Event& e) {
             if (e.type != client::EventType::network_wait || e.number != 0) return;
-            print_message_above_progress("anidb: " + printable(e.context) + " ...\n");
+            console->message("anidb: " + printable(e.context) + " ...");
         });
     }
     if (ctx.cancellation != nullptr) {
@@ -77,6 +83,18 @@ Result<std::shared_ptr<client::Client>> create_client(const Settings& settings, 
         });
     }
     return client;
+}
+
+AnidbActivityFeed::AnidbActivityFeed(client::Client& client, StatusArea& status) : client_(client) {
+    status.show_anidb();
+    // The connected callback, not an EVENT callback: events it takes are
+    // not also queued for a poll() the command never makes.
+    client_.events().connect(
+        [&status](const client::Event& event) { status.on_client_event(event); });
+}
+
+AnidbActivityFeed::~AnidbActivityFeed() {
+    client_.events().disconnect();
 }
 
 int report_error(const Error& error) {

@@ -12,6 +12,11 @@
 #include "settings.h"
 
 namespace anidb::cli {
+class Console;
+class StatusArea;
+}  // namespace anidb::cli
+
+namespace anidb::cli {
 
 struct GlobalOptions {
     std::string config_path;     // --config
@@ -28,17 +33,33 @@ struct GlobalOptions {
 struct AppContext {
     GlobalOptions global;
     Cancellation* cancellation = nullptr;
+    Console* console = nullptr;  // every result and message of a run goes through it
     int exit_code = 0;
 };
 
 // Settings from file, environment and the global flags.
 Result<Settings> load_settings(const GlobalOptions& global);
 
-// A client for `settings`; `cache` false disables the cache (--no-cache).
-// A cache that cannot be opened is reported on stderr and the run goes on
-// without it. The client is shut down on Ctrl-C.
+// A client for `settings`; `cache` false disables the cache (hash
+// --no-cache); `answers` is the client option "cache.answers" ("use",
+// "refresh" or "off"). A cache that cannot be opened is reported on
+// stderr and the run goes on without it. The client is shut down on Ctrl-C.
 Result<std::shared_ptr<client::Client>> create_client(const Settings& settings, AppContext& ctx,
-                                                      bool cache = true);
+                                                      bool cache = true,
+                                                      std::string_view answers = "use");
+
+// While alive, the client's network events drive the status area's AniDB
+// line (and the area shows it).
+class AnidbActivityFeed {
+  public:
+    AnidbActivityFeed(client::Client& client, StatusArea& status);
+    ~AnidbActivityFeed();
+    AnidbActivityFeed(const AnidbActivityFeed&) = delete;
+    AnidbActivityFeed& operator=(const AnidbActivityFeed&) = delete;
+
+  private:
+    client::Client& client_;
+};
 
 // Prints "anidb: message" on stderr (control characters escaped: messages
 // may quote AniDB) and returns the exit code for `error`.

@@ -3,7 +3,7 @@
 
 #include "commands.h"
 #include "exit_codes.h"
-#include "progress_bar.h"
+#include "units.h"
 
 namespace anidb::cli {
 

@@ -1,8 +1,10 @@
 // `anidb mylist add PATH...`
 #include <ctime>
-#include <iostream>
+
+#include <fmt/format.h>
 
 #include "commands.h"
+#include "console.h"
 #include "exit_codes.h"
 #include "file_hasher.h"
 #include "run_verdict.h"
@@ -94,54 +96,68 @@ int run_mylist_add(const MylistFlags& flags, AppContext& ctx) {
     if (!settings) return report_error(settings.error());
     size_t failures = 0;
     const std::vector<std::string> files = resolve_files(flags.selection, *settings, failures);
-    auto client = create_client(*settings, ctx);
+    auto client = create_client(*settings, ctx, true, answer_cache_policy(flags.hashing));
     if (!client) return report_error(client.error());
 
+    StatusArea& status = begin_status(ctx);
     const HashRunOptions run = hash_run_options({hash::Algorithm::ed2k}, !flags.hashing.no_cache,
                                                 flags.hashing, *settings, ctx);
+    const Style& style = ctx.console->out_style();
     RunVerdict verdict;
     std::vector<bool> reported(files.size(), false);
+    size_t done = 0;
     const auto failed = [&](size_t index, const std::string& why) {
         ++failures;
-        std::cout << printable(files[index]) << ": FAILED: " << printable(why) << '\n'
-                  << std::flush;
+        status.anidb_file_done();
+        ctx.console->out() << printable(files[index]) << ": " << style.paint(Tone::bad, "FAILED")
+                           << ": " << printable(why) << '\n'
+                           << std::flush;
     };
-    hash_files(**client, files, run, ctx.cancellation->token(),
-               [&](size_t index, const Result<client::FileResult>& hashed) {
-                   reported[index] = true;
-                   if (verdict.ended()) {
-                       failed(index, verdict.cause());
-                       return false;
-                   }
-                   if (const std::string failure = failure_text(hashed); !failure.empty()) {
-                       failed(index, failure);
-                       return true;
-                   }
-                   // The file is added by the size and ED2K it was identified
-                   // by (red, or blue for an exact chunk multiple): both were
-                   // computed here, and AniDB's answer was checked against them.
-                   const std::stop_token stop = ctx.cancellation->token();
-                   auto info = (*client)->identify_hashed(files[index], hashed->size,
-                                                          hashed->hashes.at(0).value, stop);
-                   auto added = info ? (*client)->mylist_add(hashed->size, info->ed2k, wishes, stop)
-                                     : Result<client::MylistResult>(info.error());
-                   if (added) {
-                       std::cout << printable(files[index]) << ": " << outcome_text(added->outcome)
-                                 << " (lid " << added->mylist_id << ")\n"
-                                 << std::flush;
-                       return !ctx.cancellation->interrupted();
-                   }
-                   failed(index, added.error().message);
-                   if (verdict.note(added.code(), added.error().message)) {
-                       print_message_above_progress("anidb: " + verdict.cause() + "\n");
-                   }
-                   return !verdict.ended() && !ctx.cancellation->interrupted();
-               });
+    {
+        AnidbActivityFeed feed(**client, status);
+        hash_files(**client, files, run, ctx.cancellation->token(), [&](const HashedFile& f) {
+            reported[f.index] = true;
+            if (verdict.ended()) {
+                failed(f.index, verdict.cause());
+                return false;
+            }
+            if (const std::string failure = failure_text(f.result); !failure.empty()) {
+                failed(f.index, failure);
+                return true;
+            }
+            // The file is added by the size and ED2K it was identified by
+            // (red, or blue for an exact chunk multiple): both were computed
+            // here, and AniDB's answer was checked against them.
+            const std::stop_token stop = ctx.cancellation->token();
+            auto info = (*client)->identify_hashed(files[f.index], f.result->size,
+                                                   f.result->hashes.at(0).value, stop);
+            auto added = info ? (*client)->mylist_add(f.result->size, info->ed2k, wishes, stop)
+                              : Result<client::MylistResult>(info.error());
+            if (added) {
+                ++done;
+                status.anidb_file_done();
+                ctx.console->out() << printable(files[f.index]) << ": "
+                                   << style.paint(Tone::ok, outcome_text(added->outcome))
+                                   << " (lid " << added->mylist_id << ")\n"
+                                   << std::flush;
+                return !ctx.cancellation->interrupted();
+            }
+            failed(f.index, added.error().message);
+            if (verdict.note(added.code(), added.error().message)) {
+                ctx.console->message("anidb: " + verdict.cause());
+            }
+            return !verdict.ended() && !ctx.cancellation->interrupted();
+        });
+    }
     // The files the run did not reach after it ended fail with its cause.
     for (size_t i = 0; verdict.ended() && i < files.size(); ++i) {
         if (!reported[i]) failed(i, verdict.cause());
     }
+    const size_t requests = status.anidb_requests();
+    ctx.console->end_status();
     finish_session(**client, ctx);
+    print_summary(ctx, fmt::format("{} files: {} in MyList, {} failed; {} AniDB requests",
+                                   files.size(), done, failures, requests));
     if (ctx.cancellation->interrupted()) return kExitInterrupted;
     if (verdict.ended()) return verdict.exit_code();
     return failures == 0 ? kExitOk : kExitSomeFailed;
@@ -161,12 +177,14 @@ void add_mylist_command(CLI::App& app, AppContext& ctx) {
         std::string(kExitCodeHelp));
     add_selection_flags(*add, flags->selection);
     add_hashing_flags(*add, flags->hashing);
+    add_refresh_flag(*add, flags->hashing);
     add->add_option("--state", flags->state, "Storage state")
         ->check(CLI::IsMember({"hdd", "cd", "deleted", "remote", "unknown"}));
-    add->add_option("--watched", flags->watched,
-                    "Mark watched, at DATE (YYYY-MM-DD[THH:MM]) or now")
-        ->expected(0, 1)
-        ->type_name("[DATE]");
+    // A flag whose date comes only with '=': `--watched *.mkv` must not take
+    // the first file for a date.
+    add->add_flag(
+        "--watched{now}", flags->watched,
+        "Mark watched, now or at --watched=DATE (YYYY-MM-DD[THH:MM[:SS]], epoch seconds)");
     add->add_flag("--unwatched", flags->unwatched, "Mark not watched");
     add->add_option("--source", flags->source, "Source text (where you got it)");
     add->add_option("--storage", flags->storage, "Storage text (which disk)");

@@ -29,24 +29,44 @@ void add_selection_flags(CLI::App& cmd, SelectionFlags& flags);
 
 struct HashingFlags {
     bool no_cache = false;
+    bool refresh = false;  // commands that ask AniDB: --refresh
     size_t jobs = 0;
     size_t io_jobs_per_device = 0;
 };
+// --no-cache, -j/--jobs, --io-jobs-per-device.
 void add_hashing_flags(CLI::App& cmd, HashingFlags& flags);
+// -j/--jobs and --io-jobs-per-device only.
+void add_job_flags(CLI::App& cmd, HashingFlags& flags);
+// --refresh, for the commands that ask AniDB.
+void add_refresh_flag(CLI::App& cmd, HashingFlags& flags);
+// The client option "cache.answers" these flags ask for: "off" for
+// --no-cache, "refresh" for --refresh, else "use".
+const char* answer_cache_policy(const HashingFlags& flags);
+
+// A whole number from 1 to `max`; its message is short ("must be a whole
+// number of at least 1 (at most 1024), not '0'") instead of CLI11's range
+// of doubles.
+CLI::Validator count_from_one(size_t max);
 
 // Resolves the selection (config globs + flags) into files; problems are
 // reported on stderr and counted in `failures`.
 std::vector<std::string> resolve_files(const SelectionFlags& flags, const Settings& settings,
                                        size_t& failures);
 
-// Whether to draw the progress bar: stderr is a terminal and not --quiet.
-bool progress_wanted(const AppContext& ctx);
+// Starts the run's status area (drawn when stderr is a terminal and not
+// --quiet); results and messages then go above it until the console ends it.
+StatusArea& begin_status(const AppContext& ctx);
 
 // How every hashing command runs: --jobs / --io-jobs-per-device, else the
-// config file's `jobs` / `io_jobs_per_device`; the bar when progress_wanted.
+// config file's `jobs` / `io_jobs_per_device`; progress into the console's
+// status area.
 HashRunOptions hash_run_options(std::vector<hash::Algorithm> algorithms, bool use_cache,
                                 const HashingFlags& flags, const Settings& settings,
                                 const AppContext& ctx);
+
+// The summary line after a run (on stderr): printed when the status area
+// was drawn or with --verbose.
+void print_summary(const AppContext& ctx, const std::string& text);
 
 }  // namespace anidb::cli
 

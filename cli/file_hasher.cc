@@ -5,22 +5,18 @@
 
 #include <algorithm>
 #include <condition_variable>
-#include <iostream>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
 
 #include "device_io.h"
-#include "progress_bar.h"
+#include "status_area.h"
 #include "text_escape.h"
 
 namespace anidb::cli {
 
 namespace {
-
-std::mutex g_bar_mutex;
-ProgressBar* g_bar = nullptr;  // the bar of the running hash_files, for messages
 
 struct FileFacts {
     uint64_t size = 0;
@@ -28,15 +24,6 @@ struct FileFacts {
 };
 
 }  // namespace
-
-void print_message_above_progress(const std::string& message) {
-    std::lock_guard lock(g_bar_mutex);
-    if (g_bar != nullptr) {
-        g_bar->print_above([&] { std::cerr << message << std::flush; });
-    } else {
-        std::cerr << message << std::flush;
-    }
-}
 
 size_t hash_files(client::Client& client, const std::vector<std::string>& paths,
                   const HashRunOptions& options, std::stop_token stop,
@@ -64,11 +51,8 @@ size_t hash_files(client::Client& client, const std::vector<std::string>& paths,
     const size_t workers = std::min(paths.size(), options.jobs > 0 ? options.jobs : cores);
 
     DeviceScheduler scheduler(devices, limits);
-    ProgressBar bar(options.progress, total_bytes, paths.size(), workers);
-    {
-        std::lock_guard lock(g_bar_mutex);
-        g_bar = &bar;
-    }
+    StatusArea* status = options.status;
+    if (status != nullptr) status->begin_hashing(paths.size(), total_bytes, workers);
 
     // Results wait here until every earlier one was handed out.
     std::mutex order_mutex;
@@ -92,7 +76,7 @@ size_t hash_files(client::Client& client, const std::vector<std::string>& paths,
             lock.unlock();
             bool keep_going = true;
             if (!(result.code() == Errc::cancelled && run_stop.stop_requested())) {
-                keep_going = handler(index, result);
+                keep_going = handler(HashedFile{index, result, facts[index].size});
                 ++reported;
             }
             lock.lock();
@@ -110,16 +94,18 @@ size_t hash_files(client::Client& client, const std::vector<std::string>& paths,
             while (!run_stop.stop_requested()) {
                 const std::optional<size_t> item = scheduler.acquire();
                 if (!item) break;
-                bar.start_file(slot, printable(paths[*item]));
+                if (status != nullptr) status->file_started(slot, printable(paths[*item]));
                 client::ProcessOptions po;
                 po.algorithms = options.algorithms;
                 po.use_cache = options.use_cache;
-                po.progress = [&bar, slot](float, uint64_t done, uint64_t) {
-                    bar.file_progress(slot, done);
-                };
+                if (status != nullptr) {
+                    po.progress = [status, slot](float, uint64_t done, uint64_t) {
+                        status->file_progress(slot, done);
+                    };
+                }
                 auto result = client.process_file(paths[*item], po, run_stop.get_token());
                 scheduler.release(*item);
-                bar.finish_file(slot, facts[*item].size);
+                if (status != nullptr) status->file_finished(slot, facts[*item].size);
                 std::unique_lock lock(order_mutex);
                 finished.emplace(*item, std::move(result));
                 deliver(lock);
@@ -128,11 +114,6 @@ size_t hash_files(client::Client& client, const std::vector<std::string>& paths,
     }
     for (auto& t : threads) t.join();
     if (run_stop.stop_requested()) scheduler.cancel();
-    bar.stop();
-    {
-        std::lock_guard lock(g_bar_mutex);
-        g_bar = nullptr;
-    }
     // Files that finished after a stop but before earlier ones: deliver the
     // contiguous rest so nothing completed is lost.
     std::unique_lock lock(order_mutex);

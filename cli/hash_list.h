@@ -1,8 +1,11 @@
-// Reading the hash lists `anidb check` verifies: SFV ("name CRC32"),
-// md5sum/sha1sum ("hex  name", "hex *name"), BSD tags ("MD5 (name) = hex")
-// and ed2k links ("ed2k://|file|name|size|hash|/"), with the coreutils
-// backslash escaping of names. The format is detected per line, so a file
-// may mix them. Pure: parsing only, no file access.
+// Reading the hash lists `anidb check` verifies and `anidb hash --update`
+// extends: SFV ("name CRC32"), md5sum/sha1sum ("hex  name", "hex *name",
+// and "hex hex ...  name" with several digests as `anidb hash` writes
+// them), BSD tags ("MD5 (name) = hex"), ed2k links
+// ("ed2k://|file|name|size|hash|/"), with the coreutils backslash escaping
+// of names; and the JSON array, JSON lines and CSV that `anidb hash`
+// writes. Line formats are detected per line, so a file may mix them.
+// Pure: parsing only, no file access.
 #pragma once
 
 #include <cstdint>
@@ -16,12 +19,21 @@
 
 namespace anidb::cli {
 
+// How an entry was written (hash --update appends in the same format).
+enum class ListSyntax { sfv, text, bsd, ed2k_link, json, jsonl, csv };
+
 struct HashListEntry {
-    std::string name;  // as written in the list (relative to the list's folder)
+    std::string name;  // as written in the list
     hash::Algorithm algorithm = hash::Algorithm::ed2k;
+    // 32 hex digits in md5sum layout are MD5 or ED2K. When the list's name
+    // does not say which (".md5", ".ed2k"), `algorithm` is ED2K (what
+    // `anidb hash` writes) and `alternative` MD5: either may match, as
+    // rhash -c accepts.
+    std::optional<hash::Algorithm> alternative;
     std::string expected;          // lowercase hex, uppercase base32 for TTH
-    std::optional<uint64_t> size;  // ed2k links carry the size
+    std::optional<uint64_t> size;  // ed2k links, JSON and CSV carry the size
     size_t line = 0;               // 1-based, for messages
+    ListSyntax syntax = ListSyntax::text;
 };
 
 struct HashListProblem {
@@ -34,12 +46,13 @@ struct HashList {
     std::vector<HashListProblem> problems;  // lines that are neither blank, comment nor entry
 };
 
-// `list_name` decides what a bare 32-hex-digit digest is (".ed2k" -> ed2k,
-// anything else -> md5, as md5sum writes them).
+// `list_name` (the list's file name, "-" for standard input) decides what
+// a bare 32-hex-digit digest is.
 HashList parse_hash_list(std::string_view content, std::string_view list_name);
 
-// Parses one line; nullopt for blank and comment lines, an error for junk.
-Result<std::optional<HashListEntry>> parse_hash_list_line(std::string_view line,
-                                                          std::string_view list_name);
+// Parses one line of a line format; nullopt for blank and comment lines,
+// an error for junk. A line with several digests gives several entries.
+Result<std::vector<HashListEntry>> parse_hash_list_line(std::string_view line,
+                                                        std::string_view list_name);
 
 }  // namespace anidb::cli

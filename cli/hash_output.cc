@@ -16,9 +16,17 @@ std::string uppercase(std::string s) {
     return s;
 }
 
-std::string file_name_of(const std::string& path) {
-    const size_t slash = path.find_last_of('/');
-    return slash == std::string::npos ? path : path.substr(slash + 1);
+// The name an ed2k link carries: a relative path keeps its folders (so
+// `anidb check` finds the file again; '/' is percent-encoded like every
+// other reserved byte); an absolute one gives its base name only, as
+// rhash does, since such links are for sharing.
+std::string ed2k_link_name(std::string_view path) {
+    if (!path.empty() && path.front() == '/') {
+        const size_t slash = path.find_last_of('/');
+        return std::string(path.substr(slash + 1));
+    }
+    while (path.starts_with("./")) path.remove_prefix(2);
+    return std::string(path);
 }
 
 }  // namespace
@@ -121,7 +129,7 @@ bool HashOutput::write(const HashRecord& record) {
                  << '\n';
             break;
         case OutputFormat::ed2k:
-            out_ << "ed2k://|file|" << percent_encode(file_name_of(record.path)) << '|'
+            out_ << "ed2k://|file|" << percent_encode(ed2k_link_name(record.path)) << '|'
                  << record.size << '|' << digest_of(record, hash::Algorithm::ed2k) << "|/\n";
             break;
     }

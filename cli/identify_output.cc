@@ -1,7 +1,11 @@
 #include "identify_output.h"
 
+#include <functional>
+#include <variant>
+
 #include <nlohmann/json.hpp>
 
+#include "anime_facts.h"
 #include "json_path.h"
 #include "text_escape.h"
 
@@ -9,22 +13,74 @@ namespace anidb::cli {
 
 namespace {
 
-constexpr const char* kCsvHeader =
-    "path,size,ed2k,file_id,anime_id,episode_id,group_id,anime_title,anime_title_english,"
-    "episode_number,episode_title,group_name,source,error\n";
+using client::AnimeInfo;
+using FieldValue = std::variant<std::string, uint64_t>;
 
-const char* source_of(const client::AnimeInfo& info) {
+// The AniDB fields of an identified file, in output order (after path,
+// size and ed2k; before source and error). The first columns are those of
+// the original CSV layout, so old readers keep their positions.
+struct Field {
+    const char* name;
+    std::function<FieldValue(const AnimeInfo&)> value;
+};
+
+const std::vector<Field>& fields() {
+    static const std::vector<Field> table{
+        {"file_id", [](const AnimeInfo& i) { return FieldValue(i.file_id); }},
+        {"anime_id", [](const AnimeInfo& i) { return FieldValue(i.anime_id); }},
+        {"episode_id", [](const AnimeInfo& i) { return FieldValue(i.episode_id); }},
+        {"group_id", [](const AnimeInfo& i) { return FieldValue(i.group_id); }},
+        {"anime_title", [](const AnimeInfo& i) { return FieldValue(anime_title(i)); }},
+        {"anime_title_english", [](const AnimeInfo& i) { return FieldValue(i.title_english); }},
+        {"episode_number", [](const AnimeInfo& i) { return FieldValue(i.episode_number); }},
+        {"episode_title", [](const AnimeInfo& i) { return FieldValue(i.episode_title); }},
+        {"group_name", [](const AnimeInfo& i) { return FieldValue(i.group_name); }},
+        {"anime_title_romaji", [](const AnimeInfo& i) { return FieldValue(i.title_romaji); }},
+        {"anime_title_kanji", [](const AnimeInfo& i) { return FieldValue(i.title_kanji); }},
+        {"anime_type", [](const AnimeInfo& i) { return FieldValue(i.anime_type); }},
+        {"year", [](const AnimeInfo& i) { return FieldValue(i.year); }},
+        {"episode_title_romaji",
+         [](const AnimeInfo& i) { return FieldValue(i.episode_title_romaji); }},
+        {"episode_title_kanji",
+         [](const AnimeInfo& i) { return FieldValue(i.episode_title_kanji); }},
+        {"aired", [](const AnimeInfo& i) { return FieldValue(format_date(i.aired)); }},
+        {"group_short_name", [](const AnimeInfo& i) { return FieldValue(i.group_short_name); }},
+        {"crc32", [](const AnimeInfo& i) { return FieldValue(i.crc32); }},
+        {"md5", [](const AnimeInfo& i) { return FieldValue(i.md5); }},
+        {"sha1", [](const AnimeInfo& i) { return FieldValue(i.sha1); }},
+        {"resolution", [](const AnimeInfo& i) { return FieldValue(i.resolution); }},
+        {"quality", [](const AnimeInfo& i) { return FieldValue(i.quality); }},
+        {"file_source", [](const AnimeInfo& i) { return FieldValue(i.file_source); }},
+        {"video_codec", [](const AnimeInfo& i) { return FieldValue(i.video_codec); }},
+        {"audio_codecs", [](const AnimeInfo& i) { return FieldValue(i.audio_codecs); }},
+        {"audio_languages", [](const AnimeInfo& i) { return FieldValue(i.audio_languages); }},
+        {"subtitle_languages", [](const AnimeInfo& i) { return FieldValue(i.subtitle_languages); }},
+        {"version", [](const AnimeInfo& i) { return FieldValue(uint64_t{i.version}); }},
+    };
+    return table;
+}
+
+const char* source_of(const AnimeInfo& info) {
     return info.from_cache ? "cache" : "anidb";
+}
+
+std::string csv_value(const FieldValue& v) {
+    if (const auto* n = std::get_if<uint64_t>(&v)) return std::to_string(*n);
+    return csv_field(std::get<std::string>(v));
 }
 
 }  // namespace
 
-IdentifyOutput::IdentifyOutput(std::ostream& out, OutputFormat format)
-    : out_(out), format_(format) {}
+IdentifyOutput::IdentifyOutput(std::ostream& out, OutputFormat format, Style style)
+    : out_(out), format_(format), style_(style) {}
 
 void IdentifyOutput::begin() {
     if (format_ == OutputFormat::json) out_ << '[';
-    if (format_ == OutputFormat::csv) out_ << kCsvHeader;
+    if (format_ == OutputFormat::csv) {
+        out_ << "path,size,ed2k";
+        for (const Field& f : fields()) out_ << ',' << f.name;
+        out_ << ",source,error\n";
+    }
 }
 
 void IdentifyOutput::end() {
@@ -33,7 +89,7 @@ void IdentifyOutput::end() {
 }
 
 void IdentifyOutput::write(const IdentifyRecord& r) {
-    const client::AnimeInfo* info = r.info ? &*r.info : nullptr;
+    const AnimeInfo* info = r.info ? &*r.info : nullptr;
     switch (format_) {
         case OutputFormat::json:
         case OutputFormat::jsonl: {
@@ -42,15 +98,9 @@ void IdentifyOutput::write(const IdentifyRecord& r) {
             o["size"] = r.size;
             if (!r.ed2k.empty()) o["ed2k"] = r.ed2k;
             if (info != nullptr) {
-                o["file_id"] = info->file_id;
-                o["anime_id"] = info->anime_id;
-                o["episode_id"] = info->episode_id;
-                o["group_id"] = info->group_id;
-                o["anime_title"] = info->title_romaji;
-                o["anime_title_english"] = info->title_english;
-                o["episode_number"] = info->episode_number;
-                o["episode_title"] = info->episode_title;
-                o["group_name"] = info->group_name;
+                for (const Field& f : fields()) {
+                    std::visit([&](const auto& v) { o[f.name] = v; }, f.value(*info));
+                }
                 o["source"] = source_of(*info);
             } else {
                 o["error"] = r.error.value_or("unknown error");
@@ -61,33 +111,32 @@ void IdentifyOutput::write(const IdentifyRecord& r) {
             break;
         }
         case OutputFormat::csv: {
-            out_ << csv_field(r.path) << ',' << r.size << ',' << r.ed2k << ',';
-            if (info != nullptr) {
-                out_ << info->file_id << ',' << info->anime_id << ',' << info->episode_id << ','
-                     << info->group_id << ',' << csv_field(info->title_romaji) << ','
-                     << csv_field(info->title_english) << ',' << csv_field(info->episode_number)
-                     << ',' << csv_field(info->episode_title) << ',' << csv_field(info->group_name)
-                     << ',' << source_of(*info) << ",\n";
-            } else {
-                out_ << ",,,,,,,,,," << csv_field(r.error.value_or("unknown error")) << '\n';
+            out_ << csv_field(r.path) << ',' << r.size << ',' << r.ed2k;
+            for (const Field& f : fields()) {
+                out_ << ',' << (info != nullptr ? csv_value(f.value(*info)) : std::string());
             }
+            out_ << ',' << (info != nullptr ? source_of(*info) : "") << ','
+                 << (info != nullptr ? std::string() : csv_field(r.error.value_or("unknown error")))
+                 << '\n';
             break;
         }
         default: {
-            // "PATH: Title - 03 - Episode title [Group] (fid 123, anidb)"
+            // "PATH: Title - 03 - Episode title [Group] (fid 123, ..., anidb)"
             out_ << printable(r.path) << ": ";
             if (info == nullptr) {
-                out_ << "NOT IDENTIFIED: " << printable(r.error.value_or("unknown error")) << '\n';
+                out_ << style_.paint(Tone::bad, "NOT IDENTIFIED") << ": "
+                     << printable(r.error.value_or("unknown error")) << '\n';
                 break;
             }
-            const std::string& title =
-                info->title_romaji.empty() ? info->title_english : info->title_romaji;
-            out_ << printable(title) << " - " << printable(info->episode_number);
+            out_ << printable(anime_title(*info)) << " - " << printable(info->episode_number);
             if (!info->episode_title.empty()) out_ << " - " << printable(info->episode_title);
             if (!info->group_name.empty()) out_ << " [" << printable(info->group_name) << ']';
-            out_ << " (fid " << info->file_id << ", aid " << info->anime_id << ", eid "
-                 << info->episode_id << ", gid " << info->group_id << ", " << source_of(*info)
-                 << ")\n";
+            out_ << style_.paint(Tone::dim, " (fid " + std::to_string(info->file_id) + ", aid " +
+                                                std::to_string(info->anime_id) + ", eid " +
+                                                std::to_string(info->episode_id) + ", gid " +
+                                                std::to_string(info->group_id) + ", " +
+                                                source_of(*info) + ")")
+                 << '\n';
             break;
         }
     }

@@ -1,9 +1,9 @@
 // Writes `anidb identify` results: text (one line per file), json (one
-// array), jsonl (one object per line) or csv. Objects hold path, size, ed2k,
-// file_id, anime_id, episode_id, group_id, anime_title,
-// anime_title_english, episode_number, episode_title, group_name and source
-// ("anidb" or "cache"), or path, size, ed2k (when known) and error.
-// Not thread-safe: the caller serialises write().
+// array), jsonl (one object per line) or csv. The fields of a JSON object
+// and the CSV columns are one table (identify_output.cc): path, size, ed2k,
+// the AniDB ids, titles (anime_title is romaji, else English, else kanji),
+// episode and group facts, the file facts AniDB records, source ("anidb"
+// or "cache"), or error. Not thread-safe: the caller serialises write().
 #pragma once
 
 #include <cstdint>
@@ -13,6 +13,7 @@
 
 #include "client/types.h"
 #include "output_format.h"
+#include "terminal.h"
 
 namespace anidb::cli {
 
@@ -26,8 +27,8 @@ struct IdentifyRecord {
 
 class IdentifyOutput {
   public:
-    // Only text, json, jsonl and csv.
-    IdentifyOutput(std::ostream& out, OutputFormat format);
+    // Only text, json, jsonl and csv. `style` colours the text format.
+    IdentifyOutput(std::ostream& out, OutputFormat format, Style style = Style());
     void begin();
     void write(const IdentifyRecord& record);
     void end();
@@ -35,6 +36,7 @@ class IdentifyOutput {
   private:
     std::ostream& out_;
     OutputFormat format_;
+    Style style_;
     size_t written_ = 0;
 };
 

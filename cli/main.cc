@@ -1,6 +1,7 @@
 // anidb: hash, check and identify anime files, manage the AniDB MyList,
 // rename files by template. See anidb(1) and docs/cli.md.
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 #include <set>
 #include <string>
@@ -9,6 +10,7 @@
 
 #include "cancellation.h"
 #include "commands.h"
+#include "console.h"
 #include "exit_codes.h"
 
 #ifndef ANIDB_CLI_VERSION
@@ -45,10 +47,17 @@ std::string first_command_word(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     using namespace anidb::cli;
+    // The console starts no thread; it outlives the signal watcher, which
+    // prints through it.
+    Console console([](const char* name) -> const char* { return std::getenv(name); });
     // Before any thread exists, so every thread inherits the blocked signals.
     Cancellation cancellation;
     AppContext ctx;
     ctx.cancellation = &cancellation;
+    ctx.console = &console;
+    // "interrupted" goes above the status area, not into it.
+    cancellation.set_message_printer(
+        [&console](const std::string& text) { console.message(text); });
 
     CLI::App app{"anidb: hash, identify and catalogue anime files against AniDB", "anidb"};
     app.fallthrough();  // global flags also after the command
@@ -71,9 +80,10 @@ int main(int argc, char** argv) {
     app.add_option("--interval-scale", ctx.global.interval_scale,
                    "Scale AniDB flood intervals (honoured for loopback test servers only)")
         ->group("");
-    app.add_flag("-q,--quiet", ctx.global.quiet, "No progress bar and fewer messages");
+    app.add_flag("-q,--quiet", ctx.global.quiet, "No status area, no summary, fewer messages");
     app.add_flag("-v,--verbose", ctx.global.verbose,
-                 "Print a summary (files, bytes, cache hits, time) after hash");
+                 "Print the summary line (files, bytes, cache hits, time) even when stderr is "
+                 "not a terminal");
 
     add_hash_command(app, ctx);
     add_check_command(app, ctx);
@@ -115,9 +125,11 @@ int main(int argc, char** argv) {
                   << "\nRun 'anidb --help' or 'anidb COMMAND --help' for usage.\n";
         return kExitUsage;
     } catch (const std::exception& e) {
+        console.finish();
         std::cerr << "anidb: unexpected error: " << e.what() << '\n';
         return kExitSomeFailed;
     }
+    console.finish();
     std::cout.flush();
     return ctx.exit_code;
 }

@@ -8,9 +8,11 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 
 namespace anidb::cli {
 
@@ -52,40 +54,69 @@ std::vector<fs::path> find_related_files(const fs::path& file) {
     return out;
 }
 
+bool belongs_to(const fs::path& other, const fs::path& video) {
+    const fs::path other_dir = other.has_parent_path() ? other.parent_path() : fs::path(".");
+    const fs::path video_dir = video.has_parent_path() ? video.parent_path() : fs::path(".");
+    if (other_dir.lexically_normal() != video_dir.lexically_normal()) return false;
+    const std::string name = other.filename().string();
+    const std::string stem = video.stem().string();
+    return name != video.filename().string() && name.size() > stem.size() + 1 &&
+           name.starts_with(stem + ".");
+}
+
 std::vector<FileMove> plan_moves(const fs::path& file, const std::string& new_relative,
-                                 const fs::path& dest_root, bool related) {
+                                 const fs::path& dest_root, const std::vector<fs::path>& related) {
     std::vector<FileMove> moves;
     const fs::path target_base = dest_root / new_relative;
     moves.push_back({file, fs::path(target_base.string() + file.extension().string())});
-    if (related) {
-        const size_t stem_length = file.stem().string().size();
-        for (const fs::path& extra : find_related_files(file)) {
-            const std::string suffix = extra.filename().string().substr(stem_length);
-            moves.push_back({extra, fs::path(target_base.string() + suffix)});
-        }
+    const size_t stem_length = file.stem().string().size();
+    for (const fs::path& extra : related) {
+        const std::string suffix = extra.filename().string().substr(stem_length);
+        moves.push_back({extra, fs::path(target_base.string() + suffix)});
     }
     return moves;
 }
 
+namespace {
+
+// strerror(3) is not thread-safe; the error category's message is.
+std::string errno_text(int err = errno) {
+    return std::generic_category().message(err);
+}
+
+Error exists_error(const fs::path& to) {
+    return make_error(Errc::busy, to.string() + " exists already; not overwritten");
+}
+
+// Creates the missing folders of `dir`, outermost first, recording them.
+Status create_folders(const fs::path& dir, std::vector<fs::path>& created) {
+    std::vector<fs::path> missing;
+    std::error_code ec;
+    for (fs::path p = dir; !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+        missing.push_back(p);
+        if (p == p.parent_path()) break;
+    }
+    for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+        if (::mkdir(it->c_str(), 0777) == 0) {
+            created.push_back(*it);
+        } else if (errno != EEXIST) {
+            return make_error(Errc::io, "cannot create " + it->string() + ": " + errno_text());
+        }
+    }
+    return {};
+}
+
 Status move_file(const FileMove& move) {
     std::error_code ec;
-    if (move.to.has_parent_path()) {
-        fs::create_directories(move.to.parent_path(), ec);
-        if (ec)
-            return make_error(
-                Errc::io, "cannot create " + move.to.parent_path().string() + ": " + ec.message());
-    }
     if (::renameat2(AT_FDCWD, move.from.c_str(), AT_FDCWD, move.to.c_str(), RENAME_NOREPLACE) ==
         0) {
         return {};
     }
     const int err = errno;
-    if (err == EEXIST)
-        return make_error(Errc::busy, move.to.string() + " exists already; not overwritten");
+    if (err == EEXIST) return exists_error(move.to);
     if (err == EINVAL || err == ENOSYS) {
         // File system without RENAME_NOREPLACE: check, then rename.
-        if (fs::exists(move.to, ec))
-            return make_error(Errc::busy, move.to.string() + " exists already; not overwritten");
+        if (fs::exists(move.to, ec)) return exists_error(move.to);
         fs::rename(move.from, move.to, ec);
         if (ec) return make_error(Errc::io, "cannot rename: " + ec.message());
         return {};
@@ -101,7 +132,59 @@ Status move_file(const FileMove& move) {
         return {};
     }
     return make_error(err == ENOENT ? Errc::file_not_found : Errc::io,
-                      "cannot rename " + move.from.string() + ": " + std::strerror(err));
+                      "cannot rename " + move.from.string() + ": " + errno_text(err));
+}
+
+}  // namespace
+
+Status transfer_file(const FileMove& move, Transfer how, std::vector<fs::path>& created) {
+    if (move.to.has_parent_path()) {
+        if (Status st = create_folders(move.to.parent_path(), created); !st) return st;
+    }
+    std::error_code ec;
+    switch (how) {
+        case Transfer::move:
+            return move_file(move);
+        case Transfer::copy:
+            if (fs::exists(move.to, ec)) return exists_error(move.to);
+            fs::copy_file(move.from, move.to, fs::copy_options::none, ec);
+            if (ec) {
+                return make_error(Errc::io,
+                                  "cannot copy to " + move.to.string() + ": " + ec.message());
+            }
+            return {};
+        case Transfer::hard_link:
+            if (::link(move.from.c_str(), move.to.c_str()) == 0) return {};
+            if (errno == EEXIST) return exists_error(move.to);
+            if (errno == EXDEV) {
+                return make_error(Errc::io, "cannot hard-link " + move.from.string() +
+                                                " into another file system (use --link soft or "
+                                                "--copy)");
+            }
+            return make_error(Errc::io, "cannot link " + move.from.string() + ": " + errno_text());
+        case Transfer::soft_link: {
+            const fs::path target = fs::absolute(move.from, ec).lexically_normal();
+            if (::symlink(target.c_str(), move.to.c_str()) == 0) return {};
+            if (errno == EEXIST) return exists_error(move.to);
+            return make_error(Errc::io, "cannot link " + move.to.string() + ": " + errno_text());
+        }
+    }
+    return make_error(Errc::invalid_parameter, "unknown transfer");
+}
+
+std::vector<fs::path> remove_empty_folders(const fs::path& folder, const fs::path& stop,
+                                           const std::vector<fs::path>& keep) {
+    std::vector<fs::path> removed;
+    const auto below_stop = [&](const fs::path& p) {
+        const auto rel = p.lexically_relative(stop);
+        return !rel.empty() && *rel.begin() != ".." && rel != ".";
+    };
+    for (fs::path p = folder; below_stop(p); p = p.parent_path()) {
+        if (std::find(keep.begin(), keep.end(), p) != keep.end()) break;
+        if (::rmdir(p.c_str()) != 0) break;  // not empty (or not ours to remove)
+        removed.push_back(p);
+    }
+    return removed;
 }
 
 std::string shell_quote(std::string_view text) {
@@ -150,19 +233,49 @@ Status UndoLog::open(const fs::path& path) {
                           "cannot write undo log " + path.string() + ": " + std::strerror(errno));
     }
     path_ = path;
-    std::fputs("#!/bin/sh\n# Undo log of `anidb rename`: run it with sh to move the files back.\n",
-               file_);
-    std::fflush(file_);
+    // Unique per log opened: runs that append to one log never reuse a name.
+    static std::atomic<unsigned> opened{0};
+    id_prefix_ = std::to_string(std::time(nullptr)) + "_" + std::to_string(::getpid()) + "_" +
+                 std::to_string(opened.fetch_add(1));
+    std::fseek(file_, 0, SEEK_END);
+    if (std::ftell(file_) == 0) {
+        std::fputs(
+            "#!/bin/sh\n"
+            "# Undo log of `anidb rename`: `sh THIS_FILE` reverses every change below,\n"
+            "# the last one first, and removes the folders the rename created (when empty).\n"
+            "trap 'for undo in $anidb_undo; do \"$undo\"; done' EXIT\n",
+            file_);
+        std::fflush(file_);
+    }
     return {};
 }
 
-void UndoLog::record(const FileMove& done) {
+void UndoLog::append(const std::string& body) {
     if (file_ == nullptr) return;
-    const std::string line = "mv -n -- " + shell_quote(fs::absolute(done.to).string()) + ' ' +
-                             shell_quote(fs::absolute(done.from).string()) + '\n';
+    const std::string name = "u_" + id_prefix_ + "_" + std::to_string(++functions_);
+    const std::string line =
+        name + "() { " + body + "; }; anidb_undo=\"" + name + " $anidb_undo\"\n";
     std::fputs(line.c_str(), file_);
     std::fflush(file_);
+}
+
+void UndoLog::record(const FileMove& done, Transfer how) {
+    std::error_code ec;
+    const fs::path to = fs::absolute(done.to, ec).lexically_normal();
+    const fs::path from = fs::absolute(done.from, ec).lexically_normal();
+    if (how == Transfer::move) {
+        append("mkdir -p -- " + shell_quote(from.parent_path().string()) + " && mv -n -- " +
+               shell_quote(to.string()) + ' ' + shell_quote(from.string()));
+    } else {
+        append("rm -f -- " + shell_quote(to.string()));
+    }
     ++records_;
+}
+
+void UndoLog::record_created_folder(const fs::path& folder) {
+    std::error_code ec;
+    append("rmdir -- " + shell_quote(fs::absolute(folder, ec).lexically_normal().string()) +
+           " 2>/dev/null || :");
 }
 
 }  // namespace anidb::cli

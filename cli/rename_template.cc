@@ -2,15 +2,37 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+
+#include "anime_facts.h"
 
 namespace anidb::cli {
 
+// One piece of a template: literal text, a tag (with alternatives, maybe
+// optional, maybe a date format) or a section shown only when its
+// condition tags are not all empty.
+struct RenameTemplate::Part {
+    enum class Kind { literal, tag, section };
+    Kind kind = Kind::literal;
+    std::string literal;
+    std::vector<std::string> alternatives;  // tag names (tag), condition (section)
+    bool optional = false;
+    std::string format;                             // date tags: strftime format
+    std::vector<std::shared_ptr<const Part>> body;  // section
+};
+
 namespace {
 
-bool known_tag(std::string_view name) {
-    const auto& tags = template_tags();
-    return std::any_of(tags.begin(), tags.end(),
-                       [&](const TemplateTag& t) { return t.name == name; });
+using Part = RenameTemplate::Part;
+using Parts = std::vector<std::shared_ptr<const Part>>;
+
+constexpr std::string_view kDefaultDateFormat = "%Y-%m-%d";
+
+const TemplateTag* find_tag(std::string_view name) {
+    for (const TemplateTag& t : template_tags()) {
+        if (t.name == name) return &t;
+    }
+    return nullptr;
 }
 
 std::string trim_component(std::string_view s) {
@@ -19,12 +41,200 @@ std::string trim_component(std::string_view s) {
     return std::string(s);
 }
 
-std::string stem_of(std::string_view path) {
+std::string base_name(std::string_view path) {
     const size_t slash = path.find_last_of('/');
-    std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+    return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+std::string stem_of(std::string_view path) {
+    std::string name = base_name(path);
     const size_t dot = name.find_last_of('.');
-    if (dot != std::string_view::npos && dot > 0) name = name.substr(0, dot);
-    return std::string(name);
+    if (dot != std::string::npos && dot > 0) name.resize(dot);
+    return name;
+}
+
+std::string extension_of(std::string_view path) {
+    const std::string name = base_name(path);
+    const size_t dot = name.find_last_of('.');
+    return dot != std::string::npos && dot > 0 ? name.substr(dot + 1) : std::string();
+}
+
+Error template_error(const std::string& message) {
+    return make_error(Errc::invalid_parameter, "template: " + message);
+}
+
+// Splits "a|b|c" into known tag names.
+Result<std::vector<std::string>> tag_names(std::string_view text,
+                                           std::set<std::string, std::less<>>& used) {
+    std::vector<std::string> names;
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t bar = text.find('|', start);
+        if (bar == std::string_view::npos) bar = text.size();
+        std::string name(text.substr(start, bar - start));
+        if (find_tag(name) == nullptr) {
+            return template_error("unknown tag '{" + name + "}' (see anidb rename --help)");
+        }
+        used.insert(name);
+        names.push_back(std::move(name));
+        start = bar + 1;
+    }
+    return names;
+}
+
+// A recursive-descent parser over the template text. `pos` moves forward;
+// a section's body ends at its matching '}'.
+class Parser {
+  public:
+    Parser(std::string_view text, std::set<std::string, std::less<>>& used)
+        : text_(text), used_(used) {}
+
+    Result<Parts> parse_parts(bool in_section) {
+        Parts parts;
+        std::string literal;
+        const auto flush = [&] {
+            if (literal.empty()) return;
+            auto p = std::make_shared<Part>();
+            p->literal = std::move(literal);
+            parts.push_back(std::move(p));
+            literal.clear();
+        };
+        while (pos_ < text_.size()) {
+            const char c = text_[pos_];
+            if (c == '}') {
+                if (pos_ + 1 < text_.size() && text_[pos_ + 1] == '}') {
+                    literal += '}';
+                    pos_ += 2;
+                    continue;
+                }
+                if (in_section) {
+                    ++pos_;  // the section's end
+                    flush();
+                    return parts;
+                }
+                return template_error("unmatched '}' (write '}}' for a brace)");
+            }
+            if (c != '{') {
+                literal += c;
+                ++pos_;
+                continue;
+            }
+            if (pos_ + 1 < text_.size() && text_[pos_ + 1] == '{') {
+                literal += '{';
+                pos_ += 2;
+                continue;
+            }
+            flush();
+            auto part = text_.substr(pos_ + 1).starts_with("?") ? parse_section() : parse_tag();
+            if (!part) return part.error();
+            parts.push_back(std::move(*part));
+        }
+        if (in_section) return template_error("unclosed '{?' section");
+        flush();
+        return parts;
+    }
+
+  private:
+    // "{?names:BODY}"
+    Result<std::shared_ptr<const Part>> parse_section() {
+        const size_t colon = text_.find(':', pos_);
+        const size_t brace = text_.find_first_of("{}", pos_ + 1);
+        if (colon == std::string_view::npos || (brace != std::string_view::npos && brace < colon)) {
+            return template_error("a section is written {?tag:text}");
+        }
+        auto names = tag_names(text_.substr(pos_ + 2, colon - pos_ - 2), used_);
+        if (!names) return names.error();
+        pos_ = colon + 1;
+        auto body = parse_parts(true);
+        if (!body) return body.error();
+        auto p = std::make_shared<Part>();
+        p->kind = Part::Kind::section;
+        p->alternatives = std::move(*names);
+        p->body = std::move(*body);
+        return std::shared_ptr<const Part>(std::move(p));
+    }
+
+    // "{names[?][:format]}"
+    Result<std::shared_ptr<const Part>> parse_tag() {
+        const size_t close = text_.find('}', pos_);
+        if (close == std::string_view::npos) return template_error("unclosed '{'");
+        std::string_view body = text_.substr(pos_ + 1, close - pos_ - 1);
+        auto p = std::make_shared<Part>();
+        p->kind = Part::Kind::tag;
+        std::optional<std::string_view> format;
+        if (const size_t colon = body.find(':'); colon != std::string_view::npos) {
+            format = body.substr(colon + 1);
+            body = body.substr(0, colon);
+        }
+        if (!body.empty() && body.back() == '?') {
+            p->optional = true;
+            body.remove_suffix(1);
+        }
+        auto names = tag_names(body, used_);
+        if (!names) return names.error();
+        p->alternatives = std::move(*names);
+        if (format) {
+            if (format->empty())
+                return template_error("empty format in {" + std::string(body) + ":}");
+            for (const std::string& name : p->alternatives) {
+                if (!find_tag(name)->date) {
+                    return template_error("tag {" + name + "} takes no format (only dates do)");
+                }
+            }
+            p->format = std::string(*format);
+        }
+        pos_ = close + 1;
+        return std::shared_ptr<const Part>(std::move(p));
+    }
+
+    std::string_view text_;
+    size_t pos_ = 0;
+    std::set<std::string, std::less<>>& used_;
+};
+
+std::string value_of(const TagValues& values, const std::string& name, const std::string& format) {
+    const auto it = values.find(name);
+    if (it == values.end()) return {};
+    if (!find_tag(name)->date) return it->second;
+    int64_t seconds = 0;
+    const auto& v = it->second;
+    std::from_chars(v.data(), v.data() + v.size(), seconds);
+    return format_date(seconds, format.empty() ? kDefaultDateFormat : std::string_view(format));
+}
+
+// The first non-empty value of the alternatives, "" when all are empty.
+std::string first_value(const TagValues& values, const Part& part) {
+    for (const std::string& name : part.alternatives) {
+        std::string v = value_of(values, name, part.format);
+        if (!v.empty()) return v;
+    }
+    return {};
+}
+
+Status expand_parts(const Parts& parts, const TagValues& values, std::string& out) {
+    for (const auto& part : parts) {
+        switch (part->kind) {
+            case Part::Kind::literal:
+                out += part->literal;
+                break;
+            case Part::Kind::tag: {
+                const std::string value = first_value(values, *part);
+                if (value.empty() && !part->optional) {
+                    return make_error(
+                        Errc::invalid_parameter,
+                        "template tag {" + part->alternatives.front() + "} is empty for this file");
+                }
+                out += sanitize_file_name_part(value);
+                break;
+            }
+            case Part::Kind::section:
+                if (!first_value(values, *part).empty()) {
+                    if (Status st = expand_parts(part->body, values, out); !st) return st;
+                }
+                break;
+        }
+    }
+    return {};
 }
 
 }  // namespace
@@ -36,107 +246,67 @@ const std::vector<TemplateTag>& template_tags() {
         {"anime_english", "English title"},
         {"anime_kanji", "kanji title"},
         {"episode", "episode number as AniDB writes it (03, S1, C2)"},
+        {"epno", "the same as {episode}"},
         {"episode_title", "English episode title"},
+        {"episode_english", "the same as {episode_title}"},
+        {"episode_romaji", "romaji episode title"},
+        {"episode_kanji", "kanji episode title"},
+        {"aired", "the episode's air date; {aired:%Y} etc. (strftime, default %Y-%m-%d)", false,
+         true},
         {"group", "release group name"},
         {"group_short", "release group short name"},
         {"version", "release version from AniDB (v2..v5), else from the original name (v2)"},
         {"vcodec", "video codec (H264/AVC, HEVC, ...)"},
         {"acodec", "audio codecs, one per stream, comma-separated"},
+        {"audio_languages", "audio (dub) languages, one per stream, comma-separated"},
+        {"sub_languages", "subtitle languages, one per stream, comma-separated"},
         {"resolution", "video resolution (1920x1080)"},
         {"quality", "AniDB quality (high, very high, ...)"},
         {"source", "file source (TV, DVD, Blu-ray, www)"},
         {"type", "anime type (TV Series, Movie, OVA)"},
         {"year", "year(s) the anime aired"},
-        {"crc32", "CRC32 of the file, uppercase"},
-        {"ed2k", "ED2K hash of the file"},
         {"file_id", "AniDB file id"},
         {"anime_id", "AniDB anime id"},
         {"episode_id", "AniDB episode id"},
         {"group_id", "AniDB group id"},
-        {"original", "the file's current name without extension"},
+        {"crc32", "CRC32 of the file, uppercase (local)", true},
+        {"ed2k", "ED2K hash of the file (local)", true},
+        {"md5", "MD5 of the file (local)", true},
+        {"sha1", "SHA1 of the file (local)", true},
+        {"size", "file size in bytes (local)", true},
+        {"ext", "the file's extension without the dot (local; it is kept anyway)", true},
+        {"original", "the file's current name without extension (local)", true},
     };
     return tags;
 }
 
 Result<RenameTemplate> RenameTemplate::parse(std::string_view text) {
     RenameTemplate t;
-    std::string literal;
-    const auto flush_literal = [&] {
-        if (!literal.empty()) t.parts_.push_back(Part{std::move(literal), {}, false});
-        literal.clear();
-    };
-    for (size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c == '}') {
-            if (i + 1 < text.size() && text[i + 1] == '}') {
-                literal += '}';
-                ++i;
-                continue;
-            }
-            return make_error(Errc::invalid_parameter,
-                              "template: unmatched '}' (write '}}' for a brace)");
-        }
-        if (c != '{') {
-            literal += c;
-            continue;
-        }
-        if (i + 1 < text.size() && text[i + 1] == '{') {
-            literal += '{';
-            ++i;
-            continue;
-        }
-        const size_t close = text.find('}', i);
-        if (close == std::string_view::npos)
-            return make_error(Errc::invalid_parameter, "template: unclosed '{'");
-        std::string_view body = text.substr(i + 1, close - i - 1);
-        Part part;
-        if (!body.empty() && body.back() == '?') {
-            part.optional = true;
-            body.remove_suffix(1);
-        }
-        size_t start = 0;
-        while (start <= body.size()) {
-            size_t bar = body.find('|', start);
-            if (bar == std::string_view::npos) bar = body.size();
-            std::string name(body.substr(start, bar - start));
-            if (!known_tag(name)) {
-                return make_error(Errc::invalid_parameter, "template: unknown tag '{" + name +
-                                                               "}' (see anidb rename --help)");
-            }
-            part.alternatives.push_back(std::move(name));
-            start = bar + 1;
-        }
-        flush_literal();
-        t.parts_.push_back(std::move(part));
-        i = close;
-    }
-    flush_literal();
-    if (t.parts_.empty()) return make_error(Errc::invalid_parameter, "template: empty");
+    Parser parser(text, t.tags_);
+    auto parts = parser.parse_parts(false);
+    if (!parts) return parts.error();
+    t.parts_ = std::move(*parts);
+    if (t.parts_.empty()) return template_error("empty");
     return t;
+}
+
+bool RenameTemplate::needs_anidb() const {
+    return std::any_of(tags_.begin(), tags_.end(),
+                       [](const std::string& name) { return !find_tag(name)->local; });
+}
+
+std::vector<hash::Algorithm> RenameTemplate::hashes_needed() const {
+    std::vector<hash::Algorithm> out;
+    for (auto a : {hash::Algorithm::crc32, hash::Algorithm::ed2k, hash::Algorithm::md5,
+                   hash::Algorithm::sha1}) {
+        if (tags_.count(hash::algorithm_name(a)) != 0) out.push_back(a);
+    }
+    return out;
 }
 
 Result<std::string> RenameTemplate::expand(const TagValues& values) const {
     std::string out;
-    for (const Part& part : parts_) {
-        if (part.alternatives.empty()) {
-            out += part.literal;
-            continue;
-        }
-        std::string value;
-        for (const std::string& name : part.alternatives) {
-            const auto it = values.find(name);
-            if (it != values.end() && !it->second.empty()) {
-                value = it->second;
-                break;
-            }
-        }
-        if (value.empty() && !part.optional) {
-            return make_error(
-                Errc::invalid_parameter,
-                "template tag {" + part.alternatives.front() + "} is empty for this file");
-        }
-        out += sanitize_file_name_part(value);
-    }
+    if (Status st = expand_parts(parts_, values, out); !st) return st.error();
     // Clean each folder/file component the template produced.
     std::string path;
     size_t start = 0;
@@ -187,45 +357,65 @@ std::string version_from_name(std::string_view file_name) {
         const bool after_ok =
             end == file_name.size() || !std::isalnum(static_cast<unsigned char>(file_name[end]));
         if (before_ok && after_ok && end - i <= 2)
-            return "v" + std::string(file_name.substr(i + 1, end - i - 1));
+            return std::string("v").append(file_name.substr(i + 1, end - i - 1));
     }
     return {};
 }
 
-TagValues tag_values(const client::AnimeInfo& info, std::string_view original_path) {
+TagValues tag_values(const client::AnimeInfo* info, const LocalFile& file) {
     const auto id = [](uint64_t v) { return v == 0 ? std::string() : std::to_string(v); };
-    std::string crc = info.crc32;
-    for (char& c : crc) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    const std::string original = stem_of(original_path);
-    std::string anime = info.title_romaji;
-    if (anime.empty()) anime = info.title_english;
-    if (anime.empty()) anime = info.title_kanji;
-    return TagValues{
-        {"anime", anime},
-        {"anime_romaji", info.title_romaji},
-        {"anime_english", info.title_english},
-        {"anime_kanji", info.title_kanji},
-        {"episode", info.episode_number},
-        {"episode_title", info.episode_title},
-        {"group", info.group_name},
-        {"group_short", info.group_short_name},
-        {"version", info.version >= 2 ? "v" + std::to_string(info.version)
-                                      : version_from_name(original)},
-        {"vcodec", info.video_codec},
-        {"acodec", info.audio_codecs},
-        {"resolution", info.resolution},
-        {"quality", info.quality},
-        {"source", info.file_source},
-        {"type", info.anime_type},
-        {"year", info.year},
-        {"crc32", crc},
-        {"ed2k", info.ed2k},
-        {"file_id", id(info.file_id)},
-        {"anime_id", id(info.anime_id)},
-        {"episode_id", id(info.episode_id)},
-        {"group_id", id(info.group_id)},
-        {"original", original},
+    const auto digest = [&](hash::Algorithm a) {
+        for (const hash::Digest& d : file.digests) {
+            if (d.algorithm == a) return d.value;
+        }
+        return std::string();
     };
+    std::string crc = digest(hash::Algorithm::crc32);
+    for (char& c : crc) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const std::string original = stem_of(file.path);
+    TagValues values{
+        {"crc32", crc},
+        {"ed2k", digest(hash::Algorithm::ed2k)},
+        {"md5", digest(hash::Algorithm::md5)},
+        {"sha1", digest(hash::Algorithm::sha1)},
+        {"size", std::to_string(file.size)},
+        {"ext", extension_of(file.path)},
+        {"original", original},
+        {"version", version_from_name(original)},
+    };
+    if (info == nullptr) return values;
+    const client::AnimeInfo& i = *info;
+    const std::pair<const char*, std::string> anidb[] = {
+        {"anime", anime_title(i)},
+        {"anime_romaji", i.title_romaji},
+        {"anime_english", i.title_english},
+        {"anime_kanji", i.title_kanji},
+        {"episode", i.episode_number},
+        {"epno", i.episode_number},
+        {"episode_title", i.episode_title},
+        {"episode_english", i.episode_title},
+        {"episode_romaji", i.episode_title_romaji},
+        {"episode_kanji", i.episode_title_kanji},
+        {"aired", i.aired == 0 ? std::string() : std::to_string(i.aired)},
+        {"group", i.group_name},
+        {"group_short", i.group_short_name},
+        {"vcodec", i.video_codec},
+        {"acodec", i.audio_codecs},
+        {"audio_languages", i.audio_languages},
+        {"sub_languages", i.subtitle_languages},
+        {"resolution", i.resolution},
+        {"quality", i.quality},
+        {"source", i.file_source},
+        {"type", i.anime_type},
+        {"year", i.year},
+        {"file_id", id(i.file_id)},
+        {"anime_id", id(i.anime_id)},
+        {"episode_id", id(i.episode_id)},
+        {"group_id", id(i.group_id)},
+    };
+    for (const auto& [name, value] : anidb) values[name] = value;
+    if (i.version >= 2) values["version"] = std::string("v").append(std::to_string(i.version));
+    return values;
 }
 
 }  // namespace anidb::cli

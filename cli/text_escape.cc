@@ -1,5 +1,7 @@
 #include "text_escape.h"
 
+#include <openssl/evp.h>
+
 #include <array>
 #include <cstdint>
 
@@ -156,6 +158,21 @@ std::string base64_encode(std::string_view bytes) {
         out += rest == 2 ? kAlphabet[(n >> 6) & 0x3F] : '=';
         out += '=';
     }
+    return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+    if (text.size() % 4 != 0) return std::nullopt;
+    std::string out(text.size() / 4 * 3, '\0');
+    const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                  reinterpret_cast<const unsigned char*>(text.data()),
+                                  static_cast<int>(text.size()));
+    if (n < 0) return std::nullopt;
+    // EVP_DecodeBlock counts the bytes the '=' padding stands for; drop them.
+    size_t padding = 0;
+    if (!text.empty() && text.back() == '=') ++padding;
+    if (text.size() > 1 && text[text.size() - 2] == '=') ++padding;
+    out.resize(static_cast<size_t>(n) - padding);
     return out;
 }
 

@@ -36,6 +36,8 @@ std::optional<std::string> percent_decode(std::string_view value);
 // RFC 4648 base64 with padding; used for the raw bytes of a name that is not
 // valid UTF-8 (JSON output carries it as "path_base64").
 std::string base64_encode(std::string_view bytes);
+// The inverse (OpenSSL's decoder); nullopt for text that is not base64.
+std::optional<std::string> base64_decode(std::string_view text);
 
 // For human-readable lines (terminal text, error messages): control
 // characters become \n, \t, \xHH (C1 controls \xc2\xHH) and invalid UTF-8

@@ -6,9 +6,10 @@ _anidb() {
     local global="-c --config --server --cache-dir -u --username --client-name --client-version -q --quiet -v --verbose -h --help -V --version"
     local commands="hash check identify mylist rename cache config session"
     local select="-r --recursive --all-files --include --exclude --no-cache -j --jobs --io-jobs-per-device"
+    local tags="anime anime_romaji anime_english anime_kanji episode epno episode_title episode_english episode_romaji episode_kanji aired group group_short version vcodec acodec audio_languages sub_languages resolution quality source type year file_id anime_id episode_id group_id crc32 ed2k md5 sha1 size ext original"
 
     case $prev in
-        -c|--config|--undo-log) _filedir; return ;;
+        -c|--config|--undo-log|--update) _filedir; return ;;
         --cache-dir|--move-to) _filedir -d; return ;;
         -a|--algorithm) COMPREPLY=($(compgen -W "ed2k crc32 md5 sha1 tth all" -- "$cur")); return ;;
         -f|--format)
@@ -19,8 +20,18 @@ _anidb() {
             fi
             return ;;
         --state) COMPREPLY=($(compgen -W "hdd cd deleted remote unknown" -- "$cur")); return ;;
+        --link) COMPREPLY=($(compgen -W "hard soft" -- "$cur")); return ;;
+        -t|--template)
+            # Template tags after '{' (also '{?tag:' sections).
+            if [[ $cur == *\{* ]]; then
+                local before=${cur%\{*} word=${cur##*\{} mark="" end="}"
+                [[ $word == \?* ]] && mark="?" && end=":" && word=${word#\?}
+                compopt -o nospace
+                COMPREPLY=($(compgen -P "$before{$mark" -S "$end" -W "$tags" -- "$word"))
+            fi
+            return ;;
         --server|-u|--username|--client-name|--client-version|--include|--exclude|-j|--jobs|\
-        --io-jobs-per-device|-t|--template|--source|--storage|--other) return ;;
+        --io-jobs-per-device|--source|--storage|--other) return ;;
     esac
 
     local cmd="" sub="" i
@@ -35,24 +46,24 @@ _anidb() {
         "") COMPREPLY=($(compgen -W "$commands $global" -- "$cur")) ;;
         hash)
             if [[ $cur == -* ]]; then
-                COMPREPLY=($(compgen -W "$select -a --algorithm -f --format $global" -- "$cur"))
+                COMPREPLY=($(compgen -W "$select -a --algorithm -f --format --update $global" -- "$cur"))
             else _filedir; fi ;;
         check)
             if [[ $cur == -* ]]; then
-                COMPREPLY=($(compgen -W "--use-cache -j --jobs --io-jobs-per-device $global" -- "$cur"))
+                COMPREPLY=($(compgen -W "--embedded -r --recursive --all-files --include --exclude --use-cache -j --jobs --io-jobs-per-device $global" -- "$cur"))
             else _filedir; fi ;;
         identify)
             if [[ $cur == -* ]]; then
-                COMPREPLY=($(compgen -W "$select -f --format $global" -- "$cur"))
+                COMPREPLY=($(compgen -W "$select --refresh -f --format $global" -- "$cur"))
             else _filedir; fi ;;
         mylist)
             if [[ -z $sub ]]; then COMPREPLY=($(compgen -W "add" -- "$cur"))
             elif [[ $cur == -* ]]; then
-                COMPREPLY=($(compgen -W "$select --state --watched --unwatched --source --storage --other --edit $global" -- "$cur"))
+                COMPREPLY=($(compgen -W "$select --refresh --state --watched --watched= --unwatched --source --storage --other --edit $global" -- "$cur"))
             else _filedir; fi ;;
         rename)
             if [[ $cur == -* ]]; then
-                COMPREPLY=($(compgen -W "$select -t --template -n --dry-run --move-to --related --undo-log $global" -- "$cur"))
+                COMPREPLY=($(compgen -W "$select --refresh -t --template -n --dry-run --move-to --related --link --copy --delete-empty-dirs --undo-log $global" -- "$cur"))
             else _filedir; fi ;;
         cache) [[ -z $sub ]] && COMPREPLY=($(compgen -W "stats clear vacuum" -- "$cur")) ;;
         session) [[ -z $sub ]] && COMPREPLY=($(compgen -W "status logout" -- "$cur")) ;;

@@ -424,7 +424,11 @@ ANIDB_API anidb_result_t anidb_client_create_with_config(const anidb_config_t* c
  *  back-off of 30 s, 2 min, 5 min, ...),
  *  "anidb.interval_scale" (honoured only for a loopback server: tests),
  *  "anidb.file_ttl_days" (30), "anidb.unknown_retry_hours" (24),
- *  "cache.enabled" ("0": stop using the cache from the next call, "1": use it again).
+ *  "cache.enabled" ("0": stop using the cache from the next call, "1": use it again),
+ *  "cache.answers": how identification uses cached AniDB answers: "use" (default:
+ *  a fresh cached answer is used), "refresh" (AniDB is always asked and its answer
+ *  replaces the cached one), "off" (AniDB is always asked; answers are neither
+ *  read from nor stored in the cache).
  *  Errors: INVALID_HANDLE, INVALID_PARAMETER (unknown key, bad value),
  *  INVALID_UTF8. Thread-safe; takes effect for the next network request. */
 ANIDB_API anidb_result_t anidb_client_set_option(anidb_client_handle_t handle, const char* key,

@@ -22,7 +22,7 @@
 
 namespace anidb::udp {
 
-// FILE size=&ed2k=&fmask=79F8EBE000&amask=B0E0F0C0 (full-length masks).
+// FILE size=&ed2k=&fmask=79F8EBE800&amask=B0E0F0C0 (full-length masks).
 // On 322 (several files share size+ed2k) the lowest fid is fetched with
 // file_by_id and every fid is listed in FileInfo::all_fids.
 Result<FileInfo> file_by_hash(Session& session, uint64_t size, std::string_view ed2k,

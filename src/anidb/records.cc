@@ -11,11 +11,11 @@
 namespace anidb::udp {
 namespace {
 
-constexpr std::array<std::string_view, 19> kFmaskFields = {
+constexpr std::array<std::string_view, 20> kFmaskFields = {
     "aid",       "eid",           "gid",           "lid",         "state",
     "size",      "ed2k",          "md5",           "sha1",        "crc32",
     "quality",   "source",        "audio_codecs",  "video_codec", "resolution",
-    "file_type", "dub_languages", "sub_languages", "length"};
+    "file_type", "dub_languages", "sub_languages", "length",      "aired"};
 constexpr std::array<std::string_view, 12> kAmaskFields = {
     "total_episodes", "year",          "type",       "romaji_name",
     "kanji_name",     "english_name",  "epno",       "ep_name",
@@ -140,6 +140,7 @@ Result<FileInfo> decode_file_line(std::string_view line, std::string_view fmask_
     f.dub_languages = list(m, "dub_languages");
     f.sub_languages = list(m, "sub_languages");
     f.length_seconds = num(m, "length");
+    f.aired = num(m, "aired");
     f.anime_total_episodes = num(m, "total_episodes");
     f.year = text(m, "year");
     f.anime_type = text(m, "type");

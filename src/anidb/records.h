@@ -26,6 +26,7 @@ struct FileInfo {
     std::string video_codec, resolution, file_type;
     std::vector<std::string> dub_languages, sub_languages;
     int64_t length_seconds = 0;
+    int64_t aired = 0;  // the episode's air date, Unix time; 0 unknown
     // Anime (FILE amask)
     int64_t anime_total_episodes = 0;
     std::string year, anime_type;

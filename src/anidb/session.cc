@@ -44,6 +44,28 @@ int64_t unix_ms_now() {
         .count();
 }
 
+std::string store_key_of(std::string_view username, std::string_view endpoint) {
+    return "anidb.udp.session:" + std::string(username) + "@" + std::string(endpoint);
+}
+
+// A stored value: "<key> <local port> <last use, Unix ms>".
+struct StoredValue {
+    char key[32] = {};
+    unsigned port = 0;
+    long long last_ms = 0;
+    ~StoredValue() { OPENSSL_cleanse(key, sizeof key); }
+};
+
+bool parse_stored(const std::string& value, StoredValue& out) {
+    return std::sscanf(value.c_str(), "%31s %u %lld", out.key, &out.port, &out.last_ms) == 3 &&
+           out.port <= 65535;
+}
+
+bool within_reuse_window(long long last_ms) {
+    const auto age = std::chrono::milliseconds(unix_ms_now() - last_ms);
+    return age >= std::chrono::milliseconds(0) && age < kSessionReuseWindow;
+}
+
 // "555 BANNED - reason" with the server's text escaped.
 std::string describe(const Reply& r) {
     return std::to_string(r.code) + " " + safe_text(r.text);
@@ -289,23 +311,34 @@ Result<Reply> Session::exchange_checked(const Command& cmd, Scope& scope) {
     }
 }
 
+std::optional<StoredSession> find_stored_session(SessionStore& store, std::string_view username,
+                                                 std::string_view endpoint) {
+    auto v = store.get(store_key_of(username, endpoint));
+    if (!v) return std::nullopt;
+    StoredValue parsed;
+    const bool ok = parse_stored(*v, parsed);
+    wipe(*v);
+    if (!ok) return std::nullopt;
+    StoredSession s;
+    s.local_port = static_cast<uint16_t>(parsed.port);
+    s.last_used = std::chrono::system_clock::time_point(std::chrono::milliseconds(parsed.last_ms));
+    s.reusable = within_reuse_window(parsed.last_ms);
+    return s;
+}
+
 std::string Session::store_key() const {
-    return "anidb.udp.session:" + settings_.username + "@" + transport_.endpoint();
+    return store_key_of(settings_.username, transport_.endpoint());
 }
 
 bool Session::try_reuse() {
     if (!settings_.session_store || settings_.encrypt) return false;
     auto v = settings_.session_store->get(store_key());
     if (!v) return false;
-    char key[32] = {};
-    unsigned port = 0;
-    long long last = 0;
-    if (std::sscanf(v->c_str(), "%31s %u %lld", key, &port, &last) != 3) return false;
-    auto age = std::chrono::milliseconds(unix_ms_now() - last);
-    bool ok = port == transport_.local_port() && age >= std::chrono::milliseconds(0) &&
-              age < kSessionReuseWindow;
-    if (ok) key_ = key;
-    OPENSSL_cleanse(key, sizeof key);
+    StoredValue parsed;
+    const bool ok = parse_stored(*v, parsed) && parsed.port == transport_.local_port() &&
+                    within_reuse_window(parsed.last_ms);
+    wipe(*v);
+    if (ok) key_ = parsed.key;
     return ok;
 }
 

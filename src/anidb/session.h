@@ -44,6 +44,7 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <string_view>
 
 #include "anidb/codec.h"
 #include "anidb/cooldown.h"
@@ -60,6 +61,19 @@ namespace anidb::udp {
 inline constexpr std::chrono::minutes kSessionReuseWindow{20};
 // How long close() (and so the destructor) may take for its LOGOUT.
 inline constexpr std::chrono::seconds kClosePatience{5};
+
+// A session an earlier process kept in a SessionStore for reuse, as
+// `anidb session status` shows it (the key itself stays in the store).
+struct StoredSession {
+    uint16_t local_port = 0;  // it can be reused from this local port only
+    std::chrono::system_clock::time_point last_used;
+    bool reusable = false;  // last used less than kSessionReuseWindow ago
+};
+
+// The session kept for `username` at `endpoint` ("host:port" as
+// configured), if any.
+std::optional<StoredSession> find_stored_session(SessionStore& store, std::string_view username,
+                                                 std::string_view endpoint);
 
 class Session {
   public:

@@ -17,6 +17,8 @@ constexpr FieldRef kFields[] = {
     {"kanji", &udp::FileInfo::kanji_title, &AnimeInfo::title_kanji},
     {"epno", &udp::FileInfo::epno, &AnimeInfo::episode_number},
     {"ep_english", &udp::FileInfo::episode_english_title, &AnimeInfo::episode_title},
+    {"ep_romaji", &udp::FileInfo::episode_romaji_title, &AnimeInfo::episode_title_romaji},
+    {"ep_kanji", &udp::FileInfo::episode_kanji_title, &AnimeInfo::episode_title_kanji},
     {"group", &udp::FileInfo::group_name, &AnimeInfo::group_name},
     {"group_short", &udp::FileInfo::group_short_name, &AnimeInfo::group_short_name},
     {"type", &udp::FileInfo::anime_type, &AnimeInfo::anime_type},
@@ -25,7 +27,21 @@ constexpr FieldRef kFields[] = {
     {"source", &udp::FileInfo::source, &AnimeInfo::file_source},
     {"resolution", &udp::FileInfo::resolution, &AnimeInfo::resolution},
     {"crc32", &udp::FileInfo::crc32, &AnimeInfo::crc32},
+    {"md5", &udp::FileInfo::md5, &AnimeInfo::md5},
+    {"sha1", &udp::FileInfo::sha1, &AnimeInfo::sha1},
     {"video_codec", &udp::FileInfo::video_codec, &AnimeInfo::video_codec},
+};
+
+// The list fields the client shows, joined by ',' (cached so too).
+struct ListRef {
+    const char* name;
+    std::vector<std::string> udp::FileInfo::*file;
+    std::string AnimeInfo::*info;
+};
+constexpr ListRef kLists[] = {
+    {"audio_codecs", &udp::FileInfo::audio_codecs, &AnimeInfo::audio_codecs},
+    {"dub_languages", &udp::FileInfo::dub_languages, &AnimeInfo::audio_languages},
+    {"sub_languages", &udp::FileInfo::sub_languages, &AnimeInfo::subtitle_languages},
 };
 
 // AniDB's state bits 4/8/16/32 mean v2..v5. None of them means v1 or "not
@@ -64,7 +80,8 @@ cache::CacheDb::FileAnswer to_cached_answer(const udp::FileInfo& f, int64_t now)
     for (const auto& ref : kFields) a.fields[ref.name] = f.*(ref.file);
     a.fields["lid"] = std::to_string(f.lid);
     a.fields["state"] = std::to_string(f.state);
-    a.fields["audio_codecs"] = join(f.audio_codecs);
+    a.fields["aired"] = std::to_string(f.aired);
+    for (const auto& ref : kLists) a.fields[ref.name] = join(f.*(ref.file));
     return a;
 }
 
@@ -78,7 +95,8 @@ AnimeInfo from_file_info(const udp::FileInfo& f) {
     info.file_size = f.size;
     info.ed2k = f.ed2k;
     for (const auto& ref : kFields) info.*(ref.info) = f.*(ref.file);
-    info.audio_codecs = join(f.audio_codecs);
+    for (const auto& ref : kLists) info.*(ref.info) = join(f.*(ref.file));
+    info.aired = f.aired;
     info.version = version_from_state(f.state);
     return info;
 }
@@ -97,8 +115,12 @@ AnimeInfo from_cached_answer(const cache::CacheDb::FileAnswer& a) {
     if (auto it = a.fields.find("lid"); it != a.fields.end()) {
         std::from_chars(it->second.data(), it->second.data() + it->second.size(), info.mylist_id);
     }
-    if (auto it = a.fields.find("audio_codecs"); it != a.fields.end())
-        info.audio_codecs = it->second;
+    for (const auto& ref : kLists) {
+        if (auto it = a.fields.find(ref.name); it != a.fields.end()) info.*(ref.info) = it->second;
+    }
+    if (auto it = a.fields.find("aired"); it != a.fields.end()) {
+        std::from_chars(it->second.data(), it->second.data() + it->second.size(), info.aired);
+    }
     if (auto it = a.fields.find("state"); it != a.fields.end()) {
         int64_t state = 0;
         std::from_chars(it->second.data(), it->second.data() + it->second.size(), state);

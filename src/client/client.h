@@ -86,6 +86,9 @@ class Client {
     // (read without traffic), for status displays.
     std::filesystem::path anidb_host_state_dir() const;
     std::optional<udp::Cooldown> anidb_cooldown() const;
+    // This client's session, the one kept for reuse, and a cool-down in
+    // force. Sends nothing.
+    SessionStatus session_status();
 
     // Cache maintenance. Errc::cache when the client has no usable cache.
     Status cache_clear();

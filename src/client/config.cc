@@ -114,6 +114,18 @@ Status ClientConfig::set_option(std::string_view key, std::string_view value) {
     if (key == "cache.enabled") {
         return parse_bool(value, cache_enabled) ? Status{} : Status{bad_value(key)};
     }
+    if (key == "cache.answers") {
+        if (value == "use") {
+            answer_cache = AnswerCache::use;
+        } else if (value == "refresh") {
+            answer_cache = AnswerCache::refresh;
+        } else if (value == "off") {
+            answer_cache = AnswerCache::off;
+        } else {
+            return bad_value(key);
+        }
+        return {};
+    }
     if (key == "cache.dir") {
         cache_dir = std::string(value);
         return {};

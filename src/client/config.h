@@ -10,6 +10,13 @@
 
 namespace anidb::client {
 
+// How identification uses the AniDB answers in the cache.
+enum class AnswerCache {
+    use,      // a fresh cached answer is used; AniDB is asked otherwise
+    refresh,  // AniDB is always asked; its answer replaces the cached one
+    off,      // AniDB is always asked; nothing is read from or stored in the cache
+};
+
 struct ClientConfig {
     std::filesystem::path cache_dir;  // empty: $XDG_DATA_HOME/anidb
     bool cache_enabled = true;
@@ -37,6 +44,7 @@ struct ClientConfig {
     double interval_scale = 1.0;  // honoured only for a loopback server
     uint32_t file_ttl_days = 30;
     uint32_t unknown_retry_hours = 24;
+    AnswerCache answer_cache = AnswerCache::use;  // option "cache.answers"
 
     // Applies ANIDB_SERVER, ANIDB_USERNAME, ANIDB_PASSWORD, ANIDB_CLIENT_NAME,
     // ANIDB_CLIENT_VERSION, ANIDB_LOCAL_PORT from the environment where set.

@@ -1,12 +1,14 @@
 // Client::identify / identify_path / mylist_add / logout: the cache first,
 // AniDB only when the cache has no (fresh) answer.
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <map>
 
 #include "anidb/commands.h"
 #include "anidb/cooldown.h"
 #include "anidb/host_state.h"
+#include "anidb/session.h"
 #include "client/anidb_link.h"
 #include "client/client.h"
 #include "client/client_impl.h"
@@ -135,14 +137,16 @@ static Result<udp::Session*> session_for(Client& client, Client::Impl& impl) {
 
 // ANIME / EPISODE / GROUP answers, cached as records, fill what a FILE
 // answer left empty (the server drops string fields of long replies).
-// With session == nullptr only the cache is consulted (no traffic).
-static void fill_from_records(cache::CacheDb* db, udp::Session* session, AnimeInfo& info,
-                              int64_t now, int64_t ttl_seconds, const std::stop_token& stop = {}) {
+// With session == nullptr only the cache is consulted (no traffic). The
+// cache is read only when `policy` is AnswerCache::use, written unless off.
+static void fill_from_records(cache::CacheDb* db, AnswerCache policy, udp::Session* session,
+                              AnimeInfo& info, int64_t now, int64_t ttl_seconds,
+                              const std::stop_token& stop = {}) {
     using Kind = cache::CacheDb::RecordKind;
     using Fields = std::map<std::string, std::string>;
     const auto record = [&](Kind kind, uint64_t id, auto fetch) -> std::optional<Fields> {
         if (id == 0) return std::nullopt;
-        if (db != nullptr) {
+        if (db != nullptr && policy == AnswerCache::use) {
             auto found = db->find_record(kind, id);
             if (found.ok() && found->has_value() && (*found)->fetched_at + ttl_seconds > now) {
                 return (*found)->fields;
@@ -150,7 +154,9 @@ static void fill_from_records(cache::CacheDb* db, udp::Session* session, AnimeIn
         }
         if (session == nullptr) return std::nullopt;
         std::optional<Fields> fetched = fetch();
-        if (fetched && db != nullptr) (void)db->store_record(kind, {id, *fetched, now});
+        if (fetched && db != nullptr && policy != AnswerCache::off) {
+            (void)db->store_record(kind, {id, *fetched, now});
+        }
         return fetched;
     };
     const auto fill = [](std::string& target, const Fields& f, const char* key) {
@@ -181,11 +187,21 @@ static void fill_from_records(cache::CacheDb* db, udp::Session* session, AnimeIn
         auto f = record(Kind::episode, info.episode_id, [&]() -> std::optional<Fields> {
             auto e = udp::episode(*session, static_cast<int64_t>(info.episode_id), stop);
             if (!e) return std::nullopt;
-            return Fields{{"english", e->english_title}, {"epno", e->epno}};
+            return Fields{{"english", e->english_title},
+                          {"epno", e->epno},
+                          {"romaji", e->romaji_title},
+                          {"kanji", e->kanji_title},
+                          {"aired", std::to_string(e->aired)}};
         });
         if (f) {
             fill(info.episode_title, *f, "english");
             fill(info.episode_number, *f, "epno");
+            fill(info.episode_title_romaji, *f, "romaji");
+            fill(info.episode_title_kanji, *f, "kanji");
+            if (auto it = f->find("aired"); info.aired == 0 && it != f->end()) {
+                std::from_chars(it->second.data(), it->second.data() + it->second.size(),
+                                info.aired);
+            }
         }
     }
     if (info.group_name.empty()) {
@@ -212,12 +228,16 @@ Result<AnimeInfo> Client::identify(uint64_t size, std::string_view ed2k_in,
     const int64_t now = unix_now();
     const ClientConfig cfg = config_snapshot();
     auto& db = impl_->cache;
-    if (db) {
+    // --refresh / --no-cache: AniDB is asked even when the cache has an answer.
+    const AnswerCache policy = cfg.answer_cache;
+    const bool store_answers = db && policy != AnswerCache::off;
+    if (db && policy == AnswerCache::use) {
         auto cached = db->find_file_answer(size, ed2k);
         if (cached.ok() && cached->has_value() &&
             (*cached)->fetched_at + int64_t{cfg.file_ttl_days} * 86400 > now) {
             AnimeInfo info = from_cached_answer(**cached);
-            fill_from_records(db.get(), nullptr, info, now, int64_t{cfg.file_ttl_days} * 86400);
+            fill_from_records(db.get(), policy, nullptr, info, now,
+                              int64_t{cfg.file_ttl_days} * 86400);
             return info;
         }
         auto unknown = db->find_unknown_file(size, ed2k);
@@ -235,12 +255,12 @@ Result<AnimeInfo> Client::identify(uint64_t size, std::string_view ed2k_in,
     // asked, never by what the reply says.
     auto file = udp::file_by_hash(**session, size, ed2k, joint.token());
     if (!file) {
-        if (file.error().code == Errc::no_such_file && db) {
+        if (file.error().code == Errc::no_such_file && store_answers) {
             (void)db->store_unknown_file(size, ed2k, now + int64_t{cfg.unknown_retry_hours} * 3600);
         }
         return file.error();
     }
-    if (db) {
+    if (store_answers) {
         cache::CacheDb::FileAnswer answer = to_cached_answer(*file, now);
         answer.size = size;  // the key is what was asked (file_by_hash checked the reply)
         answer.ed2k = ed2k;
@@ -249,7 +269,7 @@ Result<AnimeInfo> Client::identify(uint64_t size, std::string_view ed2k_in,
         }
     }
     AnimeInfo info = from_file_info(*file);
-    fill_from_records(db.get(), *session, info, now, int64_t{cfg.file_ttl_days} * 86400,
+    fill_from_records(db.get(), policy, *session, info, now, int64_t{cfg.file_ttl_days} * 86400,
                       joint.token());
     return info;
 }
@@ -399,6 +419,31 @@ std::optional<udp::Cooldown> Client::anidb_cooldown() const {
     auto record = udp::peek_host_record(udp::host_state_dir());
     if (!record) return std::nullopt;
     return udp::active_cooldown(*record);
+}
+
+SessionStatus Client::session_status() {
+    SessionStatus status;
+    const ClientConfig cfg = config_snapshot();
+    {
+        std::lock_guard lock(impl_->anidb_mutex);
+        status.logged_in = impl_->session && impl_->session->logged_in();
+    }
+    if (impl_->cache && !cfg.username.empty()) {
+        CacheSessionStore store(*impl_->cache);
+        const std::string endpoint = cfg.server_host + ":" + std::to_string(cfg.server_port);
+        if (auto kept = udp::find_stored_session(store, cfg.username, endpoint)) {
+            status.stored = true;
+            status.stored_local_port = kept->local_port;
+            status.stored_last_used = kept->last_used;
+            status.stored_reusable = kept->reusable;
+        }
+    }
+    if (auto c = anidb_cooldown()) {
+        status.cooldown = c->code;
+        status.cooldown_until = c->until;
+        status.cooldown_reason = c->reason;
+    }
+    return status;
 }
 
 }  // namespace anidb::client

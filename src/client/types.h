@@ -2,6 +2,7 @@
 // identification return. src/capi converts them into tracked C structures.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -63,11 +64,15 @@ struct AnimeInfo {
     std::string title_romaji, title_english, title_kanji;
     std::string episode_number;  // "03", "S1"
     std::string episode_title;   // English
+    std::string episode_title_romaji, episode_title_kanji;
     std::string group_name, group_short_name;
-    std::string anime_type, year, quality, file_source, resolution, crc32;
+    std::string anime_type, year, quality, file_source, resolution, crc32, md5, sha1;
     std::string video_codec;
-    std::string audio_codecs;  // one per stream, joined by ','
-    uint32_t version = 0;      // 2..5 when AniDB's state bits say so; 0 otherwise
+    std::string audio_codecs;        // one per stream, joined by ','
+    std::string audio_languages;     // dub language per audio stream, joined by ','
+    std::string subtitle_languages;  // one per subtitle stream, joined by ','
+    int64_t aired = 0;               // the episode's air date, Unix time; 0 unknown
+    uint32_t version = 0;            // 2..5 when AniDB's state bits say so; 0 otherwise
     bool from_cache = false;
 };
 
@@ -77,6 +82,21 @@ struct MylistWishes {
     int64_t viewdate = 0;
     std::optional<std::string> source, storage, other;
     bool edit = false;
+};
+
+// What `anidb session status` shows (Client::session_status).
+struct SessionStatus {
+    bool logged_in = false;  // this client holds a session now
+    // A session kept for reuse by an earlier process (the key is not shown).
+    bool stored = false;
+    uint16_t stored_local_port = 0;  // reusable from this local port only
+    std::chrono::system_clock::time_point stored_last_used{};
+    bool stored_reusable = false;  // used within the reuse window (20 min)
+    // A cool-down in force: Errc::banned (555), Errc::out_of_service (601)
+    // or Errc::timeout (the back-off after exchanges AniDB did not answer).
+    Errc cooldown = Errc::ok;
+    std::chrono::system_clock::time_point cooldown_until{};
+    std::string cooldown_reason;  // the server's text
 };
 
 enum class MylistOutcome { added = 0, already_present = 1, updated = 2 };

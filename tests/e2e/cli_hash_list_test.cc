@@ -69,3 +69,70 @@ TEST(CliHashList, ReadsEd2kLinksAndReportsJunk) {
 
 }  // namespace
 }  // namespace anidb::cli
+
+namespace anidb::cli {
+namespace {
+
+using hash::Algorithm;
+
+TEST(CliHashList, SeveralDigestsPerLineAndAmbiguous32DigitDigests) {
+    const HashList list = parse_hash_list(
+        "a448017aaf21d8525fc10ae87aa6729d 8cdc1683 900150983cd24fb0d6963f7d28e17f72  a b.mkv\n",
+        "hashes.txt");
+    ASSERT_TRUE(list.problems.empty());
+    ASSERT_EQ(list.entries.size(), 3u);
+    for (const auto& e : list.entries) {
+        EXPECT_EQ(e.name, "a b.mkv");
+        EXPECT_EQ(e.syntax, ListSyntax::text);
+    }
+    // 32 digits in a list whose name says nothing: ED2K (what anidb hash
+    // writes) or MD5 (what md5sum writes).
+    EXPECT_EQ(list.entries[0].algorithm, Algorithm::ed2k);
+    EXPECT_EQ(list.entries[0].alternative, Algorithm::md5);
+    EXPECT_EQ(list.entries[1].algorithm, Algorithm::crc32);
+    const HashList md5 = parse_hash_list("900150983cd24fb0d6963f7d28e17f72  x\n", "MD5SUMS.md5");
+    EXPECT_EQ(md5.entries[0].algorithm, Algorithm::md5);
+    EXPECT_FALSE(md5.entries[0].alternative.has_value());
+}
+
+TEST(CliHashList, ReadsTheJsonJsonlAndCsvAnidbHashWrites) {
+    const HashList json = parse_hash_list(
+        "[\n{\"path\":\"a.mkv\",\"size\":3,\"ed2k\":\"A448017AAF21D8525FC10AE87AA6729D\","
+        "\"crc32\":\"352441c2\"},\n"
+        "{\"path\":\"b\\ufffd.mkv\",\"path_base64\":\"Yv8ubWt2\",\"size\":1,"
+        "\"md5\":\"900150983cd24fb0d6963f7d28e17f72\"},\n"
+        "{\"path\":\"gone.mkv\",\"size\":100000,\"error\":\"Permission denied\"}\n]\n",
+        "x.json");
+    ASSERT_EQ(json.entries.size(), 3u);
+    EXPECT_EQ(json.entries[0].expected, "a448017aaf21d8525fc10ae87aa6729d");
+    EXPECT_EQ(json.entries[0].size, 3u);
+    EXPECT_EQ(json.entries[2].name, "b\xff.mkv");  // the exact bytes
+    EXPECT_EQ(json.entries[2].syntax, ListSyntax::json);
+    ASSERT_EQ(json.problems.size(), 1u);  // a failed file has no hash to check
+    EXPECT_NE(json.problems[0].message.find("gone.mkv"), std::string::npos);
+
+    const HashList jsonl = parse_hash_list(
+        "{\"path\":\"a.mkv\",\"size\":3,\"sha1\":\"a9993e364706816aba3e25717850c26c9cd0d89d\"}\n"
+        "{not json}\n",
+        "x.jsonl");
+    ASSERT_EQ(jsonl.entries.size(), 1u);
+    EXPECT_EQ(jsonl.entries[0].syntax, ListSyntax::jsonl);
+    ASSERT_EQ(jsonl.problems.size(), 1u);
+    EXPECT_EQ(jsonl.problems[0].line, 2u);
+
+    const HashList csv = parse_hash_list(
+        "path,size,crc32,md5,error\n"
+        "\"comma,\"\"quote\"\"\nline.mkv\",5,352441c2,900150983cd24fb0d6963f7d28e17f72,\n"
+        "plain.mkv,7,8cdc1683,,\n"
+        "bad.mkv,0,,,cannot open\n",
+        "x.csv");
+    ASSERT_EQ(csv.entries.size(), 3u);
+    EXPECT_EQ(csv.entries[0].name, "comma,\"quote\"\nline.mkv");
+    EXPECT_EQ(csv.entries[0].size, 5u);
+    EXPECT_EQ(csv.entries[2].name, "plain.mkv");
+    EXPECT_EQ(csv.entries[2].line, 4u);  // the quoted line break counts
+    ASSERT_EQ(csv.problems.size(), 1u);
+}
+
+}  // namespace
+}  // namespace anidb::cli

@@ -8,85 +8,10 @@ import time
 
 import pytest
 
-from conftest import RHASH, clean_env, run
+from conftest import CLI, EPISODES, FAKE, FakeAnidb, anidb_env, clean_env, ed2k_of, run
+from conftest import unreadable_file  # noqa: F401 (fixture)
 
-FAKE = os.environ.get("FAKE_ANIDB")
 pytestmark = pytest.mark.skipif(not FAKE, reason="fake-anidb not built")
-
-EPISODES = [
-    # name, fid, eid, epno, title
-    ("[NWS] Aozora Kikou - 03 [v2].mkv", 1003, 55503, "03", "The Captain's Map"),
-    ("[NWS] Aozora Kikou - 04.mkv", 1004, 55504, "04", "Storm: Part 1/2"),
-]
-
-
-def ed2k_of(path):
-    out = subprocess.run([RHASH, "--printf=%{ed2k} %{crc32}", str(path)], stdout=subprocess.PIPE, check=True)
-    return out.stdout.decode().split()
-
-
-class FakeAnidb:
-    def __init__(self, tmp_path, media, extra_args=()):
-        lines = ['anime aid=3131 romaji_name="Aozora Kikou" english_name="Blue Sky Voyage" '
-                 'episodes=12 year=2019 type="TV Series"',
-                 'group gid=777 name="Northwind Subs" short_name=NWS',
-                 'user name=mika pass=secret']
-        for name, fid, eid, epno, title in EPISODES:
-            ed2k, crc = ed2k_of(media / name)
-            size = os.path.getsize(media / name)
-            lines.append(f"file fid={fid} aid=3131 eid={eid} gid=777 size={size} ed2k={ed2k} crc32={crc} "
-                         "state=1 quality=high source=DVD resolution=848x480 file_type=mkv")
-            lines.append(f'episode eid={eid} aid=3131 epno={epno} english="{title}" length=24')
-        self.catalog = tmp_path / "catalog.txt"
-        self.catalog.write_text("\n".join(lines) + "\n")
-        self.port_file = tmp_path / "fake.port"
-        self.log = tmp_path / "fake.log"
-        self.proc = subprocess.Popen([FAKE, "--port", "0", "--port-file", str(self.port_file),
-                                      "--catalog", str(self.catalog), "--flood-interval-ms", "10",
-                                      "--log", str(self.log), *extra_args],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        for _ in range(200):
-            if self.port_file.exists():
-                break
-            time.sleep(0.05)
-        self.port = int(self.port_file.read_text())
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        out, err = self.proc.communicate(timeout=30)
-        return out.decode()
-
-    def datagrams(self, command):
-        return sum(1 for line in self.log.read_text(errors="replace").splitlines() if f" {command} " in line)
-
-
-@pytest.fixture
-def media(tmp_path):
-    folder = tmp_path / "media"
-    os.makedirs(folder)
-    for i, (name, *_rest) in enumerate(EPISODES):
-        (folder / name).write_bytes(os.urandom(300000 + i))
-    (folder / "[NWS] Aozora Kikou - 03 [v2].ass").write_text("subtitles")
-    (folder / "[NWS] Aozora Kikou - 03 [v2].en.srt").write_text("more subtitles")
-    (folder / "unknown.mkv").write_bytes(os.urandom(123456))
-    return folder
-
-
-@pytest.fixture
-def fake(tmp_path, media):
-    server = FakeAnidb(tmp_path, media)
-    yield server
-    summary = server.stop()
-    assert " 0 flood violations" in summary, summary
-
-
-def anidb_env(tmp_path, fake, **extra):
-    settings = dict(ANIDB_SERVER=f"127.0.0.1:{fake.port}", ANIDB_USERNAME="mika", ANIDB_PASSWORD="secret",
-                    ANIDB_LOCAL_PORT=0, ANIDB_INTERVAL_SCALE="0.01", ANIDB_CLIENT_NAME="anidbtest",
-                    ANIDB_TIMEOUT_MS=2000)
-    settings.update(extra)
-    return clean_env(tmp_path, **settings)
-
 
 def test_identify_reports_known_and_unknown_files_and_caches_answers(tmp_path, media, fake):
     env = anidb_env(tmp_path, fake)
@@ -161,6 +86,7 @@ def test_rename_dry_run_real_run_related_files_and_undo(tmp_path, media, fake):
 
     subprocess.run(["sh", str(undo)], check=True)
     assert sorted(os.listdir(media)) == before
+    assert not out.exists()  # the folders the rename created are gone again
 
     # A required tag that is empty (no kanji title in the catalog): nothing renamed.
     one = str(media / EPISODES[0][0])
@@ -205,3 +131,99 @@ def test_ctrl_c_stops_cleanly_with_130(tmp_path, media):
         assert b"interrupted" in err
     finally:
         server.stop()
+
+
+def test_identify_no_cache_and_refresh_ask_anidb_again(tmp_path, media, fake):
+    env = anidb_env(tmp_path, fake)
+    one = str(media / EPISODES[0][0])
+    run(["identify", one], tmp_path, env=env, check_rc=0)
+    asked = fake.datagrams("FILE")
+    cached = run(["identify", "-f", "json", one], tmp_path, env=env, check_rc=0)
+    assert json.loads(cached.stdout)[0]["source"] == "cache" and fake.datagrams("FILE") == asked
+    # --no-cache: neither the hash nor the answer comes from the cache.
+    fresh = run(["identify", "-f", "json", "--no-cache", one], tmp_path, env=env, check_rc=0)
+    assert json.loads(fresh.stdout)[0]["source"] == "anidb"
+    assert fake.datagrams("FILE") == asked + 1
+    # --refresh: asks again and stores the new answer for the next run.
+    refreshed = run(["identify", "-f", "json", "--refresh", one], tmp_path, env=env, check_rc=0)
+    assert json.loads(refreshed.stdout)[0]["source"] == "anidb"
+    assert fake.datagrams("FILE") == asked + 2
+    again = run(["identify", "-f", "json", one], tmp_path, env=env, check_rc=0)
+    assert json.loads(again.stdout)[0]["source"] == "cache" and fake.datagrams("FILE") == asked + 2
+
+
+def test_identify_json_and_text_carry_every_title_and_file_fact(tmp_path, media):
+    kanji_file = media / "[KG] Kanji Only - 01.mkv"
+    kanji_file.write_bytes(os.urandom(200001))
+    ed2k, crc = ed2k_of(kanji_file)
+    extra = ['anime aid=5000 kanji_name="青空の旅" year=2020 type=Movie',
+             'group gid=888 name="Kanji Group" short_name=KG',
+             'episode eid=66001 aid=5000 epno=1 length=90',
+             f"file fid=2001 aid=5000 eid=66001 gid=888 size=200001 ed2k={ed2k} crc32={crc} state=0"]
+    server = FakeAnidb(tmp_path, media, extra_lines=extra,
+                       file_fields="md5=0123456789abcdef0123456789abcdef video_codec=H264/AVC "
+                                   "dub_languages=japanese'english sub_languages=english aired=1300000000",
+                       episode_fields='romaji="Senchou no Chizu" kanji="船長の地図"')
+    try:
+        env = anidb_env(tmp_path, server)
+        text = run(["identify", str(kanji_file)], tmp_path, env=env, check_rc=0)
+        assert "青空の旅 - 1".encode() in text.stdout and b":  - " not in text.stdout, text.stdout
+        proc = run(["identify", "-f", "json", str(media / EPISODES[0][0]), str(kanji_file)], tmp_path, env=env,
+                   check_rc=0)
+        known, kanji = json.loads(proc.stdout)
+        assert known["anime_title"] == "Aozora Kikou" and known["anime_title_english"] == "Blue Sky Voyage"
+        assert known["group_short_name"] == "NWS" and known["crc32"] == ed2k_of(media / EPISODES[0][0])[1]
+        assert (known["resolution"], known["quality"], known["file_source"]) == ("848x480", "high", "DVD")
+        assert known["episode_title_romaji"] == "Senchou no Chizu" and known["audio_languages"] == "japanese,english"
+        assert known["aired"] == "2011-03-13"
+        assert kanji["anime_title"] == "青空の旅" and kanji["anime_title_kanji"] == "青空の旅"
+        assert kanji["anime_title_romaji"] == "" and kanji["group_short_name"] == "KG"
+        csv_out = run(["identify", "-f", "csv", str(kanji_file)], tmp_path, env=env, check_rc=0).stdout.decode()
+        header, row = csv_out.splitlines()[:2]
+        assert "anime_title_kanji" in header and "青空の旅" in row
+    finally:
+        server.stop()
+
+
+def test_session_status_shows_the_live_session_and_a_ban(tmp_path, media, fake):
+    env = anidb_env(tmp_path, fake)
+    before = run(["session", "status"], tmp_path, env=env, check_rc=0).stdout
+    assert b"session:" in before and b"none" in before, before
+    run(["identify", str(media / EPISODES[0][0])], tmp_path, env=env, check_rc=0)
+    live = run(["session", "status"], tmp_path, env=env, check_rc=0).stdout
+    assert b"live" in live and b"last used" in live, live
+    run(["session", "logout"], tmp_path, env=env, check_rc=0)
+    assert b"none" in run(["session", "status"], tmp_path, env=env, check_rc=0).stdout
+
+
+def test_session_status_shows_an_active_ban_and_its_end(tmp_path, media):
+    server = FakeAnidb(tmp_path, media, extra_args=("--fail-next", "555:1"))
+    try:
+        env = anidb_env(tmp_path, server)
+        proc = run(["identify", str(media / EPISODES[0][0])], tmp_path, env=env)
+        assert proc.returncode == 3, proc.stderr
+        status = run(["session", "status"], tmp_path, env=env, check_rc=0).stdout
+        assert b"banned until " in status, status
+    finally:
+        server.stop()
+
+
+def test_mylist_watched_flag_before_file_names(tmp_path, media, fake):
+    env = anidb_env(tmp_path, fake)
+    names = [name for name, *_ in EPISODES]
+    proc = run(["mylist", "add", "--state", "hdd", "--watched", *names], tmp_path, cwd=media, env=env)
+    assert proc.returncode == 0, (proc.stdout, proc.stderr)
+    assert proc.stdout.count(b": added") == 2
+    assert fake.datagrams("MYLISTADD") == 2
+    dated = run(["mylist", "add", "--watched=2024-05-01", names[0]], tmp_path, cwd=media, env=env, check_rc=0)
+    assert b"updated" in dated.stdout or b"already" in dated.stdout
+
+
+def test_identify_reports_the_size_of_a_file_it_cannot_hash(tmp_path, fake, unreadable_file):
+    path, prefix, env = unreadable_file
+    env.update({k: v for k, v in anidb_env(tmp_path, fake).items() if k.startswith("ANIDB_")})
+    proc = subprocess.run(prefix + [CLI, "identify", "-f", "json", str(path)], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, env=env)
+    assert proc.returncode == 1, proc.stderr
+    obj = json.loads(proc.stdout)[0]
+    assert obj["size"] == 100000 and "error" in obj, obj

@@ -11,7 +11,7 @@ import socket
 import pytest
 
 from conftest import clean_env, run
-from test_cli_anidb import EPISODES, FakeAnidb, media  # noqa: F401  (media is a fixture)
+from conftest import EPISODES, FakeAnidb, media  # noqa: F401  (media is a fixture)
 
 FAKE = os.environ.get("FAKE_ANIDB")
 pytestmark = pytest.mark.skipif(not FAKE, reason="fake-anidb not built")

@@ -6,7 +6,9 @@ import json
 import os
 import subprocess
 
-from conftest import CLI, RHASH, run
+import pytest
+
+from conftest import CLI, RHASH, run, unreadable_file  # noqa: F401 (fixture)
 
 ODD_NAMES = [
     b"plain.mkv",
@@ -255,10 +257,72 @@ def test_progress_bar_only_on_a_terminal(tmp_path, env):
     os.close(master)
     assert proc.returncode == 0
     assert out.count(b"\n") == 1 and b"big.mkv" in out
-    assert b"%" in seen and b"\x1b[K" in seen  # drawn, then cleared
+    assert b"%" in seen and b"\x1b[J" in seen  # drawn, then cleared
     quiet = subprocess.run([os.environ.get("ANIDB_CLI", "anidb"), "-q", "hash", str(root / "big.mkv")],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     assert quiet.stderr == b""
+
+
+def test_out_of_range_numbers_get_a_short_message(tmp_path, env):
+    for args in (["hash", "-j", "0", "x.mkv"], ["hash", "--io-jobs-per-device", "0", "x.mkv"],
+                 ["check", "-j", "0", "x.sfv"], ["hash", "-j", "-3", "x.mkv"]):
+        proc = run(args, tmp_path, env=env)
+        assert proc.returncode == 2, (args, proc.stderr)
+        first = proc.stderr.splitlines()[0]
+        assert len(first) < 120 and b"at least 1" in first, (args, proc.stderr)
+        assert b"179769" not in proc.stderr
+
+
+def test_size_of_an_unreadable_file_is_reported(unreadable_file):
+    from conftest import CLI
+    path, prefix, env = unreadable_file
+    for fmt in ("json", "csv"):
+        proc = subprocess.run(prefix + [CLI, "hash", "-f", fmt, str(path)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=env)
+        assert proc.returncode == 1, proc.stderr
+        if fmt == "json":
+            obj = json.loads(proc.stdout)[0]
+            assert obj["size"] == 100000 and "error" in obj, obj
+        else:
+            row = list(csv.reader(io.StringIO(proc.stdout.decode())))[1]
+            assert row[1] == "100000" and row[-1], row
+
+
+def test_list_options_take_one_value_each(tmp_path, env):
+    root = tmp_path / "tree"
+    os.makedirs(root / "sub")
+    for name in ["a.mkv", "b.mkv", "sub/c.mkv", "sub/n.txt"]:
+        (root / name).write_bytes(os.urandom(1000))
+    # The files after -a / --include / --exclude are files, not more values.
+    proc = run(["hash", "-a", "md5", "a.mkv", "b.mkv"], tmp_path, cwd=root, env=env, check_rc=0)
+    assert proc.stdout.count(b"\n") == 2
+    proc = run(["hash", "-r", "--include", "*.txt", "sub", "."], tmp_path, cwd=root, env=env, check_rc=0)
+    assert proc.stdout.count(b"n.txt") == 2 and b"a.mkv" not in proc.stdout
+    proc = run(["hash", "-r", "--exclude", "sub", "."], tmp_path, cwd=root, env=env, check_rc=0)
+    assert proc.stdout.count(b"\n") == 2
+
+
+def test_results_to_a_pipe_or_file_are_written_in_blocks(tmp_path, env):
+    """Not one write(2) per file: 40 results leave in one block."""
+    import shutil
+    strace = shutil.which("strace")
+    if strace is None:
+        pytest.skip("strace is not installed")
+    root = tmp_path / "tree"
+    os.makedirs(root)
+    for i in range(40):
+        (root / f"{i:02}.mkv").write_bytes(os.urandom(100 + i))
+    log = tmp_path / "strace.log"
+    from conftest import CLI
+    with open(tmp_path / "out.txt", "wb") as out:
+        proc = subprocess.run([strace, "-f", "-e", "trace=write", "-o", str(log), CLI, "hash", "-r", str(root)],
+                              stdout=out, stderr=subprocess.PIPE, env=env)
+    if proc.returncode != 0 and b"ptrace" in proc.stderr:
+        pytest.skip("ptrace is not permitted here")
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out.txt").read_bytes().count(b"\n") == 40
+    writes = [line for line in log.read_text().splitlines() if "write(1," in line]
+    assert len(writes) == 1, writes
 
 
 def test_cache_not_stored_is_a_warning_with_counts_and_hashing_goes_on(tmp_path, env):

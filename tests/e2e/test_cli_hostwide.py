@@ -18,7 +18,7 @@ import time
 import pytest
 
 from conftest import CLI, clean_env, run
-from test_cli_anidb import EPISODES, FakeAnidb, anidb_env, media  # noqa: F401  (fixture)
+from conftest import EPISODES, FakeAnidb, anidb_env, media  # noqa: F401  (fixture)
 
 FAKE = os.environ.get("FAKE_ANIDB")
 pytestmark = pytest.mark.skipif(not FAKE, reason="fake-anidb not built")

@@ -39,7 +39,7 @@ TEST_F(Identify, FoundFileDecodesEveryField) {
     EXPECT_EQ(f->group_name, "Northwind Subs");
     EXPECT_EQ(f->group_short_name, "NWS");
     // What went over the wire.
-    EXPECT_EQ(server_->last_param("FILE", "fmask"), "79F8EBE000");
+    EXPECT_EQ(server_->last_param("FILE", "fmask"), "79F8EBE800");
     EXPECT_EQ(server_->last_param("FILE", "amask"), "B0E0F0C0");
     EXPECT_EQ(server_->last_param("AUTH", "protover"), "3");
     EXPECT_EQ(server_->last_param("AUTH", "enc"), "UTF8");

@@ -59,7 +59,7 @@ TEST(Masks, UnusedReservedRetiredBitsAreRejected) {
 }
 
 TEST(Masks, RequestMasksAreFullLength) {
-    EXPECT_EQ(file_request_fmask(), "79F8EBE000");
+    EXPECT_EQ(file_request_fmask(), "79F8EBE800");
     EXPECT_EQ(file_request_amask(), "B0E0F0C0");
     EXPECT_EQ(anime_request_amask().size(), 14u);
     auto back = mask_fields(anime_amask_table(), anime_request_amask());

@@ -151,6 +151,33 @@ TEST_F(ClientAnidb, IdentifiesOnceThenAnswersFromTheCache) {
     EXPECT_EQ(server_->count("FILE"), asked) << "a cached answer must not ask AniDB again";
 }
 
+TEST_F(ClientAnidb, CacheAnswersRefreshAsksAgainAndOffStoresNothing) {
+    anidb_anime_info_t* info = nullptr;
+    ASSERT_EQ(anidb_identify_file(client, known_ed2k_.c_str(), 300000, &info), ANIDB_SUCCESS);
+    anidb_free_anime_info(info);
+    const size_t asked = server_->count("FILE");
+    // "refresh": AniDB is asked although the cache has a fresh answer.
+    ASSERT_EQ(anidb_client_set_option(client, "cache.answers", "refresh"), ANIDB_SUCCESS);
+    ASSERT_EQ(anidb_identify_file(client, known_ed2k_.c_str(), 300000, &info), ANIDB_SUCCESS);
+    EXPECT_EQ(info->source, 0);
+    anidb_free_anime_info(info);
+    EXPECT_EQ(server_->count("FILE"), asked + 1);
+    // "off": asked again, and an unknown file leaves no back-off behind.
+    ASSERT_EQ(anidb_client_set_option(client, "cache.answers", "off"), ANIDB_SUCCESS);
+    const char* unknown = "00112233445566778899aabbccddeeff";
+    EXPECT_EQ(anidb_identify_file(client, unknown, 1234, &info), ANIDB_ERROR_NO_SUCH_FILE);
+    ASSERT_EQ(anidb_client_set_option(client, "cache.answers", "use"), ANIDB_SUCCESS);
+    const size_t before_unknown = server_->count("FILE");
+    EXPECT_EQ(anidb_identify_file(client, unknown, 1234, &info), ANIDB_ERROR_NO_SUCH_FILE);
+    EXPECT_EQ(server_->count("FILE"), before_unknown + 1) << "\"off\" must not have stored it";
+    // "use" again: the refreshed answer is in the cache.
+    ASSERT_EQ(anidb_identify_file(client, known_ed2k_.c_str(), 300000, &info), ANIDB_SUCCESS);
+    EXPECT_EQ(info->source, 1);
+    anidb_free_anime_info(info);
+    EXPECT_EQ(anidb_client_set_option(client, "cache.answers", "sometimes"),
+              ANIDB_ERROR_INVALID_PARAMETER);
+}
+
 TEST_F(ClientAnidb, UnknownFileIsNotAskedAgainBeforeTheBackOff) {
     anidb_anime_info_t* info = nullptr;
     const char* unknown = "00112233445566778899aabbccddeeff";
