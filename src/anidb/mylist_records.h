@@ -62,7 +62,8 @@ Result<MylistEntry> decode_mylist_entry(std::string_view line);
 Result<MylistSummary> decode_mylist_summary(std::string_view line);
 
 // "1-12,S1" -> ranges; nullopt when malformed (items are [SCTPO]?N or
-// [SCTPO]?N-[SCTPO]?N with first <= last, spaces around items allowed).
+// [SCTPO]?N-[SCTPO]?N of one type with first <= last, "S1-3" meaning
+// "S1-S3"; spaces around items allowed).
 std::optional<EpisodeRanges> parse_episode_ranges(std::string_view text);
 
 }  // namespace anidb::udp
