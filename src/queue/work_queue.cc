@@ -203,11 +203,13 @@ Result<std::optional<WorkQueue::Claim>> WorkQueue::claim_next(int64_t now,
         return write(*db_, [&](sql::Connection& conn) -> R {
             if (auto released = rows::release_dead_claims(conn, now); !released)
                 return released.error();
-            // The oldest job that is due and first in its file's line.
+            // The oldest job that is due and first in its file's line, of a
+            // file none of whose jobs is running (one job per file at a time).
             const std::string text = select_sql(
                 "AS j WHERE j.state = 0 AND j.owner IS NULL AND (?1 <> 0 OR j.next_try_at <= ?2)"
                 " AND NOT EXISTS (SELECT 1 FROM work_queue AS e WHERE e.file_size = j.file_size"
-                " AND e.file_ed2k = j.file_ed2k AND e.state = 0 AND e.id < j.id)"
+                " AND e.file_ed2k = j.file_ed2k AND e.state = 0"
+                " AND (e.id < j.id OR e.owner IS NOT NULL))"
                 " ORDER BY j.id LIMIT 1");
             for (;;) {
                 rows::Stored stored;
