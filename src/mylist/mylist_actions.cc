@@ -46,13 +46,13 @@ bool entry_has(const udp::MylistEntry& e, const udp::MylistValues& v) {
 }
 
 Result<MylistChange> mark_watched(const SessionSource& source, MylistStore& store,
-                                  const FileIds& file, const WatchedWish& wish,
+                                  const FileIds& file, const WatchedWish& wish, int64_t now,
                                   const std::stop_token& stop) {
     MylistChange change;
     for (int round = 0; round < kMaxRounds; ++round) {
         auto known = store.find(file.fid);
         if (!known) return known.error();
-        const WatchedPlan plan = plan_watched(*known, wish);
+        const WatchedPlan plan = plan_watched(*known, wish, now);
         if (std::holds_alternative<NothingToSend>(plan)) {
             const KnownEntry* e = entry_of(*known);
             change.lid = e ? e->entry.lid : 0;
@@ -63,7 +63,7 @@ Result<MylistChange> mark_watched(const SessionSource& source, MylistStore& stor
                 return udp::mylist_edit(s, udp::MylistId{edit->lid}, edit->values, stop);
             });
             if (r) {
-                if (Status st = store.record_edited(udp::MylistId{edit->lid}, edit->values, wish.now); !st)
+                if (Status st = store.record_edited(udp::MylistId{edit->lid}, edit->values, now); !st)
                     return st.error();
                 change.what = What::edited;
                 change.lid = edit->lid;
@@ -71,7 +71,7 @@ Result<MylistChange> mark_watched(const SessionSource& source, MylistStore& stor
             }
             if (r.code() != Errc::no_such_file) return r.error();
             // 411: the entry is gone (removed on the website); plan again.
-            if (Status st = store.record_removed_lid(edit->lid, wish.now); !st) return st.error();
+            if (Status st = store.record_removed_lid(edit->lid, now); !st) return st.error();
             continue;
         }
         if (const auto* add = std::get_if<AddFile>(&plan)) {
@@ -80,14 +80,14 @@ Result<MylistChange> mark_watched(const SessionSource& source, MylistStore& stor
             });
             if (!r) return r.error();
             if (const auto* added = std::get_if<udp::MylistAdded>(&*r)) {
-                if (Status st = store.record_added(file, added->lid, add->values, wish.now); !st)
+                if (Status st = store.record_added(file, added->lid, add->values, now); !st)
                     return st.error();
                 change.what = What::added;
                 change.lid = added->lid;
                 return change;
             }
             // 310: there already; its entry decides what is left to do.
-            if (Status st = store.record_entry(std::get<udp::AlreadyInMylist>(*r).entry, wish.now); !st)
+            if (Status st = store.record_entry(std::get<udp::AlreadyInMylist>(*r).entry, now); !st)
                 return st.error();
             continue;
         }
@@ -96,8 +96,8 @@ Result<MylistChange> mark_watched(const SessionSource& source, MylistStore& stor
         });
         if (!r) return r.error();
         Status st = std::holds_alternative<udp::MylistEntry>(*r)
-                        ? store.record_entry(std::get<udp::MylistEntry>(*r), wish.now)
-                        : store.record_absent(file.fid, wish.now);
+                        ? store.record_entry(std::get<udp::MylistEntry>(*r), now)
+                        : store.record_absent(file.fid, now);
         if (!st) return st.error();
     }
     return stuck();

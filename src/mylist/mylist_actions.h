@@ -45,7 +45,7 @@ struct MylistChange {
 };
 
 Result<MylistChange> mark_watched(const SessionSource& session, MylistStore& store,
-                                  const FileIds& file, const WatchedWish& wish,
+                                  const FileIds& file, const WatchedWish& wish, int64_t now,
                                   const std::stop_token& stop = {});
 Result<MylistChange> add_to_mylist(const SessionSource& session, MylistStore& store,
                                    const FileIds& file, const udp::MylistValues& values,

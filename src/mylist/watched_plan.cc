@@ -6,7 +6,7 @@ namespace {
 udp::MylistValues watched_values(const WatchedWish& wish) {
     udp::MylistValues v;
     v.viewed = true;
-    v.viewdate = wish.date.value_or(wish.now);
+    v.viewdate = wish.date.value_or(wish.asked_at);
     return v;
 }
 
@@ -16,11 +16,12 @@ bool trusted(int64_t confirmed_at, int64_t now) {
 
 }  // namespace
 
-WatchedPlan plan_watched(const std::optional<LocalState>& known, const WatchedWish& wish) {
+WatchedPlan plan_watched(const std::optional<LocalState>& known, const WatchedWish& wish,
+                         int64_t now) {
     const KnownEntry* entry = known ? std::get_if<KnownEntry>(&*known) : nullptr;
     const KnownAbsent* absent = known ? std::get_if<KnownAbsent>(&*known) : nullptr;
-    if (entry && !trusted(entry->confirmed_at, wish.now)) entry = nullptr;
-    if (absent && !trusted(absent->confirmed_at, wish.now)) absent = nullptr;
+    if (entry && !trusted(entry->confirmed_at, now)) entry = nullptr;
+    if (absent && !trusted(absent->confirmed_at, now)) absent = nullptr;
 
     if (entry) {
         const udp::MylistEntry& e = entry->entry;

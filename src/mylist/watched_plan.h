@@ -35,9 +35,11 @@ inline constexpr std::chrono::days kLocalStateTrust{7};
 
 struct WatchedWish {
     bool watched = true;
-    // The viewing date the user gave; unset: `now` for a new viewing.
+    // The viewing date the user gave; unset: asked_at for a new viewing.
     std::optional<int64_t> date;
-    int64_t now = 0;  // Unix time
+    // When the user asked (Unix time): the viewing date of a new viewing
+    // without an explicit one, also when the request waited in the queue.
+    int64_t asked_at = 0;
 };
 
 struct NothingToSend {};
@@ -51,6 +53,8 @@ struct AddFile {
 struct AskAniDB {};
 using WatchedPlan = std::variant<NothingToSend, EditEntry, AddFile, AskAniDB>;
 
-WatchedPlan plan_watched(const std::optional<LocalState>& known, const WatchedWish& wish);
+// `now` (Unix time) decides whether the known state is still believed.
+WatchedPlan plan_watched(const std::optional<LocalState>& known, const WatchedWish& wish,
+                         int64_t now);
 
 }  // namespace anidb::mylist

@@ -55,7 +55,7 @@ class MylistActions : public udp::testing::UdpEndToEnd {
 };
 
 TEST_F(MylistActions, RepeatedWatchedSendsNothing) {
-    auto first = mark_watched(source(), *store_, kFile, {true, std::nullopt, now_});
+    auto first = mark_watched(source(), *store_, kFile, {true, std::nullopt, now_}, now_);
     ASSERT_TRUE(first.ok()) << first.error().message;
     EXPECT_EQ(first->what, MylistChange::What::added);
     EXPECT_EQ(first->commands, 1);
@@ -65,7 +65,7 @@ TEST_F(MylistActions, RepeatedWatchedSendsNothing) {
     const size_t before = datagrams();
     const int asks = asked_;
     for (int i = 0; i < 3; ++i) {
-        auto again = mark_watched(source(), *store_, kFile, {true, std::nullopt, now_ + 60 * i});
+        auto again = mark_watched(source(), *store_, kFile, {true, std::nullopt, now_ + 60 * i}, now_ + 60 * i);
         ASSERT_TRUE(again.ok()) << again.error().message;
         EXPECT_EQ(again->what, MylistChange::What::nothing);
         EXPECT_EQ(again->commands, 0);
@@ -77,20 +77,20 @@ TEST_F(MylistActions, RepeatedWatchedSendsNothing) {
 
 TEST_F(MylistActions, WatchedOnAFileAlreadyInMylist) {
     preload(0);
-    auto r = mark_watched(source(), *store_, kFile, {true, now_ - 30, now_});
+    auto r = mark_watched(source(), *store_, kFile, {true, now_ - 30, now_}, now_);
     ASSERT_TRUE(r.ok()) << r.error().message;
     EXPECT_EQ(r->what, MylistChange::What::edited);
     EXPECT_EQ(r->commands, 2);  // MYLISTADD (310 with the entry), then the edit by lid
     EXPECT_EQ(server_->last_param("MYLISTADD", "lid"), "6000000");
     EXPECT_EQ(server_->mylist_entry(kUser, kFile.fid)->get("viewdate"), std::to_string(now_ - 30));
-    auto again = mark_watched(source(), *store_, kFile, {true, std::nullopt, now_});
+    auto again = mark_watched(source(), *store_, kFile, {true, std::nullopt, now_}, now_);
     ASSERT_TRUE(again.ok());
     EXPECT_EQ(again->commands, 0);
 }
 
 TEST_F(MylistActions, WatchedOnAFileWatchedElsewhere) {
     preload(now_ - 5000);
-    auto r = mark_watched(source(), *store_, kFile, {true, std::nullopt, now_});
+    auto r = mark_watched(source(), *store_, kFile, {true, std::nullopt, now_}, now_);
     ASSERT_TRUE(r.ok()) << r.error().message;
     EXPECT_EQ(r->what, MylistChange::What::nothing);
     EXPECT_EQ(r->commands, 1);  // the 310 said it is watched already
@@ -98,14 +98,14 @@ TEST_F(MylistActions, WatchedOnAFileWatchedElsewhere) {
 }
 
 TEST_F(MylistActions, UnwatchedAsksFirstAndNeverAdds) {
-    auto none = mark_watched(source(), *store_, kFile, {false, std::nullopt, now_});
+    auto none = mark_watched(source(), *store_, kFile, {false, std::nullopt, now_}, now_);
     ASSERT_TRUE(none.ok()) << none.error().message;
     EXPECT_EQ(none->what, MylistChange::What::nothing);
     EXPECT_EQ(none->commands, 1);  // MYLIST: 321
     EXPECT_EQ(server_->mylist_size(kUser), 0u);
     ASSERT_TRUE(store_->forget(kFile.fid).ok());
     preload(now_ - 5000);
-    auto r = mark_watched(source(), *store_, kFile, {false, std::nullopt, now_});
+    auto r = mark_watched(source(), *store_, kFile, {false, std::nullopt, now_}, now_);
     ASSERT_TRUE(r.ok()) << r.error().message;
     EXPECT_EQ(r->what, MylistChange::What::edited);
     EXPECT_EQ(r->commands, 2);
@@ -117,7 +117,7 @@ TEST_F(MylistActions, EntryRemovedOnTheWebsiteIsAddedAgain) {
     stale.lid = 6000000;
     stale.fid = kFile.fid;
     ASSERT_TRUE(store_->record_entry(stale, now_ - 10).ok());  // fresh, but wrong
-    auto r = mark_watched(source(), *store_, kFile, {true, std::nullopt, now_});
+    auto r = mark_watched(source(), *store_, kFile, {true, std::nullopt, now_}, now_);
     ASSERT_TRUE(r.ok()) << r.error().message;
     EXPECT_EQ(r->what, MylistChange::What::added);
     EXPECT_EQ(r->commands, 2);  // edit by lid (411), then the add
