@@ -13,7 +13,8 @@ bool same_name(const std::string& asked, const std::string& title) {
 }
 
 Status check_anime(const AnimeInfo& a, const AnimeRef& asked) {
-    if (const auto* id = std::get_if<AnimeId>(&asked)) return expect_id("ANIME", "aid", id->aid, a.aid);
+    if (const auto* id = std::get_if<AnimeId>(&asked))
+        return expect_id("ANIME", "aid", id->aid, a.aid);
     const std::string& name = std::get<AnimeName>(asked).name;
     if (a.aid <= 0) return not_ours("ANIME", "the reply has no aid");
     bool found = same_name(name, a.romaji_title) || same_name(name, a.kanji_title) ||
@@ -26,19 +27,21 @@ Status check_anime(const AnimeInfo& a, const AnimeRef& asked) {
 }
 
 Status check_episode(const EpisodeInfo& e, const EpisodeRef& asked) {
-    if (const auto* id = std::get_if<EpisodeId>(&asked)) return expect_id("EPISODE", "eid", id->eid, e.eid);
+    if (const auto* id = std::get_if<EpisodeId>(&asked))
+        return expect_id("EPISODE", "eid", id->eid, e.eid);
     const auto& ae = std::get<AnimeEpisode>(asked);
     if (const auto* aid = std::get_if<AnimeId>(&ae.anime)) {
         if (Status s = expect_id("EPISODE", "aid", aid->aid, e.aid); !s) return s;
     }
     if (normalize_epno(e.epno) != normalize_epno(ae.epno))
-        return not_ours("EPISODE", "asked episode " + *normalize_epno(ae.epno) + ", got episode " +
-                                       e.epno);
+        return not_ours("EPISODE",
+                        "asked episode " + *normalize_epno(ae.epno) + ", got episode " + e.epno);
     return {};
 }
 
 Status check_group(const GroupInfo& g, const GroupRef& asked) {
-    if (const auto* id = std::get_if<GroupId>(&asked)) return expect_id("GROUP", "gid", id->gid, g.gid);
+    if (const auto* id = std::get_if<GroupId>(&asked))
+        return expect_id("GROUP", "gid", id->gid, g.gid);
     const std::string& name = std::get<GroupName>(asked).name;
     if (same_name(name, g.name) || same_name(name, g.short_name)) return {};
     return not_ours("GROUP", "group " + std::to_string(g.gid) + " is not named \"" +

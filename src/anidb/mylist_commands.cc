@@ -31,9 +31,9 @@ Status check_text(const std::string& value, const char* name, size_t max, bool m
     if (!is_valid_utf8(value))
         return make_error(Errc::invalid_utf8, std::string("MyList ") + name + " is not UTF-8");
     if (has_control(value, multiline))
-        return bad(std::string("MyList ") + name +
-                   (multiline ? " holds control characters"
-                              : " holds control characters or line breaks"));
+        return bad(
+            std::string("MyList ") + name +
+            (multiline ? " holds control characters" : " holds control characters or line breaks"));
     return {};
 }
 
@@ -82,12 +82,14 @@ Result<MylistEntry> entry_line(const char* command, const Reply& r) {
 // for a selector that names one entry.
 Result<int64_t> count_line(const char* command, const Reply& r, bool single, bool required) {
     if (r.lines.empty()) {
-        if (required) return make_error(Errc::protocol, std::string(command) + ": reply has no count");
+        if (required)
+            return make_error(Errc::protocol, std::string(command) + ": reply has no count");
         return int64_t{1};
     }
     auto n = parse_field_number(r.lines[0], kMaxInt4);
     if (!n || *n == 0 || r.lines[0].empty())
-        return make_error(Errc::protocol, std::string(command) + ": reply count is not a positive number: \"" +
+        return make_error(Errc::protocol, std::string(command) +
+                                              ": reply count is not a positive number: \"" +
                                               safe_text(r.lines[0], 40) + "\"");
     if (single && *n != 1)
         return not_ours(command, "asked for one entry, AniDB counts " + std::to_string(*n));
@@ -120,7 +122,8 @@ Status check_values(const MylistValues& v) {
     return {};
 }
 
-Result<MylistAnswer> mylist_query(Session& session, const MylistQuery& query, std::stop_token stop) {
+Result<MylistAnswer> mylist_query(Session& session, const MylistQuery& query,
+                                  std::stop_token stop) {
     Command c("MYLIST");
     if (Status s = add_selector(c, query); !s) return s.error();
     auto r = session.call(c, std::move(stop));
@@ -152,8 +155,8 @@ Result<MylistAnswer> mylist_query(Session& session, const MylistQuery& query, st
     }
 }
 
-Result<MylistAddAnswer> mylist_add(Session& session, const FileRef& file, const MylistValues& values,
-                                   std::stop_token stop) {
+Result<MylistAddAnswer> mylist_add(Session& session, const FileRef& file,
+                                   const MylistValues& values, std::stop_token stop) {
     if (Status s = check_values(values); !s) return s.error();
     Command c("MYLISTADD");
     if (Status s = add_selector(c, file); !s) return s.error();
@@ -166,14 +169,16 @@ Result<MylistAddAnswer> mylist_add(Session& session, const FileRef& file, const 
             if (r->lines.empty()) return unexpected_reply("MYLISTADD", *r);
             auto lid = parse_field_number(r->lines[0], kMaxInt4);
             if (!lid || *lid == 0)
-                return make_error(Errc::protocol, "MYLISTADD: the new entry's lid is not a number: \"" +
-                                                      safe_text(r->lines[0], 40) + "\"");
+                return make_error(Errc::protocol,
+                                  "MYLISTADD: the new entry's lid is not a number: \"" +
+                                      safe_text(r->lines[0], 40) + "\"");
             return MylistAddAnswer{MylistAdded{*lid}};
         }
         case 310: {
             auto e = entry_line("MYLISTADD", *r);
             if (!e) return e.error();
-            const MylistQuery asked = std::visit([](const auto& f) { return MylistQuery{f}; }, file);
+            const MylistQuery asked =
+                std::visit([](const auto& f) { return MylistQuery{f}; }, file);
             if (Status s = check_entry(*e, asked); !s) return s.error();
             return MylistAddAnswer{AlreadyInMylist{std::move(*e)}};
         }
@@ -204,7 +209,8 @@ Result<MylistEdited> mylist_edit(Session& session, const MylistEntryRef& entry,
             return MylistEdited{*n};
         }
         case 411:
-            return make_error(Errc::no_such_file, "MYLISTADD: no MyList entry for " + describe(entry));
+            return make_error(Errc::no_such_file,
+                              "MYLISTADD: no MyList entry for " + describe(entry));
         case 320:
             return make_error(Errc::no_such_file, "MYLISTADD: AniDB does not know this file");
         case 322:
@@ -222,7 +228,8 @@ Result<MylistRemoved> mylist_remove(Session& session, const MylistRemoveRef& ent
     if (!r) return r.error();
     switch (r->code) {
         case 211: {
-            const bool single = std::holds_alternative<MylistId>(entry) || std::holds_alternative<FileId>(entry);
+            const bool single =
+                std::holds_alternative<MylistId>(entry) || std::holds_alternative<FileId>(entry);
             auto n = count_line("MYLISTDEL", *r, single, true);
             if (!n) return n.error();
             return MylistRemoved{*n};

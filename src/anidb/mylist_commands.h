@@ -48,9 +48,7 @@ struct MylistValues {
     std::optional<std::string> source, storage;  // one line each
     std::optional<std::string> other;            // may hold line breaks
 
-    bool empty() const {
-        return !state && !viewed && !viewdate && !source && !storage && !other;
-    }
+    bool empty() const { return !state && !viewed && !viewdate && !source && !storage && !other; }
 };
 
 // Errc::invalid_parameter for a state outside MylistState, a viewdate

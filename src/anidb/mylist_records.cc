@@ -48,7 +48,8 @@ std::optional<EpisodeRanges> parse_episode_ranges(std::string_view text) {
         auto first = parse_episode(item.substr(0, dash));
         auto last = dash == std::string_view::npos ? first : parse_episode(item.substr(dash + 1));
         // "S1-3" is read as "S1-S3".
-        if (first && last && dash != std::string_view::npos && last->first == 0) last->first = first->first;
+        if (first && last && dash != std::string_view::npos && last->first == 0)
+            last->first = first->first;
         if (!first || !last || first->first != last->first || first->second > last->second)
             return std::nullopt;
         if (out.size() < kMaxListElements * 4)

@@ -217,7 +217,8 @@ Result<EpisodeInfo> decode_episode_line(std::string_view line) {
     e.aired = r.date(9, "aired");
     e.type = r.number(10, "type", 6);
     if (Status s = r.status(); !s) return s.error();
-    if (e.eid <= 0 || e.aid <= 0) return make_error(Errc::protocol, "EPISODE reply has no eid or aid");
+    if (e.eid <= 0 || e.aid <= 0)
+        return make_error(Errc::protocol, "EPISODE reply has no eid or aid");
     if (!e.epno.empty() && !normalize_epno(e.epno))
         return make_error(Errc::protocol, "EPISODE reply has a malformed episode number");
     return e;

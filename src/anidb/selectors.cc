@@ -26,9 +26,9 @@ Status check_id(int64_t id, const char* what) {
 // the codec).
 Status check_name(std::string_view name, const char* what) {
     if (name.empty() || name.size() > kMaxNameBytes)
-        return bad(std::string(what) + " must be 1 to " + std::to_string(kMaxNameBytes) +
-                   " bytes");
-    if (!is_valid_utf8(name)) return make_error(Errc::invalid_utf8, std::string(what) + " is not UTF-8");
+        return bad(std::string(what) + " must be 1 to " + std::to_string(kMaxNameBytes) + " bytes");
+    if (!is_valid_utf8(name))
+        return make_error(Errc::invalid_utf8, std::string(what) + " is not UTF-8");
     if (safe_text(name, kMaxNameBytes * 4) != name)
         return bad(std::string(what) + " holds control characters");
     return {};
@@ -140,7 +140,9 @@ std::string quoted(std::string_view name) {
 }
 
 struct Describer {
-    std::string operator()(const MylistId& m) const { return "MyList entry " + std::to_string(m.lid); }
+    std::string operator()(const MylistId& m) const {
+        return "MyList entry " + std::to_string(m.lid);
+    }
     std::string operator()(const FileId& f) const { return "file " + std::to_string(f.fid); }
     std::string operator()(const FileHash& f) const {
         return "file of size " + std::to_string(f.size) + " and ED2K " + safe_text(f.ed2k, 40);

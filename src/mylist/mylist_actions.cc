@@ -63,7 +63,8 @@ Result<MylistChange> mark_watched(const SessionSource& source, MylistStore& stor
                 return udp::mylist_edit(s, udp::MylistId{edit->lid}, edit->values, stop);
             });
             if (r) {
-                if (Status st = store.record_edited(udp::MylistId{edit->lid}, edit->values, now); !st)
+                if (Status st = store.record_edited(udp::MylistId{edit->lid}, edit->values, now);
+                    !st)
                     return st.error();
                 change.what = What::edited;
                 change.lid = edit->lid;
@@ -104,8 +105,8 @@ Result<MylistChange> mark_watched(const SessionSource& source, MylistStore& stor
 }
 
 Result<MylistChange> add_to_mylist(const SessionSource& source, MylistStore& store,
-                                   const FileIds& file, const udp::MylistValues& values, int64_t now,
-                                   const std::stop_token& stop) {
+                                   const FileIds& file, const udp::MylistValues& values,
+                                   int64_t now, const std::stop_token& stop) {
     if (Status s = udp::check_values(values); !s) return s.error();
     MylistChange change;
     auto known = store.find(file.fid);
@@ -127,7 +128,8 @@ Result<MylistChange> add_to_mylist(const SessionSource& source, MylistStore& sto
                 return udp::mylist_edit(s, udp::MylistId{lid}, values, stop);
             });
             if (r) {
-                if (Status st = store.record_edited(udp::MylistId{lid}, values, now); !st) return st.error();
+                if (Status st = store.record_edited(udp::MylistId{lid}, values, now); !st)
+                    return st.error();
                 change.what = What::edited;
                 change.lid = lid;
                 return change;
@@ -142,7 +144,8 @@ Result<MylistChange> add_to_mylist(const SessionSource& source, MylistStore& sto
         });
         if (!r) return r.error();
         if (const auto* added = std::get_if<udp::MylistAdded>(&*r)) {
-            if (Status st = store.record_added(file, added->lid, values, now); !st) return st.error();
+            if (Status st = store.record_added(file, added->lid, values, now); !st)
+                return st.error();
             change.what = What::added;
             change.lid = added->lid;
             return change;
@@ -159,9 +162,10 @@ Result<MylistChange> add_to_mylist(const SessionSource& source, MylistStore& sto
 }
 
 Result<MylistChange> edit_in_mylist(const SessionSource& source, MylistStore& store,
-                                    const FileIds& file, const udp::MylistValues& values, int64_t now,
-                                    const std::stop_token& stop) {
-    if (values.empty()) return make_error(Errc::invalid_parameter, "a MyList edit needs a value to set");
+                                    const FileIds& file, const udp::MylistValues& values,
+                                    int64_t now, const std::stop_token& stop) {
+    if (values.empty())
+        return make_error(Errc::invalid_parameter, "a MyList edit needs a value to set");
     if (Status s = udp::check_values(values); !s) return s.error();
     MylistChange change;
     auto known = store.find(file.fid);
@@ -171,9 +175,10 @@ Result<MylistChange> edit_in_mylist(const SessionSource& source, MylistStore& st
         change.lid = e->entry.lid;
         return change;
     }
-    const udp::MylistEntryRef target =
-        e ? udp::MylistEntryRef{udp::MylistId{e->entry.lid}} : udp::MylistEntryRef{udp::FileId{file.fid}};
-    auto r = send(source, change, [&](udp::Session& s) { return udp::mylist_edit(s, target, values, stop); });
+    const udp::MylistEntryRef target = e ? udp::MylistEntryRef{udp::MylistId{e->entry.lid}}
+                                         : udp::MylistEntryRef{udp::FileId{file.fid}};
+    auto r = send(source, change,
+                  [&](udp::Session& s) { return udp::mylist_edit(s, target, values, stop); });
     if (!r) {
         if (r.code() == Errc::no_such_file) {
             if (Status st = store.record_absent(file.fid, now); !st) return st.error();
@@ -187,7 +192,8 @@ Result<MylistChange> edit_in_mylist(const SessionSource& source, MylistStore& st
 }
 
 Result<MylistChange> remove_from_mylist(const SessionSource& source, MylistStore& store,
-                                        const FileIds& file, int64_t now, const std::stop_token& stop) {
+                                        const FileIds& file, int64_t now,
+                                        const std::stop_token& stop) {
     MylistChange change;
     auto known = store.find(file.fid);
     if (!known) return known.error();
@@ -197,9 +203,10 @@ Result<MylistChange> remove_from_mylist(const SessionSource& source, MylistStore
             return change;
     }
     const KnownEntry* e = entry_of(*known);
-    const udp::MylistRemoveRef target =
-        e ? udp::MylistRemoveRef{udp::MylistId{e->entry.lid}} : udp::MylistRemoveRef{udp::FileId{file.fid}};
-    auto r = send(source, change, [&](udp::Session& s) { return udp::mylist_remove(s, target, stop); });
+    const udp::MylistRemoveRef target = e ? udp::MylistRemoveRef{udp::MylistId{e->entry.lid}}
+                                          : udp::MylistRemoveRef{udp::FileId{file.fid}};
+    auto r =
+        send(source, change, [&](udp::Session& s) { return udp::mylist_remove(s, target, stop); });
     if (!r) return r.error();
     if (Status st = store.record_absent(file.fid, now); !st) return st.error();
     if (e && r->count == 0) {

@@ -34,14 +34,14 @@ using SessionSource = std::function<Result<udp::Session*>()>;
 
 struct MylistChange {
     enum class What {
-        nothing,          // already as asked: nothing changed
-        added,            // a new entry
-        edited,           // the entry's values changed
-        removed,          // the entry is gone
+        nothing,  // already as asked: nothing changed
+        added,    // a new entry
+        edited,   // the entry's values changed
+        removed,  // the entry is gone
     };
     What what = What::nothing;
-    int64_t lid = 0;  // the entry (0 when there is none now)
-    int commands = 0; // commands sent (retransmissions not counted)
+    int64_t lid = 0;   // the entry (0 when there is none now)
+    int commands = 0;  // commands sent (retransmissions not counted)
 };
 
 Result<MylistChange> mark_watched(const SessionSource& session, MylistStore& store,

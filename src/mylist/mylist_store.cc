@@ -62,7 +62,8 @@ bool row_is_sound(const Row& r, int64_t checksum) {
            in_range(e.gid, udp::kMaxInt4) && in_range(e.date_added, udp::kMaxUnixTime) &&
            in_range(e.state, udp::kMaxMylistState) && in_range(e.viewdate, udp::kMaxUnixTime) &&
            in_range(e.filestate, udp::kMaxInt4) && in_range(r.confirmed_at, udp::kMaxUnixTime) &&
-           text_ok(e.storage, 4 * udp::kMaxFieldBytes) && text_ok(e.source, 4 * udp::kMaxFieldBytes) &&
+           text_ok(e.storage, 4 * udp::kMaxFieldBytes) &&
+           text_ok(e.source, 4 * udp::kMaxFieldBytes) &&
            text_ok(e.other, 4 * udp::kMaxFieldBytes) && row_checksum(r) == checksum;
 }
 
@@ -77,7 +78,8 @@ Status check_time(int64_t at) {
 }
 
 Result<std::optional<Row>> read_one(sql::Connection& conn, const char* where, int64_t key) {
-    const std::string text = std::string("SELECT ") + kColumns + " FROM mylist_local WHERE " + where;
+    const std::string text =
+        std::string("SELECT ") + kColumns + " FROM mylist_local WHERE " + where;
     auto q = conn.query(text.c_str());
     if (!q) return q.error();
     auto found = q->bind(1, key).step();
@@ -103,8 +105,9 @@ Result<std::optional<Row>> read_one(sql::Connection& conn, const char* where, in
 }
 
 Status write_row(sql::Connection& conn, const Row& r) {
-    const std::string text = std::string("INSERT OR REPLACE INTO mylist_local (") + kColumns +
-                             ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+    const std::string text =
+        std::string("INSERT OR REPLACE INTO mylist_local (") + kColumns +
+        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
     auto q = conn.query(text.c_str());
     if (!q) return q.error();
     const udp::MylistEntry& e = r.entry;
@@ -153,7 +156,8 @@ udp::MylistEntry apply_values(udp::MylistEntry e, const udp::MylistValues& v, in
 MylistStore::MylistStore(std::shared_ptr<cache::CacheDb> db) : db_(std::move(db)) {}
 MylistStore::~MylistStore() = default;
 
-Result<std::unique_ptr<MylistStore>> MylistStore::open(std::shared_ptr<cache::CacheDb> db) noexcept {
+Result<std::unique_ptr<MylistStore>> MylistStore::open(
+    std::shared_ptr<cache::CacheDb> db) noexcept {
     return sql::guarded([&]() -> Result<std::unique_ptr<MylistStore>> {
         if (!db) return make_error(Errc::invalid_parameter, "no cache database given");
         if (Status s = db->with_connection(prepare_mylist_tables); !s) return s.error();
@@ -187,7 +191,8 @@ Result<std::optional<KnownEntry>> MylistStore::find_by_lid(int64_t lid) noexcept
                 auto row = read_one(conn, "lid = ?1", lid);
                 if (!row) return row.error();
                 if (!*row) return std::optional<KnownEntry>();
-                return std::optional<KnownEntry>(KnownEntry{std::move((*row)->entry), (*row)->confirmed_at});
+                return std::optional<KnownEntry>(
+                    KnownEntry{std::move((*row)->entry), (*row)->confirmed_at});
             });
         });
     });
@@ -215,7 +220,8 @@ Status MylistStore::record_absent(int64_t fid, int64_t at) noexcept {
         r.entry.fid = fid;
         r.confirmed_at = at;
         return db_->with_connection([&](sql::Connection& conn) {
-            return sql::run_transaction(conn, sql::TxKind::write, [&] { return write_row(conn, r); });
+            return sql::run_transaction(conn, sql::TxKind::write,
+                                        [&] { return write_row(conn, r); });
         });
     });
 }

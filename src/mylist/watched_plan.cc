@@ -11,7 +11,8 @@ udp::MylistValues watched_values(const WatchedWish& wish) {
 }
 
 bool trusted(int64_t confirmed_at, int64_t now) {
-    return confirmed_at <= now && now - confirmed_at < std::chrono::seconds(kLocalStateTrust).count();
+    return confirmed_at <= now &&
+           now - confirmed_at < std::chrono::seconds(kLocalStateTrust).count();
 }
 
 }  // namespace

@@ -58,8 +58,10 @@ std::string random_hex() {
     size_t got = 0;
     while (got < sizeof bytes) {
         const ssize_t n = getrandom(bytes + got, sizeof bytes - got, 0);
-        if (n > 0) got += static_cast<size_t>(n);
-        else if (errno != EINTR) break;
+        if (n > 0)
+            got += static_cast<size_t>(n);
+        else if (errno != EINTR)
+            break;
     }
     static constexpr char kHex[] = "0123456789abcdef";
     std::string out;
@@ -90,8 +92,8 @@ std::string this_process_owner() {
     const pid_t pid = ::getpid();
     if (pid != for_pid) {
         auto info = proc_info(pid);
-        token = boot_id() + "/" + std::to_string(pid) + "/" + (info ? info->start_time : "0") + "/" +
-                random_hex();
+        token = boot_id() + "/" + std::to_string(pid) + "/" + (info ? info->start_time : "0") +
+                "/" + random_hex();
         for_pid = pid;
     }
     return token;
@@ -110,7 +112,8 @@ bool owner_alive(std::string_view token) {
         return info->start_time == parts[2];
     }
     // No /proc entry: gone, unless /proc cannot be read at all here.
-    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM) return !std::ifstream("/proc/self/stat");
+    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM)
+        return !std::ifstream("/proc/self/stat");
     return false;
 }
 

@@ -24,7 +24,8 @@ Coalesced coalesce(const std::optional<TailJob>& tail, std::optional<int64_t> wa
     if (std::holds_alternative<RemoveJob>(incoming)) return DropAsDuplicate{tail->id};
     if (std::holds_alternative<WatchedJob>(incoming)) return MergeInto{tail->id, incoming};
     if (const auto* add = std::get_if<AddJob>(&incoming))
-        return MergeInto{tail->id, AddJob{overlay(std::get<AddJob>(tail->spec).values, add->values)}};
+        return MergeInto{tail->id,
+                         AddJob{overlay(std::get<AddJob>(tail->spec).values, add->values)}};
     if (const auto* edit = std::get_if<EditJob>(&incoming))
         return MergeInto{tail->id,
                          EditJob{overlay(std::get<EditJob>(tail->spec).values, edit->values)}};

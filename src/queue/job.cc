@@ -80,7 +80,8 @@ Status check_spec(const JobSpec& spec) {
     if (const auto* w = std::get_if<WatchedJob>(&spec)) {
         const auto unix_time = [](int64_t t) { return t > 0 && t <= udp::kMaxInt4; };
         if (!unix_time(w->asked_at) || (w->date && !unix_time(*w->date)))
-            return make_error(Errc::invalid_parameter, "a watched job needs Unix times from 1 to 2^31-1");
+            return make_error(Errc::invalid_parameter,
+                              "a watched job needs Unix times from 1 to 2^31-1");
         if (!w->watched && w->date)
             return make_error(Errc::invalid_parameter, "an unwatched job takes no date");
     }

@@ -57,16 +57,16 @@ Status check_spec(const JobSpec& spec);
 
 // Why a pending job is not sent yet (stored numbers; never renumber).
 enum class WaitReason : int {
-    none = 0,            // due: waits only for its turn
-    cooldown = 1,        // AniDB banned this IP (555) or is out of service (601)
-    no_answer = 2,       // AniDB did not answer (time-out): back-off
-    server_busy = 3,     // 602 / 604 after the session's own retries
-    no_credentials = 4,  // no user name / password yet, or AniDB refused them
-    unknown_file = 5,    // AniDB does not know the file (yet): back-off
-    interrupted = 6,     // the process running it ended before recording its result
-    local_error = 7,     // the cache database or the host-wide state failed
-    server_error = 8,    // 600 / 6xx: AniDB failed on this request
-    client_rejected = 9, // 503 / 504: this client version is refused
+    none = 0,             // due: waits only for its turn
+    cooldown = 1,         // AniDB banned this IP (555) or is out of service (601)
+    no_answer = 2,        // AniDB did not answer (time-out): back-off
+    server_busy = 3,      // 602 / 604 after the session's own retries
+    no_credentials = 4,   // no user name / password yet, or AniDB refused them
+    unknown_file = 5,     // AniDB does not know the file (yet): back-off
+    interrupted = 6,      // the process running it ended before recording its result
+    local_error = 7,      // the cache database or the host-wide state failed
+    server_error = 8,     // 600 / 6xx: AniDB failed on this request
+    client_rejected = 9,  // 503 / 504: this client version is refused
 };
 const char* reason_name(WaitReason reason);  // "cool-down", "no answer", ...
 

@@ -55,7 +55,8 @@ class FieldReader {
 
 udp::MylistValues take_values(FieldReader& r) {
     udp::MylistValues v;
-    if (auto s = r.number("state", udp::kMaxMylistState)) v.state = static_cast<udp::MylistState>(*s);
+    if (auto s = r.number("state", udp::kMaxMylistState))
+        v.state = static_cast<udp::MylistState>(*s);
     if (auto s = r.number("viewed", 1)) v.viewed = *s == 1;
     v.viewdate = r.number("viewdate", udp::kMaxInt4);
     v.source = r.text("source");

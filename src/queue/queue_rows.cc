@@ -28,8 +28,10 @@ int64_t job_checksum(const FileKey& file, JobKind kind, const std::string& param
     const std::string head = std::to_string(file.size) + '|' + file.ed2k + '|' +
                              std::to_string(static_cast<int>(kind)) + '|' +
                              std::to_string(created_at) + '|';
-    uLong crc = crc32(0, reinterpret_cast<const Bytef*>(head.data()), static_cast<uInt>(head.size()));
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(params.data()), static_cast<uInt>(params.size()));
+    uLong crc =
+        crc32(0, reinterpret_cast<const Bytef*>(head.data()), static_cast<uInt>(head.size()));
+    crc =
+        crc32(crc, reinterpret_cast<const Bytef*>(params.data()), static_cast<uInt>(params.size()));
     return static_cast<int64_t>(crc);
 }
 

@@ -21,7 +21,8 @@ Result<RunReport> run_queue(WorkQueue& queue, JobExecutor& executor, const RunOp
         JobResult result = executor.run(job, options.stop);
         const int64_t at = now();
         const Disposition d = dispose(job, result, at);
-        const std::string detail = result.status.ok() ? std::string() : result.status.error().message;
+        const std::string detail =
+            result.status.ok() ? std::string() : result.status.error().message;
         Status recorded;
         switch (d.action) {
             case Disposition::Action::complete:

@@ -59,6 +59,7 @@ struct RunReport {
 // the run; the job in hand stays claimed by this process and is taken over
 // by the next one). Executor errors are recorded with their job, not
 // returned.
-Result<RunReport> run_queue(WorkQueue& queue, JobExecutor& executor, const RunOptions& options = {});
+Result<RunReport> run_queue(WorkQueue& queue, JobExecutor& executor,
+                            const RunOptions& options = {});
 
 }  // namespace anidb::queue

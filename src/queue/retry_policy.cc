@@ -47,14 +47,16 @@ Disposition dispose(const Job& job, const JobResult& result, int64_t now) {
         case Errc::cache:
         case Errc::io:
         case Errc::out_of_memory:
-            return wait(WaitReason::local_error, now + std::chrono::seconds(kLocalErrorWait).count(),
-                        true);
+            return wait(WaitReason::local_error,
+                        now + std::chrono::seconds(kLocalErrorWait).count(), true);
         case Errc::server_error:
             if (tried + 1 >= kMaxServerErrors) return {A::fail, WaitReason::none, 0, false};
             return wait(WaitReason::server_error, now + step(kServerErrorBackoff, tried), false);
         case Errc::no_such_file:
-            if (std::holds_alternative<RemoveJob>(job.spec)) return {A::complete, WaitReason::none, 0, false};
-            if (std::holds_alternative<EditJob>(job.spec)) return {A::fail, WaitReason::none, 0, false};
+            if (std::holds_alternative<RemoveJob>(job.spec))
+                return {A::complete, WaitReason::none, 0, false};
+            if (std::holds_alternative<EditJob>(job.spec))
+                return {A::fail, WaitReason::none, 0, false};
             if (static_cast<size_t>(tried) + 1 > kUnknownFileBackoff.size())
                 return {A::fail, WaitReason::none, 0, false};
             return wait(WaitReason::unknown_file, now + step(kUnknownFileBackoff, tried), false);

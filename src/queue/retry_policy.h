@@ -47,8 +47,8 @@ inline constexpr std::array<std::chrono::seconds, 5> kBusyBackoff = {
     std::chrono::seconds(300), std::chrono::seconds(900), std::chrono::seconds(1800),
     std::chrono::seconds(3600), std::chrono::seconds(7200)};
 inline constexpr std::array<std::chrono::seconds, 5> kUnknownFileBackoff = {
-    std::chrono::hours(6), std::chrono::hours(24), std::chrono::hours(72),
-    std::chrono::hours(168), std::chrono::hours(336)};
+    std::chrono::hours(6), std::chrono::hours(24), std::chrono::hours(72), std::chrono::hours(168),
+    std::chrono::hours(336)};
 inline constexpr std::array<std::chrono::seconds, 3> kServerErrorBackoff = {
     std::chrono::seconds(600), std::chrono::seconds(3600), std::chrono::seconds(21600)};
 inline constexpr int kMaxServerErrors = 3;

@@ -148,8 +148,11 @@ Result<WorkQueue::Enqueued> WorkQueue::enqueue(const FileKey& file_in, const Job
                 if (!row) return row.error();
                 const int64_t created_at = *row ? created->column_int64(0) : now;
                 const std::string params = encode_params(merge->merged);
-                const int64_t sum = rows::job_checksum(*file, kind_of(merge->merged), params, created_at);
-                if (Status s = q->bind(1, params).bind(2, sum).bind(3, now).bind(4, merge->id).run(); !s)
+                const int64_t sum =
+                    rows::job_checksum(*file, kind_of(merge->merged), params, created_at);
+                if (Status s =
+                        q->bind(1, params).bind(2, sum).bind(3, now).bind(4, merge->id).run();
+                    !s)
                     return s.error();
                 return Enqueued{merge->id, Enqueued::How::merged};
             }
@@ -194,8 +197,8 @@ Result<size_t> WorkQueue::pending_for(const FileKey& file_in) noexcept {
     });
 }
 
-Result<std::optional<WorkQueue::Claim>> WorkQueue::claim_next(int64_t now,
-                                                              const ClaimOptions& options) noexcept {
+Result<std::optional<WorkQueue::Claim>> WorkQueue::claim_next(
+    int64_t now, const ClaimOptions& options) noexcept {
     using R = Result<std::optional<Claim>>;
     return sql::guarded([&]() -> R {
         if (Status s = check_time(now, "time"); !s) return s.error();
@@ -217,7 +220,8 @@ Result<std::optional<WorkQueue::Claim>> WorkQueue::claim_next(int64_t now,
                 {
                     auto q = conn.query(text.c_str());
                     if (!q) return q.error();
-                    auto row = q->bind(1, int64_t{options.include_not_due ? 1 : 0}).bind(2, now).step();
+                    auto row =
+                        q->bind(1, int64_t{options.include_not_due ? 1 : 0}).bind(2, now).step();
                     if (!row) return row.error();
                     if (!*row) return std::optional<Claim>();
                     job = rows::read_job(*q, stored);
@@ -228,7 +232,8 @@ Result<std::optional<WorkQueue::Claim>> WorkQueue::claim_next(int64_t now,
                         return s.error();
                     continue;
                 }
-                auto take = conn.query("UPDATE work_queue SET owner = ?1, claimed_at = ?2 WHERE id = ?3");
+                auto take =
+                    conn.query("UPDATE work_queue SET owner = ?1, claimed_at = ?2 WHERE id = ?3");
                 if (!take) return take.error();
                 if (Status s = take->bind(1, owner).bind(2, now).bind(3, job->id).run(); !s)
                     return s.error();
@@ -345,11 +350,12 @@ Result<size_t> WorkQueue::clear(Which which) noexcept {
                 if (Status s = q->bind(1, id).run(); !s) return s.error();
                 dropped += static_cast<size_t>(sqlite3_changes(conn.handle()));
             }
-            if (auto released = rows::release_dead_claims(conn, static_cast<int64_t>(std::time(nullptr)));
+            if (auto released =
+                    rows::release_dead_claims(conn, static_cast<int64_t>(std::time(nullptr)));
                 !released)
                 return released.error();
-            auto q = conn.query(
-                "DELETE FROM work_queue WHERE owner IS NULL AND (?1 <> 0 OR state = 2)");
+            auto q =
+                conn.query("DELETE FROM work_queue WHERE owner IS NULL AND (?1 <> 0 OR state = 2)");
             if (!q) return q.error();
             if (Status s = q->bind(1, int64_t{which == Which::all ? 1 : 0}).run(); !s)
                 return s.error();

@@ -343,7 +343,8 @@ FakeAnidbServer::Reply FakeAnidbServer::handle_episode(const udp::ParsedCommand&
 }
 
 FakeAnidbServer::Reply FakeAnidbServer::handle_group(const udp::ParsedCommand& cmd, bool other) {
-    if (!cmd.get("gid") && !cmd.get("gname")) return {{}, 505, "ILLEGAL INPUT OR ACCESS DENIED", {}};
+    if (!cmd.get("gid") && !cmd.get("gname"))
+        return {{}, 505, "ILLEGAL INPUT OR ACCESS DENIED", {}};
     const FakeRecord* g = find_group(cmd);
     if (!g) return {{}, 350, "NO SUCH GROUP", {}};
     const FakeRecord rec = other ? fake::another(*g, {"gid"}, {"name", "short_name"}) : *g;

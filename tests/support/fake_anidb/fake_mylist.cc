@@ -13,9 +13,9 @@ namespace {
 
 using fake::join;
 
-constexpr const char* kEntryFields[] = {"lid",      "fid",     "eid",     "aid",
-                                        "gid",      "date",    "state",   "viewdate",
-                                        "storage",  "source",  "other",   "filestate"};
+constexpr const char* kEntryFields[] = {"lid",     "fid",    "eid",   "aid",
+                                        "gid",     "date",   "state", "viewdate",
+                                        "storage", "source", "other", "filestate"};
 
 std::string entry_line(const FakeRecord& e) {
     std::vector<std::string> out;
@@ -99,7 +99,8 @@ std::string FakeAnidbServer::mylist_summary(const FakeRecord& anime,
                                             const std::vector<const FakeRecord*>& entries) const {
     const auto epno_of = [&](const FakeRecord& e) {
         auto ep = catalog_.episodes.find(e.get_int("eid"));
-        return ep == catalog_.episodes.end() ? std::string() : fake::epno_key(ep->second.get("epno"));
+        return ep == catalog_.episodes.end() ? std::string()
+                                             : fake::epno_key(ep->second.get("epno"));
     };
     std::vector<std::string> by_state[4], watched;
     std::map<int64_t, std::vector<std::string>> by_group;
@@ -110,12 +111,17 @@ std::string FakeAnidbServer::mylist_summary(const FakeRecord& anime,
         if (e->get_int("viewdate") > 0) watched.push_back(key);
         by_group[e->get_int("gid")].push_back(key);
     }
-    std::vector<std::string> out{udp::escape_field(anime.get("romaji_name")), anime.get("episodes"),
-                                 ranges(by_state[0]), ranges(by_state[1]), ranges(by_state[2]),
-                                 ranges(by_state[3]), ranges(watched)};
+    std::vector<std::string> out{udp::escape_field(anime.get("romaji_name")),
+                                 anime.get("episodes"),
+                                 ranges(by_state[0]),
+                                 ranges(by_state[1]),
+                                 ranges(by_state[2]),
+                                 ranges(by_state[3]),
+                                 ranges(watched)};
     for (const auto& [gid, keys] : by_group) {
         auto g = catalog_.groups.find(gid);
-        out.push_back(udp::escape_field(g == catalog_.groups.end() ? "" : g->second.get("short_name")));
+        out.push_back(
+            udp::escape_field(g == catalog_.groups.end() ? "" : g->second.get("short_name")));
         out.push_back(ranges(keys));
     }
     return join(out);
@@ -140,8 +146,8 @@ FakeAnidbServer::Reply FakeAnidbServer::handle_mylist(const udp::ParsedCommand& 
         if (fids.size() > 1) {
             std::vector<const FakeRecord*> entries;
             for (int64_t fid : fids) entries.push_back(&list.at(fid));
-            return {{}, 312, "MULTIPLE MYLIST ENTRIES",
-                    {mylist_summary(*find_anime(cmd), entries)}};
+            return {
+                {}, 312, "MULTIPLE MYLIST ENTRIES", {mylist_summary(*find_anime(cmd), entries)}};
         }
         if (fids.size() == 1) entry = &list.at(fids.front());
     } else {
@@ -188,7 +194,9 @@ FakeAnidbServer::Reply FakeAnidbServer::handle_mylistadd(const udp::ParsedComman
         return {{}, 311, "MYLIST ENTRY EDITED", {}};
     }
     if (entry) {
-        return {{}, 310, "FILE ALREADY IN MYLIST",
+        return {{},
+                310,
+                "FILE ALREADY IN MYLIST",
                 {entry_line(other ? entry_about_another(*entry) : *entry)}};
     }
     if (!file) return {{}, 505, "ILLEGAL INPUT OR ACCESS DENIED", {}};

@@ -350,8 +350,8 @@ void FakeAnidbServer::set_catalog(FakeCatalog catalog) {
     for (const auto& m : catalog_.mylist) {
         const FakeRecord* file = catalog_.file_by_fid(m.get_int("fid"));
         FakeRecord e;
-        for (auto k : {"lid", "fid", "state", "viewdate", "date", "storage", "source", "other",
-                       "filestate"})
+        for (auto k :
+             {"lid", "fid", "state", "viewdate", "date", "storage", "source", "other", "filestate"})
             e.set(k, m.get(k));
         for (auto k : {"eid", "aid", "gid"}) e.set(k, file ? file->get(k) : std::string("0"));
         next_lid_ = std::max(next_lid_, m.get_int("lid") + 1);
@@ -471,9 +471,9 @@ Result<FaultPlan> parse_fault(std::string_view text) {
         text = text.substr(0, colon);
     }
     static const std::pair<std::string_view, Fault> kinds[] = {
-        {"silence", Fault::silence},      {"garbage", Fault::garbage},
-        {"truncated", Fault::truncated},  {"wrong-tag", Fault::wrong_tag},
-        {"zlib-bomb", Fault::zlib_bomb},  {"huge-fields", Fault::huge_fields},
+        {"silence", Fault::silence},       {"garbage", Fault::garbage},
+        {"truncated", Fault::truncated},   {"wrong-tag", Fault::wrong_tag},
+        {"zlib-bomb", Fault::zlib_bomb},   {"huge-fields", Fault::huge_fields},
         {"other-file", Fault::other_file}, {"other-record", Fault::other_record}};
     for (const auto& [name, kind] : kinds) {
         if (text == name) {

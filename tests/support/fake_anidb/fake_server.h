@@ -39,14 +39,14 @@ struct FakeServerOptions {
 
 // What a fault does to the reply of a request it applies to.
 enum class Fault {
-    silence,      // no reply at all
-    garbage,      // bytes that are no reply
-    truncated,    // the reply cut short (first line kept in part, data lines cut)
-    wrong_tag,    // a tag nobody used
-    code,         // FaultPlan::code (5xx, 6xx, 555) with text full of terminal escapes
-    zlib_bomb,    // 00 00 + a zlib stream that inflates to 8 MiB
-    huge_fields,  // text fields blown up to kilobytes (escapes included), 500 extra fields
-    other_file,   // FILE: the record of another catalog file
+    silence,       // no reply at all
+    garbage,       // bytes that are no reply
+    truncated,     // the reply cut short (first line kept in part, data lines cut)
+    wrong_tag,     // a tag nobody used
+    code,          // FaultPlan::code (5xx, 6xx, 555) with text full of terminal escapes
+    zlib_bomb,     // 00 00 + a zlib stream that inflates to 8 MiB
+    huge_fields,   // text fields blown up to kilobytes (escapes included), 500 extra fields
+    other_file,    // FILE: the record of another catalog file
     other_record,  // ANIME / EPISODE / GROUP / MYLIST / MYLISTADD 310: about another id
 };
 
@@ -174,7 +174,8 @@ class FakeAnidbServer {
     std::vector<int64_t> anime_entries(const udp::ParsedCommand& cmd,
                                        const std::map<int64_t, FakeRecord>& list, Reply& err) const;
     // The 312 summary line of some entries of one anime.
-    std::string mylist_summary(const FakeRecord& anime, const std::vector<const FakeRecord*>& entries) const;
+    std::string mylist_summary(const FakeRecord& anime,
+                               const std::vector<const FakeRecord*>& entries) const;
     // The plan that applies to this request (its count taken), if any.
     std::optional<FaultPlan> take_fault(const udp::ParsedCommand* cmd);
     // FILE answered with the line of another catalog file (Fault::other_file).

@@ -27,8 +27,8 @@ TEST_F(Metadata, AnimeByIdAndByAnyOfItsTitles) {
     EXPECT_EQ(by_id->romaji_title, "Aozora Kikou");
     EXPECT_EQ(by_id->kanji_title, "青空紀行");
     const std::pair<const char*, int64_t> names[] = {
-        {"Aozora Kikou", 3131}, {"blue sky VOYAGE", 3131}, {"AK", 3131},
-        {"青空紀行", 3131},      {"Tale of the Wind", 4242}, {"le chant du vent", 4242}};
+        {"Aozora Kikou", 3131}, {"blue sky VOYAGE", 3131},  {"AK", 3131},
+        {"青空紀行", 3131},     {"Tale of the Wind", 4242}, {"le chant du vent", 4242}};
     for (const auto& [name, aid] : names) {
         auto a = seen(anime(*session_, AnimeName{name}));
         ASSERT_TRUE(a.ok()) << name << ": " << a.error().message;
@@ -94,7 +94,9 @@ TEST_F(Metadata, RepliesAboutAnotherRecordAreRefused) {
 TEST_F(Metadata, HostileTextArrivesEscapedAndCut) {
     test::FakeCatalog cat = test::FakeCatalog::mylist_example();
     cat.anime[3131].set("english_name", "\x1b]0;pwned\x07" + std::string(3000, 'E'));
-    cat.episodes[55501].set("english", "ep\x1b[2J\xc2\x9b" "1m");
+    cat.episodes[55501].set("english",
+                            "ep\x1b[2J\xc2\x9b"
+                            "1m");
     cat.groups[777].set("url", "http://x/\x07");
     server_->set_catalog(cat);
     auto a = seen(anime(*session_, AnimeId{3131}));

@@ -93,7 +93,8 @@ TEST_F(MylistCommands, QueryByEverySelector) {
     auto one = entry(AnimeEntries{AnimeId{3131}, GroupEpisode{GroupId{777}, 3}});
     ASSERT_TRUE(one);
     EXPECT_EQ(one->fid, 424242);
-    auto named = entry(AnimeEntries{AnimeName{"blue sky voyage"}, GroupEpisode{GroupName{"SWR"}, 3}});
+    auto named =
+        entry(AnimeEntries{AnimeName{"blue sky voyage"}, GroupEpisode{GroupName{"SWR"}, 3}});
     ASSERT_TRUE(named);
     EXPECT_EQ(named->fid, 424245);
     EXPECT_EQ(named->gid, 778);
@@ -115,10 +116,9 @@ TEST_F(MylistCommands, QueryByEverySelector) {
     EXPECT_EQ(m.groups[1].group_short_name, "SWR");
 
     // 321: no such entry, for every form.
-    for (const MylistQuery& q :
-         {MylistQuery{MylistId{42}}, MylistQuery{FileId{424246}},
-          MylistQuery{FileHash{700000004, std::string(32, '4'), {}}},
-          MylistQuery{AnimeEntries{AnimeId{4242}, std::nullopt}}}) {
+    for (const MylistQuery& q : {MylistQuery{MylistId{42}}, MylistQuery{FileId{424246}},
+                                 MylistQuery{FileHash{700000004, std::string(32, '4'), {}}},
+                                 MylistQuery{AnimeEntries{AnimeId{4242}, std::nullopt}}}) {
         auto r = seen(mylist_query(*session_, q));
         ASSERT_TRUE(r.ok()) << describe(q);
         EXPECT_TRUE(std::holds_alternative<NotInMylist>(*r)) << describe(q);
@@ -194,9 +194,10 @@ TEST_F(MylistCommands, RepliesAboutAnotherEntryAreRefused) {
     EXPECT_EQ(seen(mylist_query(*session_, MylistId{lid})).code(), Errc::protocol);
     EXPECT_EQ(seen(mylist_query(*session_, FileId{424242})).code(), Errc::protocol);
     EXPECT_EQ(seen(mylist_query(*session_, FileHash{kSize, kEd2k, 424242})).code(), Errc::protocol);
-    EXPECT_EQ(seen(mylist_query(*session_, AnimeEntries{AnimeId{3131}, GroupEpisode{GroupId{777}, 3}}))
-                  .code(),
-              Errc::protocol);
+    EXPECT_EQ(
+        seen(mylist_query(*session_, AnimeEntries{AnimeId{3131}, GroupEpisode{GroupId{777}, 3}}))
+            .code(),
+        Errc::protocol);
     server_->inject({test::Fault::other_record, 1, "MYLISTADD"});
     auto again = seen(mylist_add(*session_, FileId{424242}, hdd()));
     EXPECT_EQ(again.code(), Errc::protocol);

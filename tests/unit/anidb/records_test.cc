@@ -38,7 +38,9 @@ TEST(MylistRecords, EntryLineIsReadStrictly) {
         EXPECT_EQ(decode_mylist_entry(bad).code(), Errc::protocol) << bad;
     }
     // Terminal escapes in text fields arrive escaped, the note keeps its lines.
-    auto hostile = decode_mylist_entry("5|6|7|8|9|10|1|0|\x1b[2J|\xc2\x9b" "31m|a\x07<br />b|0");
+    auto hostile = decode_mylist_entry(
+        "5|6|7|8|9|10|1|0|\x1b[2J|\xc2\x9b"
+        "31m|a\x07<br />b|0");
     ASSERT_TRUE(hostile.ok());
     EXPECT_EQ(hostile->storage, "\\x1b[2J");
     EXPECT_EQ(hostile->source, "\\xc2\\x9b31m");
@@ -83,16 +85,17 @@ TEST(Records, EpisodeAndGroupLinesAreReadStrictly) {
                             "55510|3131|5|0|0|X1|||||2", "0|3131|5|0|0|S1|||||2"}) {
         EXPECT_EQ(decode_episode_line(bad).code(), Errc::protocol) << bad;
     }
-    auto g = decode_group_line("778|600|3|2|2|Southwind Raws|SWR|#swr||http://swr.example||0|0|0|0|0|777,6'779,1");
+    auto g = decode_group_line(
+        "778|600|3|2|2|Southwind Raws|SWR|#swr||http://swr.example||0|0|0|0|0|777,6'779,1");
     ASSERT_TRUE(g.ok()) << g.error().message;
     ASSERT_EQ(g->relations.size(), 2u);
     EXPECT_EQ(g->relations[0].gid, 777);
     EXPECT_EQ(g->relations[0].type, 6);
     EXPECT_EQ(g->irc_channel, "#swr");
-    for (const char* bad : {"778|600|3|2|2|S|SWR|||||0|0|0|0|0",  // 16 fields
-                            "778|600|3|2|2|S|SWR|||||0|0|0|0|0|777",
-                            "778|600|3|2|2|S|SWR|||||0|0|0|0|0|777,x",
-                            "778|6o0|3|2|2|S|SWR|||||0|0|0|0|0|"}) {
+    for (const char* bad :
+         {"778|600|3|2|2|S|SWR|||||0|0|0|0|0",  // 16 fields
+          "778|600|3|2|2|S|SWR|||||0|0|0|0|0|777", "778|600|3|2|2|S|SWR|||||0|0|0|0|0|777,x",
+          "778|6o0|3|2|2|S|SWR|||||0|0|0|0|0|"}) {
         EXPECT_EQ(decode_group_line(bad).code(), Errc::protocol) << bad;
     }
 }
@@ -125,9 +128,9 @@ TEST(Selectors, RefuseWhatMustNotBeSent) {
     EXPECT_EQ(add_selector(c, AnimeRef{AnimeName{"\xff\xfe"}}).code(), Errc::invalid_utf8);
     EXPECT_EQ(add_selector(c, EpisodeRef{AnimeEpisode{AnimeId{1}, "x3"}}).code(),
               Errc::invalid_parameter);
-    EXPECT_EQ(add_selector(c, MylistQuery{AnimeEntries{AnimeId{1}, GroupEpisode{GroupId{2}, 0}}})
-                  .code(),
-              Errc::invalid_parameter);
+    EXPECT_EQ(
+        add_selector(c, MylistQuery{AnimeEntries{AnimeId{1}, GroupEpisode{GroupId{2}, 0}}}).code(),
+        Errc::invalid_parameter);
     EXPECT_EQ(add_selector(c, MylistRemoveRef{AnimeGroupEpisode{{1}, {0}, 1}}).code(),
               Errc::invalid_parameter);
     EXPECT_TRUE(c.params().empty());  // nothing appended by a refused selector

@@ -65,7 +65,8 @@ TEST_F(MylistActions, RepeatedWatchedSendsNothing) {
     const size_t before = datagrams();
     const int asks = asked_;
     for (int i = 0; i < 3; ++i) {
-        auto again = mark_watched(source(), *store_, kFile, {true, std::nullopt, now_ + 60 * i}, now_ + 60 * i);
+        auto again = mark_watched(source(), *store_, kFile, {true, std::nullopt, now_ + 60 * i},
+                                  now_ + 60 * i);
         ASSERT_TRUE(again.ok()) << again.error().message;
         EXPECT_EQ(again->what, MylistChange::What::nothing);
         EXPECT_EQ(again->commands, 0);
@@ -94,7 +95,8 @@ TEST_F(MylistActions, WatchedOnAFileWatchedElsewhere) {
     ASSERT_TRUE(r.ok()) << r.error().message;
     EXPECT_EQ(r->what, MylistChange::What::nothing);
     EXPECT_EQ(r->commands, 1);  // the 310 said it is watched already
-    EXPECT_EQ(server_->mylist_entry(kUser, kFile.fid)->get("viewdate"), std::to_string(now_ - 5000));
+    EXPECT_EQ(server_->mylist_entry(kUser, kFile.fid)->get("viewdate"),
+              std::to_string(now_ - 5000));
 }
 
 TEST_F(MylistActions, UnwatchedAsksFirstAndNeverAdds) {

@@ -42,7 +42,8 @@ class Store : public ::testing::Test {
         sqlite3* db = nullptr;
         ASSERT_EQ(sqlite3_open((dir_ / "anidb.db").c_str(), &db), SQLITE_OK);
         char* err = nullptr;
-        EXPECT_EQ(sqlite3_exec(db, text.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+        EXPECT_EQ(sqlite3_exec(db, text.c_str(), nullptr, nullptr, &err), SQLITE_OK)
+            << (err ? err : "");
         sqlite3_free(err);
         sqlite3_close(db);
     }
@@ -124,7 +125,7 @@ TEST_F(Store, DamagedRowsReadAsUnknown) {
     ASSERT_TRUE(store_->record_entry(entry(5000001, 424242), kNow).ok());
     ASSERT_TRUE(store_->record_entry(entry(5000002, 424243), kNow).ok());
     ASSERT_TRUE(store_->record_entry(entry(5000003, 424244), kNow).ok());
-    sql("UPDATE mylist_local SET viewdate = 1 WHERE fid = 424242");       // checksum no longer matches
+    sql("UPDATE mylist_local SET viewdate = 1 WHERE fid = 424242");  // checksum no longer matches
     sql("UPDATE mylist_local SET storage = x'ff00' WHERE fid = 424243");  // not UTF-8
     sql("UPDATE mylist_local SET state = 9 WHERE fid = 424244");          // out of range
     EXPECT_FALSE(find(424242));

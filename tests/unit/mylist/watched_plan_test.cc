@@ -31,8 +31,8 @@ WatchedPlan plan(const std::optional<LocalState>& known, const WatchedWish& wish
 TEST(WatchedPlan, KnownEntry) {
     // Already watched: nothing, unless an explicit date differs.
     EXPECT_TRUE(std::holds_alternative<NothingToSend>(plan(in_mylist(kNow - 500), watched())));
-    EXPECT_TRUE(std::holds_alternative<NothingToSend>(
-        plan(in_mylist(kNow - 500), watched(kNow - 500))));
+    EXPECT_TRUE(
+        std::holds_alternative<NothingToSend>(plan(in_mylist(kNow - 500), watched(kNow - 500))));
     auto redate = plan(in_mylist(kNow - 500), watched(kNow - 100));
     ASSERT_TRUE(std::holds_alternative<EditEntry>(redate));
     EXPECT_EQ(std::get<EditEntry>(redate).values.viewdate, kNow - 100);
@@ -77,8 +77,8 @@ TEST(WatchedPlan, StaleStateIsNotBelieved) {
     EXPECT_TRUE(std::holds_alternative<AskAniDB>(
         plan(LocalState{KnownAbsent{424242, kStale}}, unwatched())));
     // A state from the future (clock set back) is not believed either.
-    EXPECT_TRUE(std::holds_alternative<AddFile>(
-        plan(in_mylist(kNow - 500, kNow + 3600), watched())));
+    EXPECT_TRUE(
+        std::holds_alternative<AddFile>(plan(in_mylist(kNow - 500, kNow + 3600), watched())));
 }
 
 }  // namespace

@@ -102,8 +102,9 @@ TEST(RetryPolicy, GoesOnPastWhatIsAboutOneJob) {
     auto server = dispose(job_of(AddJob{}), error(Errc::server_error), kNow);
     EXPECT_EQ(server.action, A::reschedule);
     EXPECT_FALSE(server.stop_run);
-    EXPECT_EQ(dispose(job_of(AddJob{}, kMaxServerErrors - 1), error(Errc::server_error), kNow).action,
-              A::fail);
+    EXPECT_EQ(
+        dispose(job_of(AddJob{}, kMaxServerErrors - 1), error(Errc::server_error), kNow).action,
+        A::fail);
 }
 
 }  // namespace

@@ -100,8 +100,9 @@ TEST(QueueProcesses, RacingProcessesRunEachJobOnceAndInOrder) {
     const std::string log = (dir / "ran.log").string();
     std::vector<pid_t> pids;
     for (int p = 0; p < kRaceProcesses; ++p) {
-        pids.push_back(test::spawn_child(
-            {{"QUEUE_CHILD_MODE", "race"}, {"QUEUE_CHILD_DB", db_file.string()}, {"QUEUE_CHILD_LOG", log}}));
+        pids.push_back(test::spawn_child({{"QUEUE_CHILD_MODE", "race"},
+                                          {"QUEUE_CHILD_DB", db_file.string()},
+                                          {"QUEUE_CHILD_LOG", log}}));
         ASSERT_GT(pids.back(), 0);
     }
     for (pid_t pid : pids) EXPECT_EQ(test::wait_child(pid), 0);
@@ -129,7 +130,8 @@ TEST(QueueProcesses, RacingProcessesRunEachJobOnceAndInOrder) {
     for (const auto& [job_id, entry] : ran) {
         auto it = last.find(entry.ed2k);
         if (it != last.end()) {
-            EXPECT_GT(entry.claimed, it->second->before_complete) << "job " << job_id << " overtook";
+            EXPECT_GT(entry.claimed, it->second->before_complete)
+                << "job " << job_id << " overtook";
         }
         last[entry.ed2k] = &entry;
     }

@@ -31,8 +31,11 @@ TEST_F(Runner, DrainsInOrderAndRecordsEachOutcome) {
     ASSERT_TRUE(q_->enqueue(file(1), AddJob{}, kNow).ok());
     ASSERT_TRUE(q_->enqueue(file(2), IdentifyJob{}, kNow).ok());
     ASSERT_TRUE(q_->enqueue(file(1), RemoveJob{}, kNow).ok());
-    ASSERT_TRUE(q_->enqueue(file(3), EditJob{test::values_state(udp::MylistState::internal)}, kNow).ok());
-    exec_.script = {{}, {make_error(Errc::no_such_file, "AniDB does not know this file"), {}}, {},
+    ASSERT_TRUE(
+        q_->enqueue(file(3), EditJob{test::values_state(udp::MylistState::internal)}, kNow).ok());
+    exec_.script = {{},
+                    {make_error(Errc::no_such_file, "AniDB does not know this file"), {}},
+                    {},
                     {make_error(Errc::no_such_file, "no such MyList entry"), {}}};
     std::vector<std::string> seen;
     RunOptions o = options();
@@ -45,7 +48,8 @@ TEST_F(Runner, DrainsInOrderAndRecordsEachOutcome) {
     EXPECT_EQ(report->rescheduled, 1u);
     EXPECT_EQ(report->failed, 1u);
     EXPECT_FALSE(report->stopped_by);
-    EXPECT_EQ(seen, (std::vector<std::string>{"mylist add", "identify", "mylist remove", "mylist edit"}));
+    EXPECT_EQ(seen,
+              (std::vector<std::string>{"mylist add", "identify", "mylist remove", "mylist edit"}));
     auto left = q_->list();
     ASSERT_EQ(left->jobs.size(), 2u);
     EXPECT_EQ(left->jobs[0].reason, WaitReason::unknown_file);

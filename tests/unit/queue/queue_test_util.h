@@ -44,7 +44,8 @@ inline void raw_sql(const std::filesystem::path& db_file, const std::string& tex
     ASSERT_EQ(sqlite3_open(db_file.c_str(), &db), SQLITE_OK);
     sqlite3_busy_timeout(db, 10000);
     char* err = nullptr;
-    EXPECT_EQ(sqlite3_exec(db, text.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+    EXPECT_EQ(sqlite3_exec(db, text.c_str(), nullptr, nullptr, &err), SQLITE_OK)
+        << (err ? err : "");
     sqlite3_free(err);
     sqlite3_close(db);
 }

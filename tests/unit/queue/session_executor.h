@@ -30,7 +30,9 @@ class SessionExecutor : public JobExecutor {
         if (!ids) return ids.error();
         if (std::holds_alternative<IdentifyJob>(job.spec)) return {};
         const int64_t now = static_cast<int64_t>(std::time(nullptr));
-        const mylist::SessionSource source = [this]() -> Result<udp::Session*> { return &session_; };
+        const mylist::SessionSource source = [this]() -> Result<udp::Session*> {
+            return &session_;
+        };
         Result<mylist::MylistChange> r = make_error(Errc::unknown, "");
         if (const auto* add = std::get_if<AddJob>(&job.spec)) {
             r = mylist::add_to_mylist(source, store_, *ids, add->values, now, stop);
@@ -40,7 +42,8 @@ class SessionExecutor : public JobExecutor {
             r = mylist::remove_from_mylist(source, store_, *ids, now, stop);
         } else {
             const auto& w = std::get<WatchedJob>(job.spec);
-            r = mylist::mark_watched(source, store_, *ids, {w.watched, w.date, w.asked_at}, now, stop);
+            r = mylist::mark_watched(source, store_, *ids, {w.watched, w.date, w.asked_at}, now,
+                                     stop);
         }
         if (!r) return r.error();
         return {};

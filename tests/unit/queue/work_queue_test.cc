@@ -68,12 +68,13 @@ TEST_F(Queue, OneFileInOrderOtherFilesIndependent) {
 TEST_F(Queue, AWaitingJobHoldsItsFileOnly) {
     const auto a = put(file(1), AddJob{});
     const auto b = put(file(1), RemoveJob{});
-    const auto c = put(file(2), IdentifyJob{}, kNow, {WaitReason::cooldown, "banned: flood", kNow + 1800});
+    const auto c =
+        put(file(2), IdentifyJob{}, kNow, {WaitReason::cooldown, "banned: flood", kNow + 1800});
     const auto d = put(file(3), AddJob{});
     auto first = claim();
     ASSERT_TRUE(first && first->job.id == a.id);
-    ASSERT_TRUE(q_->reschedule(*first, WaitReason::unknown_file, "AniDB does not know it", kNow + 3600,
-                               kNow)
+    ASSERT_TRUE(q_->reschedule(*first, WaitReason::unknown_file, "AniDB does not know it",
+                               kNow + 3600, kNow)
                     .ok());
     // a waits (and b behind it), c waits from the start, d is due.
     auto next = claim();
@@ -165,9 +166,11 @@ TEST_F(Queue, CoalescingRules) {
     const auto e1 = put(file(6), EditJob{test::values_state(udp::MylistState::external)});
     std::optional<WorkQueue::Claim> running;
     // Claim until file 6's job is held (others claimed along the way stay claimed).
-    for (int i = 0; i < 20 && !(running && running->job.id == e1.id); ++i) running = claim(kNow, true);
+    for (int i = 0; i < 20 && !(running && running->job.id == e1.id); ++i)
+        running = claim(kNow, true);
     ASSERT_TRUE(running && running->job.id == e1.id);
-    EXPECT_EQ(put(file(6), EditJob{test::values_state(udp::MylistState::deleted)}).how, How::appended);
+    EXPECT_EQ(put(file(6), EditJob{test::values_state(udp::MylistState::deleted)}).how,
+              How::appended);
 }
 
 TEST_F(Queue, FailedJobsStepAsideAndCanBeRetriedOrCleared) {
@@ -262,7 +265,8 @@ TEST_F(Queue, RefusesWhatCannotBeSent) {
     EXPECT_TRUE(jobs().empty());
     // Upper-case hashes are one file with their lower-case form.
     FileKey upper = file(7);
-    for (char& ch : upper.ed2k) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    for (char& ch : upper.ed2k)
+        ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     put(upper, RemoveJob{});
     EXPECT_EQ(put(file(7), RemoveJob{}).how, WorkQueue::Enqueued::How::duplicate);
     EXPECT_EQ(WorkQueue::open(nullptr).code(), Errc::invalid_parameter);
