@@ -308,22 +308,24 @@ Result<WorkQueue::Listing> WorkQueue::list() noexcept {
 }
 
 Result<WorkQueue::Summary> WorkQueue::summary(int64_t now) noexcept {
-    auto listing = list();
-    if (!listing) return listing.error();
-    Summary s;
-    s.failed = listing->unreadable;
-    for (const Job& j : listing->jobs) {
-        if (j.state == JobState::failed) {
-            ++s.failed;
-        } else if (j.running) {
-            ++s.running;
-        } else {
-            ++s.pending;
-            if (j.next_try_at <= now) ++s.due;
-            if (!s.next_try_at || j.next_try_at < *s.next_try_at) s.next_try_at = j.next_try_at;
+    return sql::guarded([&]() -> Result<Summary> {
+        auto listing = list();
+        if (!listing) return listing.error();
+        Summary s;
+        s.failed = listing->unreadable;
+        for (const Job& j : listing->jobs) {
+            if (j.state == JobState::failed) {
+                ++s.failed;
+            } else if (j.running) {
+                ++s.running;
+            } else {
+                ++s.pending;
+                if (j.next_try_at <= now) ++s.due;
+                if (!s.next_try_at || j.next_try_at < *s.next_try_at) s.next_try_at = j.next_try_at;
+            }
         }
-    }
-    return s;
+        return s;
+    });
 }
 
 Result<size_t> WorkQueue::clear(Which which) noexcept {

@@ -187,6 +187,7 @@ const FakeRecord* FakeAnidbServer::find_file(const udp::ParsedCommand& cmd, Repl
     }
     if (hits.size() > 1) {
         std::vector<std::string> fids;
+        fids.reserve(hits.size());
         for (auto* h : hits) fids.push_back(h->get("fid"));
         err = {{}, 322, "MULTIPLE FILES FOUND", {join(fids)}};
         return nullptr;

@@ -28,7 +28,7 @@ FakeRecord entry_about_another(const FakeRecord& e) {
 }
 
 // "1-3,5,S1" from episode keys ("1", "2", "3", "5", "S1").
-std::string ranges(std::vector<std::string> keys) {
+std::string ranges(const std::vector<std::string>& keys) {
     std::map<char, std::vector<int64_t>> by_type;
     for (const auto& k : keys) {
         if (k.empty()) continue;
@@ -145,6 +145,7 @@ FakeAnidbServer::Reply FakeAnidbServer::handle_mylist(const udp::ParsedCommand& 
         if (err.code != 0) return err;
         if (fids.size() > 1) {
             std::vector<const FakeRecord*> entries;
+            entries.reserve(fids.size());
             for (int64_t fid : fids) entries.push_back(&list.at(fid));
             return {
                 {}, 312, "MULTIPLE MYLIST ENTRIES", {mylist_summary(*find_anime(cmd), entries)}};

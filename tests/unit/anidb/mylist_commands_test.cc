@@ -24,7 +24,7 @@ class MylistCommands : public UdpEndToEnd {
         UdpEndToEnd::TearDown();
     }
 
-    int64_t add(const FileRef& file, MylistValues values = hdd()) {
+    int64_t add(const FileRef& file, const MylistValues& values = hdd()) {
         auto r = seen(mylist_add(*session_, file, values));
         EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
         if (!r.ok()) return 0;

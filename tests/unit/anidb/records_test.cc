@@ -200,7 +200,7 @@ TEST(MetadataTtl, SettledRecordsAreKeptLonger) {
     ended_flag.dateflags = kAnimeEndedFlag;
     EXPECT_EQ(anime_ttl(ended_flag, now), kSettledRecordTtl);
     AnimeInfo ended_long_ago;
-    ended_long_ago.end_date = now - 30 * 86400;
+    ended_long_ago.end_date = now - int64_t{30} * 86400;
     EXPECT_EQ(anime_ttl(ended_long_ago, now), kSettledRecordTtl);
     AnimeInfo ending_soon;
     ending_soon.end_date = now + 86400;
@@ -211,7 +211,7 @@ TEST(MetadataTtl, SettledRecordsAreKeptLonger) {
     EpisodeInfo unaired;
     EXPECT_EQ(episode_ttl(unaired, now), kChangingRecordTtl);
     EpisodeInfo old;
-    old.aired = now - 60 * 86400;
+    old.aired = now - int64_t{60} * 86400;
     EXPECT_EQ(episode_ttl(old, now), kSettledRecordTtl);
     EXPECT_EQ(group_ttl(GroupInfo{}), kSettledRecordTtl);
     EXPECT_GE(kChangingRecordTtl, std::chrono::days(7));  // never more often than weekly

@@ -65,8 +65,9 @@ TEST_F(MylistActions, RepeatedWatchedSendsNothing) {
     const size_t before = datagrams();
     const int asks = asked_;
     for (int i = 0; i < 3; ++i) {
-        auto again = mark_watched(source(), *store_, kFile, {true, std::nullopt, now_ + 60 * i},
-                                  now_ + 60 * i);
+        auto again =
+            mark_watched(source(), *store_, kFile, {true, std::nullopt, now_ + int64_t{60} * i},
+                         now_ + int64_t{60} * i);
         ASSERT_TRUE(again.ok()) << again.error().message;
         EXPECT_EQ(again->what, MylistChange::What::nothing);
         EXPECT_EQ(again->commands, 0);

@@ -8,7 +8,7 @@ namespace {
 
 constexpr int64_t kNow = 1'700'000'000;
 constexpr int64_t kFresh = kNow - 60;
-constexpr int64_t kStale = kNow - 8 * 86400;
+constexpr int64_t kStale = kNow - int64_t{8} * 86400;
 
 LocalState in_mylist(int64_t viewdate, int64_t confirmed = kFresh) {
     udp::MylistEntry e;

@@ -90,10 +90,10 @@ TEST(RetryPolicy, GoesOnPastWhatIsAboutOneJob) {
     auto unknown = dispose(job_of(AddJob{}), error(Errc::no_such_file), kNow);
     EXPECT_EQ(unknown.action, A::reschedule);
     EXPECT_EQ(unknown.reason, WaitReason::unknown_file);
-    EXPECT_EQ(unknown.next_try_at, kNow + 6 * 3600);
+    EXPECT_EQ(unknown.next_try_at, kNow + int64_t{6} * 3600);
     EXPECT_FALSE(unknown.stop_run);
     EXPECT_EQ(dispose(job_of(IdentifyJob{}, 4), error(Errc::no_such_file), kNow).next_try_at,
-              kNow + 14 * 86400);
+              kNow + int64_t{14} * 86400);
     EXPECT_EQ(dispose(job_of(IdentifyJob{}, 5), error(Errc::no_such_file), kNow).action, A::fail);
     EXPECT_EQ(dispose(job_of(RemoveJob{}), error(Errc::no_such_file), kNow).action, A::complete);
     EXPECT_EQ(dispose(job_of(EditJob{}), error(Errc::no_such_file), kNow).action, A::fail);

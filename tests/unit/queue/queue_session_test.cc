@@ -130,7 +130,7 @@ TEST_F(QueueSession, DrainsInOrderWithinTheFloodRules) {
     ASSERT_EQ(left->jobs.size(), 1u);
     EXPECT_EQ(left->jobs[0].file, unknown);
     EXPECT_EQ(left->jobs[0].reason, WaitReason::unknown_file);
-    EXPECT_GE(left->jobs[0].next_try_at, now_ + 6 * 3600);
+    EXPECT_GE(left->jobs[0].next_try_at, now_ + int64_t{6} * 3600);
     // TearDown: no two packets closer than the (scaled) flood interval.
 }
 
