@@ -54,6 +54,14 @@ Result<std::shared_ptr<client::Client>> create_client(const Settings& settings, 
         std::cerr << "anidb: warning: working without the cache: " << client->cache_problem()
                   << '\n';
     }
+    // Cache problems that fail no file (a damaged entry, hashes not stored):
+    // the library reports each kind once and sums up at the end of the run.
+    if (cache && !ctx.global.quiet) {
+        client->events().add_error([](Errc code, const std::string& message, const std::string&) {
+            if (code != Errc::cache) return;
+            print_message_above_progress("anidb: warning: " + printable(message) + "\n");
+        });
+    }
     if (!ctx.global.quiet && ::isatty(STDERR_FILENO) == 1) {
         // Another AniDB program of this machine holds the host-wide lock (or
         // the local port): say so, once per wait. Rate-limit waits are routine.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <climits>
 #include <filesystem>
 #include <system_error>
 
@@ -29,6 +30,18 @@ bool any_glob_matches(const std::vector<std::string>& globs, std::string_view pa
                        [&](const std::string& g) { return glob_matches(g, path); });
 }
 
+// Why a path found or named cannot be taken. Paths longer than PATH_MAX
+// are named for what they are: no system call accepts them, so neither
+// hashing nor any other command could open the file.
+std::string problem_with(const std::string& path, const std::error_code& ec) {
+    if (path.size() >= PATH_MAX || ec == std::errc::filename_too_long) {
+        return "path is longer than PATH_MAX (" + std::to_string(PATH_MAX) +
+               " bytes): the system cannot open it; move or rename it to take it";
+    }
+    if (ec == std::errc::no_such_file_or_directory) return "no such file or directory";
+    return "cannot read: " + ec.message();
+}
+
 void walk_directory(const std::string& dir, const FileFilter& filter, FileSelection& out) {
     std::error_code ec;
     fs::directory_iterator it(dir, ec);
@@ -45,13 +58,23 @@ void walk_directory(const std::string& dir, const FileFilter& filter, FileSelect
     for (const std::string& name : names) {
         const std::string path = (dir.ends_with('/') ? dir : dir + "/") + name;
         const fs::file_status link_status = fs::symlink_status(path, ec);
-        if (ec) continue;  // vanished meanwhile
+        if (ec == std::errc::no_such_file_or_directory) continue;  // vanished meanwhile
+        if (ec || path.size() >= PATH_MAX) {
+            if (!directory_excluded(filter, path) &&
+                (ec || fs::is_directory(link_status) || file_passes(filter, path))) {
+                out.problems.push_back({path, problem_with(path, ec)});
+            }
+            continue;
+        }
         if (fs::is_directory(link_status)) {
             if (!directory_excluded(filter, path)) walk_directory(path, filter, out);
             continue;
         }
+        // A dangling symlink is skipped like any other non-file.
         const fs::file_status target = fs::status(path, ec);
-        if (!ec && fs::is_regular_file(target) && file_passes(filter, path)) {
+        if (ec && ec != std::errc::no_such_file_or_directory && file_passes(filter, path)) {
+            out.problems.push_back({path, problem_with(path, ec)});
+        } else if (!ec && fs::is_regular_file(target) && file_passes(filter, path)) {
             out.files.push_back(path);
         }
     }
@@ -96,8 +119,8 @@ FileSelection select_files(const std::vector<std::string>& paths, const FileFilt
     for (const std::string& path : paths) {
         std::error_code ec;
         const fs::file_status status = fs::status(path, ec);
-        if (ec || !fs::exists(status)) {
-            out.problems.push_back({path, "no such file or directory"});
+        if (ec || !fs::exists(status) || path.size() >= PATH_MAX) {
+            out.problems.push_back({path, problem_with(path, ec)});
         } else if (fs::is_directory(status)) {
             if (filter.recursive) {
                 walk_directory(path, filter, out);

@@ -20,6 +20,7 @@
 #include <iterator>
 #include <map>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -159,13 +160,37 @@ int main(int argc, char** argv) {
               [&](const fs::path&) { return (*db)->find_hashes(ids[i++]).ok(); });
         i = 0;
         const std::map<int, std::string> digest{{1, "0123456789abcdef0123456789abcdef"}};
-        phase("CacheDb::store_hashes (one transaction)", paths,
+        phase("CacheDb::store_hashes (queued)", paths,
               [&](const fs::path&) { return (*db)->store_hashes(ids[i++], digest).ok(); });
+        whole("CacheDb::flush (the groups' commits)", paths.size(),
+              [&] { return (*db)->flush().ok(); });
         i = 0;
         phase("CacheDb::find_hashes (hit)", paths, [&](const fs::path&) {
             auto hit = (*db)->find_hashes(ids[i++]);
             return hit.ok() && hit->has_value();
         });
+        std::vector<cache::CacheDb::Lookup> found;
+        whole("CacheDb::find_exact_hashes (hits, groups of 64)", paths.size(), [&] {
+            for (size_t at = 0; at < ids.size(); at += 64) {
+                const auto group = std::span(ids).subspan(at, std::min<size_t>(64, ids.size() - at));
+                if (!(*db)->find_exact_hashes(group, found).ok()) return false;
+            }
+            return true;
+        });
+    }
+    {
+        // Every store its own transaction: what grouping saves.
+        cache::OpenOptions one;
+        one.group_files = 1;
+        auto db = cache::CacheDb::open(tmp / "db4" / "anidb.db", one);
+        if (!db) {
+            std::fprintf(stderr, "cache: %s\n", db.error().message.c_str());
+            return 2;
+        }
+        size_t i = 0;
+        const std::map<int, std::string> digest{{1, "0123456789abcdef0123456789abcdef"}};
+        phase("CacheDb::store_hashes (group of 1: a transaction each)", paths,
+              [&](const fs::path&) { return (*db)->store_hashes(ids[i++], digest).ok(); });
     }
 
     std::printf("client::Client::process_file, one thread:\n");

@@ -153,7 +153,9 @@ typedef enum {
  *  reported it has returned. */
 typedef void (*anidb_progress_callback_t)(float percentage, uint64_t bytes_processed,
                                           uint64_t total_bytes, void* user_data);
-/** One call per failed file; message and path are borrowed for the call. */
+/** One call per failed file; message and path are borrowed for the call.
+ *  Also called with ANIDB_ERROR_CACHE for cache problems that fail no call
+ *  (see "Cache" below): file_path is the file concerned, or "". */
 typedef void (*anidb_error_callback_t)(anidb_result_t error, const char* message,
                                        const char* file_path, void* user_data);
 /** One call per finished operation or batch. */
@@ -457,9 +459,13 @@ ANIDB_API char* anidb_client_get_last_error_string(anidb_client_handle_t handle)
  *  the result in *result; free it with anidb_free_file_result(). Blocks.
  *  Errors: INVALID_HANDLE; INVALID_PARAMETER (NULL argument, 0 or more than
  *  5 algorithms, unknown or duplicate algorithm, not a regular file);
- *  INVALID_UTF8; FILE_NOT_FOUND; PERMISSION_DENIED; IO (read error, file
- *  changed while hashing); OUT_OF_MEMORY; PROCESSING (verify_existing found
- *  a mismatch: *result is then a FAILED result describing it).
+ *  INVALID_UTF8; FILE_NOT_FOUND; PERMISSION_DENIED; IO (read error, "file
+ *  changed while hashing": its size, mtime or ctime moved while it was read,
+ *  or the path names another file by the end); OUT_OF_MEMORY; PROCESSING
+ *  (verify_existing found a sound cache entry that differs from the bytes
+ *  on disk, "file changed on disk": *result is then a FAILED result
+ *  describing it; a damaged entry is not a mismatch but a cache problem,
+ *  reported as "cache entry corrupt" while the call succeeds).
  *  On errors other than PROCESSING, *result is NULL. */
 ANIDB_API anidb_result_t anidb_process_file(anidb_client_handle_t handle, const char* file_path,
                                             const anidb_process_options_t* options,
@@ -573,6 +579,18 @@ ANIDB_API anidb_result_t anidb_batch_destroy(anidb_batch_handle_t batch);
 /* ====================================================================== */
 /* Cache                                                                   */
 /* ====================================================================== */
+
+/* Every cached row carries a checksum and its values are checked for form
+ * before use: a damaged entry is never returned; the file is hashed again
+ * and the entry replaced. Stores are grouped (one transaction per 4096 files
+ * or 50 ms, whichever first): a crash loses at most the last group, never
+ * corrupts; the client's calls see their own stores at once, other clients
+ * and processes once the group is committed. Problems that fail no call -- a
+ * damaged entry, hashes that could not be stored (disk full, I/O error) --
+ * are reported once per kind, then summed up at the end of a batch and in
+ * anidb_client_destroy(): to the ERROR callbacks as ANIDB_ERROR_CACHE, as
+ * the client's last error, and as an ANIDB_EVENT_CACHE_MISS event whose
+ * context starts with "cache problem: ". See docs/cache.md. */
 
 /** Deletes every cached hash and AniDB answer of the client's database.
  *  Errors: INVALID_HANDLE, CACHE (no usable cache, or SQLite failed). */

@@ -12,6 +12,7 @@
 
 #include "cache/schema.h"
 #include "cache/sqlite_connection.h"
+#include "cache/store_queue.h"
 #include "cache/transaction.h"
 
 namespace anidb::cache {
@@ -105,10 +106,50 @@ Status check_directory_writable(const std::filesystem::path& file) {
 
 }  // namespace
 
-CacheDb::CacheDb(std::filesystem::path file, std::unique_ptr<sql::Connection> conn)
-    : file_(std::move(file)), conn_(std::move(conn)) {}
+CacheDb::CacheDb(std::filesystem::path file, std::unique_ptr<sql::Connection> conn,
+                 std::unique_ptr<sql::Connection> writer, const OpenOptions& options)
+    : file_(std::move(file)),
+      on_problem_(options.on_problem),
+      conn_(std::move(conn)),
+      writer_conn_(std::move(writer)) {
+    queue_ = std::make_unique<StoreQueue>(
+        StoreQueue::Settings{options.group_files, options.group_window},
+        [this](std::span<const PendingStore> group) { return write_hash_group(group); },
+        [this](const Error& error, std::vector<std::string> paths) {
+            Problem p;
+            p.kind = Problem::Kind::not_stored;
+            p.error = error;
+            p.paths = std::move(paths);
+            report(p);
+        });
+}
 
-CacheDb::~CacheDb() = default;
+CacheDb::~CacheDb() = default;  // queue_ goes first and commits what it holds
+
+void CacheDb::report_corrupt(std::string_view what, std::string_view name,
+                             std::string_view file) const noexcept {
+    if (!on_problem_) return;
+    try {
+        Problem p;
+        p.kind = Problem::Kind::corrupt_entry;
+        p.error = Error{Errc::cache, "cache entry corrupt (failed its integrity check): " +
+                                         std::string(what) + " " + std::string(name) + " in " +
+                                         file_.string() + "; treated as absent"};
+        if (!file.empty()) p.paths.emplace_back(file);
+        report(p);
+    } catch (...) {
+        // Out of memory building the report: it is lost, the miss stands.
+    }
+}
+
+void CacheDb::report(const Problem& problem) const noexcept {
+    if (!on_problem_) return;
+    try {
+        on_problem_(problem);
+    } catch (...) {
+        // A listener must not throw; its report is lost if it does.
+    }
+}
 
 Result<std::unique_ptr<CacheDb>> CacheDb::open(const std::filesystem::path& db_file,
                                                const OpenOptions& options) noexcept {
@@ -119,6 +160,10 @@ Result<std::unique_ptr<CacheDb>> CacheDb::open(const std::filesystem::path& db_f
         if (options.busy_timeout_ms < 0) {
             return make_error(Errc::invalid_parameter, "negative cache busy timeout");
         }
+        if (options.group_files == 0 || options.group_window.count() < 0) {
+            return make_error(Errc::invalid_parameter,
+                              "cache group commit needs a group size >= 1");
+        }
         const std::filesystem::path file = std::filesystem::absolute(db_file).lexically_normal();
         if (Status s = create_parent_directories(file); !s) return s.error();
         if (Status s = check_directory_writable(file); !s) return s.error();
@@ -127,22 +172,33 @@ Result<std::unique_ptr<CacheDb>> CacheDb::open(const std::filesystem::path& db_f
         auto conn = sql::Connection::open(file);
         if (!conn) return conn.error();
         if (Status s = prepare_schema(**conn, options.busy_timeout_ms); !s) return s.error();
+        // The group writer's own connection: lookups (on conn) go on while a
+        // group is written (WAL: readers never wait for the writer).
+        auto writer = sql::Connection::open(file);
+        if (!writer) return writer.error();
+        if (Status s = prepare_connection(**writer, options.busy_timeout_ms); !s) return s.error();
+        // Groups are large: checkpoint (copy into the file, fsync) after 4000
+        // pages of WAL rather than SQLite's 1000, so that a first scan
+        // checkpoints once in a few groups instead of after every one.
+        if (Status s = (*writer)->exec("PRAGMA wal_autocheckpoint=4000"); !s) return s.error();
         if (options.max_page_count != 0) {
             const std::string cap =
                 "PRAGMA max_page_count=" + std::to_string(options.max_page_count);
             if (Status s = (*conn)->exec(cap.c_str()); !s) return s.error();
+            if (Status s = (*writer)->exec(cap.c_str()); !s) return s.error();
         }
-        return std::unique_ptr<CacheDb>(new CacheDb(file, std::move(*conn)));
+        return std::unique_ptr<CacheDb>(
+            new CacheDb(file, std::move(*conn), std::move(*writer), options));
     });
 }
 
 Status CacheDb::clear() noexcept {
     return sql::guarded([&]() -> Status {
+        queue_->discard();  // queued stores would only be deleted again
         std::lock_guard lock(mutex_);
         return sql::run_transaction(*conn_, sql::TxKind::write, [&] {
-            // hash_digests go with their entries (ON DELETE CASCADE).
             return conn_->exec(
-                "DELETE FROM hash_entries; DELETE FROM anidb_files;"
+                "DELETE FROM hash_files; DELETE FROM anidb_files;"
                 " DELETE FROM anidb_unknown_files; DELETE FROM anidb_records;"
                 " DELETE FROM mylist; DELETE FROM client_state;");
         });
@@ -151,10 +207,12 @@ Status CacheDb::clear() noexcept {
 
 Result<CacheDb::Stats> CacheDb::stats() noexcept {
     return sql::guarded([&]() -> Result<Stats> {
+        static_cast<void>(
+            queue_->flush());  // count what this object stored (failures are reported)
         std::lock_guard lock(mutex_);
         auto counted = sql::run_transaction(*conn_, sql::TxKind::read, [&]() -> Result<Stats> {
             Stats s;
-            auto hashes = conn_->scalar("SELECT count(*) FROM hash_entries");
+            auto hashes = conn_->scalar("SELECT count(*) FROM hash_files");
             if (!hashes) return hashes.error();
             auto answers = conn_->scalar(
                 "SELECT (SELECT count(*) FROM anidb_files) + (SELECT count(*) FROM "
@@ -180,6 +238,7 @@ Result<CacheDb::Stats> CacheDb::stats() noexcept {
 
 Status CacheDb::vacuum() noexcept {
     return sql::guarded([&]() -> Status {
+        static_cast<void>(queue_->flush());  // a failure was reported
         std::lock_guard lock(mutex_);
         // VACUUM cannot run inside a transaction; it takes its own locks.
         if (Status s = sql::run_with_retry([&] { return conn_->exec("VACUUM"); }); !s) return s;
@@ -198,9 +257,9 @@ Status CacheDb::put_state(std::string_view key, std::string_view value) noexcept
         if (key.empty()) return make_error(Errc::invalid_parameter, "empty cache state key");
         std::lock_guard lock(mutex_);
         return sql::run_transaction(*conn_, sql::TxKind::write, [&]() -> Status {
-            auto q = conn_->query(
-                "INSERT INTO client_state (key, value) VALUES (?1, ?2)"
-                " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+            auto q = conn_->query("INSERT OR REPLACE INTO client_state (" ANIDB_CLIENT_STATE_COLUMNS
+                                  ", checksum) VALUES (?1, ?2,"
+                                  " anidb_checksum('client_state', ?1, ?2))");
             if (!q) return q.error();
             return q->bind(1, key).bind(2, value).run();
         });
@@ -209,17 +268,28 @@ Status CacheDb::put_state(std::string_view key, std::string_view value) noexcept
 
 Result<std::optional<std::string>> CacheDb::get_state(std::string_view key) noexcept {
     using R = Result<std::optional<std::string>>;
-    return sql::guarded([&]() -> R {
+    bool damaged = false;
+    R found = sql::guarded([&]() -> R {
         std::lock_guard lock(mutex_);
         return sql::run_transaction(*conn_, sql::TxKind::read, [&]() -> R {
-            auto q = conn_->query("SELECT value FROM client_state WHERE key = ?1");
+            auto q = conn_->query(
+                "SELECT key, value, checksum = "
+                "anidb_checksum('client_state', " ANIDB_CLIENT_STATE_COLUMNS
+                ") FROM client_state WHERE key = ?1");
             if (!q) return q.error();
             auto row = q->bind(1, key).step();
             if (!row) return row.error();
+            damaged = false;
             if (!*row) return std::optional<std::string>();
-            return std::optional<std::string>(q->column_text(0));
+            if (q->column_int64(2) != 1 || q->column_text(0) != key) {
+                damaged = true;
+                return std::optional<std::string>();
+            }
+            return std::optional<std::string>(q->column_text(1));
         });
     });
+    if (damaged) report_corrupt("client state", key);
+    return found;
 }
 
 Status CacheDb::erase_state(std::string_view key) noexcept {

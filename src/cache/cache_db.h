@@ -1,13 +1,30 @@
 // CacheDb: the persistent cache of libanidb, one SQLite database file holding
 // file hashes, AniDB answers, MyList state and a little client state.
 //
-// Ownership: CacheDb::open returns the sole owner of one SQLite connection.
+// Ownership: CacheDb::open returns the sole owner of two SQLite connections:
+// one for lookups and direct writes, one for the grouped stores below.
 // Thread safety: every method may be called from several threads at once on
-// one object (calls are serialised by an internal mutex); several CacheDb
+// one object (calls are serialised by an internal mutex; the group writer
+// runs beside them on its own connection); several CacheDb
 // objects, in one process or in several, may use the same file at once. A
 // locked database is waited for and retried (BEGIN IMMEDIATE, busy timeout,
 // back-off); "database is locked" reaches a caller only as Errc::busy after
 // sql::kLockDeadline (30 s) of trying.
+// Integrity: every row carries a checksum over all its columns
+// (row_checksum.h), and values have their form checked (digests as the
+// hasher writes them, ed2k keys, encoded fields) before anything is
+// returned. A row that fails is treated as absent, reported to the
+// ProblemListener, and replaced by the next store for its key: a damaged
+// database gives misses, never wrong values.
+// Grouped stores: store_hashes queues the entry and returns; a writer thread
+// commits queued entries in one transaction per group (group_files entries,
+// or group_window after the first, whichever comes first; store_queue.h).
+// This object reads its own queued writes (a lookup of a queued path, stats,
+// clear, vacuum and the destructor commit the queue first); other objects and
+// processes see them once committed. A crash (kill -9) loses at most the
+// entries not yet committed and never corrupts the file (WAL). A group that
+// cannot be committed (disk full, I/O error, lock deadline) is reported to
+// the ProblemListener with the paths it held; later stores go on.
 // Errors: no method throws. SQLite failures come back as Errc::cache with a
 // message naming the file (corrupt, full, not writable, I/O error);
 // Errc::out_of_memory when an allocation fails; Errc::invalid_parameter for
@@ -15,8 +32,10 @@
 // was before the call (each write is one transaction).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -28,6 +47,7 @@
 #include <vector>
 
 #include "cache/file_identity.h"
+#include "common/error.h"
 #include "common/result.h"
 
 namespace anidb::cache {
@@ -35,6 +55,24 @@ namespace anidb::cache {
 namespace sql {
 class Connection;
 }
+class StoreQueue;
+struct PendingStore;
+
+// Something the cache met that its caller should tell the user about,
+// though no call failed because of it.
+struct Problem {
+    enum class Kind {
+        corrupt_entry,  // a row failed its checksum or form check: treated as absent
+        not_stored,     // a group of hash entries could not be committed
+    };
+    Kind kind = Kind::corrupt_entry;
+    Error error;                     // Errc::cache and what happened
+    std::vector<std::string> paths;  // the files concerned (hash entries), if any
+};
+// Called outside every lock of the CacheDb, on the thread that met the
+// problem (a caller's, or the writer's for not_stored). It may call the
+// CacheDb again. It must not throw.
+using ProblemListener = std::function<void(const Problem&)>;
 
 struct OpenOptions {
     // How long SQLite itself waits for a lock before each retry.
@@ -43,6 +81,12 @@ struct OpenOptions {
     // cap. For tests of the disk-full path: writes beyond it fail like a full
     // disk (SQLITE_FULL). SQLite never lowers the cap below the current size.
     uint32_t max_page_count = 0;
+    // Group commit of store_hashes: at most this many entries per
+    // transaction, and no entry waits longer than group_window for its
+    // transaction. group_files = 1 commits every store before it returns.
+    size_t group_files = 4096;
+    std::chrono::milliseconds group_window{50};
+    ProblemListener on_problem;  // optional
 };
 
 class CacheDb {
@@ -65,11 +109,15 @@ class CacheDb {
     const std::filesystem::path& file() const noexcept { return file_; }
 
     // --- Hashes of local files (algorithm numbers 1 ed2k, 2 crc32, 3 md5,
-    // 4 sha1, 5 tth; digests as the hasher formats them).
+    // 4 sha1, 5 tth; digests as the hasher formats them, hash::is_digest_text).
     struct HashHit {
         bool moved = false;       // found under another path (rename/move)
         std::string cached_path;  // the path the entry was stored under
         std::map<int, std::string> digests;
+        // The entry for this path failed its integrity check: `digests` is
+        // empty (nothing in it can be trusted), the problem was reported,
+        // and the next store_hashes for the path replaces the entry.
+        bool corrupt = false;
     };
     // An entry whose path, size, mtime and inode match `id` (the device may
     // differ: device numbers can change across reboots for the same path).
@@ -77,27 +125,40 @@ class CacheDb {
     // another path: the file was moved, and the entry is re-keyed to
     // id.path (or copied, when the old path still holds the same file, e.g.
     // a hard link). A stale entry for id.path (size, mtime or inode changed)
-    // is deleted. nullopt when nothing matches.
+    // does not match; the next store_hashes for the path replaces it.
+    // nullopt when nothing matches; a HashHit with `corrupt` (and no
+    // digests) when the entry under id.path is damaged and nothing else
+    // matches.
     Result<std::optional<HashHit>> find_hashes(const FileIdentity& id) noexcept;
     // The read-only part of find_hashes for many files at once, in one read
     // transaction under one lock (a warm re-scan of a library: thousands of
     // exact hits). For ids[i], out[i] is `hit` with the digests when the entry
     // for that path matches exactly, `miss` when nothing matches (no entry
-    // under the path and none to take over), or `check` when find_hashes must
-    // decide (a stale entry to drop, or a moved file to re-key: both write).
+    // under the path, or a stale one, and none to take over), or `check` when
+    // find_hashes must decide (a moved file to re-key or copy: a write).
     // On error nothing is known about any id; callers fall back to
     // find_hashes. `out` is replaced.
+    // A damaged entry under the path is a miss with `corrupt` set.
     struct Lookup {
         enum class State { hit, miss, check } state = State::check;
         std::map<int, std::string> digests;  // hit only
+        bool corrupt = false;
     };
     Status find_exact_hashes(std::span<const FileIdentity> ids, std::vector<Lookup>& out) noexcept;
 
     // Adds `digests` to the entry for `id`, keeping algorithms it already has
-    // (a digest for the same algorithm is replaced); a stale entry for
-    // id.path is replaced. Errc::invalid_parameter for an algorithm outside
-    // 1..5 or an empty digest.
+    // (a digest for the same algorithm is replaced); a stale or damaged
+    // entry for id.path is replaced. Queued for the next group commit (see
+    // above): ok means queued, or written when it could not be queued (no
+    // memory for the queue under the library limit: then errors of the
+    // write come back here). Errc::invalid_parameter for a relative path, an
+    // algorithm outside 1..5 or a digest not of its algorithm's form.
     Status store_hashes(const FileIdentity& id, const std::map<int, std::string>& digests) noexcept;
+    // The same, taking the values over (no copy for the queue).
+    Status store_hashes(FileIdentity&& id, std::map<int, std::string>&& digests) noexcept;
+    // Commits every queued store now. The error of the last group written,
+    // if it failed (it was also reported to the ProblemListener).
+    Status flush() noexcept;
 
     // Empties every table (hashes, AniDB answers, MyList, client state);
     // the schema stays.
@@ -174,11 +235,29 @@ class CacheDb {
     }
 
   private:
-    CacheDb(std::filesystem::path file, std::unique_ptr<sql::Connection> conn);
+    CacheDb(std::filesystem::path file, std::unique_ptr<sql::Connection> conn,
+            std::unique_ptr<sql::Connection> writer, const OpenOptions& options);
+    // Writes queued stores in one transaction on writer_conn_ (the
+    // StoreQueue calls it for one group at a time).
+    Status write_hash_group(std::span<const PendingStore> group) noexcept;
+    // Commits queued stores first when one is for this file (by path, or by
+    // identity under another path: a move).
+    void settle(const FileIdentity& id) noexcept;
+    void report(const Problem& problem) const noexcept;
+    // Reports a row that failed its integrity check: "<what> <name>"; for a
+    // hash entry, `file` is its path (Problem::paths).
+    void report_corrupt(std::string_view what, std::string_view name,
+                        std::string_view file = {}) const noexcept;
 
     std::filesystem::path file_;
+    ProblemListener on_problem_;
     std::mutex mutex_;  // guards conn_ (its cached statements are not shareable)
     std::unique_ptr<sql::Connection> conn_;
+    // Used only by write_hash_group, which the StoreQueue runs one at a time.
+    std::unique_ptr<sql::Connection> writer_conn_;
+    // Declared last: destroyed first, committing what it holds while the
+    // connection is still there.
+    std::unique_ptr<StoreQueue> queue_;
 };
 
 }  // namespace anidb::cache

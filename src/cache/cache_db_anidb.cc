@@ -5,6 +5,7 @@
 
 #include "cache/cache_db.h"
 #include "cache/fields_codec.h"
+#include "cache/schema.h"
 #include "cache/sqlite_connection.h"
 #include "cache/transaction.h"
 
@@ -49,10 +50,10 @@ Status CacheDb::store_file_answer(const FileAnswer& a) noexcept {
         const std::string fields = encode_fields(a.fields);
         std::lock_guard lock(mutex_);
         return sql::run_transaction(*conn_, sql::TxKind::write, [&]() -> Status {
-            auto q = conn_->query(
-                "INSERT OR REPLACE INTO anidb_files"
-                " (size, ed2k, fid, aid, eid, gid, fields, fetched_at)"
-                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+            auto q =
+                conn_->query("INSERT OR REPLACE INTO anidb_files (" ANIDB_FILES_COLUMNS
+                             ", checksum) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+                             " anidb_checksum('anidb_files', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))");
             if (!q) return q.error();
             Status s = q->bind_u64(1, a.size)
                            .bind(2, *ed2k)
@@ -74,32 +75,42 @@ Status CacheDb::store_file_answer(const FileAnswer& a) noexcept {
 Result<std::optional<CacheDb::FileAnswer>> CacheDb::find_file_answer(
     uint64_t size, std::string_view ed2k_in) noexcept {
     using R = Result<std::optional<FileAnswer>>;
-    return sql::guarded([&]() -> R {
+    bool damaged = false;
+    std::string key;
+    R found = sql::guarded([&]() -> R {
         auto ed2k = normalized_ed2k(ed2k_in);
         if (!ed2k) return ed2k.error();
+        key = *ed2k;
         std::lock_guard lock(mutex_);
         return sql::run_transaction(*conn_, sql::TxKind::read, [&]() -> R {
-            auto q = conn_->query(
-                "SELECT fid, aid, eid, gid, fields, fetched_at FROM anidb_files"
-                " WHERE size = ?1 AND ed2k = ?2");
+            auto q = conn_->query("SELECT " ANIDB_FILES_COLUMNS
+                                  ", checksum = anidb_checksum('anidb_files', " ANIDB_FILES_COLUMNS
+                                  ") FROM anidb_files WHERE size = ?1 AND ed2k = ?2");
             if (!q) return q.error();
             auto row = q->bind_u64(1, size).bind(2, *ed2k).step();
             if (!row) return row.error();
+            damaged = false;
             if (!*row) return std::optional<FileAnswer>();
-            auto fields = decode_fields(q->column_text(4));
-            if (!fields) return fields.error();
+            auto fields = decode_fields(q->column_text(6));
+            if (q->column_int64(8) != 1 || q->column_u64(0) != size || q->column_text(1) != *ed2k ||
+                !fields) {
+                damaged = true;
+                return std::optional<FileAnswer>();
+            }
             FileAnswer a;
             a.size = size;
             a.ed2k = *ed2k;
-            a.fid = q->column_u64(0);
-            a.aid = q->column_u64(1);
-            a.eid = q->column_u64(2);
-            a.gid = q->column_u64(3);
+            a.fid = q->column_u64(2);
+            a.aid = q->column_u64(3);
+            a.eid = q->column_u64(4);
+            a.gid = q->column_u64(5);
             a.fields = std::move(*fields);
-            a.fetched_at = q->column_int64(5);
+            a.fetched_at = q->column_int64(7);
             return std::optional<FileAnswer>(std::move(a));
         });
     });
+    if (damaged) report_corrupt("AniDB answer for the file with ed2k", key);
+    return found;
 }
 
 Status CacheDb::store_unknown_file(uint64_t size, std::string_view ed2k_in,
@@ -110,8 +121,9 @@ Status CacheDb::store_unknown_file(uint64_t size, std::string_view ed2k_in,
         std::lock_guard lock(mutex_);
         return sql::run_transaction(*conn_, sql::TxKind::write, [&]() -> Status {
             auto q = conn_->query(
-                "INSERT OR REPLACE INTO anidb_unknown_files (size, ed2k, retry_after)"
-                " VALUES (?1, ?2, ?3)");
+                "INSERT OR REPLACE INTO anidb_unknown_files (" ANIDB_UNKNOWN_FILES_COLUMNS
+                ", checksum) VALUES (?1, ?2, ?3,"
+                " anidb_checksum('anidb_unknown_files', ?1, ?2, ?3))");
             if (!q) return q.error();
             if (Status s = q->bind_u64(1, size).bind(2, *ed2k).bind(3, retry_after).run(); !s) {
                 return s;
@@ -125,20 +137,32 @@ Status CacheDb::store_unknown_file(uint64_t size, std::string_view ed2k_in,
 Result<std::optional<int64_t>> CacheDb::find_unknown_file(uint64_t size,
                                                           std::string_view ed2k_in) noexcept {
     using R = Result<std::optional<int64_t>>;
-    return sql::guarded([&]() -> R {
+    bool damaged = false;
+    std::string key;
+    R found = sql::guarded([&]() -> R {
         auto ed2k = normalized_ed2k(ed2k_in);
         if (!ed2k) return ed2k.error();
+        key = *ed2k;
         std::lock_guard lock(mutex_);
         return sql::run_transaction(*conn_, sql::TxKind::read, [&]() -> R {
             auto q = conn_->query(
-                "SELECT retry_after FROM anidb_unknown_files WHERE size = ?1 AND ed2k = ?2");
+                "SELECT " ANIDB_UNKNOWN_FILES_COLUMNS
+                ", checksum = anidb_checksum('anidb_unknown_files', " ANIDB_UNKNOWN_FILES_COLUMNS
+                ") FROM anidb_unknown_files WHERE size = ?1 AND ed2k = ?2");
             if (!q) return q.error();
             auto row = q->bind_u64(1, size).bind(2, *ed2k).step();
             if (!row) return row.error();
+            damaged = false;
             if (!*row) return std::optional<int64_t>();
-            return std::optional<int64_t>(q->column_int64(0));
+            if (q->column_int64(3) != 1 || q->column_u64(0) != size || q->column_text(1) != *ed2k) {
+                damaged = true;
+                return std::optional<int64_t>();
+            }
+            return std::optional<int64_t>(q->column_int64(2));
         });
     });
+    if (damaged) report_corrupt("\"unknown to AniDB\" entry for the file with ed2k", key);
+    return found;
 }
 
 Status CacheDb::store_record(RecordKind kind, const Record& r) noexcept {
@@ -148,9 +172,9 @@ Status CacheDb::store_record(RecordKind kind, const Record& r) noexcept {
         const std::string fields = encode_fields(r.fields);
         std::lock_guard lock(mutex_);
         return sql::run_transaction(*conn_, sql::TxKind::write, [&]() -> Status {
-            auto q = conn_->query(
-                "INSERT OR REPLACE INTO anidb_records (kind, id, fields, fetched_at)"
-                " VALUES (?1, ?2, ?3, ?4)");
+            auto q = conn_->query("INSERT OR REPLACE INTO anidb_records (" ANIDB_RECORDS_COLUMNS
+                                  ", checksum) VALUES (?1, ?2, ?3, ?4,"
+                                  " anidb_checksum('anidb_records', ?1, ?2, ?3, ?4))");
             if (!q) return q.error();
             return q->bind(1, k).bind_u64(2, r.id).bind(3, fields).bind(4, r.fetched_at).run();
         });
@@ -159,32 +183,41 @@ Status CacheDb::store_record(RecordKind kind, const Record& r) noexcept {
 
 Result<std::optional<CacheDb::Record>> CacheDb::find_record(RecordKind kind, uint64_t id) noexcept {
     using R = Result<std::optional<Record>>;
-    return sql::guarded([&]() -> R {
+    bool damaged = false;
+    R found = sql::guarded([&]() -> R {
         const int64_t k = kind_number(kind);
         if (k == 0) return make_error(Errc::invalid_parameter, "unknown cache record kind");
         std::lock_guard lock(mutex_);
         return sql::run_transaction(*conn_, sql::TxKind::read, [&]() -> R {
-            auto q = conn_->query(
-                "SELECT fields, fetched_at FROM anidb_records WHERE kind = ?1 AND id = ?2");
+            auto q =
+                conn_->query("SELECT " ANIDB_RECORDS_COLUMNS
+                             ", checksum = anidb_checksum('anidb_records', " ANIDB_RECORDS_COLUMNS
+                             ") FROM anidb_records WHERE kind = ?1 AND id = ?2");
             if (!q) return q.error();
             auto row = q->bind(1, k).bind_u64(2, id).step();
             if (!row) return row.error();
+            damaged = false;
             if (!*row) return std::optional<Record>();
-            auto fields = decode_fields(q->column_text(0));
-            if (!fields) return fields.error();
-            return std::optional<Record>(Record{id, std::move(*fields), q->column_int64(1)});
+            auto fields = decode_fields(q->column_text(2));
+            if (q->column_int64(4) != 1 || q->column_int64(0) != k || q->column_u64(1) != id ||
+                !fields) {
+                damaged = true;
+                return std::optional<Record>();
+            }
+            return std::optional<Record>(Record{id, std::move(*fields), q->column_int64(3)});
         });
     });
+    if (damaged) report_corrupt("AniDB record", std::to_string(id));
+    return found;
 }
 
 Status CacheDb::store_mylist(const MylistEntry& e) noexcept {
     return sql::guarded([&]() -> Status {
         std::lock_guard lock(mutex_);
         return sql::run_transaction(*conn_, sql::TxKind::write, [&]() -> Status {
-            auto q = conn_->query(
-                "INSERT OR REPLACE INTO mylist"
-                " (fid, lid, state, viewed, viewdate, source, storage, other, updated_at)"
-                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+            auto q = conn_->query("INSERT OR REPLACE INTO mylist (" ANIDB_MYLIST_COLUMNS
+                                  ", checksum) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+                                  " anidb_checksum('mylist', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9))");
             if (!q) return q.error();
             return q->bind_u64(1, e.fid)
                 .bind_u64(2, e.lid)
@@ -202,29 +235,37 @@ Status CacheDb::store_mylist(const MylistEntry& e) noexcept {
 
 Result<std::optional<CacheDb::MylistEntry>> CacheDb::find_mylist(uint64_t fid) noexcept {
     using R = Result<std::optional<MylistEntry>>;
-    return sql::guarded([&]() -> R {
+    bool damaged = false;
+    R found = sql::guarded([&]() -> R {
         std::lock_guard lock(mutex_);
         return sql::run_transaction(*conn_, sql::TxKind::read, [&]() -> R {
-            auto q = conn_->query(
-                "SELECT lid, state, viewed, viewdate, source, storage, other, updated_at"
-                " FROM mylist WHERE fid = ?1");
+            auto q = conn_->query("SELECT " ANIDB_MYLIST_COLUMNS
+                                  ", checksum = anidb_checksum('mylist', " ANIDB_MYLIST_COLUMNS
+                                  ") FROM mylist WHERE fid = ?1");
             if (!q) return q.error();
             auto row = q->bind_u64(1, fid).step();
             if (!row) return row.error();
+            damaged = false;
             if (!*row) return std::optional<MylistEntry>();
+            if (q->column_int64(9) != 1 || q->column_u64(0) != fid) {
+                damaged = true;
+                return std::optional<MylistEntry>();
+            }
             MylistEntry e;
             e.fid = fid;
-            e.lid = q->column_u64(0);
-            e.state = static_cast<int>(q->column_int64(1));
-            e.viewed = q->column_int64(2) != 0;
-            e.viewdate = q->column_int64(3);
-            e.source = q->column_text(4);
-            e.storage = q->column_text(5);
-            e.other = q->column_text(6);
-            e.updated_at = q->column_int64(7);
+            e.lid = q->column_u64(1);
+            e.state = static_cast<int>(q->column_int64(2));
+            e.viewed = q->column_int64(3) != 0;
+            e.viewdate = q->column_int64(4);
+            e.source = q->column_text(5);
+            e.storage = q->column_text(6);
+            e.other = q->column_text(7);
+            e.updated_at = q->column_int64(8);
             return std::optional<MylistEntry>(std::move(e));
         });
     });
+    if (damaged) report_corrupt("MyList entry of file", std::to_string(fid));
+    return found;
 }
 
 }  // namespace anidb::cache

@@ -3,6 +3,7 @@
 #include <array>
 #include <string>
 
+#include "cache/row_checksum.h"
 #include "cache/transaction.h"
 
 namespace anidb::cache {
@@ -74,6 +75,57 @@ CREATE TABLE client_state (
     value TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 2: every row carries a checksum (row_checksum.h); a file's digests move
+    // into its entry row, so that one checksum covers the file's identity and
+    // every digest, and a store writes one row. Rows are found by a 64-bit
+    // key of the path (the path itself is in the row and compared) and moved
+    // files by inode: small integer index entries, so that a group of stores
+    // in scan order (random for the indexes) dirties few pages.
+    R"sql(
+CREATE TABLE hash_files (
+    id INTEGER PRIMARY KEY,
+    path_key INTEGER NOT NULL UNIQUE,
+    path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    device INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    ed2k TEXT,
+    crc32 TEXT,
+    md5 TEXT,
+    sha1 TEXT,
+    tth TEXT,
+    checksum INTEGER NOT NULL
+);
+CREATE INDEX hash_files_by_inode ON hash_files (inode);
+INSERT INTO hash_files
+SELECT e.id, anidb_path_key(e.path), e.path, e.size, e.mtime_ns, e.inode, e.device, e.updated_at,
+       (SELECT digest FROM hash_digests WHERE entry_id = e.id AND algorithm = 1),
+       (SELECT digest FROM hash_digests WHERE entry_id = e.id AND algorithm = 2),
+       (SELECT digest FROM hash_digests WHERE entry_id = e.id AND algorithm = 3),
+       (SELECT digest FROM hash_digests WHERE entry_id = e.id AND algorithm = 4),
+       (SELECT digest FROM hash_digests WHERE entry_id = e.id AND algorithm = 5),
+       0
+FROM hash_entries e;
+UPDATE hash_files SET checksum = anidb_checksum('hash_files', )sql" ANIDB_HASH_FILES_COLUMNS
+    R"sql();
+DROP TABLE hash_digests;
+DROP TABLE hash_entries;
+ALTER TABLE anidb_files ADD COLUMN checksum INTEGER NOT NULL DEFAULT 0;
+UPDATE anidb_files SET checksum = anidb_checksum('anidb_files', )sql" ANIDB_FILES_COLUMNS R"sql();
+ALTER TABLE anidb_unknown_files ADD COLUMN checksum INTEGER NOT NULL DEFAULT 0;
+UPDATE anidb_unknown_files
+   SET checksum = anidb_checksum('anidb_unknown_files', )sql" ANIDB_UNKNOWN_FILES_COLUMNS R"sql();
+ALTER TABLE anidb_records ADD COLUMN checksum INTEGER NOT NULL DEFAULT 0;
+UPDATE anidb_records SET checksum = anidb_checksum('anidb_records', )sql" ANIDB_RECORDS_COLUMNS
+    R"sql();
+ALTER TABLE mylist ADD COLUMN checksum INTEGER NOT NULL DEFAULT 0;
+UPDATE mylist SET checksum = anidb_checksum('mylist', )sql" ANIDB_MYLIST_COLUMNS R"sql();
+ALTER TABLE client_state ADD COLUMN checksum INTEGER NOT NULL DEFAULT 0;
+UPDATE client_state SET checksum = anidb_checksum('client_state', )sql" ANIDB_CLIENT_STATE_COLUMNS
+    R"sql();
+)sql",
 };
 
 Result<std::string> journal_mode(sql::Connection& conn, const char* pragma) {
@@ -139,10 +191,16 @@ Status migrate(sql::Connection& conn) {
 
 }  // namespace
 
-Status prepare_schema(sql::Connection& conn, int busy_timeout_ms) {
+Status prepare_connection(sql::Connection& conn, int busy_timeout_ms) {
     const std::string pragmas = "PRAGMA busy_timeout=" + std::to_string(busy_timeout_ms) +
                                 "; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL";
     if (Status s = conn.exec(pragmas.c_str()); !s) return s;
+    if (const int rc = register_row_checksum(conn.handle()); rc != 0) return conn.error(rc);
+    return {};
+}
+
+Status prepare_schema(sql::Connection& conn, int busy_timeout_ms) {
+    if (Status s = prepare_connection(conn, busy_timeout_ms); !s) return s;
     // The first read of the file: garbage bytes fail here with SQLITE_NOTADB.
     if (Status s = sql::run_with_retry([&] { return set_wal_mode(conn); }); !s) return s;
     return migrate(conn);

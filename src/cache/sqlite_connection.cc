@@ -65,6 +65,12 @@ Query& Query::bind(int index, int64_t value) {
     return *this;
 }
 
+Query& Query::bind_null(int index) {
+    const int rc = sqlite3_bind_null(stmt_, index);
+    if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+    return *this;
+}
+
 Query& Query::bind(int index, std::string_view text) {
     // SQLITE_TRANSIENT: SQLite copies, so `text` need not outlive the query.
     const int rc =
@@ -173,6 +179,10 @@ Result<int64_t> Connection::scalar(const char* sql) {
     if (!row) return row.error();
     if (!*row) return make_error(Errc::cache, std::string("cache query returned no row: ") + sql);
     return q->column_int64(0);
+}
+
+int64_t Connection::changes() const noexcept {
+    return sqlite3_changes64(db_);
 }
 
 void Connection::rollback() noexcept {

@@ -48,6 +48,7 @@ class Query {
 
     Query& bind(int index, int64_t value);
     Query& bind_u64(int index, uint64_t value) { return bind(index, static_cast<int64_t>(value)); }
+    Query& bind_null(int index);
     // Text is copied by SQLite; any bytes (including NUL) round-trip.
     Query& bind(int index, std::string_view text);
     // Not copied: `text` must stay alive and unchanged until this Query is
@@ -89,6 +90,8 @@ class Connection {
     Result<Query> query(const char* sql);
     // Runs a single-value query ("PRAGMA page_count", "SELECT count(*) ...").
     Result<int64_t> scalar(const char* sql);
+    // Rows changed by the last INSERT, UPDATE or DELETE.
+    int64_t changes() const noexcept;
     // Rolls back an open transaction, if any; errors are ignored (SQLite may
     // already have rolled back after SQLITE_FULL or an I/O error).
     void rollback() noexcept;

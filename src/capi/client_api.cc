@@ -18,6 +18,9 @@ void destroy_client_entry(const std::shared_ptr<ClientEntry>& entry) {
     for (auto& b : batches) b->op->cancel();
     ops.clear();      // joins
     batches.clear();  // joins
+    // Queued hashes are committed and the run's cache problems summed up
+    // while the client's callbacks can still hear it.
+    entry->client->flush_cache();
     entry->client->events().close();
     // The client's destructor (when the last reference goes) ends the AniDB
     // session: LOGOUT, unless the session is kept for reuse by the next process.
@@ -65,6 +68,15 @@ anidb_result_t create_client(const anidb_config_t* config, anidb_client_handle_t
     if (const auto problem = entry->client->cache_problem(); !problem.empty()) {
         entry->set_error(Errc::cache, "running without a cache: " + problem);
     }
+    // Cache problems that fail no call (a damaged entry, hashes not stored)
+    // reach the ERROR callbacks as ANIDB_ERROR_CACHE; they also become the
+    // client's last error, where a caller without callbacks looks.
+    std::weak_ptr<ClientEntry> weak = entry;
+    entry->client->events().add_error(
+        [weak](Errc code, const std::string& message, const std::string&) {
+            if (code != Errc::cache) return;
+            if (auto e = weak.lock()) e->set_error(code, message);
+        });
     *handle = Registry::instance().add_client(std::move(entry));
     return ANIDB_SUCCESS;
 }

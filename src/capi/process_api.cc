@@ -26,10 +26,16 @@ Result<client::ProcessOptions> options_from_c(const anidb_process_options_t* opt
     return po;
 }
 
+// The caller's buffer holds "" from the first check on, so that every error
+// path (checks, hashing, exceptions) leaves it NUL-terminated as the header
+// promises; only success writes the digest.
+void terminate_buffer(char* buffer, size_t size) noexcept {
+    if (buffer != nullptr && size > 0) buffer[0] = '\0';
+}
+
 // Writes `value` into the caller's buffer, or fails without writing past it.
 anidb_result_t write_hash(const std::string& value, char* buffer, size_t size) {
     if (size < value.size() + 1) {
-        if (size > 0) buffer[0] = '\0';
         return fail(nullptr, Errc::invalid_parameter, "hash buffer too small");
     }
     std::memcpy(buffer, value.c_str(), value.size() + 1);
@@ -37,23 +43,19 @@ anidb_result_t write_hash(const std::string& value, char* buffer, size_t size) {
 }
 
 // Checked before any work so a too-small buffer fails fast.
-anidb_result_t check_capacity(hash::Algorithm a, char* buffer, size_t size) {
+anidb_result_t check_capacity(hash::Algorithm a, size_t size) {
     const size_t needed = hash::digest_text_length(a) + 1;
     if (size >= needed) return ANIDB_SUCCESS;
-    if (size > 0) buffer[0] = '\0';
     return fail(nullptr, Errc::invalid_parameter,
                 "hash buffer too small: " + std::to_string(needed) + " bytes needed, " +
                     std::to_string(size) + " given");
 }
 
-anidb_result_t check_hash_args(anidb_hash_algorithm_t algorithm, char* buffer, size_t size,
+anidb_result_t check_hash_args(anidb_hash_algorithm_t algorithm, const char* buffer,
                                hash::Algorithm& out) {
     if (buffer == nullptr) return fail(nullptr, Errc::invalid_parameter, "hash_buffer is NULL");
     auto a = hash::algorithm_from_int(raw_enum(algorithm));
-    if (!a) {
-        if (size > 0) buffer[0] = '\0';
-        return fail(nullptr, Errc::invalid_parameter, "unknown hash algorithm");
-    }
+    if (!a) return fail(nullptr, Errc::invalid_parameter, "unknown hash algorithm");
     out = *a;
     return ANIDB_SUCCESS;
 }
@@ -96,10 +98,11 @@ anidb_result_t anidb_process_file(anidb_client_handle_t handle, const char* file
 
 anidb_result_t anidb_calculate_hash(const char* file_path, anidb_hash_algorithm_t algorithm,
                                     char* hash_buffer, size_t buffer_size) {
+    terminate_buffer(hash_buffer, buffer_size);
     return barrier([&] {
         hash::Algorithm a{};
-        if (auto r = check_hash_args(algorithm, hash_buffer, buffer_size, a); r != ANIDB_SUCCESS) return r;
-        if (auto r = check_capacity(a, hash_buffer, buffer_size); r != ANIDB_SUCCESS) return r;
+        if (auto r = check_hash_args(algorithm, hash_buffer, a); r != ANIDB_SUCCESS) return r;
+        if (auto r = check_capacity(a, buffer_size); r != ANIDB_SUCCESS) return r;
         if (auto ok = check_string(file_path, "file_path"); !ok) return fail(nullptr, ok.error());
         hash::FileHashOptions options;
         options.algorithms = {a};
@@ -112,14 +115,14 @@ anidb_result_t anidb_calculate_hash(const char* file_path, anidb_hash_algorithm_
 anidb_result_t anidb_calculate_hash_buffer(const uint8_t* data, size_t data_size,
                                            anidb_hash_algorithm_t algorithm, char* hash_buffer,
                                            size_t buffer_size) {
+    terminate_buffer(hash_buffer, buffer_size);
     return barrier([&] {
         hash::Algorithm a{};
-        if (auto r = check_hash_args(algorithm, hash_buffer, buffer_size, a); r != ANIDB_SUCCESS) return r;
+        if (auto r = check_hash_args(algorithm, hash_buffer, a); r != ANIDB_SUCCESS) return r;
         if (data == nullptr && data_size != 0) {
-            if (buffer_size > 0) hash_buffer[0] = '\0';
             return fail(nullptr, Errc::invalid_parameter, "data is NULL but data_size is not 0");
         }
-        if (auto r = check_capacity(a, hash_buffer, buffer_size); r != ANIDB_SUCCESS) return r;
+        if (auto r = check_capacity(a, buffer_size); r != ANIDB_SUCCESS) return r;
         const hash::Algorithm one[] = {a};
         const auto digests = hash::hash_bytes(
             std::span<const std::byte>(reinterpret_cast<const std::byte*>(data), data_size), one);

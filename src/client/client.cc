@@ -14,8 +14,13 @@ Client::Client(ClientConfig config) : config_(std::move(config)), impl_(std::mak
 Result<std::shared_ptr<Client>> Client::create(ClientConfig config) {
     try {
         std::shared_ptr<Client> client(new Client(std::move(config)));
+        client->impl_->reports = std::make_unique<CacheReports>(*client);
         if (client->config_.cache_enabled) {
-            auto db = cache::CacheDb::open(client->config_.database_path());
+            cache::OpenOptions options;
+            options.on_problem = [reports = client->impl_->reports.get()](const cache::Problem& p) {
+                reports->on_problem(p);
+            };
+            auto db = cache::CacheDb::open(client->config_.database_path(), options);
             if (db.ok()) {
                 client->impl_->cache = std::move(db).value();
             } else {
@@ -38,9 +43,16 @@ Client::~Client() {
     // fits in kStopLogoutPatience; otherwise the usual bounded close.
     const bool stopping = impl_->shutting_down;
     shutdown();
+    flush_cache();
     end_session(stopping ? kStopLogoutPatience : udp::kClosePatience);
     std::lock_guard lock(config_mutex_);
     config_.wipe_secrets();
+}
+
+void Client::flush_cache() noexcept {
+    // A failed group was reported by the cache itself.
+    if (impl_->cache) static_cast<void>(impl_->cache->flush());
+    impl_->reports->summarise();
 }
 
 void Client::shutdown() {
@@ -67,15 +79,8 @@ std::string Client::cache_problem() const {
     return impl_->cache_problem;
 }
 
-void report_cache_problem(Client& client, Client::Impl& impl, const Error& error) {
-    std::call_once(impl.cache_write_problem_reported, [&] {
-        if (client.config().debug_logging) {
-            std::fprintf(stderr, "anidb: cache problem: %s\n", error.message.c_str());
-        }
-        Event e = Event::now(EventType::cache_miss);
-        e.context = "cache problem: " + error.message;
-        client.events().emit(std::move(e));
-    });
+void report_cache_problem(Client& /*client*/, Client::Impl& impl, const Error& error) {
+    impl.reports->on_failure(error);
 }
 
 Status Client::cache_clear() {

@@ -99,6 +99,12 @@ class Client {
     Result<bool> cache_has(const std::filesystem::path& path, hash::Algorithm algorithm);
     // Empty when the cache opened fine.
     std::string cache_problem() const;
+    // Commits the hashes the cache still holds queued (stores are grouped:
+    // see cache::CacheDb) and reports, once, what the run met beyond the
+    // first report of each cache problem (CacheReports). Done at the end of
+    // every batch and when the client goes; call it to end a run of single
+    // process_file calls.
+    void flush_cache() noexcept;
 
     // anidb_client_set_option: one named option, applied under a lock.
     Status set_option(std::string_view key, std::string_view value);

@@ -15,6 +15,7 @@
 #include "anidb/session.h"
 #include "anidb/session_store.h"
 #include "cache/cache_db.h"
+#include "client/cache_reports.h"
 #include "client/client.h"
 
 namespace anidb::client {
@@ -22,9 +23,10 @@ namespace anidb::client {
 class Operation;
 
 struct Client::Impl {
+    // Declared before the cache: its writer may report until the cache is gone.
+    std::unique_ptr<CacheReports> reports;
     std::unique_ptr<cache::CacheDb> cache;  // null: running without a cache
     std::string cache_problem;              // why, when cache is null
-    std::once_flag cache_write_problem_reported;
 
     // Every operation this client started; shutdown() stops them all.
     std::stop_source shutdown_source;
@@ -58,6 +60,7 @@ struct Client::CacheLookup {
     bool usable = false;                          // store results in the cache
     std::optional<cache::FileIdentity> identity;  // set when usable
     std::map<int, std::string> cached;            // digests to answer from
+    bool corrupt = false;                         // the entry for the path was damaged
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
@@ -70,7 +73,7 @@ struct Client::PendingFile {
     std::vector<hash::Algorithm> to_hash;  // empty: answered from the cache
 };
 
-// Reports a cache failure once per client (last error + event context), then
+// Reports a cache failure (once per client, see CacheReports); the caller
 // carries on without the cache for that call.
 void report_cache_problem(Client& client, Client::Impl& impl, const Error& error);
 

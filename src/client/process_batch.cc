@@ -57,6 +57,7 @@ class BatchProgress {
 };
 
 constexpr size_t kMaxLookupGroup = 64;
+constexpr uint64_t kMaxGroupBytesRead = uint64_t{4} << 20;
 
 FileResult failed_result(const std::string& path, const Error& error) {
     FileResult r;
@@ -98,13 +99,15 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
     std::atomic<bool> stop_scheduling{false};
     std::mutex done_mutex;
 
-    // A warm re-scan is thousands of exact cache hits: answering them needs a
-    // stat() and a lookup each, so they are looked up in groups (one lock and
-    // one read transaction per group, see CacheDb::find_exact_hashes). A
-    // worker's group grows (1, 2, 4 ... kMaxLookupGroup files) while every
-    // file of its last group was answered from the cache, and falls back to
-    // one file at the first that had to be read: files to hash are still
-    // handed out one at a time, so the workers stay balanced.
+    // A re-scan is thousands of exact cache hits, a first scan thousands of
+    // clean misses: either needs a stat() and a lookup per file, so files are
+    // looked up in groups (one lock and one read transaction per group, see
+    // CacheDb::find_exact_hashes). A worker's group grows (1, 2, 4 ...
+    // kMaxLookupGroup files) while the lookup answered every file of its last
+    // group (a hit, or a miss: no moved entry to take over) and the files it
+    // had to read there came to at most kMaxGroupBytesRead; otherwise it
+    // falls back to one file, so that large files are still handed out one
+    // at a time and the workers stay balanced.
     const bool group_lookups =
         options.skip_existing && options.use_cache && impl_->cache && cache_enabled();
     // Why file i does not start, if it does not.
@@ -238,27 +241,43 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
                 }
                 if (!impl_->cache->find_exact_hashes(ids, lookups)) ids.clear();
             }
-            bool all_from_cache = true;
+            bool all_answered = true;
+            uint64_t bytes_read = 0;
             size_t k = 0;
             for (size_t i = first; i < last; ++i) {
                 std::optional<CacheLookup> looked_up;
+                // A group of one is looked up by process_file itself.
+                bool answered = last - first == 1;
+                uint64_t size = 0;  // known from a grouped lookup
                 if (k < ids.size() && id_index[k] == i) {
+                    size = ids[k].size;
                     auto& found = lookups[k];
                     if (found.state != cache::CacheDb::Lookup::State::check) {
                         looked_up.emplace();
                         looked_up->usable = true;
                         looked_up->identity = std::move(ids[k]);
                         looked_up->cached = std::move(found.digests);
+                        looked_up->corrupt = found.corrupt;
+                        answered = true;
                     }
                     ++k;
                 }
                 std::optional<FileResult> r =
                     lanes ? start_in_lanes(i, std::move(looked_up), *lanes, pending)
                           : process_one(i, std::move(looked_up));
-                all_from_cache = all_from_cache && r && r->from_cache;
-                if (r) record(i, std::move(*r));
+                if (r) {
+                    all_answered = all_answered && (answered || r->from_cache) &&
+                                   r->status == FileStatus::completed;
+                    if (!r->from_cache) bytes_read += r->size;
+                    record(i, std::move(*r));
+                } else {  // being read in a lane
+                    all_answered = all_answered && answered;
+                    bytes_read += size;
+                }
             }
-            group = group_lookups && all_from_cache ? std::min(group * 2, kMaxLookupGroup) : 1;
+            group = group_lookups && all_answered && bytes_read <= kMaxGroupBytesRead
+                        ? std::min(group * 2, kMaxLookupGroup)
+                        : 1;
         }
         if (lanes) lanes->drain();
     };
@@ -269,6 +288,9 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
         for (size_t t = 1; t < workers; ++t) threads.emplace_back(work);
         work();
     }
+    // The batch's hashes are in the database when it returns (stores are
+    // grouped), and cache problems it met beyond the first are summed up.
+    flush_cache();
     progress.finish();
 
     // Cancelled files count as not successful, like failed ones.

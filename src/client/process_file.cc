@@ -31,6 +31,19 @@ Event algorithm_event(EventType type, const std::string& path, hash::Algorithm a
     return e;
 }
 
+// The cache's identity and the hasher's stamp name the same version of a
+// file (the device is not compared: see cache::FileIdentity).
+bool same_version(const cache::FileIdentity& id, const io::FileStamp& stamp) {
+    return id.size == stamp.size && id.mtime_ns == stamp.mtime_ns && id.inode == stamp.inode;
+}
+
+void adopt_stamp(cache::FileIdentity& id, const io::FileStamp& stamp) {
+    id.size = stamp.size;
+    id.mtime_ns = stamp.mtime_ns;
+    id.inode = stamp.inode;
+    id.device = stamp.device;
+}
+
 }  // namespace
 
 Result<FileResult> Client::process_file(const std::filesystem::path& path,
@@ -52,8 +65,14 @@ Result<Client::CacheLookup> Client::look_up(const std::string& path,
         auto id = cache::identify_native(path);
         if (!id) return id.error();
         lookup.identity = std::move(id).value();
+    }
+    // Without read_cache or verify_existing nothing cached is used: every
+    // algorithm is hashed and stored (replacing whatever entry there is).
+    if (lookup.usable && (options.read_cache || options.verify_existing)) {
         auto hit = impl_->cache->find_hashes(*lookup.identity);
         if (hit.ok()) {
+            // A damaged entry comes without digests: everything is hashed.
+            if (hit->has_value()) lookup.corrupt = (*hit)->corrupt;
             if (hit->has_value() && options.read_cache) lookup.cached = std::move((*hit)->digests);
         } else {
             report_cache_problem(*this, *impl_, hit.error());
@@ -131,7 +150,21 @@ Result<FileResult> Client::finish_file(PendingFile pending, const ProcessOptions
     std::map<int, std::string>& cached = pending.lookup.cached;
     std::vector<Event>& opening = pending.opening;
     std::map<int, std::string> computed;
+    std::optional<cache::FileIdentity> stored_identity;  // the version hashed
     if (hashed) {
+        // What was hashed is the file as it was opened and, checked after
+        // its last byte, still is. If that is no longer the version the
+        // cache was asked about (it changed between the lookup and the
+        // open), the cached values describe other bytes: they cannot be
+        // used or compared, and without them the result would be partial.
+        if (pending.lookup.identity && !same_version(*pending.lookup.identity, hashed->stamp)) {
+            if (pending.to_hash.size() != options.algorithms.size()) {
+                return make_error(Errc::io, "file changed while hashing");
+            }
+            cached.clear();
+        }
+        stored_identity = std::move(pending.lookup.identity);  // not needed for anything else now
+        if (stored_identity) adopt_stamp(*stored_identity, hashed->stamp);
         result.size = hashed->size;
         for (auto& d : hashed->digests) {
             events_.emit(
@@ -140,8 +173,13 @@ Result<FileResult> Client::finish_file(PendingFile pending, const ProcessOptions
         }
     }
 
-    // verify_existing: a cached value that no longer matches the bytes on
-    // disk means the file was corrupted in place; keep the old entry.
+    // verify_existing: the entry passed its integrity check (a damaged one
+    // comes without values), so a cached value that differs from the bytes
+    // on disk now means the file changed on disk without its size, mtime or
+    // inode changing (bit rot, an in-place edit). Keep the old entry.
+    if (options.verify_existing && pending.lookup.corrupt) {
+        impl_->reports->on_unverifiable(result.path);
+    }
     if (options.verify_existing) {
         for (const auto& [algo, value] : computed) {
             auto it = cached.find(algo);
@@ -152,7 +190,8 @@ Result<FileResult> Client::finish_file(PendingFile pending, const ProcessOptions
                     std::string("hash mismatch: ") +
                     hash::algorithm_name(static_cast<hash::Algorithm>(algo)) + " is " + value +
                     " but the cache recorded " + it->second +
-                    " for this file (same size and mtime): the file is corrupted on disk";
+                    " for this file (same size, mtime and inode; the cache entry is sound): "
+                    "file changed on disk";
                 for (auto a : options.algorithms) {
                     result.hashes.push_back({a, computed[static_cast<int>(a)]});
                 }
@@ -163,17 +202,19 @@ Result<FileResult> Client::finish_file(PendingFile pending, const ProcessOptions
         }
     }
 
-    if (pending.lookup.usable && !computed.empty()) {
-        if (auto stored = impl_->cache->store_hashes(*pending.lookup.identity, computed); !stored) {
-            report_cache_problem(*this, *impl_, stored.error());
-        }
-    }
-
     result.from_cache = pending.to_hash.empty();
     for (auto a : options.algorithms) {
         const int key = static_cast<int>(a);
         auto it = computed.find(key);
         result.hashes.push_back({a, it != computed.end() ? it->second : cached[key]});
+    }
+    if (pending.lookup.usable && !computed.empty() && stored_identity) {
+        // Handed over: the store queue keeps them until its group is written.
+        if (auto stored =
+                impl_->cache->store_hashes(std::move(*stored_identity), std::move(computed));
+            !stored) {
+            report_cache_problem(*this, *impl_, stored.error());
+        }
     }
     result.status = FileStatus::completed;
     result.processing_time_ms = elapsed_ms(pending.lookup.started);

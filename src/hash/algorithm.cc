@@ -43,6 +43,20 @@ size_t digest_text_length(Algorithm a) noexcept {
     return 0;
 }
 
+bool is_digest_text(Algorithm a, std::string_view text) noexcept {
+    const size_t length = digest_text_length(a);
+    if (length == 0 || text.size() != length) return false;
+    for (const char c : text) {
+        const bool ok = a == Algorithm::tth ? (c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7')
+                                            : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+        if (!ok) return false;
+    }
+    // 39 base32 characters carry 195 bits for TTH's 192: the last one's low
+    // three bits are padding and always zero in a canonical encoding.
+    if (a == Algorithm::tth && ((text.back() - 'A') & 7) != 0) return false;
+    return true;
+}
+
 Status validate_algorithms(std::span<const Algorithm> algorithms) {
     if (algorithms.empty()) {
         return make_error(Errc::invalid_parameter, "no hash algorithm requested");

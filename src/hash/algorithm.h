@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "common/result.h"
 
@@ -29,6 +30,10 @@ std::optional<Algorithm> algorithm_from_int(int v) noexcept;
 const char* algorithm_name(Algorithm a) noexcept;
 // Length of the digest text without NUL: 32, 8, 32, 40, 39; 0 if unknown.
 size_t digest_text_length(Algorithm a) noexcept;
+// True when `text` has the form the hasher gives for `a` (below): the right
+// length, lowercase hex, or for TTH uppercase RFC 4648 base32. Used to check
+// stored values (the cache) before they are handed out again.
+bool is_digest_text(Algorithm a, std::string_view text) noexcept;
 
 // One result: lowercase hex, except TTH which is RFC 4648 base32 uppercase
 // without padding (as DC++ prints it).

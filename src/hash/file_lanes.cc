@@ -120,6 +120,7 @@ Result<FileHashes> FileLanes::results(Lane& lane) const {
     }
     FileHashes out;
     out.size = lane.file->size();
+    out.stamp = lane.file->stamp();
     for (const Algorithm a : algorithms_) {
         if (a == Algorithm::ed2k) {
             add_ed2k_result(out, lane.chunks, variant_);

@@ -49,11 +49,13 @@ Result<FileHashes> hash_file(const std::filesystem::path& path, const FileHashOp
         if (!file) return file.error();
         // ED2K and CRC32 have no serial lane: every core reads and hashes
         // its own chunks. Anything else goes through the shared-reader engine.
-        if (Ed2kChunkJob::handles(options.algorithms)) {
-            return run_charged<Ed2kChunkJob>(
-                *file, options, reads_sequentially(path, file->size(), options.read_pattern));
-        }
-        return run_charged<FileHashJob>(*file, options);
+        Result<FileHashes> hashed =
+            Ed2kChunkJob::handles(options.algorithms)
+                ? run_charged<Ed2kChunkJob>(
+                      *file, options, reads_sequentially(path, file->size(), options.read_pattern))
+                : run_charged<FileHashJob>(*file, options);
+        if (hashed) hashed->stamp = file->stamp();
+        return hashed;
     } catch (const std::bad_alloc&) {
         return make_error(Errc::out_of_memory, "out of memory while hashing");
     } catch (const std::exception& e) {

@@ -17,6 +17,7 @@
 
 #include "common/result.h"
 #include "hash/algorithm.h"
+#include "io/sequential_file.h"
 
 namespace anidb::hash {
 
@@ -52,11 +53,14 @@ struct FileHashes {
     // The other ED2K variant, set only when ED2K was requested and the size is
     // a non-zero multiple of kEd2kChunkSize (where the variants differ).
     std::string ed2k_other_variant;
+    // The file as it was opened and, checked after the last byte, still is:
+    // what a cache should key these digests by.
+    io::FileStamp stamp;
 };
 
 // Errors: invalid_parameter (bad algorithm list, or not a regular file),
 // file_not_found, permission_denied, io (read failure, or "file changed while
-// hashing" when the file shrinks or grows), out_of_memory (not even 1 KiB
+// hashing": see io::SequentialFile for what is compared), out_of_memory (not even 1 KiB
 // buffers fit the memory limit), cancelled. Thread-safe: any number of calls
 // may run at once on caller threads; they share the worker pool. Do not call
 // it from a WorkerPool task (it waits for pool tasks). Never throws.

@@ -20,6 +20,16 @@ Error errno_error(int error, const std::string& what, const std::filesystem::pat
 Error changed_error() {
     return make_error(Errc::io, "file changed while hashing");
 }
+
+int64_t nanoseconds(const timespec& t) {
+    return static_cast<int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
+FileStamp stamp_of(const struct stat& st) {
+    return FileStamp{static_cast<uint64_t>(st.st_size), nanoseconds(st.st_mtim),
+                     nanoseconds(st.st_ctim), static_cast<uint64_t>(st.st_ino),
+                     static_cast<uint64_t>(st.st_dev)};
+}
 }  // namespace
 
 Errc errc_from_errno(int error) noexcept {
@@ -53,11 +63,14 @@ Result<SequentialFile> SequentialFile::open(const std::filesystem::path& path) {
     const int flags = ::fcntl(fd, F_GETFL);
     if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
     ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    return SequentialFile(fd, static_cast<uint64_t>(st.st_size));
+    return SequentialFile(fd, path.string(), stamp_of(st));
 }
 
 SequentialFile::SequentialFile(SequentialFile&& other) noexcept
-    : fd_(other.fd_), size_(other.size_), position_(other.position_) {
+    : fd_(other.fd_),
+      path_(std::move(other.path_)),
+      stamp_(other.stamp_),
+      position_(other.position_) {
     other.fd_ = -1;
 }
 
@@ -65,7 +78,8 @@ SequentialFile& SequentialFile::operator=(SequentialFile&& other) noexcept {
     if (this != &other) {
         close();
         fd_ = other.fd_;
-        size_ = other.size_;
+        path_ = std::move(other.path_);
+        stamp_ = other.stamp_;
         position_ = other.position_;
         other.fd_ = -1;
     }
@@ -88,7 +102,7 @@ Result<size_t> SequentialFile::read(std::span<std::byte> out) {
 }
 
 Result<size_t> SequentialFile::read_at(uint64_t offset, std::span<std::byte> out) const {
-    const uint64_t left = offset < size_ ? size_ - offset : 0;
+    const uint64_t left = offset < stamp_.size ? stamp_.size - offset : 0;
     const size_t want = static_cast<size_t>(std::min<uint64_t>(out.size(), left));
     size_t got = 0;
     while (got < want) {
@@ -109,7 +123,7 @@ Status SequentialFile::verify_unchanged_at_end() {
     std::byte probe[1];
     ssize_t n;
     do {
-        n = ::pread(fd_, probe, sizeof probe, static_cast<off_t>(size_));
+        n = ::pread(fd_, probe, sizeof probe, static_cast<off_t>(stamp_.size));
     } while (n < 0 && errno == EINTR);
     if (n < 0) {
         return make_error(errc_from_errno(errno),
@@ -120,7 +134,13 @@ Status SequentialFile::verify_unchanged_at_end() {
     if (::fstat(fd_, &st) != 0) {
         return make_error(Errc::io, std::string("cannot stat: ") + std::strerror(errno));
     }
-    if (static_cast<uint64_t>(st.st_size) != size_) return changed_error();
+    if (!(stamp_of(st) == stamp_)) return changed_error();  // written, truncated, touched
+    // The path may name another file by now (replaced by rename) or none.
+    struct stat now {};
+    if (::stat(path_.c_str(), &now) != 0 || static_cast<uint64_t>(now.st_ino) != stamp_.inode ||
+        static_cast<uint64_t>(now.st_dev) != stamp_.device) {
+        return changed_error();
+    }
     return {};
 }
 

@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "memory/buffer_pool.h"
+#include "memory/fault_injection.h"
 #include "memory/memory_budget.h"
 
 namespace anidb::memory {
@@ -110,6 +111,7 @@ void AllocationTracker::set_pooling(bool enabled) noexcept {
 
 void* AllocationTracker::allocate(const AllocationLayout& layout) noexcept {
     if (!layout.valid()) return nullptr;
+    if (fault::should_fail(fault::Point::tracked_allocation)) return nullptr;
     const size_t bytes = layout.bytes();
     auto& budget = MemoryBudget::instance();
     auto& pool = BufferPool::instance();

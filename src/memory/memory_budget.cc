@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "memory/fault_injection.h"
+
 namespace anidb::memory {
 
 namespace {
@@ -68,6 +70,7 @@ MemoryBudget& MemoryBudget::instance() noexcept {
 
 bool MemoryBudget::try_charge(uint64_t bytes) noexcept {
     if (bytes == 0) return true;
+    if (fault::should_fail(fault::Point::budget_charge)) return false;
     for (int attempt = 0; attempt < 2; ++attempt) {
         uint64_t used = used_.load(std::memory_order_relaxed);
         bool charged = false;

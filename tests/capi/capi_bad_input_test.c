@@ -245,12 +245,26 @@ static void test_process_bad_input(const char* dir, const char* file) {
     CHECK(strcmp(hb, "900150983cd24fb0d6963f7d28e17f72") == 0);
     CHECK(anidb_calculate_hash_buffer((const uint8_t*)"abc", 3, ANIDB_HASH_MD5, NULL, 33) ==
           ANIDB_ERROR_INVALID_PARAMETER);
+    /* Every error path leaves the buffer NUL-terminated (size > 0). */
+    memset(hb, 'Z', sizeof hb);
     CHECK(anidb_calculate_hash(NULL, ANIDB_HASH_CRC32, hb, sizeof hb) ==
           ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(hb[0] == '\0');
+    memset(hb, 'Z', sizeof hb);
     CHECK(anidb_calculate_hash(bad_utf8, ANIDB_HASH_CRC32, hb, sizeof hb) ==
           ANIDB_ERROR_INVALID_UTF8);
+    CHECK(hb[0] == '\0');
+    memset(hb, 'Z', sizeof hb);
     CHECK(anidb_calculate_hash("/nonexistent", ANIDB_HASH_CRC32, hb, sizeof hb) ==
           ANIDB_ERROR_FILE_NOT_FOUND);
+    CHECK(hb[0] == '\0');
+    memset(hb, 'Z', sizeof hb);
+    CHECK(anidb_calculate_hash(dir, ANIDB_HASH_CRC32, hb, sizeof hb) ==
+          ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(hb[0] == '\0');
+    memset(hb, 'Z', sizeof hb);
+    CHECK(anidb_calculate_hash(file, ANIDB_HASH_CRC32, hb, 1) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(hb[0] == '\0' && hb[1] == 'Z');
     CHECK(anidb_calculate_hash(file, ANIDB_HASH_CRC32, hb, sizeof hb) == ANIDB_SUCCESS &&
           strlen(hb) == 8);
 

@@ -1,5 +1,10 @@
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <climits>
 
 #include <filesystem>
 
@@ -61,6 +66,47 @@ TEST(CliSelection, WalksTreesInOrderWithFilters) {
               std::vector<std::string>{root + "/notes.txt"});  // named files always count
     ASSERT_EQ(sel.problems.size(), 2u);
     EXPECT_NE(sel.problems[0].message.find("-r"), std::string::npos);
+}
+
+// A tree whose deepest file's path is longer than PATH_MAX: built with
+// mkdirat/openat, since no single path may name it. `hash -r` must say it
+// cannot take it (a problem, so exit 1), never skip it silently.
+TEST(CliSelection, PathsLongerThanPathMaxAreReportedNotSkipped) {
+    test::TempDir dir;
+    const std::string component(200, 'd');
+    int fd = ::open(dir.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    size_t length = dir.path().string().size();
+    while (length <= PATH_MAX + 200) {
+        ASSERT_EQ(::mkdirat(fd, component.c_str(), 0700), 0);
+        const int next = ::openat(fd, component.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        ::close(fd);
+        ASSERT_GE(next, 0);
+        fd = next;
+        length += 1 + component.size();
+    }
+    const int file = ::openat(fd, "deep.mkv", O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    ASSERT_GE(file, 0);
+    ::close(file);
+    ::close(fd);
+    dir.write_bytes("shallow.mkv", "s");
+
+    FileFilter filter;
+    filter.recursive = true;
+    const auto sel = select_files({dir.path().string()}, filter);
+    EXPECT_EQ(sel.files, std::vector<std::string>{(dir / "shallow.mkv").string()});
+    ASSERT_EQ(sel.problems.size(), 1u);
+    EXPECT_GT(sel.problems[0].path.size(), static_cast<size_t>(PATH_MAX));
+    EXPECT_NE(sel.problems[0].message.find("longer than PATH_MAX"), std::string::npos)
+        << sel.problems[0].message;
+
+    // The same path named on the command line.
+    const std::string named = sel.problems[0].path + "/deep.mkv";
+    const auto direct = select_files({named}, FileFilter{});
+    EXPECT_TRUE(direct.files.empty());
+    ASSERT_EQ(direct.problems.size(), 1u);
+    EXPECT_NE(direct.problems[0].message.find("longer than PATH_MAX"), std::string::npos)
+        << direct.problems[0].message;
 }
 
 TEST(CliDeviceIo, ReadsRotationalFlagFromSysfsLayout) {

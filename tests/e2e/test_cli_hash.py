@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 
-from conftest import RHASH, run
+from conftest import CLI, RHASH, run
 
 ODD_NAMES = [
     b"plain.mkv",
@@ -259,3 +259,83 @@ def test_progress_bar_only_on_a_terminal(tmp_path, env):
     quiet = subprocess.run([os.environ.get("ANIDB_CLI", "anidb"), "-q", "hash", str(root / "big.mkv")],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     assert quiet.stderr == b""
+
+
+def test_cache_not_stored_is_a_warning_with_counts_and_hashing_goes_on(tmp_path, env):
+    """A full disk (a file size limit: writes fail as on a full disk): every
+    hash is printed right, the cache problem is said once on stderr, then
+    summed up at the end; exit 0 (no file failed)."""
+    import resource
+    import signal
+    root = tmp_path / "tree"
+    root.mkdir()
+    for i in range(800):
+        (root / f"f{i:04d}.mkv").write_bytes(os.urandom(100 + i))
+    # The database first, so that the limit bites on the stores.
+    run(["cache", "stats"], tmp_path, env=env, check_rc=0)
+    db = tmp_path / "xdg-data" / "anidb" / "anidb.db"
+    limit = max(os.path.getsize(db), os.path.getsize(str(db) + "-wal")
+                if os.path.exists(str(db) + "-wal") else 0) + 48 * 1024
+
+    def limited():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
+
+    proc = subprocess.run([CLI, "hash", "-r", "-a", "ed2k,crc32", str(root)], env=env,
+                          preexec_fn=limited, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          timeout=240)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.decode().splitlines()
+    assert len(lines) == 800
+    probe = root / "f0777.mkv"
+    want = rhash_of(probe)
+    assert f"{want['ed2k']} {want['crc32']}  {probe}" in lines
+    warnings = [w for w in proc.stderr.decode().splitlines() if w.startswith("anidb: warning:")]
+    assert len(warnings) in (1, 2), proc.stderr
+    assert "could not store the hashes of" in warnings[0]
+    if len(warnings) == 2:
+        assert "files in all were not stored in the cache" in warnings[1]
+
+
+def test_damaged_cache_entry_is_never_printed(tmp_path, env):
+    """A cache value changed behind SQLite's back: the file is hashed again,
+    the right hash printed, one warning given."""
+    import sqlite3
+    f = tmp_path / "show.mkv"
+    f.write_bytes(os.urandom(70000))
+    run(["hash", str(f)], tmp_path, env=env, check_rc=0)
+    db = sqlite3.connect(tmp_path / "xdg-data" / "anidb" / "anidb.db")
+    db.execute("UPDATE hash_files SET ed2k = '0123456789abcdef0123456789abcdef'")
+    db.commit()
+    db.close()
+    proc = run(["hash", str(f)], tmp_path, env=env, check_rc=0)
+    assert proc.stdout.decode() == f"{rhash_of(f)['ed2k']}  {f}\n"
+    warnings = proc.stderr.decode().splitlines()
+    assert len(warnings) == 1 and "cache entry corrupt" in warnings[0], proc.stderr
+    # Replaced: the next run is quiet and right.
+    proc = run(["hash", str(f)], tmp_path, env=env, check_rc=0)
+    assert proc.stdout.decode() == f"{rhash_of(f)['ed2k']}  {f}\n"
+    assert proc.stderr == b""
+
+
+def test_path_longer_than_path_max_is_reported(tmp_path, env):
+    """hash -r on a tree with a path the system cannot open: named on stderr,
+    exit 1, the rest hashed."""
+    root = tmp_path / "deep"
+    root.mkdir()
+    (root / "ok.mkv").write_bytes(b"fine")
+    fd = os.open(root, os.O_RDONLY)
+    depth = len(str(root))
+    while depth <= 4300:
+        os.mkdir("d" * 200, dir_fd=fd)
+        nxt = os.open("d" * 200, os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = nxt
+        depth += 201
+    new = os.open("lost.mkv", os.O_WRONLY | os.O_CREAT, 0o600, dir_fd=fd)
+    os.write(new, b"x")
+    os.close(new)
+    os.close(fd)
+    proc = run(["hash", "-r", str(root)], tmp_path, env=env, check_rc=1)
+    assert str(root / "ok.mkv") in proc.stdout.decode()
+    assert b"longer than PATH_MAX" in proc.stderr

@@ -27,7 +27,7 @@ void writer(CacheDb& db, int thread, std::atomic<int>& failures) {
     for (int i = 0; i < kPerThread; ++i) {
         const auto id = fake_identity("/t" + std::to_string(thread) + "/" + std::to_string(i),
                                       thread * 10'000 + i);
-        if (!db.store_hashes(id, {{1, "ed2k" + std::to_string(i)}}).ok()) ++failures;
+        if (!db.store_hashes(id, test::well_formed_digests(thread * 10'000 + i)).ok()) ++failures;
         auto hit = db.find_hashes(id);
         if (!hit.ok() || !hit->has_value()) ++failures;
         if (!db.put_state("thread" + std::to_string(thread), std::to_string(i)).ok()) ++failures;
@@ -71,6 +71,9 @@ TEST(CacheConcurrency, SeparateObjectsInThreads) {
     }
     for (auto& th : threads) th.join();
     EXPECT_EQ(failures.load(), 0);
+    // Each object's last group is committed within its group window; flush
+    // makes it so now.
+    for (auto& db : dbs) EXPECT_TRUE(db->flush().ok());
     expect_all_present(*dbs[0], kThreads);
 }
 
@@ -123,9 +126,7 @@ TEST(CacheConcurrency, WaitsOutAForeignWriteLock) {
 
     sqlite3* raw = nullptr;
     ASSERT_EQ(sqlite3_open(file.c_str(), &raw), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(raw, "BEGIN IMMEDIATE; INSERT INTO client_state VALUES ('holder', 'x')",
-                           nullptr, nullptr, nullptr),
-              SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
     std::atomic<bool> started{false};
     std::thread holder([&] {
         while (!started) std::this_thread::yield();
@@ -133,11 +134,16 @@ TEST(CacheConcurrency, WaitsOutAForeignWriteLock) {
         sqlite3_exec(raw, "COMMIT", nullptr, nullptr, nullptr);
     });
     started = true;
-    const Status stored = db->store_hashes(fake_identity("/locked", 1), {{1, "x"}});
+    const Status stored = db->put_state("waited", "yes");
+    const Status queued =
+        db->store_hashes(fake_identity("/locked", 1), test::well_formed_digests(1));
+    const Status flushed = db->flush();
     holder.join();
     sqlite3_close(raw);
     EXPECT_TRUE(stored.ok()) << stored.error().message;
-    EXPECT_EQ(**db->get_state("holder"), "x");
+    EXPECT_TRUE(queued.ok()) << queued.error().message;
+    EXPECT_TRUE(flushed.ok()) << flushed.error().message;
+    EXPECT_EQ(**db->get_state("waited"), "yes");
     EXPECT_TRUE(db->find_hashes(fake_identity("/locked", 1))->has_value());
 }
 

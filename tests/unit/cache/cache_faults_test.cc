@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include "cache/cache_db.h"
@@ -76,7 +77,7 @@ TEST(CacheFaults, DamagedPagesGiveErrorsNotCrashes) {
         ASSERT_NE(db, nullptr);
         for (int i = 0; i < 200; ++i) {
             ASSERT_TRUE(db->store_hashes(fake_identity("/f/" + std::to_string(i), i),
-                                         {{1, std::string(100, 'a')}})
+                                         test::well_formed_digests(i))
                             .ok());
         }
     }  // last connection closed: WAL checkpointed into the main file
@@ -199,41 +200,63 @@ TEST(CacheFaults, UnreadableAndReadOnlyFiles) {
     EXPECT_TRUE(contains(read_only.error().message, "not writable")) << read_only.error().message;
 }
 
+// A store that does not fit: with grouped stores the failure comes from the
+// group's commit, so it reaches the ProblemListener (with the paths of the
+// files not stored) and flush(); every group committed before stays intact
+// and a failed group leaves nothing behind.
 TEST(CacheFaults, FullDatabaseFailsCleanlyAndKeepsEarlierData) {
     anidb::test::TempDir dir;
     OpenOptions options;
     options.max_page_count = 40;  // 160 KiB at the default 4 KiB page
+    options.group_files = 100'000;  // only flush() below commits: groups of 20
+    options.group_window = std::chrono::hours(1);
+    std::vector<Problem> problems;
+    std::mutex problems_mutex;
+    options.on_problem = [&](const Problem& p) {
+        std::lock_guard lock(problems_mutex);
+        problems.push_back(p);
+    };
     auto db = open_or_fail(dir / "anidb.db", options);
     ASSERT_NE(db, nullptr);
-    const std::string digest(3000, 'd');
-    int stored = 0;
+    const std::string long_name(1000, 'n');
+    const auto path_of = [&](int i) { return "/full/" + long_name + std::to_string(i); };
     Status failure;
-    for (; stored < 1000; ++stored) {
-        failure = db->store_hashes(fake_identity("/full/" + std::to_string(stored), stored),
-                                   {{1, digest}, {4, digest}});
-        if (!failure.ok()) break;
+    for (int i = 0; i < 2000; ++i) {
+        ASSERT_TRUE(
+            db->store_hashes(fake_identity(path_of(i), i), test::well_formed_digests(i)).ok());
+        if (i % 20 == 19 && !(failure = db->flush()).ok()) break;
     }
     ASSERT_FALSE(failure.ok()) << "the page cap never bit";
-    ASSERT_GT(stored, 0);
     EXPECT_EQ(failure.code(), Errc::cache);
     EXPECT_TRUE(contains(failure.error().message, "full")) << failure.error().message;
-
-    // Everything stored before is intact; the failed write left nothing behind.
-    for (int i = 0; i < stored; ++i) {
-        auto hit = db->find_hashes(fake_identity("/full/" + std::to_string(i), i));
-        ASSERT_TRUE(hit.ok()) << hit.error().message;
-        ASSERT_TRUE(hit->has_value()) << i;
-        EXPECT_EQ((*hit)->digests.size(), 2U);
+    {
+        std::lock_guard lock(problems_mutex);
+        ASSERT_EQ(problems.size(), 1u);
+        EXPECT_EQ(problems[0].kind, Problem::Kind::not_stored);
+        EXPECT_EQ(problems[0].error.message, failure.error().message);
+        EXPECT_EQ(problems[0].paths.size(), 20u);
     }
-    auto failed = db->find_hashes(fake_identity("/full/" + std::to_string(stored), stored));
-    ASSERT_TRUE(failed.ok());
-    EXPECT_FALSE(failed->has_value());
+    const std::string first_lost = problems[0].paths.front();
+
+    // Everything stored before is intact; the failed group left nothing behind.
     auto s = db->stats();
     ASSERT_TRUE(s.ok());
-    EXPECT_EQ(s->hash_entries, static_cast<uint64_t>(stored));
-    // Small writes that fit still work, and freeing space makes room again.
+    ASSERT_GT(s->hash_entries, 0u);
+    EXPECT_EQ(s->hash_entries % 20, 0u);
+    for (uint64_t i = 0; i < s->hash_entries; ++i) {
+        auto hit = db->find_hashes(fake_identity(path_of(static_cast<int>(i)), i));
+        ASSERT_TRUE(hit.ok()) << hit.error().message;
+        ASSERT_TRUE(hit->has_value()) << i;
+        EXPECT_EQ((*hit)->digests, test::well_formed_digests(i));
+    }
+    EXPECT_EQ(first_lost, path_of(static_cast<int>(s->hash_entries)));
+    auto failed = db->find_hashes(fake_identity(first_lost, s->hash_entries));
+    ASSERT_TRUE(failed.ok());
+    EXPECT_FALSE(failed->has_value());
+    // Freeing space makes room again.
     ASSERT_TRUE(db->clear().ok());
-    EXPECT_TRUE(db->store_hashes(fake_identity("/after", 1), {{1, digest}}).ok());
+    EXPECT_TRUE(db->store_hashes(fake_identity("/after", 1), test::well_formed_digests(1)).ok());
+    EXPECT_TRUE(db->flush().ok());
 }
 
 }  // namespace

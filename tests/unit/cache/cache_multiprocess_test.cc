@@ -27,7 +27,7 @@ constexpr int kEntriesPerProcess = 500;
     for (int i = 0; i < kEntriesPerProcess; ++i) {
         const int n = proc * 100'000 + i;
         const auto id = fake_identity("/p" + std::to_string(proc) + "/" + std::to_string(i), n);
-        if (!(*db)->store_hashes(id, {{1, "ed2k-" + std::to_string(n)}, {2, "crc"}}).ok()) {
+        if (!(*db)->store_hashes(id, test::well_formed_digests(n)).ok()) {
             ::_exit(4);
         }
         if (i % 10 == 0 &&
@@ -35,6 +35,7 @@ constexpr int kEntriesPerProcess = 500;
             ::_exit(5);
         }
     }
+    if (!(*db)->flush().ok()) ::_exit(6);  // the last group
     db->reset();
     ::_exit(0);
 }
@@ -78,7 +79,7 @@ TEST(CacheMultiProcess, TwoProcessesWriteOneDatabase) {
                 fake_identity("/p" + std::to_string(p) + "/" + std::to_string(i), n));
             ASSERT_TRUE(hit.ok()) << hit.error().message;
             ASSERT_TRUE(hit->has_value()) << p << "/" << i;
-            EXPECT_EQ((*hit)->digests.at(1), "ed2k-" + std::to_string(n));
+            EXPECT_EQ((*hit)->digests, test::well_formed_digests(n));
         }
         EXPECT_EQ(**db->get_state("proc" + std::to_string(p)), "490");
     }

@@ -7,7 +7,9 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -50,6 +52,19 @@ inline int64_t count_rows(const std::filesystem::path& file, const std::string& 
 inline FileIdentity fake_identity(const std::string& path, uint64_t n) {
     return FileIdentity{path, 1000 + n, static_cast<int64_t>(1'700'000'000'000'000'000 + n),
                         500'000 + n, 42};
+}
+
+// Digests of the form the hasher gives (lowercase hex of the right length,
+// uppercase base32 for TTH), different for every n: the cache checks the
+// form of what it stores and returns.
+inline std::map<int, std::string> well_formed_digests(uint64_t n) {
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(n * 2654435761u));
+    const std::string h(hex);
+    std::string tth(38, 'A');
+    for (size_t i = 0; i < 16; ++i)
+        tth[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"[(n >> (i % 8)) & 31];
+    return {{1, h + h}, {2, h.substr(8)}, {3, h + h}, {4, h + h + h.substr(0, 8)}, {5, tth + "Q"}};
 }
 
 }  // namespace anidb::cache::test

@@ -18,6 +18,8 @@ using test::set_mtime_ns;
 
 const std::map<int, std::string> kEd2kCrc = {{1, "0123456789abcdef0123456789abcdef"},
                                              {2, "deadbeef"}};
+const std::map<int, std::string> kOther = {{1, "fedcba9876543210fedcba9876543210"},
+                                           {2, "0badf00d"}};
 
 class HashCache : public ::testing::Test {
   protected:
@@ -157,8 +159,10 @@ TEST_F(HashCache, SizeChangeInvalidates) {
     dir_.write_random("movie.mkv", 5000, 2);
     set_mtime_ns(file_, before.mtime_ns);  // only the size differs
     EXPECT_FALSE(find(file_).has_value());
-    EXPECT_EQ(hash_entries(), 0U);  // the stale entry is gone, with its digests
-    EXPECT_EQ(test::count_rows(db_->file(), "hash_digests"), 0);
+    // The stale entry is replaced by the next store, not kept beside it.
+    ASSERT_TRUE(db_->store_hashes(identity(file_), kOther).ok());
+    EXPECT_EQ(find(file_)->digests, kOther);
+    EXPECT_EQ(hash_entries(), 1U);
 }
 
 TEST_F(HashCache, MtimeChangeInvalidates) {
@@ -166,7 +170,6 @@ TEST_F(HashCache, MtimeChangeInvalidates) {
     ASSERT_TRUE(db_->store_hashes(before, kEd2kCrc).ok());
     set_mtime_ns(file_, before.mtime_ns + 1);  // one nanosecond later
     EXPECT_FALSE(find(file_).has_value());
-    EXPECT_EQ(hash_entries(), 0U);
 }
 
 TEST_F(HashCache, InodeChangeInvalidates) {
@@ -187,10 +190,11 @@ TEST_F(HashCache, InodeChangeInvalidates) {
 TEST_F(HashCache, StoreReplacesStaleEntry) {
     ASSERT_TRUE(db_->store_hashes(identity(file_), kEd2kCrc).ok());
     set_mtime_ns(file_, identity(file_).mtime_ns + 1000);
-    ASSERT_TRUE(db_->store_hashes(identity(file_), {{3, "md5new"}}).ok());
+    const std::map<int, std::string> md5{{3, "900150983cd24fb0d6963f7d28e17f72"}};
+    ASSERT_TRUE(db_->store_hashes(identity(file_), md5).ok());
     auto hit = find(file_);
     ASSERT_TRUE(hit.has_value());
-    EXPECT_EQ(hit->digests, (std::map<int, std::string>{{3, "md5new"}}));  // old ones dropped
+    EXPECT_EQ(hit->digests, md5);  // old ones dropped
     EXPECT_EQ(hash_entries(), 1U);
 }
 
@@ -248,13 +252,13 @@ TEST_F(HashCache, ExactLookupOfManyFiles) {
     ASSERT_EQ(out.size(), 4U);
     EXPECT_EQ(out[0].state, CacheDb::Lookup::State::hit);
     EXPECT_EQ(out[0].digests, kEd2kCrc);
-    EXPECT_EQ(out[1].state, CacheDb::Lookup::State::check);
+    EXPECT_EQ(out[1].state, CacheDb::Lookup::State::miss);  // stale
     EXPECT_EQ(out[2].state, CacheDb::Lookup::State::check);
     EXPECT_EQ(out[3].state, CacheDb::Lookup::State::miss);
     for (size_t i = 1; i < 4; ++i) EXPECT_TRUE(out[i].digests.empty()) << i;
-    EXPECT_EQ(hash_entries(), 3U);  // nothing written: the stale entry is still there
+    EXPECT_EQ(hash_entries(), 3U);  // nothing written
 
-    // find_hashes then decides the `check` ones as before.
+    // find_hashes then decides the `check` ones.
     EXPECT_FALSE(find(stale_file).has_value());
     auto moved = find(moved_to);
     ASSERT_TRUE(moved.has_value());
@@ -266,13 +270,14 @@ TEST_F(HashCache, ExactLookupOfManyFiles) {
 
 TEST_F(HashCache, PartialAlgorithmSetsMerge) {
     const auto id = identity(file_);
-    ASSERT_TRUE(db_->store_hashes(id, {{1, "ed2k"}}).ok());
-    ASSERT_TRUE(db_->store_hashes(id, {{4, "sha1"}, {5, "tth"}}).ok());
-    ASSERT_TRUE(db_->store_hashes(id, {{1, "ed2k-again"}}).ok());
+    const auto a = test::well_formed_digests(1);
+    const auto b = test::well_formed_digests(2);
+    ASSERT_TRUE(db_->store_hashes(id, {{1, a.at(1)}}).ok());
+    ASSERT_TRUE(db_->store_hashes(id, {{4, a.at(4)}, {5, a.at(5)}}).ok());
+    ASSERT_TRUE(db_->store_hashes(id, {{1, b.at(1)}}).ok());
     auto hit = find(file_);
     ASSERT_TRUE(hit.has_value());
-    EXPECT_EQ(hit->digests,
-              (std::map<int, std::string>{{1, "ed2k-again"}, {4, "sha1"}, {5, "tth"}}));
+    EXPECT_EQ(hit->digests, (std::map<int, std::string>{{1, b.at(1)}, {4, a.at(4)}, {5, a.at(5)}}));
     EXPECT_EQ(hash_entries(), 1U);
 }
 
@@ -281,9 +286,13 @@ TEST_F(HashCache, RejectsBadAlgorithmsAndRelativePaths) {
     EXPECT_EQ(db_->store_hashes(id, {{0, "x"}}).code(), Errc::invalid_parameter);
     EXPECT_EQ(db_->store_hashes(id, {{6, "x"}}).code(), Errc::invalid_parameter);
     EXPECT_EQ(db_->store_hashes(id, {{1, ""}}).code(), Errc::invalid_parameter);
+    // Digests not of their algorithm's form are refused too.
+    EXPECT_EQ(db_->store_hashes(id, {{1, "ed2k"}}).code(), Errc::invalid_parameter);
+    EXPECT_EQ(db_->store_hashes(id, {{2, "DEADBEEF"}}).code(), Errc::invalid_parameter);
+    EXPECT_EQ(db_->store_hashes(id, {{5, kEd2kCrc.at(1)}}).code(), Errc::invalid_parameter);
     auto relative = id;
     relative.path = "movie.mkv";
-    EXPECT_EQ(db_->store_hashes(relative, {{1, "x"}}).code(), Errc::invalid_parameter);
+    EXPECT_EQ(db_->store_hashes(relative, kEd2kCrc).code(), Errc::invalid_parameter);
     EXPECT_EQ(hash_entries(), 0U);
 }
 
@@ -317,7 +326,7 @@ TEST_F(HashCache, ClearAndStats) {
     ASSERT_TRUE(s.ok());
     EXPECT_EQ(s->hash_entries, 0U);
     EXPECT_EQ(s->anidb_entries, 0U);
-    EXPECT_EQ(test::count_rows(db_->file(), "hash_digests"), 0);
+    EXPECT_EQ(test::count_rows(db_->file(), "hash_files"), 0);
     EXPECT_FALSE(find(dir_ / "f0").has_value());
     auto state = db_->get_state("session");
     ASSERT_TRUE(state.ok());
@@ -328,10 +337,9 @@ TEST_F(HashCache, ClearAndStats) {
 }
 
 TEST_F(HashCache, VacuumShrinksAfterClear) {
-    const std::string big(2000, 'x');
-    for (int i = 0; i < 300; ++i) {
-        auto id = test::fake_identity("/fake/" + std::to_string(i), i);
-        ASSERT_TRUE(db_->store_hashes(id, {{1, big}, {4, big}}).ok());
+    for (int i = 0; i < 3000; ++i) {
+        auto id = test::fake_identity("/fake/" + std::string(200, 'p') + std::to_string(i), i);
+        ASSERT_TRUE(db_->store_hashes(id, test::well_formed_digests(i)).ok());
     }
     ASSERT_TRUE(db_->vacuum().ok());
     auto full = db_->stats();

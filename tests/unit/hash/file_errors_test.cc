@@ -2,6 +2,7 @@
 // never a hang or a silently wrong hash.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -164,6 +165,93 @@ TEST_P(Engines, FileHashErrors_FileGrowingAfterTheLastBlockIsAnIoError) {
         if (done == total) std::ofstream(path, std::ios::app) << "x";
     });
     EXPECT_EQ(got.code(), Errc::io);
+}
+
+// Same-size changes: only the time stamps or the inode tell. The file's
+// mtime is set far in the past first, so that a write during hashing
+// changes it even on a file system with coarse time stamps.
+void age(const std::filesystem::path& path, int64_t seconds) {
+    const timespec times[2] = {{seconds, 0}, {seconds, 0}};
+    ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
+}
+
+void overwrite_start(const std::filesystem::path& path, uint64_t seed) {
+    const auto bytes = test::random_bytes(4096, seed);
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
+}
+
+TEST_P(Engines, FileHashErrors_SameSizeOverwriteWhileHashedIsAnIoError) {
+    test::TempDir dir;
+    const auto path = dir.write_random("f", 3 << 20, 5);
+    age(path, 1'000'000'000);
+    const auto got = hash_while(path, GetParam(), [&](uint64_t done, uint64_t total) {
+        if (done == total) overwrite_start(path, 99);  // after the last block was read
+    });
+    ASSERT_FALSE(got.ok());
+    EXPECT_EQ(got.code(), Errc::io);
+    EXPECT_EQ(got.error().message, "file changed while hashing");
+}
+
+// The mtime put back (as a copy tool would): the change time still moved.
+TEST_P(Engines, FileHashErrors_OverwriteWithMtimeRestoredIsAnIoError) {
+    test::TempDir dir;
+    const auto path = dir.write_random("f", 3 << 20, 5);
+    age(path, 1'000'000'000);
+    // ctime cannot be set; let the clock move past the one it has now.
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    const auto got = hash_while(path, GetParam(), [&](uint64_t done, uint64_t total) {
+        if (done != total) return;
+        overwrite_start(path, 98);
+        age(path, 1'000'000'000);
+    });
+    ASSERT_FALSE(got.ok());
+    EXPECT_EQ(got.code(), Errc::io);
+    EXPECT_EQ(got.error().message, "file changed while hashing");
+}
+
+// Replaced by another file of the same size and mtime (an editor's atomic
+// save): the bytes read are the old file's, no longer what the path holds.
+TEST_P(Engines, FileHashErrors_ReplacedByRenameWhileHashedIsAnIoError) {
+    test::TempDir dir;
+    const auto path = dir.write_random("f", 3 << 20, 5);
+    age(path, 1'000'000'000);
+    const auto got = hash_while(path, GetParam(), [&](uint64_t done, uint64_t total) {
+        if (done != total) return;
+        const auto other = dir.write_random("f.new", 3 << 20, 6);
+        age(other, 1'000'000'000);
+        std::filesystem::rename(other, path);
+    });
+    ASSERT_FALSE(got.ok());
+    EXPECT_EQ(got.code(), Errc::io);
+    EXPECT_EQ(got.error().message, "file changed while hashing");
+}
+
+TEST_P(Engines, FileHashErrors_DeletedWhileHashedIsAnIoError) {
+    test::TempDir dir;
+    const auto path = dir.write_random("f", 3 << 20, 5);
+    const auto got = hash_while(path, GetParam(), [&](uint64_t done, uint64_t total) {
+        if (done == total) std::filesystem::remove(path);
+    });
+    EXPECT_EQ(got.code(), Errc::io);
+}
+
+// What hashing saw of the file, for the cache to key the result by.
+TEST_P(Engines, FileHashResult_CarriesTheStampOfTheBytesHashed) {
+    test::TempDir dir;
+    const auto path = dir.write_random("f", 100000, 5);
+    age(path, 1'234'567'890);
+    struct stat st {};
+    ASSERT_EQ(::stat(path.c_str(), &st), 0);
+    FileHashOptions options;
+    options.algorithms = GetParam();
+    const auto got = hash_file(path, options);
+    ASSERT_TRUE(got.ok()) << got.error().message;
+    EXPECT_EQ(got->stamp.size, 100000u);
+    EXPECT_EQ(got->stamp.mtime_ns, int64_t{1'234'567'890} * 1'000'000'000);
+    EXPECT_EQ(got->stamp.inode, static_cast<uint64_t>(st.st_ino));
+    EXPECT_EQ(got->stamp.device, static_cast<uint64_t>(st.st_dev));
 }
 
 TEST_P(Engines, FileHashCancel_StopBeforeStartIsCancelled) {

@@ -153,5 +153,28 @@ TEST(HashAlgorithm, ValidationRejectsBadRequests) {
     EXPECT_THROW(StreamHasher(std::vector<A>{A::md5, A::md5}), std::invalid_argument);
 }
 
+// The form check the cache applies to stored digests before it returns them.
+TEST(HashAlgorithm, DigestTextFormIsCheckedExactly) {
+    using A = Algorithm;
+    for (const A a : {A::ed2k, A::crc32, A::md5, A::sha1, A::tth}) {
+        const std::string real = one(a, "abc");
+        EXPECT_TRUE(is_digest_text(a, real)) << real;
+        EXPECT_FALSE(is_digest_text(a, real.substr(1))) << "short";
+        EXPECT_FALSE(is_digest_text(a, real + real.back())) << "long";
+        std::string flipped = real;
+        flipped[3] = a == A::tth ? 'a' : 'A';  // wrong case
+        EXPECT_FALSE(is_digest_text(a, flipped)) << flipped;
+        flipped[3] = a == A::tth ? '1' : 'g';  // outside the alphabet
+        EXPECT_FALSE(is_digest_text(a, flipped)) << flipped;
+        flipped[3] = '\xff';
+        EXPECT_FALSE(is_digest_text(a, flipped));
+    }
+    EXPECT_FALSE(is_digest_text(A::crc32, ""));
+    EXPECT_FALSE(is_digest_text(static_cast<A>(9), "00000000"));
+    // TTH: 39 characters hold 195 bits for 192; the last one's padding bits are 0.
+    EXPECT_TRUE(is_digest_text(A::tth, "LWPNACQDBZRYXW3VHJVCJ64QBZNGHOHHHZWCLNQ"));
+    EXPECT_FALSE(is_digest_text(A::tth, "LWPNACQDBZRYXW3VHJVCJ64QBZNGHOHHHZWCLNR"));
+}
+
 }  // namespace
 }  // namespace anidb::hash
