@@ -3,22 +3,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "anidb/reply_checks.h"
 #include "anidb/server_text.h"
 
 namespace anidb::udp {
 namespace {
-
-Error unexpected(const char* command, const Reply& r) {
-    return make_error(Errc::protocol, std::string(command) + ": unexpected reply " +
-                                          std::to_string(r.code) + " " + safe_text(r.text));
-}
-
-// A reply that does not answer what was asked: never used, never cached.
-Error not_ours(const char* command, const std::string& what) {
-    return make_error(Errc::protocol, std::string(command) +
-                                          ": AniDB's reply is not about what was asked (" + what +
-                                          "); ignored");
-}
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -28,7 +17,7 @@ std::string lower(std::string_view s) {
 
 Result<FileInfo> decode_file_reply(const Reply& r) {
     if (r.code == 320) return make_error(Errc::no_such_file, "AniDB does not know this file");
-    if (r.code != 220 || r.lines.empty()) return unexpected("FILE", r);
+    if (r.code != 220 || r.lines.empty()) return unexpected_reply("FILE", r);
     return decode_file_line(r.lines[0], file_request_fmask(), file_request_amask());
 }
 
@@ -82,7 +71,7 @@ Result<FileInfo> file_by_hash(Session& session, uint64_t size, std::string_view 
     std::vector<int64_t> fids;
     for (const auto& f : r->fields(0))
         if (field_int(f) > 0) fids.push_back(field_int(f));
-    if (fids.empty()) return unexpected("FILE", *r);
+    if (fids.empty()) return unexpected_reply("FILE", *r);
     std::sort(fids.begin(), fids.end());
     fids.erase(std::unique(fids.begin(), fids.end()), fids.end());
     auto first = fetch_by_id(session, fids.front(), stop);
@@ -92,106 +81,44 @@ Result<FileInfo> file_by_hash(Session& session, uint64_t size, std::string_view 
     return first;
 }
 
-Result<AnimeInfo> anime(Session& session, int64_t aid, std::stop_token stop) {
-    Command c("ANIME");
-    c.add("aid", aid).add("amask", anime_request_amask());
-    auto r = session.call(c, std::move(stop));
-    if (!r) return r.error();
-    if (r->code == 330)
-        return make_error(Errc::no_such_file, "AniDB has no anime " + std::to_string(aid));
-    if (r->code != 230 || r->lines.empty()) return unexpected("ANIME", *r);
-    auto a = decode_anime_line(r->lines[0], anime_request_amask());
-    if (a && a->aid != aid)
-        return not_ours("ANIME",
-                        "asked aid " + std::to_string(aid) + ", got aid " + std::to_string(a->aid));
-    return a;
-}
-
-Result<EpisodeInfo> episode(Session& session, int64_t eid, std::stop_token stop) {
-    Command c("EPISODE");
-    c.add("eid", eid);
-    auto r = session.call(c, std::move(stop));
-    if (!r) return r.error();
-    if (r->code == 340)
-        return make_error(Errc::no_such_file, "AniDB has no episode " + std::to_string(eid));
-    if (r->code != 240 || r->lines.empty()) return unexpected("EPISODE", *r);
-    EpisodeInfo e = decode_episode_line(r->lines[0]);
-    if (e.eid != eid)
-        return not_ours("EPISODE",
-                        "asked eid " + std::to_string(eid) + ", got eid " + std::to_string(e.eid));
-    return e;
-}
-
-Result<GroupInfo> group(Session& session, int64_t gid, std::stop_token stop) {
-    Command c("GROUP");
-    c.add("gid", gid);
-    auto r = session.call(c, std::move(stop));
-    if (!r) return r.error();
-    if (r->code == 350)
-        return make_error(Errc::no_such_file, "AniDB has no group " + std::to_string(gid));
-    if (r->code != 250 || r->lines.empty()) return unexpected("GROUP", *r);
-    GroupInfo g = decode_group_line(r->lines[0]);
-    if (g.gid != gid)
-        return not_ours("GROUP",
-                        "asked gid " + std::to_string(gid) + ", got gid " + std::to_string(g.gid));
-    return g;
-}
-
 Result<MylistAddResult> mylist_add(Session& session, const MylistAddRequest& req,
                                    std::stop_token stop) {
-    Command c("MYLISTADD");
-    if (req.fid > 0) {
-        c.add("fid", req.fid);
-    } else if (req.size > 0 && is_hex(req.ed2k, 32)) {
-        c.add("size", std::string_view(std::to_string(req.size))).add("ed2k", lower(req.ed2k));
-    } else if (req.lid > 0 && req.edit) {
-        c.add("lid", req.lid);
-    } else {
-        return make_error(Errc::invalid_parameter,
-                          "MYLISTADD needs a fid, a size and ED2K, or a lid with edit");
-    }
-    if (req.state) c.add("state", int64_t{*req.state});
-    if (req.viewed) c.add("viewed", int64_t{*req.viewed ? 1 : 0});
-    if (req.viewdate) c.add("viewdate", *req.viewdate);
-    if (req.source) c.add("source", *req.source);
-    if (req.storage) c.add("storage", *req.storage);
-    if (req.other) c.add("other", *req.other);
-    if (req.edit) c.add("edit", int64_t{1});
-    auto r = session.call(c, std::move(stop));
-    if (!r) return r.error();
-    MylistAddResult out;
-    switch (r->code) {
-        case 210:
-            out.outcome = MylistOutcome::added;
-            out.lid = r->lines.empty() ? 0 : std::max<int64_t>(0, field_int(r->fields(0).front()));
-            return out;
-        case 310: {
-            out.outcome = MylistOutcome::already_present;
-            if (!r->lines.empty()) {
-                MylistEntry e = decode_mylist_entry(r->lines[0]);
-                if ((req.fid > 0 && e.fid != req.fid) ||
-                    (req.fid <= 0 && req.lid > 0 && e.lid != req.lid)) {
-                    return not_ours("MYLISTADD", "the entry is of another file (fid " +
-                                                     std::to_string(e.fid) + ")");
-                }
-                out.entry = e;
-                out.lid = e.lid;
-            }
-            return out;
+    MylistValues values;
+    if (req.state) values.state = static_cast<MylistState>(*req.state);
+    values.viewed = req.viewed;
+    values.viewdate = req.viewdate;
+    values.source = req.source;
+    values.storage = req.storage;
+    values.other = req.other;
+    const bool by_hash = req.size > 0 && is_hex(req.ed2k, 32);
+    if (req.edit) {
+        MylistEntryRef entry = MylistId{req.lid};
+        if (req.fid > 0) {
+            entry = FileId{req.fid};
+        } else if (by_hash) {
+            entry = FileHash{req.size, req.ed2k, std::nullopt};
+        } else if (req.lid <= 0) {
+            return make_error(Errc::invalid_parameter,
+                              "MYLISTADD needs a fid, a size and ED2K, or a lid with edit");
         }
-        case 311:
-            out.outcome = MylistOutcome::edited;
-            out.lid = req.lid;
-            return out;
-        case 411:
-            return make_error(Errc::no_such_file, "MYLISTADD: no such MyList entry to edit");
-        case 320:
-            return make_error(Errc::no_such_file, "MYLISTADD: AniDB does not know this file");
-        case 322:  // only a size+ED2K selector can match several files
-            return make_error(Errc::protocol, "MYLISTADD: the selector matches several files");
-        default:
-            return unexpected("MYLISTADD", *r);
+        auto edited = mylist_edit(session, entry, values, std::move(stop));
+        if (!edited) return edited.error();
+        return MylistAddResult{req.lid, MylistOutcome::edited, {}};
     }
+    FileRef file = FileId{req.fid};
+    if (req.fid <= 0) {
+        if (!by_hash) {
+            return make_error(Errc::invalid_parameter,
+                              "MYLISTADD needs a fid, a size and ED2K, or a lid with edit");
+        }
+        file = FileHash{req.size, req.ed2k, std::nullopt};
+    }
+    auto added = mylist_add(session, file, values, std::move(stop));
+    if (!added) return added.error();
+    if (const auto* a = std::get_if<MylistAdded>(&*added))
+        return MylistAddResult{a->lid, MylistOutcome::added, {}};
+    const MylistEntry& e = std::get<AlreadyInMylist>(*added).entry;
+    return MylistAddResult{e.lid, MylistOutcome::already_present, e};
 }
 
 }  // namespace anidb::udp

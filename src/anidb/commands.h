@@ -1,4 +1,6 @@
-// The AniDB commands libanidb uses, on top of Session::call. Each returns
+// The AniDB commands libanidb uses, on top of Session::call: FILE here,
+// ANIME / EPISODE / GROUP in metadata_commands.h, the MyList commands in
+// mylist_commands.h (all three reachable through this header). Each returns
 // the decoded record or an Error: the Session's error mapping, plus
 // Errc::no_such_file (320 / 330 / 340 / 350: AniDB does not know the id or
 // hash) and Errc::protocol for a reply that cannot be decoded or that does
@@ -17,6 +19,8 @@
 #include <string>
 #include <string_view>
 
+#include "anidb/metadata_commands.h"
+#include "anidb/mylist_commands.h"
 #include "anidb/records.h"
 #include "anidb/session.h"
 
@@ -29,11 +33,9 @@ Result<FileInfo> file_by_hash(Session& session, uint64_t size, std::string_view 
                               const std::stop_token& stop = {});
 Result<FileInfo> file_by_id(Session& session, int64_t fid, std::stop_token stop = {});
 
-// ANIME with a full 7-byte amask, EPISODE eid=, GROUP gid=.
-Result<AnimeInfo> anime(Session& session, int64_t aid, std::stop_token stop = {});
-Result<EpisodeInfo> episode(Session& session, int64_t eid, std::stop_token stop = {});
-Result<GroupInfo> group(Session& session, int64_t gid, std::stop_token stop = {});
-
+// MYLISTADD in the one-struct form src/client uses; the variant forms of
+// mylist_commands.h (mylist_add, mylist_edit) say the same more exactly and
+// are what this calls.
 struct MylistAddRequest {
     // Selector: fid when > 0, else size + ed2k, else (edit only) lid.
     int64_t fid = 0;

@@ -6,6 +6,8 @@
 
 #include "anidb/codec.h"
 #include "anidb/masks.h"
+#include "anidb/record_fields.h"
+#include "anidb/selectors.h"
 #include "anidb/server_text.h"
 
 namespace anidb::udp {
@@ -34,9 +36,6 @@ const std::string& must(const Result<std::string>& r) {
 }
 
 using FieldMap = std::map<std::string_view, std::string>;
-
-// Longest data field kept; a longer one (a hostile or broken reply) is cut.
-constexpr size_t kMaxFieldBytes = 1024;
 
 // Display text with control characters escaped (server_text.h).
 std::string clean(std::string_view value) {
@@ -67,18 +66,31 @@ std::vector<std::string> list(const FieldMap& m, std::string_view k) {
     auto it = m.find(k);
     if (it == m.end()) return {};
     std::vector<std::string> out = split_list(it->second);
-    if (out.size() > 64) out.resize(64);
+    if (out.size() > kMaxListElements) out.resize(kMaxListElements);
     for (auto& v : out) v = safe_text(unescape_field(v), kMaxFieldBytes);
     return out;
 }
 
-std::string at(const std::vector<std::string>& f, size_t i, bool display = true) {
-    if (i >= f.size()) return {};
-    return display ? clean(f[i]) : safe_text(unescape_field(f[i]), kMaxFieldBytes);
-}
-int64_t at_int(const std::vector<std::string>& f, size_t i) {
-    return i < f.size() ? field_int(f[i]) : 0;
-}
+// A numeric field read strictly (record_fields.h): the first bad one is
+// kept in `error`.
+struct StrictNumbers {
+    const FieldMap& m;
+    std::string record;
+    Error error{Errc::ok, {}};
+
+    int64_t operator()(std::string_view k, int64_t max = kMaxInt4) {
+        auto it = m.find(k);
+        if (it == m.end()) return 0;
+        auto v = parse_field_number(it->second, max);
+        if (v) return *v;
+        if (error.code == Errc::ok) {
+            error = make_error(Errc::protocol, record + " field " + std::string(k) +
+                                                   " is not a number in range: \"" +
+                                                   safe_text(it->second, 40) + "\"");
+        }
+        return 0;
+    }
+};
 
 }  // namespace
 
@@ -163,9 +175,10 @@ Result<AnimeInfo> decode_anime_line(std::string_view line, std::string_view amas
     if (fields.size() < names->size())
         return make_error(Errc::protocol, "ANIME reply line has too few fields");
     FieldMap m = zip_fields(*names, fields, 0);
+    StrictNumbers number{m, "ANIME reply"};
     AnimeInfo a;
-    a.aid = num(m, "aid");
-    a.dateflags = num(m, "dateflags");
+    a.aid = number("aid");
+    a.dateflags = number("dateflags");
     a.year = text(m, "year");
     a.type = text(m, "type");
     a.romaji_title = text(m, "romaji_name");
@@ -174,83 +187,85 @@ Result<AnimeInfo> decode_anime_line(std::string_view line, std::string_view amas
     a.other_title = text(m, "other_name");
     a.short_names = list(m, "short_names");
     a.synonyms = list(m, "synonyms");
-    a.episodes = num(m, "episodes");
-    a.highest_episode = num(m, "highest_episode");
-    a.special_count = num(m, "special_count");
-    a.air_date = num(m, "air_date");
-    a.end_date = num(m, "end_date");
+    a.episodes = number("episodes");
+    a.highest_episode = number("highest_episode");
+    a.special_count = number("special_count");
+    a.air_date = number("air_date", kMaxUnixTime);
+    a.end_date = number("end_date", kMaxUnixTime);
     a.url = raw(m, "url");
     a.picname = raw(m, "picname");
-    a.rating = num(m, "rating");
-    a.vote_count = num(m, "vote_count");
-    a.is_18_restricted = num(m, "is_18_restricted") != 0;
-    a.date_record_updated = num(m, "date_record_updated");
+    a.rating = number("rating");
+    a.vote_count = number("vote_count");
+    a.is_18_restricted = number("is_18_restricted", 1) != 0;
+    a.date_record_updated = number("date_record_updated", kMaxUnixTime);
+    if (number.error.code != Errc::ok) return number.error;
     return a;
 }
 
-EpisodeInfo decode_episode_line(std::string_view line) {
-    auto f = split_fields(line);
+Result<EpisodeInfo> decode_episode_line(std::string_view line) {
+    // eid|aid|length|rating|votes|epno|english|romaji|kanji|aired|type
+    LineReader r("EPISODE reply", line, 11);
     EpisodeInfo e;
-    e.eid = at_int(f, 0);
-    e.aid = at_int(f, 1);
-    e.length_minutes = at_int(f, 2);
-    e.rating = at_int(f, 3);
-    e.votes = at_int(f, 4);
-    e.epno = at(f, 5);
-    e.english_title = at(f, 6);
-    e.romaji_title = at(f, 7);
-    e.kanji_title = at(f, 8);
-    e.aired = at_int(f, 9);
-    e.type = at_int(f, 10);
+    e.eid = r.number(0, "eid");
+    e.aid = r.number(1, "aid");
+    e.length_minutes = r.number(2, "length");
+    e.rating = r.number(3, "rating");
+    e.votes = r.number(4, "votes");
+    e.epno = r.text(5);
+    e.english_title = r.text(6);
+    e.romaji_title = r.text(7);
+    e.kanji_title = r.text(8);
+    e.aired = r.date(9, "aired");
+    e.type = r.number(10, "type", 6);
+    if (Status s = r.status(); !s) return s.error();
+    if (e.eid <= 0 || e.aid <= 0)
+        return make_error(Errc::protocol, "EPISODE reply has no eid or aid");
+    if (!e.epno.empty() && !normalize_epno(e.epno))
+        return make_error(Errc::protocol, "EPISODE reply has a malformed episode number");
     return e;
-}
-
-GroupInfo decode_group_line(std::string_view line) {
-    auto f = split_fields(line);
-    GroupInfo g;
-    g.gid = at_int(f, 0);
-    g.rating = at_int(f, 1);
-    g.votes = at_int(f, 2);
-    g.anime_count = at_int(f, 3);
-    g.file_count = at_int(f, 4);
-    g.name = at(f, 5);
-    g.short_name = at(f, 6);
-    g.irc_channel = at(f, 7, false);
-    g.irc_server = at(f, 8, false);
-    g.url = at(f, 9, false);
-    g.picname = at(f, 10, false);
-    g.founded = at_int(f, 11);
-    g.disbanded = at_int(f, 12);
-    g.dateflags = at_int(f, 13);
-    g.last_release = at_int(f, 14);
-    g.last_activity = at_int(f, 15);
-    return g;
 }
 
 namespace {
-// The MyList note may hold line breaks ("<br />" on the wire).
-std::string mylist_note(const std::vector<std::string>& f) {
-    return f.size() > 10 ? safe_multiline_text(display_field(f[10]), kMaxFieldBytes)
-                         : std::string();
+// "othergid,type'othergid,type": every pair two numbers.
+bool parse_relations(LineReader& r, size_t i, std::vector<GroupRelation>& out) {
+    for (const auto& pair : split_list(r.field(i))) {
+        const size_t comma = pair.find(',');
+        if (comma == std::string::npos) return false;
+        auto gid = parse_field_number(std::string_view(pair).substr(0, comma), kMaxInt4);
+        auto type = parse_field_number(std::string_view(pair).substr(comma + 1), kMaxInt4);
+        if (!gid || !type || *gid == 0) return false;
+        if (out.size() < kMaxListElements) out.push_back({*gid, *type});
+    }
+    return true;
 }
 }  // namespace
 
-MylistEntry decode_mylist_entry(std::string_view line) {
-    auto f = split_fields(line);
-    MylistEntry e;
-    e.lid = at_int(f, 0);
-    e.fid = at_int(f, 1);
-    e.eid = at_int(f, 2);
-    e.aid = at_int(f, 3);
-    e.gid = at_int(f, 4);
-    e.date_added = at_int(f, 5);
-    e.state = at_int(f, 6);
-    e.viewdate = at_int(f, 7);
-    e.storage = at(f, 8);
-    e.source = at(f, 9);
-    e.other = mylist_note(f);
-    e.filestate = at_int(f, 11);
-    return e;
+Result<GroupInfo> decode_group_line(std::string_view line) {
+    // gid|rating|votes|anime count|file count|name|short name|irc channel|
+    // irc server|url|picname|founded|disbanded|dateflags|last release|
+    // last activity|relations
+    LineReader r("GROUP reply", line, 17);
+    GroupInfo g;
+    g.gid = r.number(0, "gid");
+    g.rating = r.number(1, "rating");
+    g.votes = r.number(2, "votes");
+    g.anime_count = r.number(3, "anime count");
+    g.file_count = r.number(4, "file count");
+    g.name = r.text(5);
+    g.short_name = r.text(6);
+    g.irc_channel = r.raw(7);
+    g.irc_server = r.raw(8);
+    g.url = r.raw(9);
+    g.picname = r.raw(10);
+    g.founded = r.date(11, "founded");
+    g.disbanded = r.date(12, "disbanded");
+    g.dateflags = r.number(13, "dateflags");
+    g.last_release = r.date(14, "last release");
+    g.last_activity = r.date(15, "last activity");
+    if (!parse_relations(r, 16, g.relations)) r.fail("field relations is not a list of gid,type");
+    if (Status s = r.status(); !s) return s.error();
+    if (g.gid <= 0) return make_error(Errc::protocol, "GROUP reply has no gid");
+    return g;
 }
 
 }  // namespace anidb::udp

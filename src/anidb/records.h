@@ -1,5 +1,5 @@
-// The records AniDB answers with (FILE, ANIME, EPISODE, GROUP, the MyList
-// entry line) as plain structs, and their decoding from data lines. Text
+// The records AniDB answers with (FILE, ANIME, EPISODE, GROUP; the MyList
+// lines are in mylist_records.h) as plain structs, and their decoding from data lines. Text
 // fields meant for display have "<br />" and '`' turned back into newline
 // and apostrophe; list fields are split on '\''. Empty or missing numeric
 // fields are 0, missing text fields empty. Pure functions, thread-safe.
@@ -60,18 +60,17 @@ struct EpisodeInfo {
     int64_t type = 0;   // 1 regular, 2 special, 3 credits, 4 trailer, 5 parody, 6 other
 };
 
+// A relation of one group to another (GROUP's last field).
+struct GroupRelation {
+    int64_t gid = 0;
+    int64_t type = 0;  // 1 participant in, 2 parent of, 4 merged from, 5 now known as, 6 other
+};
+
 struct GroupInfo {
     int64_t gid = 0, rating = 0, votes = 0, anime_count = 0, file_count = 0;
     std::string name, short_name, irc_channel, irc_server, url, picname;
     int64_t founded = 0, disbanded = 0, dateflags = 0, last_release = 0, last_activity = 0;
-};
-
-// The MyList entry line of 221/310 (fact sheet §8.2).
-struct MylistEntry {
-    int64_t lid = 0, fid = 0, eid = 0, aid = 0, gid = 0;
-    int64_t date_added = 0, state = 0, viewdate = 0;
-    std::string storage, source, other;
-    int64_t filestate = 0;
+    std::vector<GroupRelation> relations;
 };
 
 // The fields our FILE request selects (full-length masks).
@@ -91,10 +90,14 @@ const std::string& anime_request_amask();
 Result<FileInfo> decode_file_line(std::string_view line, std::string_view fmask_hex,
                                   std::string_view amask_hex);
 // Decodes an ANIME (230) line for the given amask (nothing prepended).
-// Errors: Errc::protocol for bad masks or fewer fields than selected.
+// Errors: Errc::protocol for bad masks, fewer fields than selected, or a
+// numeric field that is not a number in range (record_fields.h).
 Result<AnimeInfo> decode_anime_line(std::string_view line, std::string_view amask_hex);
-EpisodeInfo decode_episode_line(std::string_view line);
-GroupInfo decode_group_line(std::string_view line);
-MylistEntry decode_mylist_entry(std::string_view line);
+// Decode the EPISODE (240) and GROUP (250) lines of fact sheet §7.2 and
+// §7.3 under the rules of record_fields.h: Errc::protocol for a line with
+// fewer fields than the record has, a number that is not one (or out of
+// range), an episode type outside 1..6, or a malformed relation.
+Result<EpisodeInfo> decode_episode_line(std::string_view line);
+Result<GroupInfo> decode_group_line(std::string_view line);
 
 }  // namespace anidb::udp

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "anidb/codec.h"
+#include "anidb/mylist_records.h"
 #include "anidb/records.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -26,6 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         (void)decode_episode_line(line);
         (void)decode_group_line(line);
         (void)decode_mylist_entry(line);
+        (void)decode_mylist_summary(line);
+        (void)parse_episode_ranges(line);
     }
     (void)parse_command(text);
     return 0;

@@ -105,6 +105,10 @@ Result<FakeCatalog> FakeCatalog::parse(std::string_view text) {
         } else if (kind == "group") {
             if (rec.get_int("gid") <= 0) return bad("group needs gid");
             cat.groups[rec.get_int("gid")] = std::move(rec);
+        } else if (kind == "mylist") {
+            if (rec.get("user").empty() || rec.get_int("fid") <= 0 || rec.get_int("lid") <= 0)
+                return bad("mylist needs user, fid and lid");
+            cat.mylist.push_back(std::move(rec));
         } else if (kind == "user") {
             if (rec.get("name").empty()) return bad("user needs name");
             cat.users.push_back({rec.get("name"), rec.get("pass"), rec.get("apikey")});
@@ -121,6 +125,35 @@ Result<FakeCatalog> FakeCatalog::load(const std::string& path) {
     std::stringstream ss;
     ss << f.rdbuf();
     return parse(ss.str());
+}
+
+const FakeRecord* FakeCatalog::file_by_fid(int64_t fid) const {
+    for (const auto& f : files)
+        if (f.get_int("fid") == fid) return &f;
+    return nullptr;
+}
+
+FakeCatalog FakeCatalog::mylist_example() {
+    FakeCatalog cat = worked_example();
+    auto more = parse(R"(
+file fid=424243 aid=3131 eid=55499 gid=777 size=700000001 ed2k=11111111111111111111111111111111 crc32=00000001 state=1 quality=high source=DVD file_type=mkv length=1440
+file fid=424244 aid=3131 eid=55500 gid=777 size=700000002 ed2k=22222222222222222222222222222222 crc32=00000002 state=1 quality=high source=DVD file_type=mkv length=1440
+file fid=424245 aid=3131 eid=55501 gid=778 size=700000003 ed2k=33333333333333333333333333333333 crc32=00000003 state=1 quality=med source=TV file_type=avi length=1440
+file fid=424246 aid=3131 eid=55510 gid=777 size=700000004 ed2k=44444444444444444444444444444444 crc32=00000004 state=1 quality=high source=DVD file_type=mkv length=300
+file fid=424250 aid=4242 eid=66001 gid=778 size=800000001 ed2k=55555555555555555555555555555555 crc32=00000005 state=1 quality=high source=www file_type=mkv length=1500
+episode eid=55499 aid=3131 length=24 rating=700 votes=8 epno=01 english="Departure" romaji="Shuppatsu" aired=1298800000 type=1
+episode eid=55500 aid=3131 length=24 rating=710 votes=8 epno=02 english="Headwind" romaji="Mukaikaze" aired=1299400000 type=1
+episode eid=55510 aid=3131 length=5 rating=0 votes=0 epno=S1 english="Deck Shorts" aired=1305000000 type=2
+anime aid=4242 dateflags=16 year=2001 type=Movie romaji_name="Kaze no Uta" english_name="Song of the Wind" other_name="Le chant du vent" short_names=KnU synonyms="Wind Song'Tale of the Wind" episodes=1 highest_episode=1 end_date=1000000000 rating=650 vote_count=12
+episode eid=66001 aid=4242 length=95 rating=650 votes=12 epno=01 english="Complete Movie" aired=1000000000 type=1
+group gid=778 rating=600 votes=3 anime_count=2 file_count=2 name="Southwind Raws" short_name=SWR irc_channel=#swr url=http://swr.example relations=777,6
+)");
+    FakeCatalog extra = std::move(more).value();
+    cat.files.insert(cat.files.end(), extra.files.begin(), extra.files.end());
+    cat.anime.merge(extra.anime);
+    cat.episodes.merge(extra.episodes);
+    cat.groups.merge(extra.groups);
+    return cat;
 }
 
 FakeCatalog FakeCatalog::worked_example() {

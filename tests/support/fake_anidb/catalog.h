@@ -14,6 +14,9 @@
 //   episode eid=55501 aid=3131 epno=03 english="The Captain's Map" length=24
 //   group   gid=777 name="Northwind Subs" short_name=NWS
 //   user    name=mika_r pass=secret apikey=myUdpKey
+//   mylist  user=mika_r fid=424242 lid=5000001 state=1 viewdate=1700000000
+//           date=1690000000 storage="shelf 2" source=DVD other="a note"
+//           filestate=0
 //
 // (each record on ONE line; wrapped here for reading). Values are bare
 // words or "double quoted" with \" \\ and \n escapes. List fields (see
@@ -27,7 +30,11 @@
 // every ANIME amask name. Episode fields: eid aid length rating votes epno
 // english romaji kanji aired type. Group fields: gid rating votes
 // anime_count file_count name short_name irc_channel irc_server url
-// picname founded disbanded dateflags last_release last_activity relations.
+// picname founded disbanded dateflags last_release last_activity relations
+// (gid,type pairs joined by '\''). MyList entries: user fid lid state
+// viewdate date storage source other filestate; eid aid gid come from the
+// file; they are the user's MyList when the server starts (MYLISTADD and
+// MYLISTDEL change it from there).
 #pragma once
 
 #include <cstdint>
@@ -57,6 +64,10 @@ struct FakeCatalog {
     std::vector<FakeRecord> files;
     std::map<int64_t, FakeRecord> anime, episodes, groups;
     std::vector<FakeUser> users;
+    std::vector<FakeRecord> mylist;  // "mylist" lines, each with its user
+
+    // The file with this fid, or nullptr.
+    const FakeRecord* file_by_fid(int64_t fid) const;
 
     // Parses the text format above. Errors: Errc::invalid_parameter with the
     // line number.
@@ -65,6 +76,10 @@ struct FakeCatalog {
 
     // The small catalog the fact sheet's worked example (§12) describes.
     static FakeCatalog worked_example();
+    // worked_example plus what the MyList and metadata tests need: anime
+    // 3131 with episodes 01, 02, 03 and S1 (episode 03 also from a second
+    // group, 778 "Southwind Raws"), and anime 4242 with synonyms and one file.
+    static FakeCatalog mylist_example();
 };
 
 // True for fields whose value is a '\''-joined list.

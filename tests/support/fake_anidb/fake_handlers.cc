@@ -4,12 +4,14 @@
 #include <random>
 
 #include "anidb/masks.h"
+#include "anidb/selectors.h"
+#include "support/fake_anidb/fake_format.h"
 #include "support/fake_anidb/fake_server.h"
 
 namespace anidb::test {
-namespace {
 
-// Server -> client escaping, list elements escaped one by one.
+namespace fake {
+
 std::string out_field(std::string_view name, const std::string& value) {
     if (!is_list_field(name)) return udp::escape_field(value);
     std::string out;
@@ -25,6 +27,35 @@ std::string join(const std::vector<std::string>& fields) {
     for (size_t i = 0; i < fields.size(); ++i) out += (i ? "|" : "") + fields[i];
     return out;
 }
+
+FakeRecord another(const FakeRecord& record, std::initializer_list<const char*> ids,
+                   std::initializer_list<const char*> texts) {
+    FakeRecord out = record;
+    for (const char* id : ids) out.set(id, record.get_int(id) + 1000);
+    for (const char* t : texts) out.set(t, "Other " + record.get(t));
+    if (!record.get("epno").empty()) {
+        std::string key = epno_key(record.get("epno"));
+        std::string letter = !key.empty() && (key[0] < '0' || key[0] > '9') ? key.substr(0, 1) : "";
+        out.set("epno", letter + std::to_string(udp::field_int(key.substr(letter.size())) + 1));
+    }
+    return out;
+}
+
+std::string epno_key(std::string_view epno) {
+    auto n = udp::normalize_epno(epno);
+    return n ? *n : std::string();
+}
+
+std::string fold(std::string_view name) {
+    return udp::comparable_name(name);
+}
+
+}  // namespace fake
+
+namespace {
+
+using fake::join;
+using fake::out_field;
 
 std::string random_key() {
     static std::mt19937 rng{std::random_device{}()};
@@ -58,7 +89,7 @@ Source amask_source(std::string_view n) {
 }  // namespace
 
 FakeAnidbServer::Reply FakeAnidbServer::dispatch(const udp::ParsedCommand& cmd,
-                                                 const std::string& peer) {
+                                                 const std::string& peer, bool other) {
     const std::string& n = cmd.name;
     if (n == "AUTH") return handle_auth(cmd, peer);
     if (n == "ENCRYPT") return handle_encrypt(cmd, peer);
@@ -70,7 +101,7 @@ FakeAnidbServer::Reply FakeAnidbServer::dispatch(const udp::ParsedCommand& cmd,
     }
     if (n == "VERSION") return {{}, 998, "VERSION", {"fake-anidb 1"}};
     bool known = n == "LOGOUT" || n == "UPTIME" || n == "FILE" || n == "ANIME" || n == "EPISODE" ||
-                 n == "GROUP" || n == "MYLISTADD";
+                 n == "GROUP" || n == "MYLIST" || n == "MYLISTADD" || n == "MYLISTDEL";
     if (!known) return {{}, 598, "UNKNOWN COMMAND", {}};
     const std::string* s = cmd.get("s");
     auto it = sessions_.find(peer);
@@ -90,10 +121,12 @@ FakeAnidbServer::Reply FakeAnidbServer::dispatch(const udp::ParsedCommand& cmd,
         return {{}, 208, "UPTIME", {std::to_string(ms)}};
     }
     if (n == "FILE") return handle_file(cmd, session);
-    if (n == "ANIME") return handle_anime(cmd);
-    if (n == "EPISODE") return handle_episode(cmd);
-    if (n == "GROUP") return handle_group(cmd);
-    return handle_mylistadd(cmd, session);
+    if (n == "ANIME") return handle_anime(cmd, other);
+    if (n == "EPISODE") return handle_episode(cmd, other);
+    if (n == "GROUP") return handle_group(cmd, other);
+    if (n == "MYLIST") return handle_mylist(cmd, session, other);
+    if (n == "MYLISTDEL") return handle_mylistdel(cmd, session);
+    return handle_mylistadd(cmd, session, other);
 }
 
 FakeAnidbServer::Reply FakeAnidbServer::handle_auth(const udp::ParsedCommand& cmd,
@@ -154,6 +187,7 @@ const FakeRecord* FakeAnidbServer::find_file(const udp::ParsedCommand& cmd, Repl
     }
     if (hits.size() > 1) {
         std::vector<std::string> fids;
+        fids.reserve(hits.size());
         for (auto* h : hits) fids.push_back(h->get("fid"));
         err = {{}, 322, "MULTIPLE FILES FOUND", {join(fids)}};
         return nullptr;
@@ -233,98 +267,94 @@ FakeAnidbServer::Reply FakeAnidbServer::other_file_reply(const udp::ParsedComman
     return {{}, 220, "FILE", {file_line(other, *fnames, *anames, it->second)}};
 }
 
-FakeAnidbServer::Reply FakeAnidbServer::handle_anime(const udp::ParsedCommand& cmd) {
+const FakeRecord* FakeAnidbServer::find_anime(const udp::ParsedCommand& cmd) const {
+    if (const std::string* aid = cmd.get("aid")) {
+        auto it = catalog_.anime.find(udp::field_int(*aid));
+        return it == catalog_.anime.end() ? nullptr : &it->second;
+    }
+    const std::string* aname = cmd.get("aname");
+    if (!aname) return nullptr;
+    // An exact match on some title (case aside): romaji, kanji, English,
+    // other, a short name or a synonym.
+    const std::string want = fake::fold(*aname);
+    for (const auto& [id, a] : catalog_.anime) {
+        for (auto f : {"romaji_name", "kanji_name", "english_name", "other_name"})
+            if (!a.get(f).empty() && fake::fold(a.get(f)) == want) return &a;
+        for (auto f : {"short_names", "synonyms"})
+            for (const auto& t : udp::split_list(a.get(f)))
+                if (fake::fold(t) == want) return &a;
+    }
+    return nullptr;
+}
+
+const FakeRecord* FakeAnidbServer::find_group(const udp::ParsedCommand& cmd) const {
+    const std::string* gid = cmd.get("gid");
+    const std::string* gname = cmd.get("gname");
+    for (const auto& [id, rec] : catalog_.groups) {
+        if (gid && rec.get("gid") == *gid) return &rec;
+        if (gname && (fake::fold(rec.get("name")) == fake::fold(*gname) ||
+                      fake::fold(rec.get("short_name")) == fake::fold(*gname)))
+            return &rec;
+    }
+    return nullptr;
+}
+
+FakeAnidbServer::Reply FakeAnidbServer::handle_anime(const udp::ParsedCommand& cmd, bool other) {
     const std::string* am = cmd.get("amask");
     auto names = udp::mask_fields(udp::anime_amask_table(), am ? *am : "");
-    if (!am || !names) return {{}, 505, "ILLEGAL INPUT OR ACCESS DENIED", {}};
-    const std::string* aid = cmd.get("aid");
-    auto it = aid ? catalog_.anime.find(udp::field_int(*aid)) : catalog_.anime.end();
-    if (it == catalog_.anime.end()) return {{}, 330, "NO SUCH ANIME", {}};
+    if (!am || !names || (!cmd.get("aid") && !cmd.get("aname")))
+        return {{}, 505, "ILLEGAL INPUT OR ACCESS DENIED", {}};
+    const FakeRecord* found = find_anime(cmd);
+    if (!found) return {{}, 330, "NO SUCH ANIME", {}};
+    const FakeRecord rec =
+        other ? fake::another(*found, {"aid"},
+                              {"romaji_name", "kanji_name", "english_name", "other_name"})
+              : *found;
     std::vector<std::string> out;
-    for (auto n : *names) out.push_back(out_field(n, it->second.get(n)));
+    for (auto n : *names) {
+        std::string v = rec.get(n);
+        if (other && (n == "short_names" || n == "synonyms")) v.clear();
+        out.push_back(out_field(n, v));
+    }
     return {{}, 230, "ANIME", {join(out)}};
 }
 
-FakeAnidbServer::Reply FakeAnidbServer::handle_episode(const udp::ParsedCommand& cmd) {
+FakeAnidbServer::Reply FakeAnidbServer::handle_episode(const udp::ParsedCommand& cmd, bool other) {
     const FakeRecord* ep = nullptr;
     if (const std::string* eid = cmd.get("eid")) {
         auto it = catalog_.episodes.find(udp::field_int(*eid));
         if (it != catalog_.episodes.end()) ep = &it->second;
-    } else if (cmd.get("aid") && cmd.get("epno")) {
+    } else if ((cmd.get("aid") || cmd.get("aname")) && cmd.get("epno")) {
+        const FakeRecord* anime = find_anime(cmd);
+        const std::string want = fake::epno_key(*cmd.get("epno"));
         for (const auto& [id, e] : catalog_.episodes)
-            if (e.get("aid") == *cmd.get("aid") &&
-                udp::field_int(e.get("epno")) == udp::field_int(*cmd.get("epno")))
+            if (anime && e.get("aid") == anime->get("aid") && !want.empty() &&
+                fake::epno_key(e.get("epno")) == want)
                 ep = &e;
+    } else {
+        return {{}, 505, "ILLEGAL INPUT OR ACCESS DENIED", {}};
     }
     if (!ep) return {{}, 340, "NO SUCH EPISODE", {}};
+    const FakeRecord rec = other ? fake::another(*ep, {"eid", "aid"}, {"english"}) : *ep;
     std::vector<std::string> out;
     for (auto n : {"eid", "aid", "length", "rating", "votes", "epno", "english", "romaji", "kanji",
                    "aired", "type"})
-        out.push_back(out_field(n, ep->get(n)));
+        out.push_back(out_field(n, rec.get(n)));
     return {{}, 240, "EPISODE", {join(out)}};
 }
 
-FakeAnidbServer::Reply FakeAnidbServer::handle_group(const udp::ParsedCommand& cmd) {
-    const FakeRecord* g = nullptr;
-    for (const auto& [id, rec] : catalog_.groups) {
-        if (const std::string* gid = cmd.get("gid"); gid && rec.get("gid") == *gid) g = &rec;
-        if (const std::string* gn = cmd.get("gname");
-            gn && (rec.get("name") == *gn || rec.get("short_name") == *gn))
-            g = &rec;
-    }
+FakeAnidbServer::Reply FakeAnidbServer::handle_group(const udp::ParsedCommand& cmd, bool other) {
+    if (!cmd.get("gid") && !cmd.get("gname"))
+        return {{}, 505, "ILLEGAL INPUT OR ACCESS DENIED", {}};
+    const FakeRecord* g = find_group(cmd);
     if (!g) return {{}, 350, "NO SUCH GROUP", {}};
+    const FakeRecord rec = other ? fake::another(*g, {"gid"}, {"name", "short_name"}) : *g;
     std::vector<std::string> out;
     for (auto n : {"gid", "rating", "votes", "anime_count", "file_count", "name", "short_name",
                    "irc_channel", "irc_server", "url", "picname", "founded", "disbanded",
                    "dateflags", "last_release", "last_activity", "relations"})
-        out.push_back(out_field(n, g->get(n)));
+        out.push_back(out_field(n, rec.get(n)));
     return {{}, 250, "GROUP", {join(out)}};
-}
-
-FakeAnidbServer::Reply FakeAnidbServer::handle_mylistadd(const udp::ParsedCommand& cmd,
-                                                         const Session& s) {
-    auto& list = mylists_[s.user];
-    const std::string* edit = cmd.get("edit");
-    bool editing = edit && *edit == "1";
-    FakeRecord* entry = nullptr;
-    const FakeRecord* file = nullptr;
-    if (const std::string* lid = cmd.get("lid")) {
-        for (auto& [fid, e] : list)
-            if (e.get("lid") == *lid) entry = &e;
-        if (!entry) return {{}, 411, "NO SUCH MYLIST ENTRY", {}};
-    } else {
-        Reply err;
-        file = find_file(cmd, err);
-        if (!file) return err;
-        auto it = list.find(file->get_int("fid"));
-        if (it != list.end()) entry = &it->second;
-    }
-    auto apply = [&](FakeRecord& e) {
-        for (auto k : {"state", "viewed", "viewdate", "source", "storage", "other"})
-            if (const std::string* v = cmd.get(k)) e.set(k, *v);
-        if (e.get("viewed") == "1" && !cmd.get("viewdate"))
-            e.set("viewdate", static_cast<int64_t>(std::time(nullptr)));
-    };
-    if (editing) {
-        if (!entry) return {{}, 411, "NO SUCH MYLIST ENTRY", {}};
-        apply(*entry);
-        return {{}, 311, "MYLIST ENTRY EDITED", {}};
-    }
-    if (entry) {
-        std::vector<std::string> out;
-        for (auto n : {"lid", "fid", "eid", "aid", "gid", "date", "state", "viewdate", "storage",
-                       "source", "other", "filestate"})
-            out.push_back(udp::escape_field(entry->get(n)));
-        return {{}, 310, "FILE ALREADY IN MYLIST", {join(out)}};
-    }
-    FakeRecord e;
-    e.set("lid", next_lid_++).set("fid", file->get("fid")).set("eid", file->get("eid"));
-    e.set("aid", file->get("aid")).set("gid", file->get("gid")).set("filestate", "0");
-    e.set("date", static_cast<int64_t>(std::time(nullptr))).set("state", "0").set("viewdate", "0");
-    apply(e);
-    std::string lid = e.get("lid");
-    list[file->get_int("fid")] = std::move(e);
-    return {{}, 210, "MYLIST ENTRY ADDED", {lid}};
 }
 
 }  // namespace anidb::test

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
@@ -262,7 +263,7 @@ void FakeAnidbServer::handle_datagram(const std::string& bytes, const std::strin
                 invalidate_code_ = 0;
             } else {
                 std::string keep_tag = reply.tag;
-                reply = dispatch(*parsed, peer);
+                reply = dispatch(*parsed, peer, fault && fault->kind == Fault::other_record);
                 reply.tag = keep_tag;
             }
             served_.push_back(*parsed);
@@ -345,6 +346,32 @@ void FakeAnidbServer::set_catalog(FakeCatalog catalog) {
     auto users = std::move(catalog_.users);
     catalog_ = std::move(catalog);
     catalog_.users.insert(catalog_.users.end(), users.begin(), users.end());
+    mylists_.clear();
+    for (const auto& m : catalog_.mylist) {
+        const FakeRecord* file = catalog_.file_by_fid(m.get_int("fid"));
+        FakeRecord e;
+        for (auto k :
+             {"lid", "fid", "state", "viewdate", "date", "storage", "source", "other", "filestate"})
+            e.set(k, m.get(k));
+        for (auto k : {"eid", "aid", "gid"}) e.set(k, file ? file->get(k) : std::string("0"));
+        next_lid_ = std::max(next_lid_, m.get_int("lid") + 1);
+        mylists_[m.get("user")][m.get_int("fid")] = std::move(e);
+    }
+}
+
+std::optional<FakeRecord> FakeAnidbServer::mylist_entry(std::string_view user, int64_t fid) const {
+    std::lock_guard lock(mu_);
+    auto list = mylists_.find(std::string(user));
+    if (list == mylists_.end()) return std::nullopt;
+    auto it = list->second.find(fid);
+    if (it == list->second.end()) return std::nullopt;
+    return it->second;
+}
+
+size_t FakeAnidbServer::mylist_size(std::string_view user) const {
+    std::lock_guard lock(mu_);
+    auto list = mylists_.find(std::string(user));
+    return list == mylists_.end() ? 0 : list->second.size();
 }
 
 void FakeAnidbServer::add_user(std::string name, std::string password, std::string api_key) {
@@ -444,10 +471,10 @@ Result<FaultPlan> parse_fault(std::string_view text) {
         text = text.substr(0, colon);
     }
     static const std::pair<std::string_view, Fault> kinds[] = {
-        {"silence", Fault::silence},      {"garbage", Fault::garbage},
-        {"truncated", Fault::truncated},  {"wrong-tag", Fault::wrong_tag},
-        {"zlib-bomb", Fault::zlib_bomb},  {"huge-fields", Fault::huge_fields},
-        {"other-file", Fault::other_file}};
+        {"silence", Fault::silence},       {"garbage", Fault::garbage},
+        {"truncated", Fault::truncated},   {"wrong-tag", Fault::wrong_tag},
+        {"zlib-bomb", Fault::zlib_bomb},   {"huge-fields", Fault::huge_fields},
+        {"other-file", Fault::other_file}, {"other-record", Fault::other_record}};
     for (const auto& [name, kind] : kinds) {
         if (text == name) {
             plan.kind = kind;

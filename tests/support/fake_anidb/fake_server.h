@@ -1,6 +1,7 @@
 // FakeAnidbServer: a real UDP server on 127.0.0.1 that speaks the AniDB UDP
 // API as the fact sheet describes it (AUTH/LOGOUT/PING/UPTIME/VERSION,
-// ENCRYPT, FILE, ANIME, EPISODE, GROUP, MYLISTADD), applies the flood rule
+// ENCRYPT, FILE, ANIME, EPISODE, GROUP, MYLIST, MYLISTADD, MYLISTDEL; each
+// user's MyList changes with MYLISTADD and MYLISTDEL), applies the flood rule
 // (silently drops a packet that arrives closer than flood_interval to the
 // previous one from the same IP, after the first five), logs every
 // datagram, and injects faults on demand. One background thread serves the
@@ -38,14 +39,15 @@ struct FakeServerOptions {
 
 // What a fault does to the reply of a request it applies to.
 enum class Fault {
-    silence,      // no reply at all
-    garbage,      // bytes that are no reply
-    truncated,    // the reply cut short (first line kept in part, data lines cut)
-    wrong_tag,    // a tag nobody used
-    code,         // FaultPlan::code (5xx, 6xx, 555) with text full of terminal escapes
-    zlib_bomb,    // 00 00 + a zlib stream that inflates to 8 MiB
-    huge_fields,  // text fields blown up to kilobytes (escapes included), 500 extra fields
-    other_file,   // FILE: the record of another catalog file
+    silence,       // no reply at all
+    garbage,       // bytes that are no reply
+    truncated,     // the reply cut short (first line kept in part, data lines cut)
+    wrong_tag,     // a tag nobody used
+    code,          // FaultPlan::code (5xx, 6xx, 555) with text full of terminal escapes
+    zlib_bomb,     // 00 00 + a zlib stream that inflates to 8 MiB
+    huge_fields,   // text fields blown up to kilobytes (escapes included), 500 extra fields
+    other_file,    // FILE: the record of another catalog file
+    other_record,  // ANIME / EPISODE / GROUP / MYLIST / MYLISTADD 310: about another id
 };
 
 // A fault for the next `count` requests whose command word is `command`
@@ -59,7 +61,7 @@ struct FaultPlan {
 };
 
 // "silence", "garbage", "truncated", "wrong-tag", "zlib-bomb", "huge-fields",
-// "other-file" or a 3-digit code, then optionally ":N" and "@COMMAND"
+// "other-file", "other-record" or a 3-digit code, then optionally ":N" and "@COMMAND"
 // ("555@FILE", "silence:2", "other-file@FILE"). Errors: Errc::invalid_parameter.
 Result<FaultPlan> parse_fault(std::string_view text);
 
@@ -119,6 +121,10 @@ class FakeAnidbServer {
     size_t compressed_replies() const;
     // Every session key handed out (tests check none leaks into logs).
     std::vector<std::string> issued_keys() const;
+    // The user's MyList entry for a file (fields lid fid eid aid gid date
+    // state viewdate storage source other filestate), and the entry count.
+    std::optional<FakeRecord> mylist_entry(std::string_view user, int64_t fid) const;
+    size_t mylist_size(std::string_view user) const;
 
   private:
     struct Session {
@@ -147,15 +153,29 @@ class FakeAnidbServer {
     void handle_datagram(const std::string& bytes, const std::string& ip, uint16_t port,
                          int64_t arrival_ns);
     // Command handlers (fake_handlers.cc); all run with mu_ held.
-    Reply dispatch(const udp::ParsedCommand& cmd, const std::string& peer);
+    // `other`: Fault::other_record is in force for this request.
+    Reply dispatch(const udp::ParsedCommand& cmd, const std::string& peer, bool other);
     Reply handle_auth(const udp::ParsedCommand& cmd, const std::string& peer);
     Reply handle_encrypt(const udp::ParsedCommand& cmd, const std::string& peer);
     Reply handle_file(const udp::ParsedCommand& cmd, const Session& s);
-    Reply handle_anime(const udp::ParsedCommand& cmd);
-    Reply handle_episode(const udp::ParsedCommand& cmd);
-    Reply handle_group(const udp::ParsedCommand& cmd);
-    Reply handle_mylistadd(const udp::ParsedCommand& cmd, const Session& s);
+    Reply handle_anime(const udp::ParsedCommand& cmd, bool other);
+    Reply handle_episode(const udp::ParsedCommand& cmd, bool other);
+    Reply handle_group(const udp::ParsedCommand& cmd, bool other);
+    // MyList handlers (fake_mylist.cc).
+    Reply handle_mylist(const udp::ParsedCommand& cmd, const Session& s, bool other);
+    Reply handle_mylistadd(const udp::ParsedCommand& cmd, const Session& s, bool other);
+    Reply handle_mylistdel(const udp::ParsedCommand& cmd, const Session& s);
     const FakeRecord* find_file(const udp::ParsedCommand& cmd, Reply& err) const;
+    // The anime / group an aid= or aname= (gid= or gname=) parameter names.
+    const FakeRecord* find_anime(const udp::ParsedCommand& cmd) const;
+    const FakeRecord* find_group(const udp::ParsedCommand& cmd) const;
+    // The entries of the user's MyList an anime-form MYLIST / MYLISTDEL
+    // selects ((aid|aname)[&(gid|gname)&epno]); err set when none can be.
+    std::vector<int64_t> anime_entries(const udp::ParsedCommand& cmd,
+                                       const std::map<int64_t, FakeRecord>& list, Reply& err) const;
+    // The 312 summary line of some entries of one anime.
+    std::string mylist_summary(const FakeRecord& anime,
+                               const std::vector<const FakeRecord*>& entries) const;
     // The plan that applies to this request (its count taken), if any.
     std::optional<FaultPlan> take_fault(const udp::ParsedCommand* cmd);
     // FILE answered with the line of another catalog file (Fault::other_file).

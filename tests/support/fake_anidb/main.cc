@@ -14,7 +14,8 @@
 //   --fail-next CODE:N (e.g. 602:1), --fail-untagged, --garbage N,
 //   --invalidate-session CODE (501 or 506, once),
 //   --fault KIND[:N][@COMMAND] (repeatable): KIND is silence, garbage,
-//   truncated, wrong-tag, zlib-bomb, huge-fields, other-file or a reply code
+//   truncated, wrong-tag, zlib-bomb, huge-fields, other-file, other-record or a
+//   reply code
 //   (555, 601, 505 ...; its text full of terminal escapes), for the next N
 //   requests (default: all) with that command word (default: any).
 #include <csignal>

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "anidb/mylist_records.h"
 #include "anidb/records.h"
 
 namespace anidb::udp {
@@ -116,16 +117,19 @@ TEST(Records, ListsAndOtherLines) {
     EXPECT_EQ(f->sub_languages, (std::vector<std::string>{"english", "german"}));
     auto e =
         decode_episode_line("55501|3131|24|850|10|03|The Captain`s Map|Kaizoku|K|1300000000|1");
-    EXPECT_EQ(e.eid, 55501);
-    EXPECT_EQ(e.english_title, "The Captain's Map");
-    EXPECT_EQ(e.type, 1);
+    ASSERT_TRUE(e.ok()) << e.error().message;
+    EXPECT_EQ(e->eid, 55501);
+    EXPECT_EQ(e->english_title, "The Captain's Map");
+    EXPECT_EQ(e->type, 1);
     auto g = decode_group_line("777|800|5|3|40|Northwind Subs|NWS|#nws|irc.x|http://x||0|0|0|0|0|");
-    EXPECT_EQ(g.short_name, "NWS");
-    EXPECT_EQ(g.file_count, 40);
+    ASSERT_TRUE(g.ok()) << g.error().message;
+    EXPECT_EQ(g->short_name, "NWS");
+    EXPECT_EQ(g->file_count, 40);
     auto m = decode_mylist_entry("5000001|424242|55501|3131|777|1700000000|1|0||||0");
-    EXPECT_EQ(m.lid, 5000001);
-    EXPECT_EQ(m.state, 1);
-    EXPECT_EQ(m.date_added, 1700000000);
+    ASSERT_TRUE(m.ok()) << m.error().message;
+    EXPECT_EQ(m->lid, 5000001);
+    EXPECT_EQ(m->state, 1);
+    EXPECT_EQ(m->date_added, 1700000000);
 }
 
 }  // namespace

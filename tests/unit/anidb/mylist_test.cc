@@ -58,6 +58,11 @@ TEST_F(Mylist, AddTwiceThenEdit) {
     MylistAddRequest missing;
     missing.lid = 42;
     missing.edit = true;
+    // An edit that sets nothing is refused before anything is sent.
+    const size_t sent = server_->count("MYLISTADD");
+    EXPECT_EQ(seen(mylist_add(*session, missing)).code(), Errc::invalid_parameter);
+    EXPECT_EQ(server_->count("MYLISTADD"), sent);
+    missing.state = 1;
     EXPECT_EQ(seen(mylist_add(*session, missing)).code(), Errc::no_such_file);
     MylistAddRequest unknown;
     unknown.fid = 9;
