@@ -1,4 +1,6 @@
 // Batches, synchronous and asynchronous.
+#include <stop_token>
+
 #include "capi/capi_internal.h"
 #include "common/utf8.h"
 
@@ -90,6 +92,60 @@ anidb_result_t anidb_process_batch(anidb_client_handle_t handle, const char** fi
                         "the batch results do not fit under the memory limit");
         }
         *result = out;
+        done(Errc::ok);
+        return ANIDB_SUCCESS;
+    });
+}
+
+anidb_result_t anidb_process_batch_stream(anidb_client_handle_t handle, const char** file_paths,
+                                          size_t file_count, const anidb_batch_options_t* options,
+                                          anidb_batch_order_t order,
+                                          anidb_file_result_callback_t on_result, void* user_data,
+                                          size_t* failed_files) {
+    return barrier([&] {
+        if (failed_files != nullptr) *failed_files = 0;
+        auto entry = Registry::instance().client(handle);
+        if (!entry) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
+        ClientEntry* e = entry.get();
+        if (on_result == nullptr) return fail(e, Errc::invalid_parameter, "on_result is NULL");
+        if (order != ANIDB_BATCH_INPUT_ORDER && order != ANIDB_BATCH_COMPLETION_ORDER) {
+            return fail(e, Errc::invalid_parameter, "order is not an anidb_batch_order_t");
+        }
+        auto req = request_from_c(file_paths, file_count, options);
+        if (!req) return fail(e, req.error());
+        req->options.keep_results = false;
+        req->options.order = order == ANIDB_BATCH_INPUT_ORDER ? client::BatchOrder::input
+                                                              : client::BatchOrder::completion;
+        // Set and read only inside on_file_done, which the batch serialises.
+        bool stopped = false;
+        bool out_of_memory = false;
+        std::stop_source stop;
+        req->options.on_file_done = [&](size_t index, client::FileResult& r) {
+            if (stopped) return;
+            anidb_file_result_t* c_result = to_c_file_result(r);
+            if (c_result == nullptr) {
+                out_of_memory = stopped = true;
+            } else {
+                stopped = on_result(index, c_result, user_data) != 0;
+                anidb_free_file_result(c_result);
+            }
+            if (stopped) stop.request_stop();
+        };
+        auto done = completion_for(entry->client, req->completion, req->user_data);
+        auto batch = entry->client->process_batch(req->paths, req->options, stop.get_token());
+        if (!batch) {
+            done(batch.error().code);
+            return fail(e, batch.error());
+        }
+        if (out_of_memory) {
+            done(Errc::out_of_memory);
+            return fail(e, Errc::out_of_memory, "a result does not fit under the memory limit");
+        }
+        if (stopped) {
+            done(Errc::cancelled);
+            return fail(e, Errc::cancelled, "on_result stopped the batch");
+        }
+        if (failed_files != nullptr) *failed_files = batch->failed;
         done(Errc::ok);
         return ANIDB_SUCCESS;
     });

@@ -85,7 +85,7 @@ Result<std::unique_ptr<BatchOperation>> BatchOperation::start(std::shared_ptr<Cl
         op->status_ = FileStatus::processing;
         BatchOperation* self = op.get();
         auto user_file_done = std::move(options.on_file_done);
-        options.on_file_done = [self, user_file_done](size_t i, const FileResult& r) {
+        options.on_file_done = [self, user_file_done](size_t i, FileResult& r) {
             self->completed_.fetch_add(1);
             if (user_file_done) user_file_done(i, r);
         };
