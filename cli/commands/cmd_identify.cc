@@ -4,7 +4,7 @@
 #include "commands.h"
 #include "console.h"
 #include "exit_codes.h"
-#include "file_hasher.h"
+#include "hash_run.h"
 #include "identify_output.h"
 #include "run_verdict.h"
 

@@ -6,7 +6,7 @@
 #include "commands.h"
 #include "console.h"
 #include "exit_codes.h"
-#include "file_hasher.h"
+#include "hash_run.h"
 #include "run_verdict.h"
 #include "text_escape.h"
 

@@ -13,7 +13,7 @@
 #include "commands.h"
 #include "console.h"
 #include "exit_codes.h"
-#include "file_hasher.h"
+#include "hash_run.h"
 #include "file_selection.h"
 #include "list_paths.h"
 #include "rename_plan.h"
