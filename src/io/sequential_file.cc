@@ -45,6 +45,11 @@ Errc errc_from_errno(int error) noexcept {
     }
 }
 
+namespace {
+// The kernel's default read-ahead window (128 KiB).
+constexpr off_t kAdviseFrom = 128 * 1024;
+}  // namespace
+
 Result<SequentialFile> SequentialFile::open(const std::filesystem::path& path) {
     // O_NONBLOCK: opening a FIFO without a writer must not wait for one.
     const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -59,10 +64,12 @@ Result<SequentialFile> SequentialFile::open(const std::filesystem::path& path) {
         ::close(fd);
         return make_error(Errc::invalid_parameter, "not a regular file: " + path.string());
     }
-    // Regular files never block; clear the flag so reads are plain reads.
-    const int flags = ::fcntl(fd, F_GETFL);
-    if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
-    ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    // Regular files never block; clear the flag so reads are plain reads
+    // (some FUSE file systems honour it). F_SETFL changes only the status
+    // flags it may change, so no F_GETFL is needed first. Read-ahead advice
+    // matters only for files larger than the kernel's read-ahead window.
+    ::fcntl(fd, F_SETFL, 0);
+    if (st.st_size > kAdviseFrom) ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     return SequentialFile(fd, path.string(), stamp_of(st));
 }
 

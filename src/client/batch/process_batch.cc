@@ -54,11 +54,29 @@ bool answered_by_cache(const Client::CacheLookup& lookup,
     });
 }
 
-dev_t device_of(const std::string& path, const Client::CacheLookup& lookup) {
-    if (lookup.identity) return static_cast<dev_t>(lookup.identity->device);
-    struct stat st {};
-    return ::stat(path.c_str(), &st) == 0 ? st.st_dev : 0;
-}
+// The device a file is read from: the cache lookup's stat() tells it; a
+// batch without the cache asks for the file's folder once per folder (a
+// worker's files mostly share one), not for every file.
+class DeviceOf {
+  public:
+    dev_t operator()(const std::string& path, const Client::CacheLookup& lookup) {
+        if (lookup.identity) return static_cast<dev_t>(lookup.identity->device);
+        const size_t slash = path.rfind('/');
+        const std::string folder = slash == std::string::npos ? "."
+                                   : slash == 0               ? "/"
+                                                              : path.substr(0, slash);
+        if (folder != folder_) {
+            struct stat st {};
+            device_ = ::stat(folder.c_str(), &st) == 0 ? st.st_dev : 0;
+            folder_ = folder;
+        }
+        return device_;
+    }
+
+  private:
+    std::string folder_;
+    dev_t device_ = 0;
+};
 
 }  // namespace
 
@@ -146,7 +164,8 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
     file_options.read_cache = options.skip_existing;
 
     // One file, hashed on its own (hash_file spreads it over the cores).
-    auto process_one = [&](size_t worker, size_t i, std::optional<CacheLookup> looked_up) {
+    auto process_one = [&](size_t worker, DeviceOf& device_of, size_t i,
+                           std::optional<CacheLookup> looked_up) {
         if (auto early = not_started(i)) return std::move(*early);
         if (!looked_up) {
             auto lookup = look_up(paths[i], file_options);
@@ -178,6 +197,7 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
     const bool use_lanes = BatchLanes::applies(options.algorithms);
 
     auto work = [&](size_t worker) {
+        DeviceOf device_of;
         std::optional<BatchLanes> lanes;
         std::map<size_t, PendingFile> pending;  // in a lane, by index
         // The read slots this worker holds for the files in its lanes: its
@@ -308,8 +328,9 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
                 if (options.on_file_start && !batch_stop.stop_requested()) {
                     options.on_file_start(worker, i);
                 }
-                std::optional<FileResult> r = lanes ? start_in_lanes(i, std::move(looked_up))
-                                                    : process_one(worker, i, std::move(looked_up));
+                std::optional<FileResult> r =
+                    lanes ? start_in_lanes(i, std::move(looked_up))
+                          : process_one(worker, device_of, i, std::move(looked_up));
                 if (r) {
                     all_answered = all_answered && (answered || r->from_cache) &&
                                    r->status == FileStatus::completed;
