@@ -164,7 +164,7 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
     file_options.read_cache = options.skip_existing;
 
     // One file, hashed on its own (hash_file spreads it over the cores).
-    auto process_one = [&](size_t worker, DeviceOf& device_of, size_t i,
+    auto process_one = [&](size_t worker, DeviceOf& device_of, WorkerSlots& slots, size_t i,
                            std::optional<CacheLookup> looked_up) {
         if (auto early = not_started(i)) return std::move(*early);
         if (!looked_up) {
@@ -172,13 +172,12 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
             if (!lookup) return conclude(i, lookup.error(), 0);
             looked_up = std::move(lookup).value();
         }
-        ReadSlot slot;
+        std::optional<ReadGate::Key> key;
         if (!answered_by_cache(*looked_up, options.algorithms)) {
-            const auto key = gate.key_for(paths[i], device_of(paths[i], *looked_up));
-            if (!gate.enter(key, paths[i], batch_stop)) {
+            key = gate.key_for(paths[i], device_of(paths[i], *looked_up));
+            if (!slots.take(*key, paths[i], batch_stop, {})) {
                 return conclude(i, make_error(Errc::cancelled, "the batch was cancelled"), 0);
             }
-            slot = ReadSlot(&gate, key);
         }
         ProcessOptions po = file_options;
         uint64_t reported = 0;
@@ -190,7 +189,7 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
             if (options.on_file_bytes) options.on_file_bytes(worker, i, done);
         };
         auto processed = process_looked_up(paths[i], po, batch_stop, std::move(*looked_up));
-        slot.reset();
+        if (key) slots.done(*key);
         return conclude(i, std::move(processed), reported);
     };
 
@@ -200,10 +199,10 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
         DeviceOf device_of;
         std::optional<BatchLanes> lanes;
         std::map<size_t, PendingFile> pending;  // in a lane, by index
-        // The read slots this worker holds for the files in its lanes: its
-        // lanes count as one reader of each device they read from.
-        std::map<size_t, ReadGate::Key> lane_keys;
-        std::map<ReadGate::Key, std::pair<ReadSlot, size_t>> held;
+        // The read slots this worker holds; its lanes count as one reader
+        // of each device they read from.
+        WorkerSlots slots(gate);
+        std::map<size_t, ReadGate::Key> lane_keys;  // files in a lane
         // The one large file a worker may be hashing (with hash_file) and
         // the bytes of it already added to the batch's progress.
         size_t large_index = SIZE_MAX;
@@ -214,8 +213,7 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
                 [&](size_t i, Result<hash::FileHashes> hashed) {
                     auto node = pending.extract(i);
                     if (auto k = lane_keys.find(i); k != lane_keys.end()) {
-                        auto h = held.find(k->second);
-                        if (--h->second.second == 0) held.erase(h);
+                        slots.done(k->second);
                         lane_keys.erase(k);
                     }
                     Result<FileResult> processed =
@@ -240,16 +238,7 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
         // Holds a read slot for file i's device in this worker's lanes;
         // false when the batch stopped while waiting for one.
         auto hold_slot = [&](size_t i, const ReadGate::Key& key) {
-            if (auto h = held.find(key); h != held.end()) {
-                ++h->second.second;
-            } else {
-                if (!gate.try_enter(key, paths[i])) {
-                    // Waiting: give back what this worker holds first.
-                    lanes->drain();
-                    if (!gate.enter(key, paths[i], batch_stop)) return false;
-                }
-                held.emplace(key, std::make_pair(ReadSlot(&gate, key), size_t{1}));
-            }
+            if (!slots.take(key, paths[i], batch_stop, [&] { lanes->drain(); })) return false;
             lane_keys.emplace(i, key);
             return true;
         };
@@ -323,6 +312,7 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
                 // worker holds in lanes may be what that result waits for.
                 if (!sink.may_start(i)) {
                     if (lanes) lanes->drain();
+                    slots.release_idle();
                     (void)sink.wait_to_start(i, batch_stop);
                 }
                 if (options.on_file_start && !batch_stop.stop_requested()) {
@@ -330,7 +320,7 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
                 }
                 std::optional<FileResult> r =
                     lanes ? start_in_lanes(i, std::move(looked_up))
-                          : process_one(worker, device_of, i, std::move(looked_up));
+                          : process_one(worker, device_of, slots, i, std::move(looked_up));
                 if (r) {
                     all_answered = all_answered && (answered || r->from_cache) &&
                                    r->status == FileStatus::completed;

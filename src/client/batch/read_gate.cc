@@ -63,4 +63,27 @@ void ReadGate::leave(const Key& key) {
     freed_.notify_all();
 }
 
+bool WorkerSlots::take(const ReadGate::Key& key, const std::string& path,
+                       const std::stop_token& stop, const std::function<void()>& before_wait) {
+    if (auto h = held_.find(key); h != held_.end()) {
+        ++h->second.second;
+        return true;
+    }
+    if (!gate_.try_enter(key, path)) {
+        if (before_wait) before_wait();
+        release_idle();
+        if (!gate_.enter(key, path, stop)) return false;
+    }
+    held_.emplace(key, std::make_pair(ReadSlot(&gate_, key), size_t{1}));
+    return true;
+}
+
+void WorkerSlots::done(const ReadGate::Key& key) {
+    if (auto h = held_.find(key); h != held_.end() && h->second.second > 0) --h->second.second;
+}
+
+void WorkerSlots::release_idle() {
+    std::erase_if(held_, [](const auto& entry) { return entry.second.second == 0; });
+}
+
 }  // namespace anidb::client

@@ -12,6 +12,7 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <stop_token>
@@ -76,6 +77,31 @@ class ReadSlot {
   private:
     ReadGate* gate_ = nullptr;
     ReadGate::Key key_;
+};
+
+// The read slots one worker holds. A slot is kept while the worker goes on
+// reading from the same place, even between files (handing a slot back and
+// forth between workers after every file costs a thread wake-up per file),
+// and given back before the worker waits for anything, so a waiting
+// worker never holds what another waits for.
+class WorkerSlots {
+  public:
+    explicit WorkerSlots(ReadGate& gate) : gate_(gate) {}
+
+    // A slot of `key` for one more file. When none is free, `before_wait`
+    // runs (it must end every file this worker has in flight, see
+    // BatchLanes::drain), idle slots are given back, and the worker waits;
+    // false when `stop` fired first.
+    bool take(const ReadGate::Key& key, const std::string& path, const std::stop_token& stop,
+              const std::function<void()>& before_wait);
+    // One file of `key` is read.
+    void done(const ReadGate::Key& key);
+    // Gives back the slots with no file in flight (before any wait).
+    void release_idle();
+
+  private:
+    ReadGate& gate_;
+    std::map<ReadGate::Key, std::pair<ReadSlot, size_t>> held_;  // slot, files in flight
 };
 
 }  // namespace anidb::client
