@@ -1,8 +1,10 @@
 #include "io/sequential_file.h"
 
 #include <fcntl.h>
+
 #include <sys/stat.h>
 #include <unistd.h>
+#include <atomic>
 
 #include <algorithm>
 #include <cerrno>
@@ -48,7 +50,12 @@ Errc errc_from_errno(int error) noexcept {
 namespace {
 // The kernel's default read-ahead window (128 KiB).
 constexpr off_t kAdviseFrom = 128 * 1024;
+std::atomic<uint64_t> g_bytes_read{0};
 }  // namespace
+
+uint64_t bytes_read_total() noexcept {
+    return g_bytes_read.load(std::memory_order_relaxed);
+}
 
 Result<SequentialFile> SequentialFile::open(const std::filesystem::path& path) {
     // O_NONBLOCK: opening a FIFO without a writer must not wait for one.
@@ -123,6 +130,7 @@ Result<size_t> SequentialFile::read_at(uint64_t offset, std::span<std::byte> out
         if (n == 0) return changed_error();  // shrank: EOF before the size we started with
         got += static_cast<size_t>(n);
     }
+    g_bytes_read.fetch_add(got, std::memory_order_relaxed);
     return got;
 }
 
