@@ -65,7 +65,7 @@ struct StreamState {
 
 Result<BatchRequest> stream_request_from_c(const char** file_paths, size_t file_count,
                                            const anidb_batch_options_t* options,
-                                           anidb_batch_order_t order,
+                                           int order,  // raw_enum: any int a caller passed
                                            anidb_file_result_callback_t on_result,
                                            const std::shared_ptr<StreamState>& state) {
     if (on_result == nullptr) return make_error(Errc::invalid_parameter, "on_result is NULL");
@@ -155,7 +155,8 @@ anidb_result_t anidb_process_batch_stream(anidb_client_handle_t handle, const ch
         ClientEntry* e = entry.get();
         auto state = std::make_shared<StreamState>();
         state->user_data = user_data;
-        auto req = stream_request_from_c(file_paths, file_count, options, order, on_result, state);
+        auto req = stream_request_from_c(file_paths, file_count, options, raw_enum(order),
+                                         on_result, state);
         if (!req) return fail(e, req.error());
         std::stop_source stop;
         state->stop = [&stop] { stop.request_stop(); };
@@ -193,7 +194,8 @@ anidb_result_t anidb_process_batch_stream_async(anidb_client_handle_t handle,
         if (batch == nullptr) return fail(e, Errc::invalid_parameter, "batch is NULL");
         auto state = std::make_shared<StreamState>();
         state->user_data = user_data;
-        auto req = stream_request_from_c(file_paths, file_count, options, order, on_result, state);
+        auto req = stream_request_from_c(file_paths, file_count, options, raw_enum(order),
+                                         on_result, state);
         if (!req) return fail(e, req.error());
         // The callback may ask to stop before the operation exists: the
         // stop source is shared and handed to the operation below.
