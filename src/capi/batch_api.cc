@@ -144,31 +144,28 @@ anidb_result_t anidb_process_batch_stream(anidb_client_handle_t handle, const ch
                                           anidb_batch_order_t order,
                                           anidb_file_result_callback_t on_result, void* user_data,
                                           size_t* failed_files) {
-    return barrier([&] {
-        if (failed_files != nullptr) *failed_files = 0;
-        auto entry = Registry::instance().client(handle);
-        if (!entry) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
-        ClientEntry* e = entry.get();
+    if (failed_files != nullptr) *failed_files = 0;
+    return with_client(handle, [&](ClientEntry& c) {
         auto state = std::make_shared<StreamState>();
         state->user_data = user_data;
         auto req = stream_request_from_c(file_paths, file_count, options, raw_enum(order),
                                          on_result, state);
-        if (!req) return fail(e, req.error());
+        if (!req) return fail(req.error());
         std::stop_source stop;
         state->stop = [&stop] { stop.request_stop(); };
-        auto done = completion_for(entry->client, req->completion, req->user_data);
-        auto batch = entry->client->process_batch(req->paths, req->options, stop.get_token());
+        auto done = completion_for(c.client, req->completion, req->user_data);
+        auto batch = c.client->process_batch(req->paths, req->options, stop.get_token());
         if (!batch) {
             done(batch.error().code);
-            return fail(e, batch.error());
+            return fail(batch.error());
         }
         if (state->out_of_memory) {
             done(Errc::out_of_memory);
-            return fail(e, Errc::out_of_memory, "a result does not fit under the memory limit");
+            return fail(Errc::out_of_memory, "a result does not fit under the memory limit");
         }
         if (state->stopped) {
             done(Errc::cancelled);
-            return fail(e, Errc::cancelled, "on_result stopped the batch");
+            return fail(Errc::cancelled, "on_result stopped the batch");
         }
         if (failed_files != nullptr) *failed_files = batch->failed;
         done(Errc::ok);
@@ -182,28 +179,26 @@ anidb_result_t anidb_process_batch_stream_async(anidb_client_handle_t handle,
                                                 anidb_batch_order_t order,
                                                 anidb_file_result_callback_t on_result,
                                                 void* user_data, anidb_batch_handle_t* batch) {
-    return barrier([&] {
-        if (batch != nullptr) *batch = nullptr;
-        auto entry = Registry::instance().client(handle);
-        if (!entry) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
-        ClientEntry* e = entry.get();
-        if (batch == nullptr) return fail(e, Errc::invalid_parameter, "batch is NULL");
+    if (batch != nullptr) *batch = nullptr;
+    return with_client(handle, [&](ClientEntry& c) {
+        if (batch == nullptr) return fail(Errc::invalid_parameter, "batch is NULL");
         auto state = std::make_shared<StreamState>();
         state->user_data = user_data;
         auto req = stream_request_from_c(file_paths, file_count, options, raw_enum(order),
                                          on_result, state);
-        if (!req) return fail(e, req.error());
+        if (!req) return fail(req.error());
         // The callback may ask to stop before the operation exists: the
-        // stop source is shared and handed to the operation below.
+        // stop source (copies share its state) is handed to the operation.
         std::stop_source stop;
         state->stop = [stop]() mutable { stop.request_stop(); };
-        auto done = completion_for(entry->client, req->completion, req->user_data);
+        auto done = completion_for(c.client, req->completion, req->user_data);
         auto started = client::BatchOperation::start(
-            entry->client, std::move(req->paths), std::move(req->options), done, std::move(stop));
-        if (!started) return fail(e, started.error());
+            c.client, std::move(req->paths), std::move(req->options), done, std::move(stop));
+        if (!started) return fail(started.error());
         auto b = std::make_shared<BatchEntry>();
         b->op = std::move(started).value();
-        b->client_id = entry->id;
+        b->client_id = c.id;
+        b->owner = c.weak_from_this();
         *batch = Registry::instance().add_batch(std::move(b));
         return ANIDB_SUCCESS;
     });
