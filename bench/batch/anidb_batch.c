@@ -15,6 +15,9 @@
  *               "cache off" field in anidb_config_t)
  *     -D        call anidb_client_set_option(h, "cache.enabled", "0") after
  *               creating the client (to see whether it takes effect)
+ *     -R N      anidb_client_set_option(h, "io.readers_per_device", N): files
+ *               read at once per device (default: 1 for a disk that reports
+ *               itself as spinning, e.g. many virtual disks; 4 otherwise)
  *     -s        skip_existing = 1 (answer cached files from the cache)
  *     -S        streaming: anidb_process_batch_stream (input order), each result
  *               handed over and dropped (peak RSS stays bounded)
@@ -157,8 +160,9 @@ int main(int argc, char** argv) {
     const char* cache_dir = NULL;
     int no_cache = 0, disable_after = 0, skip_existing = 0, loop = 0, reference = 0;
     int print = 0, quiet = 0, stream = 0;
+    const char* readers = NULL;
     int opt;
-    while ((opt = getopt(argc, argv, "a:j:c:nDsSlrpq")) != -1) {
+    while ((opt = getopt(argc, argv, "a:j:c:nDR:sSlrpq")) != -1) {
         switch (opt) {
             case 'a':
                 if (parse_algorithms(optarg, algorithms, &algorithm_count) != 0) {
@@ -180,6 +184,9 @@ int main(int argc, char** argv) {
                 break;
             case 's':
                 skip_existing = 1;
+                break;
+            case 'R':
+                readers = optarg;
                 break;
             case 'S':
                 stream = 1;
@@ -251,6 +258,11 @@ int main(int argc, char** argv) {
             fprintf(stderr, "anidb-batch: cannot create a client: %s\n", message);
             return 2;
         }
+        if (readers != NULL &&
+            anidb_client_set_option(client, "io.readers_per_device", readers) != ANIDB_SUCCESS) {
+            fprintf(stderr, "anidb-batch: io.readers_per_device %s refused\n", readers);
+            return 2;
+        }
         if (disable_after &&
             anidb_client_set_option(client, "cache.enabled", "0") != ANIDB_SUCCESS) {
             fprintf(stderr, "anidb-batch: set_option cache.enabled refused\n");
@@ -289,9 +301,9 @@ int main(int argc, char** argv) {
             bo.skip_existing = skip_existing;
             struct stream_tally tally = {0, 0, 0, print, quiet};
             const double t0 = now_s();
-            anidb_result_t rc = anidb_process_batch_stream(
-                client, (const char**)g_paths, g_count, &bo, ANIDB_BATCH_INPUT_ORDER, on_streamed,
-                &tally, NULL);
+            anidb_result_t rc =
+                anidb_process_batch_stream(client, (const char**)g_paths, g_count, &bo,
+                                           ANIDB_BATCH_INPUT_ORDER, on_streamed, &tally, NULL);
             run_s = now_s() - t0;
             if (rc != ANIDB_SUCCESS) {
                 fprintf(stderr, "anidb-batch: stream failed: %s\n", anidb_error_string(rc));
