@@ -108,9 +108,9 @@ Result<WatchPlan> make_plan(const WatchFlags& flags, const Settings& settings) {
     if (scan_text) {
         auto v = seconds_value(*scan_text, 0.1, 86400);
         if (!v) {
-            return make_error(Errc::invalid_parameter,
-                              "--scan-interval wants seconds from 0.1 to 86400, not '" +
-                                  *scan_text + "'");
+            return make_error(
+                Errc::invalid_parameter,
+                "--scan-interval wants seconds from 0.1 to 86400, not '" + *scan_text + "'");
         }
         plan.scan_interval = *v;
     }
@@ -132,9 +132,9 @@ Result<WatchPlan> make_plan(const WatchFlags& flags, const Settings& settings) {
         } else if (a == "rename") {
             plan.rename = true;
         } else if (a != "none") {
-            return make_error(Errc::invalid_parameter,
-                              "--then takes mylist-add, rename or none, not '" + printable(a) +
-                                  "'");
+            return make_error(
+                Errc::invalid_parameter,
+                "--then takes mylist-add, rename or none, not '" + printable(a) + "'");
         }
     }
     const auto state = flags.state ? flags.state : settings.string("watch.state");
@@ -183,9 +183,8 @@ std::string local_time(int64_t t) {
 std::optional<watch::Observation> stat_file(const std::string& path) {
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
-    return watch::Observation{
-        static_cast<uint64_t>(st.st_size),
-        int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec};
+    return watch::Observation{static_cast<uint64_t>(st.st_size),
+                              int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec};
 }
 
 fs::path default_watch_undo_log() {
@@ -238,9 +237,9 @@ class WatchLock {
             if (std::fgets(buf, sizeof buf, f) != nullptr) text = buf;
             std::fclose(f);
         }
-        text.erase(std::remove_if(text.begin(), text.end(),
-                                  [](char c) { return c < '0' || c > '9'; }),
-                   text.end());
+        text.erase(
+            std::remove_if(text.begin(), text.end(), [](char c) { return c < '0' || c > '9'; }),
+            text.end());
         return text.empty() ? "?" : text;
     }
     int fd_ = -1;
@@ -277,9 +276,13 @@ int show_status(watch::WatchState& state, const std::string& db_file) {
 // The watcher's loop and the work on settled files.
 class Watcher {
   public:
-    Watcher(const WatchPlan& plan, const WatchFlags& flags, AppContext& ctx,
-            client::Client& client, watch::WatchState& state)
-        : plan_(plan), flags_(flags), ctx_(ctx), client_(client), state_(state),
+    Watcher(const WatchPlan& plan, const WatchFlags& flags, AppContext& ctx, client::Client& client,
+            watch::WatchState& state)
+        : plan_(plan),
+          flags_(flags),
+          ctx_(ctx),
+          client_(client),
+          state_(state),
           tracker_(plan.settle) {}
 
     int run() {
@@ -372,7 +375,8 @@ class Watcher {
             log("problem with the watch state: " + row.error().message);
             return;
         }
-        if (*row && (*row)->status != FileStatus::seen && watch::same_file(**row, seen.size, seen.mtime_ns))
+        if (*row && (*row)->status != FileStatus::seen &&
+            watch::same_file(**row, seen.size, seen.mtime_ns))
             return;  // known as it is: done, failed, or in the work
         if (!*row || (*row)->status != FileStatus::seen) {
             WatchedFile f;
@@ -381,7 +385,8 @@ class Watcher {
             f.mtime_ns = seen.mtime_ns;
             f.status = FileStatus::seen;
             f.updated_at = unix_now();
-            if (Status s = state_.put(f); !s) log("problem with the watch state: " + s.error().message);
+            if (Status s = state_.put(f); !s)
+                log("problem with the watch state: " + s.error().message);
         }
         tracker_.observe(path, seen, watch::Clock::now());
     }
@@ -400,9 +405,8 @@ class Watcher {
                 tracker_.forget(path);
                 continue;
             }
-            const auto verdict = tracker_.confirm(path, *seen,
-                                                  writer == watch::WriterCheck::writing,
-                                                  watch::Clock::now());
+            const auto verdict = tracker_.confirm(
+                path, *seen, writer == watch::WriterCheck::writing, watch::Clock::now());
             if (verdict != watch::SettleTracker::Verdict::settled) continue;
             auto row = state_.find(path);
             if (row && *row && (*row)->status == FileStatus::done &&
@@ -490,9 +494,9 @@ class Watcher {
         const std::optional<udp::Cooldown> cooldown = client_.anidb_cooldown();
         std::optional<int64_t> until;
         if (cooldown && cooldown->code != Errc::ok) {
-            until = std::chrono::duration_cast<std::chrono::seconds>(
-                        cooldown->until.time_since_epoch())
-                        .count();
+            until =
+                std::chrono::duration_cast<std::chrono::seconds>(cooldown->until.time_since_epoch())
+                    .count();
         }
         const int64_t now = unix_now();
         const watch::RetryDecision d =
@@ -504,11 +508,10 @@ class Watcher {
         if (d.action == watch::RetryDecision::Action::retry) {
             f.status = FileStatus::waiting;
             f.next_try_at = d.next_try_at;
-            const char* what = error.code == Errc::no_such_file ? "AniDB does not know it yet"
-                                                                : "not done";
+            const char* what =
+                error.code == Errc::no_such_file ? "AniDB does not know it yet" : "not done";
             log(fmt::format("{}: {} ({}: {}); retry at {} (attempt {})", step, printable(f.path),
-                            what, printable(error.message), local_time(d.next_try_at),
-                            f.attempts));
+                            what, printable(error.message), local_time(d.next_try_at), f.attempts));
             if (d.stop_round) held_until_ = d.next_try_at;
         } else {
             f.status = FileStatus::failed;
@@ -537,9 +540,9 @@ class Watcher {
         const std::stop_token stop = ctx_.cancellation->token();
         if (hashed.status != client::FileStatus::completed || hashed.hashes.empty()) {
             if (hashed.error == Errc::cancelled) return false;
-            return failed(f, Error{hashed.error == Errc::ok ? Errc::io : hashed.error,
-                                   hashed.error_message},
-                          "hash");
+            return failed(
+                f, Error{hashed.error == Errc::ok ? Errc::io : hashed.error, hashed.error_message},
+                "hash");
         }
         const std::string& ed2k = hashed.hashes.at(0).value;
         if (f.step == Step::none) {
@@ -616,15 +619,15 @@ class Watcher {
                 if (!done) {
                     // A target that exists stays: renaming never overwrites.
                     const Errc code = done.code() == Errc::busy ? Errc::access_denied : done.code();
-                    return failed(f, Error{code, printable(m.from.string()) + ": " +
-                                                     done.error().message},
-                                  "rename");
+                    return failed(
+                        f, Error{code, printable(m.from.string()) + ": " + done.error().message},
+                        "rename");
                 }
                 undo_.record(m, Transfer::move);
                 log("renamed: " + printable(m.from.string()) + " -> " + printable(m.to.string()));
             } else {
-                return failed(f, Error{Errc::io, "cannot open the undo log " +
-                                                     undo_path().string()},
+                return failed(f,
+                              Error{Errc::io, "cannot open the undo log " + undo_path().string()},
                               "rename");
             }
         }
@@ -684,8 +687,9 @@ int run_watch(const WatchFlags& flags, AppContext& ctx) {
     auto plan = make_plan(flags, *settings);
     if (!plan) return report_error(plan.error());
     if (!flags.status && plan->dirs.empty()) {
-        return report_error(make_error(Errc::invalid_parameter,
-                                       "name the folders to watch (or set watch.dirs in the config)"));
+        return report_error(
+            make_error(Errc::invalid_parameter,
+                       "name the folders to watch (or set watch.dirs in the config)"));
     }
     auto client = create_client(*settings, ctx, true, "use");
     if (!client) return report_error(client.error());

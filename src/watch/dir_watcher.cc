@@ -297,10 +297,9 @@ std::vector<FoundFile> DirWatcher::scan(const std::string& folder) const {
                 todo.push_back(path);
             } else if (S_ISREG(st.st_mode)) {
                 if (options_.wanted && !options_.wanted(path)) continue;
-                found.push_back(
-                    {path, Observation{static_cast<uint64_t>(st.st_size),
-                                       int64_t{st.st_mtim.tv_sec} * 1'000'000'000 +
-                                           st.st_mtim.tv_nsec}});
+                found.push_back({path, Observation{static_cast<uint64_t>(st.st_size),
+                                                   int64_t{st.st_mtim.tv_sec} * 1'000'000'000 +
+                                                       st.st_mtim.tv_nsec}});
             }
         }
         ::closedir(d);

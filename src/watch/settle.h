@@ -53,10 +53,10 @@ class SettleTracker {
     std::optional<Clock::time_point> next_deadline() const;
 
     enum class Verdict {
-        settled,     // unchanged for the settle time and no writer: take it (forgotten here)
-        changed,     // size or mtime moved: its settle time starts again
+        settled,        // unchanged for the settle time and no writer: take it (forgotten here)
+        changed,        // size or mtime moved: its settle time starts again
         being_written,  // a process holds it open for writing: wait another settle time
-        not_yet,     // its settle time has not run (a later event restarted it)
+        not_yet,        // its settle time has not run (a later event restarted it)
     };
     Verdict confirm(const std::string& path, const Observation& now_seen, bool open_for_writing,
                     Clock::time_point now);

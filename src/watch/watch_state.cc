@@ -131,12 +131,14 @@ Status WatchState::put(const WatchedFile& f) noexcept {
         if (f.path.empty()) return make_error(Errc::invalid_parameter, "empty path");
         if (f.next_try_at < 0 || f.next_try_at > kMaxTime || f.updated_at < 0 ||
             f.updated_at > kMaxTime || f.attempts < 0 ||
-            f.size > static_cast<uint64_t>(INT64_MAX) || (!f.ed2k.empty() && !is_ed2k_text(f.ed2k))) {
+            f.size > static_cast<uint64_t>(INT64_MAX) ||
+            (!f.ed2k.empty() && !is_ed2k_text(f.ed2k))) {
             return make_error(Errc::invalid_parameter, "watch state row out of range");
         }
         return write(*db_, [&](sql::Connection& conn) -> Status {
             const std::string text = std::string("INSERT OR REPLACE INTO watch_files (") +
-                                     kColumns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+                                     kColumns +
+                                     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
             auto q = conn.query(text.c_str());
             if (!q) return q.error();
             return q->bind(1, f.path)
@@ -182,8 +184,9 @@ Result<std::vector<WatchedFile>> WatchState::due(int64_t now) noexcept {
 Result<std::vector<WatchedFile>> WatchState::with_status(FileStatus status) noexcept {
     return sql::guarded([&]() -> Result<std::vector<WatchedFile>> {
         return read(*db_, [&](sql::Connection& conn) -> Result<std::vector<WatchedFile>> {
-            const std::string text = std::string("SELECT ") + kColumns +
-                                     " FROM watch_files WHERE status = ?1 ORDER BY updated_at, path";
+            const std::string text =
+                std::string("SELECT ") + kColumns +
+                " FROM watch_files WHERE status = ?1 ORDER BY updated_at, path";
             auto q = conn.query(text.c_str());
             if (!q) return q.error();
             q->bind(1, static_cast<int64_t>(status));

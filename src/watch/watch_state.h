@@ -69,8 +69,8 @@ struct WatchedFile {
     int64_t mtime_ns = 0;
     FileStatus status = FileStatus::seen;
     Step step = Step::none;
-    std::string ed2k;  // "" until hashed; 32 lower-case hex digits after
-    int attempts = 0;  // failed tries of the step in hand
+    std::string ed2k;         // "" until hashed; 32 lower-case hex digits after
+    int attempts = 0;         // failed tries of the step in hand
     int64_t next_try_at = 0;  // Unix time (waiting)
     std::string detail;       // the last problem, escaped, or a note
     std::string target;       // the rename's target path once chosen

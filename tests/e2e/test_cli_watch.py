@@ -260,3 +260,19 @@ def test_a_second_watcher_on_the_same_database_is_refused(tmp_path, fake, folder
     assert b"another anidb watch (pid" in second.stderr
     assert f"running (pid {w.proc.pid})".encode() in status.stdout
     assert b"secret" not in b"".join(open(w.log_path, "rb").readlines())
+
+
+def test_systemd_unit_verifies(tmp_path):
+    import shutil
+    unit = os.path.join(os.path.dirname(__file__), "..", "..", "cli", "systemd", "anidb-watch.service")
+    text = open(unit).read()
+    assert "\nExecStart=anidb watch\n" in text
+    if shutil.which("systemd-analyze") is None:
+        pytest.skip("systemd-analyze is not installed")
+    # The unit names the command bare (systemd finds it in /usr/local/bin or
+    # /usr/bin); here it is the built one.
+    copy = tmp_path / "anidb-watch.service"
+    copy.write_text(text.replace("ExecStart=anidb ", f"ExecStart={os.path.abspath(CLI)} "))
+    proc = subprocess.run(["systemd-analyze", "verify", "--man=no", str(copy)],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert proc.returncode == 0, proc.stdout.decode()

@@ -58,7 +58,8 @@ TEST(DirWatcher, SeesFilesInNewFoldersAndSkipsHiddenOnes) {
     ASSERT_TRUE(has(w1.folders, dir / "root/new"));
     // The new folder (and the one below it) are watched now.
     dir.write_bytes("root/new/deeper/b.mkv", "y");
-    Wakeup w2 = collect(**w, [&](const Wakeup& a) { return has(a.files, dir / "root/new/deeper/b.mkv"); });
+    Wakeup w2 =
+        collect(**w, [&](const Wakeup& a) { return has(a.files, dir / "root/new/deeper/b.mkv"); });
     EXPECT_TRUE(has(w2.files, dir / "root/new/deeper/b.mkv"));
 
     auto found = (*w)->scan((dir / "root").string());
@@ -76,8 +77,9 @@ TEST(DirWatcher, RootThatGoesAndComesBackIsWatchedAgain) {
     (void)(*w)->wait(Clock::now());
     fs::remove(dir / "root");
     (void)collect(**w, [&](const Wakeup&) {
-        return std::any_of(log.begin(), log.end(),
-                           [](const std::string& l) { return l.find("is gone") != std::string::npos; });
+        return std::any_of(log.begin(), log.end(), [](const std::string& l) {
+            return l.find("is gone") != std::string::npos;
+        });
     });
     EXPECT_EQ((*w)->watched_folders(), 0u);
     fs::create_directories(dir / "root");

@@ -125,8 +125,9 @@ TEST(WatchState, DamagedRowReadsAsAbsentAndIsReplaced) {
     ASSERT_TRUE(s);
     ASSERT_TRUE(s->put(row("/w/a", FileStatus::done)).ok());
     ASSERT_TRUE(s->put(row("/w/b", FileStatus::pending)).ok());
-    raw_sql(db, "UPDATE watch_files SET status = 9 WHERE path = '/w/a';"
-                "UPDATE watch_files SET step = 2, ed2k = '' WHERE path = '/w/b'");
+    raw_sql(db,
+            "UPDATE watch_files SET status = 9 WHERE path = '/w/a';"
+            "UPDATE watch_files SET step = 2, ed2k = '' WHERE path = '/w/b'");
     auto a = s->find("/w/a");
     ASSERT_TRUE(a.ok());
     EXPECT_FALSE(a->has_value());
