@@ -307,7 +307,13 @@ class Watcher {
             const watch::Wakeup w = watcher_->wait(until);
             if (stop.stop_requested()) break;
             for (const std::string& folder : w.folders) {
-                for (const watch::FoundFile& f : watcher_->scan(folder)) consider(f.path, f.seen);
+                const std::vector<watch::FoundFile> found = watcher_->scan(folder);
+                for (const watch::FoundFile& f : found) consider(f.path, f.seen);
+                const auto& roots = watcher_->roots();
+                if (std::find(roots.begin(), roots.end(), folder) != roots.end()) {
+                    log(fmt::format("scanned {}: {} video files, {} folders watched with inotify",
+                                    printable(folder), found.size(), watcher_->watched_folders()));
+                }
             }
             const std::set<std::string> written(w.written.begin(), w.written.end());
             for (const std::string& path : w.files) {
@@ -339,11 +345,13 @@ class Watcher {
     // nothing waits.
     std::optional<watch::Clock::time_point> next_work_time() {
         std::optional<int64_t> at;
-        if (held_until_ > 0) at = held_until_;
-        auto counts = state_.counts();
-        if (counts && counts->next_try_at && (!at || *counts->next_try_at < *at))
-            at = counts->next_try_at;
-        if (counts && counts->pending > 0 && held_until_ == 0) at = unix_now();
+        if (held_until_ > 0) {
+            at = held_until_;
+        } else if (auto due = state_.next_due(); !due) {
+            at = unix_now() + 60;  // the database failed: try again in a minute
+        } else {
+            at = *due;
+        }
         if (!at) return std::nullopt;
         const int64_t wait_s = std::max<int64_t>(0, *at - unix_now());
         return watch::Clock::now() + std::chrono::seconds(wait_s);
@@ -530,6 +538,7 @@ class Watcher {
         f.updated_at = unix_now();
         if (Status s = state_.put(f); !s) {
             log("problem with the watch state: " + s.error().message);
+            held_until_ = unix_now() + 60;  // not again at once
             return false;
         }
         return true;

@@ -195,6 +195,21 @@ Result<std::vector<WatchedFile>> WatchState::with_status(FileStatus status) noex
     });
 }
 
+Result<std::optional<int64_t>> WatchState::next_due() noexcept {
+    return sql::guarded([&]() -> Result<std::optional<int64_t>> {
+        return read(*db_, [&](sql::Connection& conn) -> Result<std::optional<int64_t>> {
+            auto q = conn.query(
+                "SELECT min(CASE status WHEN 1 THEN 0 ELSE next_try_at END) FROM watch_files"
+                " WHERE status IN (1, 2)");
+            if (!q) return q.error();
+            auto row = q->step();
+            if (!row) return row.error();
+            if (!*row || q->column_is_null(0)) return std::optional<int64_t>();
+            return std::optional<int64_t>(q->column_int64(0));
+        });
+    });
+}
+
 Result<WatchState::Counts> WatchState::counts() noexcept {
     return sql::guarded([&]() -> Result<Counts> {
         return read(*db_, [&](sql::Connection& conn) -> Result<Counts> {

@@ -100,6 +100,10 @@ class WatchState {
     // Rows with this status (for the start-up pass and --status).
     Result<std::vector<WatchedFile>> with_status(FileStatus status) noexcept;
 
+    // When work is next due: 0 when a row is pending, else the earliest
+    // next try of a waiting row; nothing when no row waits. One indexed query.
+    Result<std::optional<int64_t>> next_due() noexcept;
+
     struct Counts {
         size_t seen = 0, pending = 0, waiting = 0, done = 0, failed = 0, unreadable = 0;
         std::optional<int64_t> next_try_at;  // earliest waiting row

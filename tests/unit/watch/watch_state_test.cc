@@ -98,11 +98,23 @@ TEST(WatchState, DueTakesPendingAndWaitingWhoseTimeCame) {
     EXPECT_EQ(c->done, 1u);
     EXPECT_EQ(c->failed, 1u);
     EXPECT_EQ(c->next_try_at, kNow);
+    EXPECT_EQ(s->next_due().value(), 0);  // a pending row: now
     ASSERT_TRUE(s->erase("/w/pending").ok());
+    EXPECT_EQ(s->next_due().value(), kNow);
     EXPECT_EQ(s->due(kNow)->size(), 1u);
     auto seen = s->with_status(FileStatus::seen);
     ASSERT_TRUE(seen.ok());
     ASSERT_EQ(seen->size(), 1u);
+}
+
+TEST(WatchState, NothingDueWhenNothingWaits) {
+    test::TempDir dir;
+    auto s = open_state(dir / "anidb.db");
+    ASSERT_TRUE(s);
+    ASSERT_TRUE(s->put(row("/w/done", FileStatus::done)).ok());
+    auto due = s->next_due();
+    ASSERT_TRUE(due.ok());
+    EXPECT_FALSE(due->has_value());
 }
 
 TEST(WatchState, RefusesRowsItCannotStore) {
