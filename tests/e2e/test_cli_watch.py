@@ -276,3 +276,23 @@ def test_systemd_unit_verifies(tmp_path):
     proc = subprocess.run(["systemd-analyze", "verify", "--man=no", str(copy)],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     assert proc.returncode == 0, proc.stdout.decode()
+
+
+def test_a_ban_defers_the_mylist_add_and_sends_nothing_more(tmp_path, media, folders):
+    incoming, library = folders
+    fake = FakeAnidb(tmp_path, media, extra_args=("--fault", "555:1@MYLISTADD"))
+    try:
+        env = watch_env(tmp_path, fake)
+        w = Watch(tmp_path, env, [incoming, "--settle", SETTLE])
+        w.wait_for(lambda ls: any("with inotify" in l for l in ls), "the watch to start")
+        for name, *_rest in EPISODES:
+            os.link(media / name, incoming / name)
+        w.wait_for(lambda ls: any("MyList add:" in l and "retry at" in l for l in ls), "the ban")
+        status = run(["watch", "--status"], tmp_path, env=env, check_rc=0).stdout.decode()
+        assert w.stop() == 0
+        assert "waiting: 1 (next retry" in status and "pending: 1" in status, status
+        # Nothing is sent into the ban: the other file waits for its end too.
+        assert fake.datagrams("MYLISTADD") == 1
+        assert fake.datagrams("FILE") == 1
+    finally:
+        fake.stop()
