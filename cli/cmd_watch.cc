@@ -187,18 +187,6 @@ std::optional<watch::Observation> stat_file(const std::string& path) {
                               int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec};
 }
 
-fs::path default_watch_undo_log() {
-    const char* xdg = std::getenv("XDG_STATE_HOME");
-    fs::path base;
-    if (xdg != nullptr && *xdg == '/') {
-        base = xdg;
-    } else {
-        const char* home = std::getenv("HOME");
-        base = fs::path(home != nullptr ? home : ".") / ".local" / "state";
-    }
-    return base / "anidb" / "undo" / "watch.sh";
-}
-
 // One `anidb watch` per cache database: an flock on "<db>.watch.lock",
 // which holds the pid of its owner for `--status` and the refusal message.
 class WatchLock {
@@ -670,7 +658,7 @@ class Watcher {
     }
 
     fs::path undo_path() const {
-        return flags_.undo_log.empty() ? default_watch_undo_log() : fs::path(flags_.undo_log);
+        return flags_.undo_log.empty() ? undo_log_folder() / "watch.sh" : fs::path(flags_.undo_log);
     }
 
     bool open_undo() {

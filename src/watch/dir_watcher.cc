@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <system_error>
 
 #include "watch/fs_kind.h"
 
@@ -59,13 +60,13 @@ Result<std::unique_ptr<DirWatcher>> DirWatcher::create(std::vector<std::string> 
                                                        DirWatcherOptions options) {
     const int in_fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (in_fd < 0) {
-        return make_error(Errc::io, std::string("inotify_init1: ") + std::strerror(errno));
+        return make_error(Errc::io, "inotify_init1: " + std::generic_category().message(errno));
     }
     const int wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (wake_fd < 0) {
         const int err = errno;
         ::close(in_fd);
-        return make_error(Errc::io, std::string("eventfd: ") + std::strerror(err));
+        return make_error(Errc::io, "eventfd: " + std::generic_category().message(err));
     }
     for (std::string& r : roots) r = absolute_root(r);
     return std::unique_ptr<DirWatcher>(
@@ -112,7 +113,8 @@ bool DirWatcher::add_tree(const std::string& folder) {
         dir_to_wd_[dir] = wd;
         DIR* d = ::opendir(dir.c_str());
         if (d == nullptr) continue;
-        while (const dirent* e = ::readdir(d)) {
+        // readdir is safe on a DIR* no other thread uses.
+        while (const dirent* e = ::readdir(d)) {  // NOLINT(concurrency-mt-unsafe)
             if (hidden(e->d_name)) continue;
             const std::string child = join(dir, e->d_name);
             if (e->d_type == DT_DIR || (e->d_type == DT_UNKNOWN && is_directory(child))) {
@@ -171,7 +173,7 @@ DirWatcher::Root* DirWatcher::root_of_wd(int wd) {
 }
 
 void DirWatcher::read_events(Wakeup& out) {
-    alignas(inotify_event) std::array<char, 64 * 1024> buf{};
+    alignas(inotify_event) std::array<char, size_t{64} * 1024> buf{};
     for (;;) {
         const ssize_t n = ::read(inotify_fd_, buf.data(), buf.size());
         if (n <= 0) return;  // EAGAIN: drained
@@ -288,7 +290,8 @@ std::vector<FoundFile> DirWatcher::scan(const std::string& folder) const {
         todo.pop_back();
         DIR* d = ::opendir(dir.c_str());
         if (d == nullptr) continue;
-        while (const dirent* e = ::readdir(d)) {
+        // readdir is safe on a DIR* no other thread uses.
+        while (const dirent* e = ::readdir(d)) {  // NOLINT(concurrency-mt-unsafe)
             if (hidden(e->d_name)) continue;
             const std::string path = join(dir, e->d_name);
             struct stat st {};

@@ -51,7 +51,8 @@ bool process_writes(const std::string& pid, dev_t dev, ino_t ino) {
     DIR* dir = ::opendir(fd_dir.c_str());
     if (dir == nullptr) return false;
     bool writes = false;
-    while (const dirent* e = ::readdir(dir)) {
+    // readdir is safe on a DIR* no other thread uses.
+    while (const dirent* e = ::readdir(dir)) {  // NOLINT(concurrency-mt-unsafe)
         if (!all_digits(e->d_name)) continue;
         struct stat st {};
         if (::stat((fd_dir + '/' + e->d_name).c_str(), &st) != 0) continue;
@@ -74,7 +75,8 @@ bool open_for_writing_by_proc(const std::string& path) {
     DIR* proc = ::opendir("/proc");
     if (proc == nullptr) return false;
     bool writes = false;
-    while (const dirent* e = ::readdir(proc)) {
+    // readdir is safe on a DIR* no other thread uses.
+    while (const dirent* e = ::readdir(proc)) {  // NOLINT(concurrency-mt-unsafe)
         if (!all_digits(e->d_name)) continue;
         if (process_writes(e->d_name, target.st_dev, target.st_ino)) {
             writes = true;
