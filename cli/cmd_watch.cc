@@ -439,18 +439,23 @@ class Watcher {
             return false;
         }
         if (!watch::same_file(f, seen->size, seen->mtime_ns)) {
-            log("changed since it was seen; settling again: " + printable(f.path));
-            WatchedFile again;
-            again.path = f.path;
-            again.size = seen->size;
-            again.mtime_ns = seen->mtime_ns;
-            again.updated_at = unix_now();
-            f = std::move(again);
-            (void)state_.put(f);
-            tracker_.observe(f.path, *seen, watch::Clock::now());
+            settle_again(f, *seen);
             return false;
         }
         return true;
+    }
+
+    // The file changed after it settled: it settles again from the start.
+    void settle_again(WatchedFile& f, const watch::Observation& seen) {
+        log("changed since it was seen; settling again: " + printable(f.path));
+        WatchedFile again;
+        again.path = f.path;
+        again.size = seen.size;
+        again.mtime_ns = seen.mtime_ns;
+        again.updated_at = unix_now();
+        f = std::move(again);
+        if (Status s = state_.put(f); !s) log("problem with the watch state: " + s.error().message);
+        tracker_.observe(f.path, seen, watch::Clock::now());
     }
 
     // Works on the due rows: hashes them in one batch, then identifies,
@@ -540,6 +545,10 @@ class Watcher {
             return failed(
                 f, Error{hashed.error == Errc::ok ? Errc::io : hashed.error, hashed.error_message},
                 "hash");
+        }
+        if (hashed.size != f.size) {  // written to again after it settled
+            if (auto seen = stat_file(f.path)) settle_again(f, *seen);
+            return true;
         }
         const std::string& ed2k = hashed.hashes.at(0).value;
         if (f.step == Step::none) {
