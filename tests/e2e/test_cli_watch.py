@@ -296,3 +296,20 @@ def test_a_ban_defers_the_mylist_add_and_sends_nothing_more(tmp_path, media, fol
         assert fake.datagrams("FILE") == 1
     finally:
         fake.stop()
+
+
+def test_folders_and_actions_from_the_config_file(tmp_path, media, fake, folders):
+    incoming, library = folders
+    env = watch_env(tmp_path, fake)
+    config = tmp_path / "xdg-config" / "anidb" / "config.toml"
+    os.makedirs(config.parent)
+    config.write_text(f'[watch]\ndirs = ["{incoming}"]\nsettle = 0.3\nthen = ["mylist-add", "rename"]\n'
+                      f'state = "remote"\ntemplate = "{{anime}}/{{episode}}"\ndest = "{library}"\n')
+    w = Watch(tmp_path, env, [])
+    w.wait_for(lambda ls: any("with inotify" in l for l in ls), "the watch to start")
+    os.link(media / EPISODES[0][0], incoming / EPISODES[0][0])
+    lines = w.wait_count("renamed:", 1)
+    assert w.stop() == 0
+    assert any("started: settle 0.3 s, then identify, MyList add, rename" in l for l in lines), lines
+    assert (library / "Aozora Kikou" / "03.mkv").exists()
+    assert any("MYLISTADD" in l and "state=4" in l for l in fake.requests())
