@@ -93,6 +93,7 @@ int main(int argc, char** argv) {
     add_cache_command(app, ctx);
     add_config_command(app, ctx);
     add_session_command(app, ctx);
+    add_watch_command(app, ctx);
     for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
         sub->footer(sub->get_footer() + (sub->get_footer().empty() ? "" : "\n") +
                     "Global options (--config, --server, --cache-dir, --username, --quiet, "

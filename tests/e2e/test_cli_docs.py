@@ -86,7 +86,7 @@ def test_every_example_runs_verbatim(world, doc, section):
 
 
 COMMANDS = [["hash"], ["check"], ["identify"], ["mylist", "add"], ["rename"], ["cache"], ["config"],
-            ["session"]]
+            ["session"], ["watch"]]
 
 
 def long_flags(help_text):
