@@ -239,5 +239,9 @@ anidb_anime_info_t* to_c_anime_info(const client::AnimeInfo& info);
 
 // Library state.
 bool library_initialised();
+// The ABI version whose layout caller-allocated structures are read in
+// (anidb.h, "Growing structures"): read a field added in ABI n only when
+// caller_abi_version() >= n.
+uint32_t caller_abi_version();
 
 }  // namespace anidb::capi

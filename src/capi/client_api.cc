@@ -62,6 +62,12 @@ anidb_result_t create_client(const anidb_config_t* config, anidb_client_handle_t
         if (config->client_version != nullptr && *config->client_version != '\0') {
             cfg.client_version = config->client_version;
         }
+        if (caller_abi_version() >= 2) {
+            if (auto ok = check_optional_string(config->api_key, "config->api_key"); !ok)
+                return fail(ok.error());
+            if (config->api_key != nullptr) cfg.api_key = config->api_key;
+            if (config->encrypt != 0) cfg.encrypt = true;
+        }
     }
     auto created = client::Client::create(std::move(cfg));
     if (!created) return fail(created.error());

@@ -28,12 +28,12 @@ def expected_files(build: Build) -> dict[str, dict[str, str]]:
     return {
         build.runtime_package: {
             f"{lib}/libanidb.so.{build.version}": "",
-            f"{lib}/libanidb.so.{build.abi}": f"libanidb.so.{build.version}",
+            f"{lib}/libanidb.so.{build.soversion}": f"libanidb.so.{build.version}",
         },
         "libanidb-dev": {
             "usr/include/anidb/anidb.h": "",
             "usr/include/anidb/anidb_version.h": "",
-            f"{lib}/libanidb.so": f"libanidb.so.{build.abi}",
+            f"{lib}/libanidb.so": f"libanidb.so.{build.soversion}",
             f"{lib}/libanidb.a": "",
             f"{lib}/pkgconfig/anidb.pc": "",
             f"{cmake_dir}/anidbConfig.cmake": "",
@@ -135,7 +135,7 @@ def test_dev_package_depends_on_exactly_its_library(build: Build, debs: dict[str
 def test_library_package_has_shlibs_and_runs_ldconfig(build: Build, debs: dict[str, Deb]):
     runtime = debs[build.runtime_package]
     assert runtime.control("shlibs").strip() == (
-        f"libanidb {build.abi} {build.runtime_package} (>= {build.deb_version})")
+        f"libanidb {build.soversion} {build.runtime_package} (>= {build.deb_version})")
     for script in ("postinst", "postrm"):
         assert "ldconfig" in runtime.control(script)
     assert runtime.field("Section") == "libs"
