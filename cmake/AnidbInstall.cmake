@@ -10,7 +10,8 @@
 #                          the systemd user units of cli/systemd/
 include(CMakePackageConfigHelpers)
 
-install(FILES include/anidb/anidb.h ${PROJECT_BINARY_DIR}/include/anidb/anidb_version.h
+install(FILES include/anidb/anidb.h include/anidb/anidb.hpp
+              ${PROJECT_BINARY_DIR}/include/anidb/anidb_version.h
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/anidb COMPONENT dev)
 
 install(TARGETS anidb EXPORT anidbTargets
