@@ -117,7 +117,6 @@ class Registry {
     void take_children(uint64_t client_id, std::vector<std::shared_ptr<OperationEntry>>& ops,
                        std::vector<std::shared_ptr<BatchEntry>>& batches);
     std::vector<std::shared_ptr<ClientEntry>> take_all_clients();
-    std::vector<std::shared_ptr<ClientEntry>> all_clients() const;
 
     static uint64_t id_of(const void* handle) { return reinterpret_cast<uintptr_t>(handle); }
 

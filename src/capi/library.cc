@@ -22,7 +22,6 @@ uint32_t caller_abi_version() {
     return v == 0 ? ANIDB_ABI_VERSION : v;
 }
 void destroy_client_entry(const std::shared_ptr<ClientEntry>& entry);  // client_api.cc
-void start_memory_warnings();                                          // events_api.cc
 }  // namespace anidb::capi
 
 extern "C" {
@@ -38,7 +37,6 @@ anidb_result_t anidb_init(uint32_t abi_version) {
         while ((seen == 0 || abi_version < seen) &&
                !g_caller_abi.compare_exchange_weak(seen, abi_version)) {
         }
-        start_memory_warnings();
         g_initialised = true;
         return ANIDB_SUCCESS;
     });
