@@ -128,7 +128,7 @@ class Registry {
 
 // ---- errors, barrier, handle lookup ---------------------------------------
 // Records the error (see the top of this file) and returns its C code.
-anidb_result_t fail(Errc code, std::string message);
+anidb_result_t fail(Errc code, const std::string& message);
 inline anidb_result_t fail(const Error& e) {
     return fail(e.code, e.message);
 }
