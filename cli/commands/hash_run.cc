@@ -28,7 +28,7 @@ Result<client::FileResult> as_result(client::FileResult& r) {
 }  // namespace
 
 size_t hash_files(client::Client& client, const std::vector<std::string>& paths,
-                  const HashRunOptions& options, std::stop_token stop,
+                  const HashRunOptions& options, const std::stop_token& stop,
                   const HashResultHandler& handler) {
     if (paths.empty()) return 0;
     StatusArea* status = options.status;

@@ -43,7 +43,7 @@ using HashResultHandler = std::function<bool(const HashedFile& file)>;
 // Files never started (stop requested) are not reported. Returns the number
 // of files reported.
 size_t hash_files(client::Client& client, const std::vector<std::string>& paths,
-                  const HashRunOptions& options, std::stop_token stop,
+                  const HashRunOptions& options, const std::stop_token& stop,
                   const HashResultHandler& handler);
 
 }  // namespace anidb::cli

@@ -56,11 +56,12 @@ class Client {
     // options (each file's failure is in its FileResult). Paths as native
     // strings: the batch never needs them parsed into components.
     Result<BatchResult> process_batch(const std::vector<std::string>& paths,
-                                      const BatchOptions& options, std::stop_token stop = {});
+                                      const BatchOptions& options,
+                                      const std::stop_token& stop = {});
     Result<BatchResult> process_batch(const std::vector<std::filesystem::path>& paths,
-                                      const BatchOptions& options, std::stop_token stop = {}) {
-        return process_batch(std::vector<std::string>(paths.begin(), paths.end()), options,
-                             std::move(stop));
+                                      const BatchOptions& options,
+                                      const std::stop_token& stop = {}) {
+        return process_batch(std::vector<std::string>(paths.begin(), paths.end()), options, stop);
     }
 
     // Identification through the cache, then AniDB. Every AniDB wait (the

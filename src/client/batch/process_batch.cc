@@ -81,7 +81,8 @@ class DeviceOf {
 }  // namespace
 
 Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
-                                          const BatchOptions& options, std::stop_token stop) {
+                                          const BatchOptions& options,
+                                          const std::stop_token& stop) {
     if (paths.empty()) return make_error(Errc::invalid_parameter, "the batch has no files");
     if (auto valid = hash::validate_algorithms(options.algorithms); !valid) return valid.error();
     const auto started = std::chrono::steady_clock::now();

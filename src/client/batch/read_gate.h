@@ -28,7 +28,8 @@ class ReadGate {
     struct Key {
         long rule = -1;
         dev_t device = 0;
-        auto operator<=>(const Key&) const = default;
+        auto operator<=>(const Key&) const =
+            default;  // NOLINT(modernize-use-nullptr): <=> false positive
     };
 
     // readers_per_device: 0 for the advice of io::advised_readers; rules:
