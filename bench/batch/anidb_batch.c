@@ -15,7 +15,12 @@
  *               "cache off" field in anidb_config_t)
  *     -D        call anidb_client_set_option(h, "cache.enabled", "0") after
  *               creating the client (to see whether it takes effect)
+ *     -R N      anidb_client_set_option(h, "io.readers_per_device", N): files
+ *               read at once per device (default: 1 for a disk that reports
+ *               itself as spinning, e.g. many virtual disks; 4 otherwise)
  *     -s        skip_existing = 1 (answer cached files from the cache)
+ *     -S        streaming: anidb_process_batch_stream (input order), each result
+ *               handed over and dropped (peak RSS stays bounded)
  *     -l        loop: anidb_process_file per file (one thread) instead of a batch
  *     -r        reference loop: plain open + read (1 MiB buffer) + close per
  *               file, no library (to compare the per-file overhead with)
@@ -23,7 +28,7 @@
  *     -q        print only the one summary line
  * Summary line (stdout):
  *   mode=batch files=N ok=N failed=N bytes=B walk_s=S run_s=S files_per_s=X
- *   mb_per_s=Y us_per_file=Z cache_entries=E
+ *   mb_per_s=Y us_per_file=Z cache_entries=E max_rss_kib=K
  * run_s covers only the hashing call(s), not the directory walk or client
  * creation; a wrapper timing the whole process sees both.
  * Exit status: 0 when every file hashed, 1 when some failed, 2 on usage or
@@ -37,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -117,15 +123,46 @@ static void usage(void) {
             "[-l | -r] [-p] [-q] PATH...\n");
 }
 
+/* What a streaming batch hands over, summed up (results are not kept). */
+struct stream_tally {
+    size_t ok, failed;
+    uint64_t bytes;
+    int print, quiet;
+};
+
+static int on_streamed(size_t index, anidb_result_t file_error, const anidb_file_result_t* r,
+                       void* user_data) {
+    struct stream_tally* t = user_data;
+    (void)index;
+    if (file_error == ANIDB_SUCCESS) {
+        ++t->ok;
+        t->bytes += r->file_size;
+        if (t->print) printf("%s %s\n", r->hashes[0].hash_value, r->file_path);
+    } else {
+        ++t->failed;
+        if (!t->quiet) {
+            fprintf(stderr, "anidb-batch: %s: %s\n", r->file_path,
+                    r->error_message != NULL ? r->error_message : "failed");
+        }
+    }
+    return 0;
+}
+
+static long max_rss_kib(void) {
+    struct rusage usage;
+    return getrusage(RUSAGE_SELF, &usage) == 0 ? usage.ru_maxrss : -1;
+}
+
 int main(int argc, char** argv) {
     anidb_hash_algorithm_t algorithms[5] = {ANIDB_HASH_ED2K};
     size_t algorithm_count = 1;
     size_t jobs = 0;
     const char* cache_dir = NULL;
     int no_cache = 0, disable_after = 0, skip_existing = 0, loop = 0, reference = 0;
-    int print = 0, quiet = 0;
+    int print = 0, quiet = 0, stream = 0;
+    const char* readers = NULL;
     int opt;
-    while ((opt = getopt(argc, argv, "a:j:c:nDslrpq")) != -1) {
+    while ((opt = getopt(argc, argv, "a:j:c:nDR:sSlrpq")) != -1) {
         switch (opt) {
             case 'a':
                 if (parse_algorithms(optarg, algorithms, &algorithm_count) != 0) {
@@ -147,6 +184,12 @@ int main(int argc, char** argv) {
                 break;
             case 's':
                 skip_existing = 1;
+                break;
+            case 'R':
+                readers = optarg;
+                break;
+            case 'S':
+                stream = 1;
                 break;
             case 'l':
                 loop = 1;
@@ -193,7 +236,7 @@ int main(int argc, char** argv) {
     size_t ok = 0, failed = 0;
     size_t cache_entries = 0;
     double run_s = 0;
-    const char* mode = reference ? "reference" : loop ? "loop" : "batch";
+    const char* mode = reference ? "reference" : loop ? "loop" : stream ? "stream" : "batch";
 
     if (reference) {
         const double t0 = now_s();
@@ -213,6 +256,11 @@ int main(int argc, char** argv) {
             char message[512];
             anidb_get_last_error(message, sizeof message);
             fprintf(stderr, "anidb-batch: cannot create a client: %s\n", message);
+            return 2;
+        }
+        if (readers != NULL &&
+            anidb_client_set_option(client, "io.readers_per_device", readers) != ANIDB_SUCCESS) {
+            fprintf(stderr, "anidb-batch: io.readers_per_device %s refused\n", readers);
             return 2;
         }
         if (disable_after &&
@@ -243,6 +291,27 @@ int main(int argc, char** argv) {
                 anidb_free_file_result(r);
             }
             run_s = now_s() - t0;
+        } else if (stream) {
+            anidb_batch_options_t bo;
+            memset(&bo, 0, sizeof bo);
+            bo.algorithms = algorithms;
+            bo.algorithm_count = algorithm_count;
+            bo.max_concurrent = jobs;
+            bo.continue_on_error = 1;
+            bo.skip_existing = skip_existing;
+            struct stream_tally tally = {0, 0, 0, print, quiet};
+            const double t0 = now_s();
+            anidb_result_t rc =
+                anidb_process_batch_stream(client, (const char**)g_paths, g_count, &bo,
+                                           ANIDB_BATCH_INPUT_ORDER, on_streamed, &tally, NULL);
+            run_s = now_s() - t0;
+            if (rc != ANIDB_SUCCESS) {
+                fprintf(stderr, "anidb-batch: stream failed: %s\n", anidb_error_string(rc));
+                return 2;
+            }
+            ok = tally.ok;
+            failed = tally.failed;
+            bytes = tally.bytes;
         } else {
             anidb_batch_options_t bo;
             memset(&bo, 0, sizeof bo);
@@ -287,10 +356,10 @@ int main(int argc, char** argv) {
 
     printf(
         "mode=%s files=%zu ok=%zu failed=%zu bytes=%llu walk_s=%.4f run_s=%.4f "
-        "files_per_s=%.1f mb_per_s=%.1f us_per_file=%.2f cache_entries=%zu\n",
+        "files_per_s=%.1f mb_per_s=%.1f us_per_file=%.2f cache_entries=%zu max_rss_kib=%ld\n",
         mode, g_count, ok, failed, (unsigned long long)bytes, walk_s, run_s,
         (double)g_count / run_s, (double)bytes / 1e6 / run_s, run_s * 1e6 / (double)g_count,
-        cache_entries);
+        cache_entries, max_rss_kib());
     for (size_t i = 0; i < g_count; ++i) free(g_paths[i]);
     free(g_paths);
     return failed == 0 ? 0 : 1;

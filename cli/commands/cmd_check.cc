@@ -18,7 +18,7 @@
 #include "console.h"
 #include "embedded_crc.h"
 #include "exit_codes.h"
-#include "file_hasher.h"
+#include "hash_run.h"
 #include "hash_list.h"
 #include "list_paths.h"
 #include "text_escape.h"

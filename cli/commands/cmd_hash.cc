@@ -9,7 +9,7 @@
 #include "commands.h"
 #include "console.h"
 #include "exit_codes.h"
-#include "file_hasher.h"
+#include "hash_run.h"
 #include "hash_output.h"
 #include "list_update.h"
 #include "stdin_hash.h"

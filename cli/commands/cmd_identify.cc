@@ -4,7 +4,7 @@
 #include "commands.h"
 #include "console.h"
 #include "exit_codes.h"
-#include "file_hasher.h"
+#include "hash_run.h"
 #include "identify_output.h"
 #include "run_verdict.h"
 
@@ -65,7 +65,7 @@ int run_identify(const IdentifyFlags& flags, AppContext& ctx) {
             }
             record.ed2k = f.result->hashes.at(0).value;
             auto info = (*client)->identify_hashed(record.path, record.size, record.ed2k,
-                                                   ctx.cancellation->token());
+                                                   ctx.cancellation->token(), f.result->ed2k_blue);
             if (info) {
                 record.info = std::move(*info);
             } else {

@@ -6,7 +6,7 @@
 #include "commands.h"
 #include "console.h"
 #include "exit_codes.h"
-#include "file_hasher.h"
+#include "hash_run.h"
 #include "run_verdict.h"
 #include "text_escape.h"
 
@@ -129,8 +129,9 @@ int run_mylist_add(const MylistFlags& flags, AppContext& ctx) {
             // (red, or blue for an exact chunk multiple): both were computed
             // here, and AniDB's answer was checked against them.
             const std::stop_token stop = ctx.cancellation->token();
-            auto info = (*client)->identify_hashed(files[f.index], f.result->size,
-                                                   f.result->hashes.at(0).value, stop);
+            auto info =
+                (*client)->identify_hashed(files[f.index], f.result->size,
+                                           f.result->hashes.at(0).value, stop, f.result->ed2k_blue);
             auto added = info ? (*client)->mylist_add(f.result->size, info->ed2k, wishes, stop)
                               : Result<client::MylistResult>(info.error());
             if (added) {

@@ -13,8 +13,8 @@
 #include "commands.h"
 #include "console.h"
 #include "exit_codes.h"
-#include "file_hasher.h"
 #include "file_selection.h"
+#include "hash_run.h"
 #include "list_paths.h"
 #include "rename_plan.h"
 #include "rename_template.h"
@@ -201,8 +201,8 @@ int run_rename(const RenameFlags& flags, AppContext& ctx) {
         std::optional<client::AnimeInfo> info;
         if (ask_anidb) {
             const std::string& ed2k = f.result->hashes.at(0).value;
-            auto identified =
-                (*client)->identify_hashed(path, f.result->size, ed2k, ctx.cancellation->token());
+            auto identified = (*client)->identify_hashed(
+                path, f.result->size, ed2k, ctx.cancellation->token(), f.result->ed2k_blue);
             if (!identified) return fail(identified.error().message, identified.code());
             info = std::move(*identified);
             status.anidb_file_done();

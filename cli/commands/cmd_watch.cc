@@ -556,7 +556,7 @@ class Watcher {
             if (!record(f, Step::hashed)) return true;
             log("hashed: " + printable(f.path) + " (ed2k " + ed2k + ")");
         }
-        auto info = client_.identify_hashed(f.path, f.size, ed2k, stop);
+        auto info = client_.identify_hashed(f.path, f.size, ed2k, stop, hashed.ed2k_blue);
         if (!info) return failed(f, info.error(), "identify");
         if (f.step < Step::identified) {
             if (!record(f, Step::identified)) return true;

@@ -5,7 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "client_setup.h"
-#include "file_hasher.h"
+#include "hash_run.h"
 
 namespace anidb::cli {
 

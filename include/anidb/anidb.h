@@ -454,7 +454,11 @@ ANIDB_API anidb_result_t anidb_client_create_with_config(const anidb_config_t* c
  *  "cache.answers": how identification uses cached AniDB answers: "use" (default:
  *  a fresh cached answer is used), "refresh" (AniDB is always asked and its answer
  *  replaces the cached one), "off" (AniDB is always asked; answers are neither
- *  read from nor stored in the cache).
+ *  read from nor stored in the cache),
+ *  "io.readers_per_device" files a batch reads at once from one device ("0", the
+ *  default: 1 for a spinning disk or a network/FUSE file system, 4 otherwise),
+ *  "io.readers_for_path" "PREFIX=N": files under PREFIX share N readers (the
+ *  longest matching prefix wins; N "0" removes the rule; may be set repeatedly).
  *  Errors: INVALID_HANDLE, INVALID_PARAMETER (unknown key, bad value),
  *  INVALID_UTF8. Thread-safe; takes effect for the next network request. */
 ANIDB_API anidb_result_t anidb_client_set_option(anidb_client_handle_t handle, const char* key,
@@ -582,6 +586,64 @@ ANIDB_API anidb_result_t anidb_process_batch(anidb_client_handle_t handle, const
                                              size_t file_count,
                                              const anidb_batch_options_t* options,
                                              anidb_batch_result_t** result);
+
+/** The order in which a streaming batch hands its results over. */
+typedef enum {
+    ANIDB_BATCH_INPUT_ORDER = 0,     /**< in the order of file_paths */
+    ANIDB_BATCH_COMPLETION_ORDER = 1 /**< as each file completes */
+} anidb_batch_order_t;
+
+/** One file's result of a streaming batch (anidb_process_batch_stream and
+ *  _stream_async). `index` is the file's place in file_paths; `file_error`
+ *  is ANIDB_SUCCESS for a COMPLETED file and why it failed otherwise (e.g.
+ *  ANIDB_ERROR_FILE_NOT_FOUND; ANIDB_ERROR_CANCELLED for a CANCELLED one).
+ *  `result` is BORROWED: it is valid only until the callback returns and
+ *  the library frees it (copy what you keep; never pass it to
+ *  anidb_free_file_result). Calls come one at a time from the batch's
+ *  worker threads, serialised with the client's other callbacks. Return 0
+ *  to go on, anything else to stop the batch: files not started are not
+ *  read, reads under way stop within one buffer (well under 100 ms) and no
+ *  further result is handed over. */
+typedef int (*anidb_file_result_callback_t)(size_t index, anidb_result_t file_error,
+                                            const anidb_file_result_t* result, void* user_data);
+
+/** Like anidb_process_batch, but streams: each file's result goes to
+ *  on_result as soon as it is known (in `order`), and nothing is kept, so
+ *  memory stays bounded whatever file_count is (in input order a result
+ *  waits at most for a few thousand earlier files). Every file of the batch
+ *  is handed over exactly once (a file not started because of
+ *  continue_on_error = 0, or because the client was destroyed meanwhile,
+ *  comes as CANCELLED) unless on_result stops the batch; a result that does
+ *  not fit under the memory limit stops it too. options->progress_callback
+ *  and completion_callback work as in anidb_process_batch. *failed_files
+ *  (when failed_files is not NULL) receives the number of results that
+ *  were not COMPLETED; it is 0 on an error. Returns after the last result
+ *  was handed over.
+ *  Errors: INVALID_HANDLE, INVALID_PARAMETER (NULL paths, options or
+ *  on_result, count 0, bad algorithms, order not an anidb_batch_order_t),
+ *  INVALID_UTF8 (any path; nothing is handed over), CANCELLED (on_result
+ *  returned non-zero), OUT_OF_MEMORY (a result did not fit under the
+ *  memory limit). */
+ANIDB_API anidb_result_t anidb_process_batch_stream(anidb_client_handle_t handle,
+                                                    const char** file_paths, size_t file_count,
+                                                    const anidb_batch_options_t* options,
+                                                    anidb_batch_order_t order,
+                                                    anidb_file_result_callback_t on_result,
+                                                    void* user_data, size_t* failed_files);
+
+/** anidb_process_batch_stream in the background: *batch receives its handle
+ *  (destroy with anidb_batch_destroy; paths and options are copied).
+ *  anidb_batch_cancel stops it within 100 ms; anidb_batch_get_progress
+ *  counts the results handed over; the completion callback says when it
+ *  ended. anidb_batch_get_result then gives total_files = 0 (nothing is
+ *  kept) with successful_files and failed_files counted.
+ *  Errors: as anidb_process_batch_stream (except CANCELLED and
+ *  OUT_OF_MEMORY, which end the batch instead), plus INVALID_PARAMETER
+ *  (batch NULL). */
+ANIDB_API anidb_result_t anidb_process_batch_stream_async(
+    anidb_client_handle_t handle, const char** file_paths, size_t file_count,
+    const anidb_batch_options_t* options, anidb_batch_order_t order,
+    anidb_file_result_callback_t on_result, void* user_data, anidb_batch_handle_t* batch);
 
 /** Starts a batch in the background; *batch receives its handle (destroy
  *  with anidb_batch_destroy). Paths and options are copied.

@@ -1,4 +1,8 @@
 // Batches, synchronous and asynchronous.
+#include <functional>
+#include <memory>
+#include <stop_token>
+
 #include "capi/capi_internal.h"
 #include "common/utf8.h"
 
@@ -47,6 +51,50 @@ Result<BatchRequest> request_from_c(const char** file_paths, size_t file_count,
     return req;
 }
 
+// A streaming batch hands each result to the caller's callback, converted
+// into a borrowed C structure, until the callback asks to stop (or a
+// result does not fit under the memory limit); then `stop` runs once.
+// on_file_done is serialised by the batch, so the flags need no lock.
+struct StreamState {
+    anidb_file_result_callback_t on_result = nullptr;
+    void* user_data = nullptr;
+    bool stopped = false;
+    bool out_of_memory = false;
+    std::function<void()> stop;
+};
+
+Result<BatchRequest> stream_request_from_c(const char** file_paths, size_t file_count,
+                                           const anidb_batch_options_t* options,
+                                           int order,  // raw_enum: any int a caller passed
+                                           anidb_file_result_callback_t on_result,
+                                           const std::shared_ptr<StreamState>& state) {
+    if (on_result == nullptr) return make_error(Errc::invalid_parameter, "on_result is NULL");
+    if (order != ANIDB_BATCH_INPUT_ORDER && order != ANIDB_BATCH_COMPLETION_ORDER) {
+        return make_error(Errc::invalid_parameter, "order is not an anidb_batch_order_t");
+    }
+    auto req = request_from_c(file_paths, file_count, options);
+    if (!req) return req.error();
+    req->options.keep_results = false;
+    req->options.order = order == ANIDB_BATCH_INPUT_ORDER ? client::BatchOrder::input
+                                                          : client::BatchOrder::completion;
+    state->on_result = on_result;
+    req->options.on_file_done = [state](size_t index, client::FileResult& r) {
+        if (state->stopped) return;
+        anidb_file_result_t* c_result = to_c_file_result(r);
+        if (c_result == nullptr) {
+            state->out_of_memory = state->stopped = true;
+        } else {
+            const auto code = r.status == client::FileStatus::completed
+                                  ? ANIDB_SUCCESS
+                                  : static_cast<anidb_result_t>(r.error);
+            state->stopped = state->on_result(index, code, c_result, state->user_data) != 0;
+            anidb_free_file_result(c_result);
+        }
+        if (state->stopped && state->stop) state->stop();
+    };
+    return req;
+}
+
 // Completion: the per-call callback and the client's COMPLETION callbacks,
 // serialised with the client's other callbacks.
 std::function<void(Errc)> completion_for(const std::shared_ptr<client::Client>& c,
@@ -87,6 +135,71 @@ anidb_result_t anidb_process_batch(anidb_client_handle_t handle, const char** fi
         }
         *result = out;
         done(Errc::ok);
+        return ANIDB_SUCCESS;
+    });
+}
+
+anidb_result_t anidb_process_batch_stream(anidb_client_handle_t handle, const char** file_paths,
+                                          size_t file_count, const anidb_batch_options_t* options,
+                                          anidb_batch_order_t order,
+                                          anidb_file_result_callback_t on_result, void* user_data,
+                                          size_t* failed_files) {
+    if (failed_files != nullptr) *failed_files = 0;
+    return with_client(handle, [&](ClientEntry& c) {
+        auto state = std::make_shared<StreamState>();
+        state->user_data = user_data;
+        auto req = stream_request_from_c(file_paths, file_count, options, raw_enum(order),
+                                         on_result, state);
+        if (!req) return fail(req.error());
+        std::stop_source stop;
+        state->stop = [&stop] { stop.request_stop(); };
+        auto done = completion_for(c.client, req->completion, req->user_data);
+        auto batch = c.client->process_batch(req->paths, req->options, stop.get_token());
+        if (!batch) {
+            done(batch.error().code);
+            return fail(batch.error());
+        }
+        if (state->out_of_memory) {
+            done(Errc::out_of_memory);
+            return fail(Errc::out_of_memory, "a result does not fit under the memory limit");
+        }
+        if (state->stopped) {
+            done(Errc::cancelled);
+            return fail(Errc::cancelled, "on_result stopped the batch");
+        }
+        if (failed_files != nullptr) *failed_files = batch->failed;
+        done(Errc::ok);
+        return ANIDB_SUCCESS;
+    });
+}
+
+anidb_result_t anidb_process_batch_stream_async(anidb_client_handle_t handle,
+                                                const char** file_paths, size_t file_count,
+                                                const anidb_batch_options_t* options,
+                                                anidb_batch_order_t order,
+                                                anidb_file_result_callback_t on_result,
+                                                void* user_data, anidb_batch_handle_t* batch) {
+    if (batch != nullptr) *batch = nullptr;
+    return with_client(handle, [&](ClientEntry& c) {
+        if (batch == nullptr) return fail(Errc::invalid_parameter, "batch is NULL");
+        auto state = std::make_shared<StreamState>();
+        state->user_data = user_data;
+        auto req = stream_request_from_c(file_paths, file_count, options, raw_enum(order),
+                                         on_result, state);
+        if (!req) return fail(req.error());
+        // The callback may ask to stop before the operation exists: the
+        // stop source (copies share its state) is handed to the operation.
+        std::stop_source stop;
+        state->stop = [stop]() mutable { stop.request_stop(); };
+        auto done = completion_for(c.client, req->completion, req->user_data);
+        auto started = client::BatchOperation::start(
+            c.client, std::move(req->paths), std::move(req->options), done, std::move(stop));
+        if (!started) return fail(started.error());
+        auto b = std::make_shared<BatchEntry>();
+        b->op = std::move(started).value();
+        b->client_id = c.id;
+        b->owner = c.weak_from_this();
+        *batch = Registry::instance().add_batch(std::move(b));
         return ANIDB_SUCCESS;
     });
 }

@@ -56,11 +56,12 @@ class Client {
     // options (each file's failure is in its FileResult). Paths as native
     // strings: the batch never needs them parsed into components.
     Result<BatchResult> process_batch(const std::vector<std::string>& paths,
-                                      const BatchOptions& options, std::stop_token stop = {});
+                                      const BatchOptions& options,
+                                      const std::stop_token& stop = {});
     Result<BatchResult> process_batch(const std::vector<std::filesystem::path>& paths,
-                                      const BatchOptions& options, std::stop_token stop = {}) {
-        return process_batch(std::vector<std::string>(paths.begin(), paths.end()), options,
-                             std::move(stop));
+                                      const BatchOptions& options,
+                                      const std::stop_token& stop = {}) {
+        return process_batch(std::vector<std::string>(paths.begin(), paths.end()), options, stop);
     }
 
     // Identification through the cache, then AniDB. Every AniDB wait (the
@@ -71,9 +72,11 @@ class Client {
     Result<AnimeInfo> identify_path(const std::filesystem::path& path, std::stop_token stop = {});
     // identify() for a file already hashed with the red ED2K variant: when
     // AniDB does not know it and its size is an exact multiple of the ED2K
-    // chunk, the file is hashed with the blue variant and asked again.
+    // chunk, it is asked again with the blue variant: `ed2k_blue` when the
+    // hashing gave it (FileResult::ed2k_blue), else the file is read again.
     Result<AnimeInfo> identify_hashed(const std::filesystem::path& path, uint64_t size,
-                                      std::string_view ed2k, const std::stop_token& stop = {});
+                                      std::string_view ed2k, const std::stop_token& stop = {},
+                                      std::string_view ed2k_blue = {});
     Result<MylistResult> mylist_add(uint64_t size, std::string_view ed2k,
                                     const MylistWishes& wishes, const std::stop_token& stop = {});
     // Ends the AniDB session now, including one an earlier process kept for

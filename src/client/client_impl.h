@@ -1,5 +1,5 @@
 // Private state of a Client, shared by the files that implement it
-// (client.cc, process_file.cc, process_batch.cc, identify.cc).
+// (client.cc, process_file.cc, batch/process_batch.cc, identify.cc).
 #pragma once
 
 #include <atomic>

@@ -126,11 +126,28 @@ Status ClientConfig::set_option(std::string_view key, std::string_view value) {
         }
         return {};
     }
+    if (key == "io.readers_per_device") {
+        return parse_number(value, readers_per_device) ? Status{} : Status{bad_value(key)};
+    }
+    if (key == "io.readers_for_path") return set_readers_for_path(value);
     if (key == "cache.dir") {
         cache_dir = std::string(value);
         return {};
     }
     return make_error(Errc::invalid_parameter, "unknown option '" + std::string(key) + "'");
+}
+
+Status ClientConfig::set_readers_for_path(std::string_view value) {
+    const size_t eq = value.rfind('=');
+    size_t readers = 0;
+    if (eq == std::string_view::npos || eq == 0 || !parse_number(value.substr(eq + 1), readers)) {
+        return bad_value("io.readers_for_path");
+    }
+    std::string prefix(value.substr(0, eq));
+    while (prefix.size() > 1 && prefix.back() == '/') prefix.pop_back();
+    std::erase_if(readers_by_prefix, [&](const auto& rule) { return rule.first == prefix; });
+    if (readers != 0) readers_by_prefix.emplace_back(std::move(prefix), readers);
+    return {};
 }
 
 void ClientConfig::apply_environment() {

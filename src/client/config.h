@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/result.h"
 
@@ -46,11 +48,20 @@ struct ClientConfig {
     uint32_t unknown_retry_hours = 24;
     AnswerCache answer_cache = AnswerCache::use;  // option "cache.answers"
 
+    // Files a batch reads at once from one device (option
+    // "io.readers_per_device"); 0: as advised for the device (1 for a
+    // spinning disk or a network/FUSE file system, 4 otherwise).
+    size_t readers_per_device = 0;
+    // Per path prefix ("io.readers_for_path" "PREFIX=N", N 0 removes the
+    // rule): files under PREFIX share N readers; the longest prefix wins.
+    std::vector<std::pair<std::string, size_t>> readers_by_prefix;
+
     // Applies ANIDB_SERVER, ANIDB_USERNAME, ANIDB_PASSWORD, ANIDB_CLIENT_NAME,
     // ANIDB_CLIENT_VERSION, ANIDB_LOCAL_PORT from the environment where set.
     void apply_environment();
     // One named option (see anidb_client_set_option in anidb.h).
     Status set_option(std::string_view key, std::string_view value);
+    Status set_readers_for_path(std::string_view value);  // "PREFIX=N"
     // The database file: cache_dir/anidb.db, or the XDG default.
     std::filesystem::path database_path() const;
     // Overwrites the secrets in place before they are released.

@@ -282,16 +282,23 @@ Result<AnimeInfo> Client::identify_path(const std::filesystem::path& path, std::
     if (hashed->status != FileStatus::completed) {
         return make_error(hashed->error, hashed->error_message);
     }
-    return identify_hashed(path, hashed->size, hashed->hashes.at(0).value, stop);
+    return identify_hashed(path, hashed->size, hashed->hashes.at(0).value, stop, hashed->ed2k_blue);
 }
 
 Result<AnimeInfo> Client::identify_hashed(const std::filesystem::path& path, uint64_t size,
-                                          std::string_view ed2k, const std::stop_token& stop) {
+                                          std::string_view ed2k, const std::stop_token& stop,
+                                          std::string_view ed2k_blue) {
     auto info = identify(size, ed2k, stop);
     // AniDB may know a file whose size is an exact multiple of the ED2K chunk
-    // by the other ("blue") variant; only then is the file read again.
+    // by the other ("blue") variant: the hashing gave it, or (answered from
+    // the cache, which keeps only the red one) the file is read again.
     if (!info && info.error().code == Errc::no_such_file && size > 0 &&
         size % hash::kEd2kChunkSize == 0) {
+        if (!ed2k_blue.empty()) {
+            auto second = identify(size, ed2k_blue, stop);
+            if (second.ok() || second.error().code != Errc::no_such_file) return second;
+            return info;
+        }
         hash::FileHashOptions ho;
         ho.algorithms = {hash::Algorithm::ed2k};
         ho.ed2k_variant = hash::Ed2kVariant::blue;

@@ -74,17 +74,19 @@ void FileOperation::wait() {
 Result<std::unique_ptr<BatchOperation>> BatchOperation::start(std::shared_ptr<Client> client,
                                                               std::vector<std::string> paths,
                                                               BatchOptions options,
-                                                              std::function<void(Errc)> on_done) {
+                                                              std::function<void(Errc)> on_done,
+                                                              std::stop_source stop) {
     if (paths.empty()) return make_error(Errc::invalid_parameter, "the batch has no files");
     if (auto valid = hash::validate_algorithms(options.algorithms); !valid) return valid.error();
     try {
         std::unique_ptr<BatchOperation> op(new BatchOperation());
         op->client_ = std::move(client);
         op->total_ = paths.size();
+        op->stop_ = std::move(stop);
         op->status_ = FileStatus::processing;
         BatchOperation* self = op.get();
         auto user_file_done = std::move(options.on_file_done);
-        options.on_file_done = [self, user_file_done](size_t i, const FileResult& r) {
+        options.on_file_done = [self, user_file_done](size_t i, FileResult& r) {
             self->completed_.fetch_add(1);
             if (user_file_done) user_file_done(i, r);
         };

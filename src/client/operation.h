@@ -43,10 +43,13 @@ class FileOperation {
 
 class BatchOperation {
   public:
+    // `stop` (a copy shares its state) lets a caller stop the batch before
+    // start returns, e.g. from a streaming batch's result callback.
     static Result<std::unique_ptr<BatchOperation>> start(std::shared_ptr<Client> client,
                                                          std::vector<std::string> paths,
                                                          BatchOptions options,
-                                                         std::function<void(Errc)> on_done);
+                                                         std::function<void(Errc)> on_done,
+                                                         std::stop_source stop = {});
     ~BatchOperation();
 
     FileStatus status() const;

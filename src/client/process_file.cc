@@ -186,6 +186,7 @@ Result<FileResult> Client::finish_file(PendingFile pending, const ProcessOptions
         stored_identity = std::move(pending.lookup.identity);  // not needed for anything else now
         if (stored_identity) adopt_stamp(*stored_identity, hashed->stamp);
         result.size = hashed->size;
+        result.ed2k_blue = std::move(hashed->ed2k_other_variant);
         for (auto& d : hashed->digests) {
             events_.emit(
                 algorithm_event(EventType::hash_complete, result.path, d.algorithm, d.value));

@@ -25,6 +25,10 @@ struct FileResult {
     Errc error = Errc::ok;      // why it failed or was cancelled
     std::string error_message;  // empty unless failed or cancelled
     bool from_cache = false;    // every digest came from the cache
+    // ED2K's other ("blue") variant, from the same read: set when ED2K was
+    // hashed (not answered from the cache) and the size is a non-zero
+    // multiple of the ED2K chunk, where the variants differ.
+    std::string ed2k_blue;
 };
 
 struct BatchResult {
@@ -46,14 +50,33 @@ struct ProcessOptions {
     ProgressFn progress;     // per call, optional
 };
 
+// The order in which a batch hands its per-file results to on_file_done.
+enum class BatchOrder {
+    completion,  // as each file completes
+    input,       // in the order of the paths (a result waits for those before it)
+};
+
 struct BatchOptions {
     std::vector<hash::Algorithm> algorithms;
     size_t max_concurrent = 0;  // 0: the client's max_concurrent_files, then one per core
     bool continue_on_error = true;
     bool skip_existing = false;
     bool use_cache = true;
-    ProgressFn progress;                                                // whole batch, by bytes
-    std::function<void(size_t index, const FileResult&)> on_file_done;  // any thread, serialised
+    // Streaming when false: each result goes only to on_file_done and
+    // BatchResult::results stays empty, so memory does not grow with the
+    // file count.
+    bool keep_results = true;
+    BatchOrder order = BatchOrder::completion;
+    // Files read at once per device; 0: the client's io.readers_* options.
+    size_t readers_per_device = 0;
+    ProgressFn progress;  // whole batch, by bytes
+    // Each file's result, on a worker thread, one call at a time and
+    // serialised with the client's callbacks. The result may be moved from.
+    std::function<void(size_t index, FileResult&)> on_file_done;
+    // A worker (0 .. max_concurrent-1) starts file `index`, and has read
+    // `bytes` of it so far (status displays; any thread, not serialised).
+    std::function<void(size_t worker, size_t index)> on_file_start;
+    std::function<void(size_t worker, size_t index, uint64_t bytes)> on_file_bytes;
 };
 
 // What AniDB (or the cache) says about a file.

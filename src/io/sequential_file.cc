@@ -1,8 +1,10 @@
 #include "io/sequential_file.h"
 
 #include <fcntl.h>
+
 #include <sys/stat.h>
 #include <unistd.h>
+#include <atomic>
 
 #include <algorithm>
 #include <cerrno>
@@ -45,6 +47,16 @@ Errc errc_from_errno(int error) noexcept {
     }
 }
 
+namespace {
+// The kernel's default read-ahead window (128 KiB).
+constexpr off_t kAdviseFrom = 128 * 1024;
+std::atomic<uint64_t> g_bytes_read{0};
+}  // namespace
+
+uint64_t bytes_read_total() noexcept {
+    return g_bytes_read.load(std::memory_order_relaxed);
+}
+
 Result<SequentialFile> SequentialFile::open(const std::filesystem::path& path) {
     // O_NONBLOCK: opening a FIFO without a writer must not wait for one.
     const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -59,10 +71,12 @@ Result<SequentialFile> SequentialFile::open(const std::filesystem::path& path) {
         ::close(fd);
         return make_error(Errc::invalid_parameter, "not a regular file: " + path.string());
     }
-    // Regular files never block; clear the flag so reads are plain reads.
-    const int flags = ::fcntl(fd, F_GETFL);
-    if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
-    ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    // Regular files never block; clear the flag so reads are plain reads
+    // (some FUSE file systems honour it). F_SETFL changes only the status
+    // flags it may change, so no F_GETFL is needed first. Read-ahead advice
+    // matters only for files larger than the kernel's read-ahead window.
+    ::fcntl(fd, F_SETFL, 0);
+    if (st.st_size > kAdviseFrom) ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     return SequentialFile(fd, path.string(), stamp_of(st));
 }
 
@@ -116,6 +130,7 @@ Result<size_t> SequentialFile::read_at(uint64_t offset, std::span<std::byte> out
         if (n == 0) return changed_error();  // shrank: EOF before the size we started with
         got += static_cast<size_t>(n);
     }
+    g_bytes_read.fetch_add(got, std::memory_order_relaxed);
     return got;
 }
 

@@ -26,6 +26,10 @@
 
 namespace anidb::io {
 
+// Bytes read from files through SequentialFile by this process so far (one
+// relaxed counter; tests prove "read once" with it).
+uint64_t bytes_read_total() noexcept;
+
 // What stat() says of a file's identity and state.
 struct FileStamp {
     uint64_t size = 0;

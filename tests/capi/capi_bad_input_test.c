@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "anidb/anidb.h"
@@ -147,6 +148,28 @@ static void test_handles(const char* dir) {
     CHECK(anidb_client_destroy(c2) == ANIDB_SUCCESS);
 }
 
+/* Counts the results a streaming batch hands over (none, for bad input). */
+static int results_seen = 0;
+static int on_result(size_t index, anidb_result_t file_error, const anidb_file_result_t* result,
+                     void* user_data) {
+    (void)index;
+    (void)file_error;
+    (void)result;
+    (void)user_data;
+    ++results_seen;
+    return 0;
+}
+
+/* Asks the batch to stop after the first result it hands over. */
+static int stop_after_first(size_t index, anidb_result_t file_error,
+                            const anidb_file_result_t* result, void* user_data) {
+    (void)index;
+    (void)file_error;
+    (void)user_data;
+    ++results_seen;
+    return result->status == ANIDB_STATUS_COMPLETED ? 1 : 0;
+}
+
 static void test_process_bad_input(const char* dir, const char* file) {
     anidb_client_handle_t c = new_client(dir);
     anidb_file_result_t* r = NULL;
@@ -285,6 +308,65 @@ static void test_process_bad_input(const char* dir, const char* file) {
     anidb_batch_handle_t bh = NULL;
     CHECK(anidb_process_batch_async(c, paths, 2, &bo, &bh) == ANIDB_ERROR_INVALID_UTF8 &&
           bh == NULL);
+    size_t failed_files = 99;
+    CHECK(anidb_process_batch_stream(NULL, paths, 1, &bo, ANIDB_BATCH_INPUT_ORDER, on_result, NULL,
+                                     &failed_files) == ANIDB_ERROR_INVALID_HANDLE &&
+          failed_files == 0);
+    CHECK(anidb_process_batch_stream(c, NULL, 1, &bo, ANIDB_BATCH_INPUT_ORDER, on_result, NULL,
+                                     NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_process_batch_stream(c, paths, 0, &bo, ANIDB_BATCH_INPUT_ORDER, on_result, NULL,
+                                     NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_process_batch_stream(c, paths, 1, NULL, ANIDB_BATCH_INPUT_ORDER, on_result, NULL,
+                                     NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_process_batch_stream(c, paths, 1, &bo, ANIDB_BATCH_INPUT_ORDER, NULL, NULL,
+                                     NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_process_batch_stream(c, paths, 1, &bo, (anidb_batch_order_t)7, on_result, NULL,
+                                     NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    failed_files = 99;
+    CHECK(anidb_process_batch_stream(c, paths, 2, &bo, ANIDB_BATCH_COMPLETION_ORDER, on_result,
+                                     NULL, &failed_files) == ANIDB_ERROR_INVALID_UTF8 &&
+          failed_files == 0 && results_seen == 0);
+    bh = NULL;
+    CHECK(anidb_process_batch_stream_async(NULL, paths, 1, &bo, ANIDB_BATCH_INPUT_ORDER, on_result,
+                                           NULL, &bh) == ANIDB_ERROR_INVALID_HANDLE &&
+          bh == NULL);
+    CHECK(anidb_process_batch_stream_async(c, paths, 1, &bo, ANIDB_BATCH_INPUT_ORDER, on_result,
+                                           NULL, NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_process_batch_stream_async(c, paths, 1, &bo, ANIDB_BATCH_INPUT_ORDER, NULL, NULL,
+                                           &bh) == ANIDB_ERROR_INVALID_PARAMETER &&
+          bh == NULL);
+    CHECK(anidb_process_batch_stream_async(c, paths, 2, &bo, ANIDB_BATCH_INPUT_ORDER, on_result,
+                                           NULL, &bh) == ANIDB_ERROR_INVALID_UTF8 &&
+          bh == NULL && results_seen == 0);
+    /* A sound stream hands every file over once, in input order. */
+    const char* good[] = {file, file, file};
+    failed_files = 99;
+    CHECK(anidb_process_batch_stream(c, good, 3, &bo, ANIDB_BATCH_INPUT_ORDER, on_result, NULL,
+                                     &failed_files) == ANIDB_SUCCESS &&
+          results_seen == 3 && failed_files == 0);
+    /* In the background: every result handed over, none kept. */
+    results_seen = 0;
+    CHECK(anidb_process_batch_stream_async(c, good, 3, &bo, ANIDB_BATCH_COMPLETION_ORDER, on_result,
+                                           NULL, &bh) == ANIDB_SUCCESS &&
+          bh != NULL);
+    size_t handed = 0, total = 0;
+    while (anidb_batch_get_progress(bh, &handed, &total) == ANIDB_SUCCESS && handed < total) {
+        const struct timespec pause = {0, 1000000};
+        nanosleep(&pause, NULL);
+    }
+    anidb_batch_result_t* summary = NULL;
+    while (anidb_batch_get_result(bh, &summary) == ANIDB_ERROR_BUSY) {
+        const struct timespec pause = {0, 1000000};
+        nanosleep(&pause, NULL);
+    }
+    CHECK(summary != NULL && summary->total_files == 0 && summary->successful_files == 3 &&
+          results_seen == 3);
+    anidb_free_batch_result(summary);
+    CHECK(anidb_batch_destroy(bh) == ANIDB_SUCCESS);
+    results_seen = 0;
+    CHECK(anidb_process_batch_stream(c, good, 3, &bo, ANIDB_BATCH_INPUT_ORDER, stop_after_first,
+                                     NULL, NULL) == ANIDB_ERROR_CANCELLED &&
+          results_seen == 1);
 
     /* Callbacks and events. */
     CHECK(anidb_register_callback(c, (anidb_callback_type_t)99, (void*)hb, NULL) == 0);

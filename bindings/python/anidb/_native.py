@@ -110,6 +110,12 @@ class BatchOptions(Structure):
     ]
 
 
+# anidb_file_result_callback_t (streaming batches): index, file_error, borrowed result.
+FileResultCallback = ctypes.CFUNCTYPE(c_int, c_size_t, c_enum, POINTER(FileResult), c_void_p)
+BATCH_INPUT_ORDER = 0
+BATCH_COMPLETION_ORDER = 1
+
+
 class BatchResult(Structure):
     _fields_ = [
         ("total_files", c_size_t),
@@ -278,6 +284,8 @@ _PROTOTYPES: dict[str, tuple[object, list[object]]] = {
     "anidb_operation_destroy": (_R, [_H]),
     "anidb_process_batch": (_R, [_H, POINTER(c_char_p), c_size_t, POINTER(BatchOptions), POINTER(POINTER(BatchResult))]),
     "anidb_process_batch_async": (_R, [_H, POINTER(c_char_p), c_size_t, POINTER(BatchOptions), POINTER(_H)]),
+    "anidb_process_batch_stream": (_R, [_H, POINTER(c_char_p), c_size_t, POINTER(BatchOptions), c_enum, FileResultCallback, c_void_p, POINTER(c_size_t)]),
+    "anidb_process_batch_stream_async": (_R, [_H, POINTER(c_char_p), c_size_t, POINTER(BatchOptions), c_enum, FileResultCallback, c_void_p, POINTER(_H)]),
     "anidb_batch_get_progress": (_R, [_H, POINTER(c_size_t), POINTER(c_size_t)]),
     "anidb_batch_cancel": (_R, [_H]),
     "anidb_batch_get_result": (_R, [_H, POINTER(POINTER(BatchResult))]),

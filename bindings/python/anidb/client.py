@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ctypes
 import os
+import queue
+import threading
 import time
 import datetime as _dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -11,7 +13,12 @@ from typing import Optional, Union
 
 from . import _convert
 from ._native import (
+    BATCH_COMPLETION_ORDER,
+    BatchOptions,
+    BatchResult,
+    CompletionCallback,
     Config,
+    FileResultCallback,
     EventCallback,
     EventStruct,
     FileResult,
@@ -47,6 +54,7 @@ ProgressFn = Callable[[float, int, int], object]
 Target = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]", tuple]
 
 _DONE = (Status.COMPLETED, Status.FAILED, Status.CANCELLED)
+_BUSY = 14  # ANIDB_ERROR_BUSY: a batch still running
 _POLL_MIN = 0.001  # seconds; short waits keep small files fast
 _POLL_MAX = 0.02   # and Ctrl-C is seen within 20 ms
 
@@ -283,44 +291,102 @@ class Client:
 
     def _hash_many(self, pending: Iterator, algorithm_array, jobs: int,
                    continue_on_error: bool) -> Iterator[Union[HashResult, AniDBError]]:
-        running: dict[int, object] = {}  # operation handle -> the caller's path
-        relay = _ProgressRelay(None)
-        exhausted = False
+        """One streaming batch of the library's engine (completion order).
+
+        The engine's workers hand each result to ``on_result``, which puts
+        it into a small queue; this generator takes them out. The queue is
+        bounded, so a slow consumer holds the engine back instead of piling
+        up results; closing the generator cancels the batch.
+        """
+        paths: list = []
+        encoded: list[bytes] = []
+        for path in pending:
+            try:
+                value = _convert.encode_path(path)
+                try:
+                    value.decode("utf-8")
+                except UnicodeDecodeError:
+                    # The library would refuse the whole batch for it.
+                    raise error_for(9, "the path is not valid UTF-8",
+                                    _convert.display_path(path)) from None
+            except AniDBError as exc:
+                if not continue_on_error:
+                    raise
+                yield exc
+                continue
+            paths.append(path)
+            encoded.append(value)
+        if not encoded:
+            return
+        results: queue.Queue = queue.Queue(maxsize=max(64, 4 * jobs))
+        closing = threading.Event()
+
+        def on_result(index: int, code: int, raw, _user_data) -> int:
+            try:
+                item: object
+                if code == 0:
+                    item = _convert.file_result(raw.contents, paths[index])
+                else:
+                    message = ""
+                    if raw and raw.contents.error_message:
+                        message = ctypes.string_at(raw.contents.error_message).decode("utf-8", "replace")
+                    item = error_for(code, message, _convert.display_path(paths[index]))
+            except BaseException as exc:  # never unwind into C
+                item = exc
+            while not closing.is_set():
+                try:
+                    results.put(item, timeout=0.05)
+                    return 0
+                except queue.Full:
+                    continue
+            return 1
+
+        callback = FileResultCallback(on_result)
+        array = (ctypes.c_char_p * len(encoded))(*encoded)
+        options = BatchOptions(
+            algorithms=ctypes.cast(algorithm_array, ctypes.POINTER(c_enum)),
+            algorithm_count=len(algorithm_array),
+            max_concurrent=jobs,
+            continue_on_error=1 if continue_on_error else 0,
+            skip_existing=1,
+            progress_callback=ProgressCallback(),
+            completion_callback=CompletionCallback(),
+            user_data=None,
+        )
+        batch = c_void_p()
+        code = lib.anidb_process_batch_stream_async(
+            self._h(), array, len(encoded), ctypes.byref(options), BATCH_COMPLETION_ORDER,
+            callback, None, ctypes.byref(batch))
+        if code != 0:
+            self._raise(code)
         try:
             while True:
-                while not exhausted and len(running) < jobs:
-                    try:
-                        path = next(pending)
-                    except StopIteration:
-                        exhausted = True
-                        break
-                    try:
-                        operation = self._start(_convert.encode_path(path), path, algorithm_array, relay, False)
-                    except AniDBError as exc:
-                        if not continue_on_error:
-                            raise
-                        yield exc
-                        continue
-                    running[operation] = path
-                if not running:
-                    return
-                finished = self._wait_any(running)
-                for operation in finished:
-                    path = running.pop(operation)
-                    try:
-                        outcome: Union[HashResult, AniDBError] = self._collect(operation, path)
-                    except AniDBError as exc:
-                        outcome = exc
-                    finally:
-                        lib.anidb_operation_destroy(operation)
-                    if isinstance(outcome, AniDBError) and not continue_on_error:
-                        raise outcome
-                    yield outcome
+                try:
+                    # Short waits: KeyboardInterrupt reaches the caller.
+                    item = results.get(timeout=0.02)
+                except queue.Empty:
+                    # Every result is queued before the batch ends.
+                    if not self._batch_running(batch) and results.empty():
+                        return
+                    continue
+                if isinstance(item, AniDBError):
+                    if not continue_on_error:
+                        raise item
+                elif isinstance(item, BaseException):
+                    raise item
+                yield item  # type: ignore[misc]
         finally:
-            for operation in running:
-                lib.anidb_operation_cancel(operation)
-            for operation in running:
-                lib.anidb_operation_destroy(operation)
+            closing.set()
+            lib.anidb_batch_cancel(batch)
+            lib.anidb_batch_destroy(batch)  # waits for the engine; callbacks end with it
+
+    @staticmethod
+    def _batch_running(batch: c_void_p) -> bool:
+        summary = ctypes.POINTER(BatchResult)()
+        code = lib.anidb_batch_get_result(batch, ctypes.byref(summary))
+        if summary:
+            lib.anidb_free_batch_result(summary)
+        return code == _BUSY
 
     def _start(self, encoded: bytes, path: object, algorithm_array, relay: _ProgressRelay,
                verify: bool) -> int:
@@ -354,15 +420,6 @@ class Client:
             if relay.error is not None and not cancelled:
                 lib.anidb_operation_cancel(operation)
                 cancelled = True
-            time.sleep(delay)
-            delay = min(delay * 2, _POLL_MAX)
-
-    def _wait_any(self, running: dict[int, object]) -> list[int]:
-        delay = _POLL_MIN
-        while True:
-            finished = [op for op in running if self._status(op) in _DONE]
-            if finished:
-                return finished
             time.sleep(delay)
             delay = min(delay * 2, _POLL_MAX)
 

@@ -8,7 +8,6 @@
 
 #include <filesystem>
 
-#include "device_io.h"
 #include "file_selection.h"
 #include "support/temp_dir.h"
 
@@ -107,42 +106,6 @@ TEST(CliSelection, PathsLongerThanPathMaxAreReportedNotSkipped) {
     ASSERT_EQ(direct.problems.size(), 1u);
     EXPECT_NE(direct.problems[0].message.find("longer than PATH_MAX"), std::string::npos)
         << direct.problems[0].message;
-}
-
-TEST(CliDeviceIo, ReadsRotationalFlagFromSysfsLayout) {
-    test::TempDir dir;
-    const std::string root = dir.path().string();
-    std::filesystem::create_directories(dir / "dev/block/8:0/queue");
-    std::filesystem::create_directories(dir / "dev/block/259:0/queue");
-    dir.write_bytes("dev/block/8:0/queue/rotational", "1\n");
-    dir.write_bytes("dev/block/259:0/queue/rotational", "0\n");
-    // A partition: 8:1 is a directory inside the disk's; its queue is one up.
-    std::filesystem::create_directories(dir / "dev/block/8:0/sda1");
-    std::filesystem::create_directory_symlink(dir / "dev/block/8:0/sda1", dir / "dev/block/8:1");
-    EXPECT_EQ(device_is_rotational(makedev(8, 0), root), true);
-    EXPECT_EQ(device_is_rotational(makedev(259, 0), root), false);
-    EXPECT_EQ(device_is_rotational(makedev(8, 1), root), true);
-    EXPECT_EQ(device_is_rotational(makedev(0, 42), root), std::nullopt);
-    EXPECT_EQ(default_io_jobs(true), 1u);
-    EXPECT_EQ(default_io_jobs(false), 4u);
-    EXPECT_EQ(default_io_jobs(std::nullopt), 4u);
-}
-
-TEST(CliDeviceIo, SchedulerNeverExceedsADevicesLimit) {
-    // Items 0,1,2 on device 1 (limit 1), 3 on device 2 (limit 2).
-    DeviceScheduler s({1, 1, 1, 2}, {{1, 1}, {2, 2}});
-    auto a = s.acquire();
-    auto b = s.acquire();
-    ASSERT_TRUE(a && b);
-    EXPECT_EQ(*a, 0u);
-    EXPECT_EQ(*b, 3u);  // item 1 waits: device 1 is busy
-    s.release(*a);
-    auto c = s.acquire();
-    ASSERT_TRUE(c);
-    EXPECT_EQ(*c, 1u);
-    s.release(*c);
-    EXPECT_EQ(s.acquire(), std::optional<size_t>(2));
-    EXPECT_EQ(s.acquire(), std::nullopt);
 }
 
 }  // namespace

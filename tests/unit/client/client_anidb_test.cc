@@ -5,9 +5,9 @@
 // violation in the server's log.
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <ctime>
@@ -17,6 +17,7 @@
 #include "anidb/anidb.h"
 #include "cache/cache_db.h"
 #include "client/client.h"
+#include "io/sequential_file.h"
 #include "support/fake_anidb/fake_server.h"
 #include "support/temp_dir.h"
 
@@ -27,7 +28,7 @@ constexpr const char* kUser = "tester";
 constexpr const char* kPassword = "p&ss=w0rd\nsecret";
 
 class ClientAnidb : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         // A host-wide AniDB state of this test's own: parallel tests never
         // share one rate limit or cool-down.
@@ -35,7 +36,8 @@ protected:
         ASSERT_EQ(anidb_init(ANIDB_ABI_VERSION), ANIDB_SUCCESS);
         known_ = tmp.write_random("Known Episode 03.mkv", 300000, 7).string();
         char ed2k[33];
-        ASSERT_EQ(anidb_calculate_hash(known_.c_str(), ANIDB_HASH_ED2K, ed2k, sizeof ed2k), ANIDB_SUCCESS);
+        ASSERT_EQ(anidb_calculate_hash(known_.c_str(), ANIDB_HASH_ED2K, ed2k, sizeof ed2k),
+                  ANIDB_SUCCESS);
         known_ed2k_ = ed2k;
         // 9728000 zero bytes: AniDB knows it by the "blue" ED2K only.
         blue_ = (tmp / "exact chunk.mkv").string();
@@ -201,6 +203,18 @@ TEST_F(ClientAnidb, ExactChunkMultipleIsRetriedWithTheOtherEd2kVariant) {
     EXPECT_EQ(server_->count("FILE"), 2U);  // red first, then blue
 }
 
+// The blue variant comes from the same read as the red one: identifying the
+// file reads it exactly once.
+TEST_F(ClientAnidb, OtherEd2kVariantNeedsNoSecondRead) {
+    const uint64_t before = io::bytes_read_total();
+    anidb_anime_info_t* info = nullptr;
+    ASSERT_EQ(anidb_identify_path(client, blue_.c_str(), &info), ANIDB_SUCCESS);
+    ASSERT_NE(info, nullptr);
+    EXPECT_EQ(info->file_id, 5005U);
+    anidb_free_anime_info(info);
+    EXPECT_EQ(io::bytes_read_total() - before, 9728000U);
+}
+
 TEST_F(ClientAnidb, MylistAddIsIdempotentAndEditsOnNewWishes) {
     anidb_mylist_options_t opts = ANIDB_MYLIST_OPTIONS_INIT;
     anidb_mylist_result_t r{};
@@ -307,11 +321,19 @@ TEST_F(ClientAnidb, TitlesMissingFromFileAreFilledFromRecords) {
         ASSERT_TRUE(db.ok());
         const int64_t now = std::time(nullptr);
         using Kind = anidb::cache::CacheDb::RecordKind;
-        ASSERT_TRUE(db.value()->store_record(Kind::anime, {4000, {{"romaji", "Kaze no Tani"}, {"english", "Valley"}}, now}).ok());
-        ASSERT_TRUE(db.value()->store_record(Kind::episode, {66000, {{"english", "The Wind"}, {"epno", "01"}}, now}).ok());
+        ASSERT_TRUE(
+            db.value()
+                ->store_record(Kind::anime,
+                               {4000, {{"romaji", "Kaze no Tani"}, {"english", "Valley"}}, now})
+                .ok());
+        ASSERT_TRUE(db.value()
+                        ->store_record(Kind::episode,
+                                       {66000, {{"english", "The Wind"}, {"epno", "01"}}, now})
+                        .ok());
     }
     anidb_anime_info_t* info = nullptr;
-    ASSERT_EQ(anidb_identify_file(client, "aaaabbbbccccddddeeeeffff00001111", 1234567, &info), ANIDB_SUCCESS);
+    ASSERT_EQ(anidb_identify_file(client, "aaaabbbbccccddddeeeeffff00001111", 1234567, &info),
+              ANIDB_SUCCESS);
     EXPECT_STREQ(info->title, "Kaze no Tani");
     EXPECT_STREQ(info->title_english, "Valley");
     EXPECT_STREQ(info->episode_title, "The Wind");
@@ -320,7 +342,8 @@ TEST_F(ClientAnidb, TitlesMissingFromFileAreFilledFromRecords) {
     EXPECT_EQ(server_->count("ANIME"), 0U) << "cached records are not asked for again";
     EXPECT_EQ(server_->count("EPISODE"), 0U);
     EXPECT_EQ(server_->count("GROUP"), 1U);
-    ASSERT_EQ(anidb_identify_file(client, "aaaabbbbccccddddeeeeffff00001111", 1234567, &info), ANIDB_SUCCESS);
+    ASSERT_EQ(anidb_identify_file(client, "aaaabbbbccccddddeeeeffff00001111", 1234567, &info),
+              ANIDB_SUCCESS);
     EXPECT_EQ(info->source, 1);
     EXPECT_STREQ(info->title, "Kaze no Tani");
     anidb_free_anime_info(info);
@@ -330,7 +353,8 @@ TEST_F(ClientAnidb, TitlesMissingFromFileAreFilledFromRecords) {
 TEST_F(ClientAnidb, WrongPasswordIsLoginFailed) {
     anidb_client_handle_t bad = make_client("wrong");
     anidb_anime_info_t* info = nullptr;
-    EXPECT_EQ(anidb_identify_file(bad, known_ed2k_.c_str(), 300000, &info), ANIDB_ERROR_LOGIN_FAILED);
+    EXPECT_EQ(anidb_identify_file(bad, known_ed2k_.c_str(), 300000, &info),
+              ANIDB_ERROR_LOGIN_FAILED);
     char msg[256];
     anidb_client_get_last_error(bad, msg, sizeof msg);
     EXPECT_EQ(std::string(msg).find("wrong"), std::string::npos) << "no password in messages";
@@ -350,7 +374,8 @@ TEST_F(ClientAnidb, CredentialsStayOutOfEventsAndTheDatabase) {
     client = nullptr;
     for (const char* name : {"anidb.db", "anidb.db-wal"}) {
         std::ifstream f(tmp / "cache" / name, std::ios::binary);
-        const std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+        const std::string bytes((std::istreambuf_iterator<char>(f)),
+                                std::istreambuf_iterator<char>());
         EXPECT_EQ(bytes.find("p&ss=w0rd"), std::string::npos) << name;
         EXPECT_EQ(bytes.find("secret"), std::string::npos) << name;
     }

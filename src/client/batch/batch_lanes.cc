@@ -1,4 +1,4 @@
-#include "client/batch_lanes.h"
+#include "client/batch/batch_lanes.h"
 
 #include "hash/ed2k_chunk_job.h"
 

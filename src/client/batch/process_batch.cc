@@ -1,9 +1,18 @@
-// Client::process_batch: many files, max_concurrent at a time. Each file's
-// hashing already spreads over the process-wide worker pool, so the batch
-// threads here are mostly readers: running a few files at once keeps the
-// cores busy on small files without oversubscribing them. A batch of ED2K
-// and/or CRC32 only hashes the files each worker reads side by side in
-// SIMD lanes (BatchLanes).
+// Client::process_batch: the library's one batch engine (the CLI, the C
+// ABI and the Python binding all run on it). Many files, max_concurrent at
+// a time. Each file's hashing already spreads over the process-wide worker
+// pool, so the batch threads here are mostly readers: running a few files
+// at once keeps the cores busy on small files without oversubscribing
+// them.
+//
+// - Cache lookups are grouped (one read transaction for up to 64 files).
+// - A batch of ED2K and/or CRC32 only hashes the files a worker reads side
+//   by side in SIMD lanes (BatchLanes).
+// - Reads pass a per-device gate (ReadGate): 1 reader per spinning disk or
+//   network/FUSE file system, more for SSD/NVMe, or as configured.
+// - Results go through a ResultSink: in input or completion order, kept
+//   or streamed (then memory stays bounded whatever the file count).
+// - Every wait ends on the batch's stop token or client shutdown.
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -14,47 +23,15 @@
 #include <optional>
 #include <thread>
 
-#include "client/batch_lanes.h"
+#include "client/batch/batch_lanes.h"
+#include "client/batch/batch_progress.h"
+#include "client/batch/read_gate.h"
+#include "client/batch/result_sink.h"
 #include "client/client.h"
 #include "client/client_impl.h"
 
 namespace anidb::client {
 namespace {
-
-// Throttled whole-batch progress by bytes: at most ~20 calls a second.
-class BatchProgress {
-  public:
-    BatchProgress(const ProgressFn& fn, EventHub& hub, uint64_t total)
-        : fn_(fn), hub_(hub), total_(total) {}
-
-    void add(uint64_t delta) {
-        const uint64_t done = done_.fetch_add(delta) + delta;
-        if (!fn_) return;
-        const auto now = std::chrono::steady_clock::now();
-        std::unique_lock lock(mutex_, std::try_to_lock);
-        if (!lock.owns_lock() || now - last_ < std::chrono::milliseconds(50)) return;
-        last_ = now;
-        hub_.call_serialized([&] { fn_(percent(done), done, total_); });
-    }
-    void finish() {
-        if (!fn_) return;
-        std::lock_guard lock(mutex_);
-        hub_.call_serialized([&] { fn_(100.0F, std::max(done_.load(), total_), total_); });
-    }
-
-  private:
-    float percent(uint64_t done) const {
-        if (total_ == 0) return 0.0F;
-        return static_cast<float>(
-            std::min(100.0, static_cast<double>(done) * 100.0 / static_cast<double>(total_)));
-    }
-    const ProgressFn& fn_;
-    EventHub& hub_;
-    uint64_t total_;
-    std::atomic<uint64_t> done_{0};
-    std::mutex mutex_;
-    std::chrono::steady_clock::time_point last_{};
-};
 
 constexpr size_t kMaxLookupGroup = 64;
 constexpr uint64_t kMaxGroupBytesRead = uint64_t{4} << 20;
@@ -68,16 +45,51 @@ FileResult failed_result(const std::string& path, const Error& error) {
     return r;
 }
 
+// True when every algorithm asked for is answered by the cache: the file
+// is not read, so it does not pass the read gate.
+bool answered_by_cache(const Client::CacheLookup& lookup,
+                       const std::vector<hash::Algorithm>& algorithms) {
+    return std::all_of(algorithms.begin(), algorithms.end(), [&](hash::Algorithm a) {
+        return lookup.cached.count(static_cast<int>(a)) > 0;
+    });
+}
+
+// The device a file is read from: the cache lookup's stat() tells it; a
+// batch without the cache asks for the file's folder once per folder (a
+// worker's files mostly share one), not for every file.
+class DeviceOf {
+  public:
+    dev_t operator()(const std::string& path, const Client::CacheLookup& lookup) {
+        if (lookup.identity) return static_cast<dev_t>(lookup.identity->device);
+        const size_t slash = path.rfind('/');
+        const std::string folder = slash == std::string::npos ? "."
+                                   : slash == 0               ? "/"
+                                                              : path.substr(0, slash);
+        if (folder != folder_) {
+            struct stat st {};
+            device_ = ::stat(folder.c_str(), &st) == 0 ? st.st_dev : 0;
+            folder_ = folder;
+        }
+        return device_;
+    }
+
+  private:
+    std::string folder_;
+    dev_t device_ = 0;
+};
+
 }  // namespace
 
 Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
-                                          const BatchOptions& options, std::stop_token stop) {
+                                          const BatchOptions& options,
+                                          const std::stop_token& stop) {
     if (paths.empty()) return make_error(Errc::invalid_parameter, "the batch has no files");
     if (auto valid = hash::validate_algorithms(options.algorithms); !valid) return valid.error();
     const auto started = std::chrono::steady_clock::now();
+    const ClientConfig config = config_snapshot();
 
     size_t workers =
-        options.max_concurrent != 0 ? options.max_concurrent : config_.max_concurrent_files;
+        options.max_concurrent != 0 ? options.max_concurrent : config.max_concurrent_files;
     if (workers == 0) workers = std::max(1U, std::thread::hardware_concurrency());
     workers = std::min(workers, paths.size());
 
@@ -92,12 +104,21 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
         }
     }
 
-    BatchResult batch;
-    batch.results.resize(paths.size());
+    // The batch's own stop: the caller's token or client shutdown.
+    JointStop joint(stop, impl_->shutdown_source.get_token());
+    const std::stop_token batch_stop = joint.token();
     BatchProgress progress(options.progress, events_, total_bytes);
+    ReadGate gate(
+        options.readers_per_device != 0 ? options.readers_per_device : config.readers_per_device,
+        config.readers_by_prefix);
+    ResultSink sink(paths.size(), options.order, options.keep_results,
+                    [&](size_t i, FileResult& r) {
+                        if (options.on_file_done) {
+                            events_.call_serialized([&] { options.on_file_done(i, r); });
+                        }
+                    });
     std::atomic<size_t> next{0};
     std::atomic<bool> stop_scheduling{false};
-    std::mutex done_mutex;
 
     // A re-scan is thousands of exact cache hits, a first scan thousands of
     // clean misses: either needs a stat() and a lookup per file, so files are
@@ -112,7 +133,7 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
         options.skip_existing && options.use_cache && impl_->cache && cache_enabled();
     // Why file i does not start, if it does not.
     auto not_started = [&](size_t i) -> std::optional<FileResult> {
-        if (stop.stop_requested() || impl_->shutting_down) {
+        if (batch_stop.stop_requested()) {
             return failed_result(paths[i], make_error(Errc::cancelled, "the batch was cancelled"));
         }
         if (stop_scheduling) {
@@ -138,20 +159,27 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
         }
         return r;
     };
-    auto record = [&](size_t i, FileResult r) {
-        std::lock_guard lock(done_mutex);
-        batch.results[i] = std::move(r);
-        if (options.on_file_done) {
-            events_.call_serialized([&] { options.on_file_done(i, batch.results[i]); });
-        }
-    };
     ProcessOptions file_options;
     file_options.algorithms = options.algorithms;
     file_options.use_cache = options.use_cache;
     file_options.read_cache = options.skip_existing;
 
-    auto process_one = [&](size_t i, std::optional<CacheLookup> looked_up) {
+    // One file, hashed on its own (hash_file spreads it over the cores).
+    auto process_one = [&](size_t worker, DeviceOf& device_of, WorkerSlots& slots, size_t i,
+                           std::optional<CacheLookup> looked_up) {
         if (auto early = not_started(i)) return std::move(*early);
+        if (!looked_up) {
+            auto lookup = look_up(paths[i], file_options);
+            if (!lookup) return conclude(i, lookup.error(), 0);
+            looked_up = std::move(lookup).value();
+        }
+        std::optional<ReadGate::Key> key;
+        if (!answered_by_cache(*looked_up, options.algorithms)) {
+            key = gate.key_for(paths[i], device_of(paths[i], *looked_up));
+            if (!slots.take(*key, paths[i], batch_stop, {})) {
+                return conclude(i, make_error(Errc::cancelled, "the batch was cancelled"), 0);
+            }
+        }
         ProcessOptions po = file_options;
         uint64_t reported = 0;
         po.progress = [&](float, uint64_t done, uint64_t) {
@@ -159,53 +187,42 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
                 progress.add(done - reported);
                 reported = done;
             }
+            if (options.on_file_bytes) options.on_file_bytes(worker, i, done);
         };
-        auto processed = looked_up ? process_looked_up(paths[i], po, stop, std::move(*looked_up))
-                                   : process_file_silently(std::filesystem::path(paths[i]), po, stop);
+        auto processed = process_looked_up(paths[i], po, batch_stop, std::move(*looked_up));
+        if (key) slots.done(*key);
         return conclude(i, std::move(processed), reported);
     };
 
-    // ED2K and/or CRC32 only: the files a worker has to read are hashed 8 or
-    // 16 at a time in SIMD lanes (BatchLanes); each finishes when its lane
-    // does, so its result is recorded from there.
     const bool use_lanes = BatchLanes::applies(options.algorithms);
-    auto start_in_lanes = [&](size_t i, std::optional<CacheLookup> looked_up, BatchLanes& lanes,
-                              std::map<size_t, PendingFile>& pending) -> std::optional<FileResult> {
-        if (auto early = not_started(i)) return early;
-        auto lookup = looked_up ? Result<CacheLookup>(std::move(*looked_up))
-                                : look_up(paths[i], file_options);
-        if (!lookup) return conclude(i, lookup.error(), 0);
-        PendingFile file = begin_file(paths[i], file_options, std::move(lookup).value());
-        if (file.to_hash.empty()) {
-            return conclude(i, finish_file(std::move(file), file_options, nullptr), 0);
-        }
-        pending.emplace(i, std::move(file));
-        lanes.add(i, paths[i]);
-        return std::nullopt;
-    };
 
-    auto work = [&] {
+    auto work = [&](size_t worker) {
+        DeviceOf device_of;
         std::optional<BatchLanes> lanes;
         std::map<size_t, PendingFile> pending;  // in a lane, by index
-        std::stop_source lanes_stop;            // the batch's stop or client shutdown
-        std::stop_callback from_batch(stop, [&] { lanes_stop.request_stop(); });
-        std::stop_callback from_client(impl_->shutdown_source.get_token(),
-                                       [&] { lanes_stop.request_stop(); });
+        // The read slots this worker holds; its lanes count as one reader
+        // of each device they read from.
+        WorkerSlots slots(gate);
+        std::map<size_t, ReadGate::Key> lane_keys;  // files in a lane
         // The one large file a worker may be hashing (with hash_file) and
         // the bytes of it already added to the batch's progress.
         size_t large_index = SIZE_MAX;
         uint64_t large_reported = 0;
         if (use_lanes) {
             lanes.emplace(
-                options.algorithms, lanes_stop.get_token(),
+                options.algorithms, batch_stop,
                 [&](size_t i, Result<hash::FileHashes> hashed) {
                     auto node = pending.extract(i);
+                    if (auto k = lane_keys.find(i); k != lane_keys.end()) {
+                        slots.done(k->second);
+                        lane_keys.erase(k);
+                    }
                     Result<FileResult> processed =
                         hashed
                             ? finish_file(std::move(node.mapped()), file_options, &hashed.value())
                             : Result<FileResult>(hashed.error());
                     const uint64_t reported = i == large_index ? large_reported : 0;
-                    record(i, conclude(i, std::move(processed), reported));
+                    sink.put(i, conclude(i, std::move(processed), reported));
                 },
                 [&](size_t i, uint64_t done) {
                     if (i != large_index) {
@@ -216,8 +233,37 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
                         progress.add(done - large_reported);
                         large_reported = done;
                     }
+                    if (options.on_file_bytes) options.on_file_bytes(worker, i, done);
                 });
         }
+        // Holds a read slot for file i's device in this worker's lanes;
+        // false when the batch stopped while waiting for one.
+        auto hold_slot = [&](size_t i, const ReadGate::Key& key) {
+            if (!slots.take(key, paths[i], batch_stop, [&] { lanes->drain(); })) return false;
+            lane_keys.emplace(i, key);
+            return true;
+        };
+        // Starts file i in a lane; its result when it ends here already.
+        auto start_in_lanes =
+            [&](size_t i, std::optional<CacheLookup> looked_up) -> std::optional<FileResult> {
+            if (auto early = not_started(i)) return early;
+            auto lookup = looked_up ? Result<CacheLookup>(std::move(*looked_up))
+                                    : look_up(paths[i], file_options);
+            if (!lookup) return conclude(i, lookup.error(), 0);
+            const dev_t device =
+                answered_by_cache(*lookup, options.algorithms) ? 0 : device_of(paths[i], *lookup);
+            PendingFile file = begin_file(paths[i], file_options, std::move(lookup).value());
+            if (file.to_hash.empty()) {
+                return conclude(i, finish_file(std::move(file), file_options, nullptr), 0);
+            }
+            if (!hold_slot(i, gate.key_for(paths[i], device))) {
+                return conclude(i, make_error(Errc::cancelled, "the batch was cancelled"), 0);
+            }
+            pending.emplace(i, std::move(file));
+            lanes->add(i, paths[i]);
+            return std::nullopt;
+        };
+
         size_t group = 1;
         std::vector<cache::FileIdentity> ids;
         std::vector<size_t> id_index;  // ids[k] is the file paths[id_index[k]]
@@ -228,7 +274,7 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
             const size_t last = std::min(paths.size(), first + group);
             ids.clear();
             id_index.clear();
-            if (last - first > 1) {
+            if (last - first > 1 && !batch_stop.stop_requested()) {
                 // One per group: a directory stays open for at most one group.
                 cache::DirectoryStatter statter;
                 for (size_t i = first; i < last; ++i) {
@@ -246,7 +292,7 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
             size_t k = 0;
             for (size_t i = first; i < last; ++i) {
                 std::optional<CacheLookup> looked_up;
-                // A group of one is looked up by process_file itself.
+                // A group of one is looked up file by file.
                 bool answered = last - first == 1;
                 uint64_t size = 0;  // known from a grouped lookup
                 if (k < ids.size() && id_index[k] == i) {
@@ -262,14 +308,25 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
                     }
                     ++k;
                 }
+                // A streaming batch in input order runs at most a window
+                // ahead of its first undelivered result; the files this
+                // worker holds in lanes may be what that result waits for.
+                if (!sink.may_start(i)) {
+                    if (lanes) lanes->drain();
+                    slots.release_idle();
+                    (void)sink.wait_to_start(i, batch_stop);
+                }
+                if (options.on_file_start && !batch_stop.stop_requested()) {
+                    options.on_file_start(worker, i);
+                }
                 std::optional<FileResult> r =
-                    lanes ? start_in_lanes(i, std::move(looked_up), *lanes, pending)
-                          : process_one(i, std::move(looked_up));
+                    lanes ? start_in_lanes(i, std::move(looked_up))
+                          : process_one(worker, device_of, slots, i, std::move(looked_up));
                 if (r) {
                     all_answered = all_answered && (answered || r->from_cache) &&
                                    r->status == FileStatus::completed;
                     if (!r->from_cache) bytes_read += r->size;
-                    record(i, std::move(*r));
+                    sink.put(i, std::move(*r));
                 } else {  // being read in a lane
                     all_answered = all_answered && answered;
                     bytes_read += size;
@@ -285,22 +342,18 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
     {
         std::vector<std::jthread> threads;
         threads.reserve(workers - 1);
-        for (size_t t = 1; t < workers; ++t) threads.emplace_back(work);
-        work();
+        for (size_t t = 1; t < workers; ++t) threads.emplace_back(work, t);
+        work(0);
     }
     // The batch's hashes are in the database when it returns (stores are
     // grouped), and cache problems it met beyond the first are summed up.
     flush_cache();
     progress.finish();
 
-    // Cancelled files count as not successful, like failed ones.
-    for (const auto& r : batch.results) {
-        if (r.status == FileStatus::completed) {
-            ++batch.successful;
-        } else {
-            ++batch.failed;
-        }
-    }
+    BatchResult batch;
+    batch.results = sink.take_results();
+    batch.successful = sink.successful();
+    batch.failed = sink.failed();
     batch.total_time_ms =
         static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                   std::chrono::steady_clock::now() - started)
