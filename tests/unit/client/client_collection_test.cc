@@ -168,6 +168,23 @@ TEST_F(ClientCollection, WorkDuringABanWaitsForTheCoolDown) {
     EXPECT_EQ(client->queue_list()->jobs.size(), 1U);
 }
 
+// `cache clear` forgets the local MyList state with the other answers (a
+// later "mark watched" asks AniDB again), keeps the queue and the titles.
+TEST_F(ClientCollection, CacheClearForgetsMylistStateKeepsQueue) {
+    auto client = make_client();
+    ASSERT_EQ(client->mylist_watched(kSize, kEd2k, true, std::nullopt)->what,
+              MylistChangeKind::added);
+    // Repeated: answered locally.
+    ASSERT_TRUE(client->mylist_show(kSize, kEd2k, false)->from_local_state);
+    ASSERT_TRUE(client->cache_clear().ok());
+    const size_t before = datagrams();
+    auto shown = client->mylist_show(kSize, kEd2k, false);
+    ASSERT_TRUE(shown.ok()) << shown.error().message;
+    EXPECT_FALSE(shown->from_local_state);  // forgotten: AniDB was asked
+    EXPECT_TRUE(shown->in_mylist);
+    EXPECT_GT(datagrams(), before);
+}
+
 TEST_F(ClientCollection, QueueClearDropsWaitingWork) {
     auto client = make_client("");
     ASSERT_EQ(client->mylist_remove(kSize, kEd2k)->what, MylistChangeKind::queued);
