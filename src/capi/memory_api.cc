@@ -21,6 +21,12 @@ static_assert(ANIDB_ALLOCATION_BATCH_RESULT == static_cast<int>(AllocType::batch
 static_assert(ANIDB_ALLOCATION_BUFFER == static_cast<int>(AllocType::buffer));
 static_assert(ANIDB_ALLOCATION_EVENT == static_cast<int>(AllocType::event));
 static_assert(ANIDB_ALLOCATION_ANIME_INFO == static_cast<int>(AllocType::anime_info));
+static_assert(ANIDB_ALLOCATION_MYLIST_ENTRY == static_cast<int>(AllocType::mylist_entry));
+static_assert(ANIDB_ALLOCATION_ANIME == static_cast<int>(AllocType::anime));
+static_assert(ANIDB_ALLOCATION_EPISODE == static_cast<int>(AllocType::episode));
+static_assert(ANIDB_ALLOCATION_GROUP == static_cast<int>(AllocType::group));
+static_assert(ANIDB_ALLOCATION_TITLE_SEARCH == static_cast<int>(AllocType::title_search));
+static_assert(ANIDB_ALLOCATION_QUEUE_LIST == static_cast<int>(AllocType::queue_list));
 static_assert(ANIDB_ALLOCATION_TYPE_COUNT == memory::kAllocTypeCount);
 
 namespace {

@@ -165,7 +165,8 @@ class AllocationStatsStruct(Structure):
 
 # anidb_allocation_type_t, in index order (new types are only appended).
 ALLOCATION_TYPE_NAMES = ("string", "hash_result", "file_result", "batch_result", "buffer",
-                         "event", "anime_info")
+                         "event", "anime_info", "mylist_entry", "anime", "episode", "group",
+                         "title_search", "queue_list")
 
 
 class MyListOptions(Structure):
