@@ -779,7 +779,9 @@ ANIDB_API anidb_result_t anidb_batch_destroy(anidb_batch_handle_t batch);
  * the client's last error, and as an ANIDB_EVENT_CACHE_MISS event whose
  * context starts with "cache problem: ". See docs/cache.md. */
 
-/** Deletes every cached hash and AniDB answer of the client's database.
+/** Deletes every cached hash and AniDB answer of the client's database,
+ *  and the local MyList state; keeps the work queue (anidb_queue_clear)
+ *  and the stored anime titles (AniDB allows one download a day).
  *  Errors: INVALID_HANDLE, CACHE (no usable cache, or SQLite failed). */
 ANIDB_API anidb_result_t anidb_cache_clear(anidb_client_handle_t handle);
 

@@ -3,11 +3,14 @@ docs/cli.md runs verbatim, in document order, in bash with `set -o
 pipefail`, against the fake AniDB server, and exits 0. The world the
 examples assume is built here: ~/Anime/New and the current folder hold
 episodes AniDB (the fake) knows (one named with its CRC32, one called
-episode.mkv), season1.sfv lists the current folder."""
+episode.mkv), season1.sfv lists the current folder, and a local HTTP server
+serves a small anime-titles dump (ANIDB_TITLES_URL)."""
+import gzip
 import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -65,9 +68,19 @@ def world(tmp_path):
     bindir = tmp_path / "bin"
     os.makedirs(bindir)
     os.symlink(CLI, bindir / "anidb")
-    env = anidb_env(tmp_path, server)
+    web = tmp_path / "web"
+    os.makedirs(web)
+    (web / "anime-titles.dat.gz").write_bytes(gzip.compress(
+        "3131|1|x-jat|Aozora Kikou\n3131|4|en|Blue Sky Voyage\n3131|4|ja|青空紀行\n"
+        "23|1|x-jat|Cowboy Bebop\n23|4|ja|カウボーイビバップ\n".encode()))
+    http = subprocess.Popen([sys.executable, str(ROOT / "tests" / "support" / "http" / "local_http_server.py"),
+                             "--root", str(web)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    port = int(http.stdout.readline().split()[1])
+    env = anidb_env(tmp_path, server, ANIDB_TITLES_URL=f"http://127.0.0.1:{port}/files/anime-titles.dat.gz")
     env["PATH"] = f"{bindir}:{env.get('PATH', '/usr/bin:/bin')}"
     yield work, env
+    http.stdin.close()
+    http.wait(timeout=30)
     summary = server.stop()
     assert " 0 flood violations" in summary, summary
 
