@@ -14,9 +14,12 @@
  *  2. Handles (clients, operations, batches) are opaque values looked up in a
  *     registry, never dereferenced: a NULL, destroyed or made-up handle gives
  *     ANIDB_ERROR_INVALID_HANDLE, never a crash.
- *  3. Functions return anidb_result_t. On failure a message is kept: per
- *     client (anidb_client_get_last_error) for calls that take a client
- *     handle, per thread (anidb_get_last_error) for calls that do not.
+ *  3. Functions return anidb_result_t. On failure a message is kept in the
+ *     calling thread's slot (anidb_get_last_error), whatever the call; a
+ *     failed call on a client, or on an operation or batch of a client, also
+ *     keeps it in that client's slot for the calling thread
+ *     (anidb_client_get_last_error), so threads sharing a client never read
+ *     each other's messages. Messages are not cleared by successful calls.
  *  4. Memory: the library allocates what it returns through a `T** out`
  *     parameter and the caller frees it with the one free function named in
  *     the function's comment (anidb_free_string, anidb_free_file_result,
@@ -569,8 +572,9 @@ ANIDB_API uint32_t anidb_get_abi_version(void);
  *  Unknown values give "unknown error". */
 ANIDB_API const char* anidb_error_string(anidb_result_t error);
 
-/** Copies the calling thread's last error message (set by calls that take no
- *  client handle, and by calls whose handle was invalid) into buffer.
+/** Copies the calling thread's last error message (set by every failed call
+ *  made on this thread, with or without a client) into buffer. "" when there
+ *  was none.
  *  Errors: ANIDB_ERROR_INVALID_PARAMETER when buffer is NULL or size is 0.
  *  A message longer than the buffer is truncated at a UTF-8 boundary. */
 ANIDB_API anidb_result_t anidb_get_last_error(char* buffer, size_t buffer_size);
@@ -627,13 +631,19 @@ ANIDB_API anidb_result_t anidb_client_set_option(anidb_client_handle_t handle, c
  *  callbacks (destroy it after the callback returns). */
 ANIDB_API anidb_result_t anidb_client_destroy(anidb_client_handle_t handle);
 
-/** Copies the client's last error message into buffer (truncated at a UTF-8
- *  boundary, always NUL-terminated). "" when there was none.
+/** Copies the client's last error message for the calling thread into buffer
+ *  (truncated at a UTF-8 boundary, always NUL-terminated): the message of the
+ *  last failed call this thread made on the client (or on one of its
+ *  operations or batches), or a problem the client met on its own (running
+ *  without a cache, a cache problem reported to ERROR callbacks) when that
+ *  came later. "" when there was none. Another thread's failures never show
+ *  here.
  *  Errors: INVALID_HANDLE, INVALID_PARAMETER (buffer NULL or size 0). */
 ANIDB_API anidb_result_t anidb_client_get_last_error(anidb_client_handle_t handle, char* buffer,
                                                      size_t buffer_size);
 
-/** The client's last error message as a new string; free it with
+/** The client's last error message for the calling thread (as
+ *  anidb_client_get_last_error) as a new string; free it with
  *  anidb_free_string(). NULL when the handle is invalid or memory is out
  *  (the thread's last error then says which). */
 ANIDB_API char* anidb_client_get_last_error_string(anidb_client_handle_t handle);

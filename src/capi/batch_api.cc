@@ -69,25 +69,21 @@ extern "C" {
 anidb_result_t anidb_process_batch(anidb_client_handle_t handle, const char** file_paths,
                                    size_t file_count, const anidb_batch_options_t* options,
                                    anidb_batch_result_t** result) {
-    return barrier([&] {
-        if (result != nullptr) *result = nullptr;
-        auto entry = Registry::instance().client(handle);
-        if (!entry) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
-        ClientEntry* e = entry.get();
-        if (result == nullptr) return fail(e, Errc::invalid_parameter, "result is NULL");
+    if (result != nullptr) *result = nullptr;
+    return with_client(handle, [&](ClientEntry& c) {
+        if (result == nullptr) return fail(Errc::invalid_parameter, "result is NULL");
         auto req = request_from_c(file_paths, file_count, options);
-        if (!req) return fail(e, req.error());
-        auto done = completion_for(entry->client, req->completion, req->user_data);
-        auto batch = entry->client->process_batch(req->paths, req->options);
+        if (!req) return fail(req.error());
+        auto done = completion_for(c.client, req->completion, req->user_data);
+        auto batch = c.client->process_batch(req->paths, req->options);
         if (!batch) {
             done(batch.error().code);
-            return fail(e, batch.error());
+            return fail(batch.error());
         }
         anidb_batch_result_t* out = to_c_batch_result(*batch);
         if (out == nullptr) {
             done(Errc::out_of_memory);
-            return fail(e, Errc::out_of_memory,
-                        "the batch results do not fit under the memory limit");
+            return fail(Errc::out_of_memory, "the batch results do not fit under the memory limit");
         }
         *result = out;
         done(Errc::ok);
@@ -98,21 +94,19 @@ anidb_result_t anidb_process_batch(anidb_client_handle_t handle, const char** fi
 anidb_result_t anidb_process_batch_async(anidb_client_handle_t handle, const char** file_paths,
                                          size_t file_count, const anidb_batch_options_t* options,
                                          anidb_batch_handle_t* batch) {
-    return barrier([&] {
-        if (batch != nullptr) *batch = nullptr;
-        auto entry = Registry::instance().client(handle);
-        if (!entry) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
-        ClientEntry* e = entry.get();
-        if (batch == nullptr) return fail(e, Errc::invalid_parameter, "batch is NULL");
+    if (batch != nullptr) *batch = nullptr;
+    return with_client(handle, [&](ClientEntry& c) {
+        if (batch == nullptr) return fail(Errc::invalid_parameter, "batch is NULL");
         auto req = request_from_c(file_paths, file_count, options);
-        if (!req) return fail(e, req.error());
-        auto done = completion_for(entry->client, req->completion, req->user_data);
-        auto started = client::BatchOperation::start(entry->client, std::move(req->paths),
+        if (!req) return fail(req.error());
+        auto done = completion_for(c.client, req->completion, req->user_data);
+        auto started = client::BatchOperation::start(c.client, std::move(req->paths),
                                                      std::move(req->options), done);
-        if (!started) return fail(e, started.error());
+        if (!started) return fail(started.error());
         auto b = std::make_shared<BatchEntry>();
         b->op = std::move(started).value();
-        b->client_id = entry->id;
+        b->client_id = c.id;
+        b->owner = c.weak_from_this();
         *batch = Registry::instance().add_batch(std::move(b));
         return ANIDB_SUCCESS;
     });
@@ -120,39 +114,32 @@ anidb_result_t anidb_process_batch_async(anidb_client_handle_t handle, const cha
 
 anidb_result_t anidb_batch_get_progress(anidb_batch_handle_t batch, size_t* completed,
                                         size_t* total) {
-    return barrier([&] {
-        auto b = Registry::instance().batch(batch);
-        if (!b) return fail(nullptr, Errc::invalid_handle, "invalid batch handle");
+    return with_batch(batch, [&](BatchEntry& b) {
         if (completed == nullptr || total == nullptr) {
-            return fail(nullptr, Errc::invalid_parameter, "completed or total is NULL");
+            return fail(Errc::invalid_parameter, "completed or total is NULL");
         }
-        *completed = b->op->completed();
-        *total = b->op->total();
+        *completed = b.op->completed();
+        *total = b.op->total();
         return ANIDB_SUCCESS;
     });
 }
 
 anidb_result_t anidb_batch_cancel(anidb_batch_handle_t batch) {
-    return barrier([&] {
-        auto b = Registry::instance().batch(batch);
-        if (!b) return fail(nullptr, Errc::invalid_handle, "invalid batch handle");
-        b->op->cancel();
+    return with_batch(batch, [&](BatchEntry& b) {
+        b.op->cancel();
         return ANIDB_SUCCESS;
     });
 }
 
 anidb_result_t anidb_batch_get_result(anidb_batch_handle_t batch, anidb_batch_result_t** result) {
-    return barrier([&] {
-        if (result != nullptr) *result = nullptr;
-        auto b = Registry::instance().batch(batch);
-        if (!b) return fail(nullptr, Errc::invalid_handle, "invalid batch handle");
-        if (result == nullptr) return fail(nullptr, Errc::invalid_parameter, "result is NULL");
-        auto outcome = b->op->result();
-        if (!outcome) return fail(nullptr, outcome.error());
+    if (result != nullptr) *result = nullptr;
+    return with_batch(batch, [&](BatchEntry& b) {
+        if (result == nullptr) return fail(Errc::invalid_parameter, "result is NULL");
+        auto outcome = b.op->result();
+        if (!outcome) return fail(outcome.error());
         anidb_batch_result_t* out = to_c_batch_result(*outcome);
         if (out == nullptr) {
-            return fail(nullptr, Errc::out_of_memory,
-                        "the batch results do not fit under the memory limit");
+            return fail(Errc::out_of_memory, "the batch results do not fit under the memory limit");
         }
         *result = out;
         return ANIDB_SUCCESS;
@@ -160,17 +147,13 @@ anidb_result_t anidb_batch_get_result(anidb_batch_handle_t batch, anidb_batch_re
 }
 
 anidb_result_t anidb_batch_destroy(anidb_batch_handle_t batch) {
-    return barrier([&] {
-        auto b = Registry::instance().batch(batch);
-        if (!b) return fail(nullptr, Errc::invalid_handle, "invalid batch handle");
-        if (b->op->client().events().in_callback()) {
-            return fail(nullptr, Errc::busy,
-                        "anidb_batch_destroy called from a callback of its client");
+    return with_batch(batch, [&](BatchEntry& b) {
+        if (b.op->client().events().in_callback()) {
+            return fail(Errc::busy, "anidb_batch_destroy called from a callback of its client");
         }
-        b = Registry::instance().take_batch(batch);
-        if (!b) return fail(nullptr, Errc::invalid_handle, "invalid batch handle");
-        b->op->cancel();
-        b.reset();
+        auto taken = Registry::instance().take_batch(batch);
+        if (!taken) return fail(Errc::invalid_handle, "invalid batch handle");
+        taken->op->cancel();
         return ANIDB_SUCCESS;
     });
 }

@@ -1,6 +1,27 @@
 // Shared helpers of the C ABI files: the handle registry, last errors, the
 // exception barrier, string checks and conversion of C++ results into
 // tracked C structures. No business logic lives in src/capi.
+//
+// How every entry point is written (one helper does handle lookup and error
+// recording; do not look handles up or record errors any other way):
+//
+//     anidb_result_t anidb_x(anidb_client_handle_t handle, T* out) {
+//         if (out != nullptr) *out = {};                   // out-pointers first
+//         return with_client(handle, [&](ClientEntry& c) { // lookup + barrier
+//             if (out == nullptr) return fail(Errc::invalid_parameter, "out is NULL");
+//             auto r = c.client->something();
+//             if (!r) return fail(r.error());
+//             return ANIDB_SUCCESS;
+//         });
+//     }
+//
+// with_client / with_operation / with_batch look the handle up (an unknown
+// one fails with ANIDB_ERROR_INVALID_HANDLE) and run the body inside the
+// exception barrier; calls that take no handle use with_no_handle. fail()
+// records the message in the calling thread's slot (anidb_get_last_error,
+// libgit2's rule) and, while the body of a call on a client runs, in that
+// client's slot for the calling thread (anidb_client_get_last_error), so
+// threads sharing one client never read each other's messages.
 #pragma once
 
 #include <atomic>
@@ -11,6 +32,8 @@
 #include <new>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "anidb/anidb.h"
@@ -22,17 +45,34 @@
 namespace anidb::capi {
 
 // ---- last errors ---------------------------------------------------------
-// A client's last error lives in its registry entry; calls without a client
-// (or with an invalid one) use the calling thread's.
-void set_thread_error(Errc code, std::string message);
+// The calling thread's last error (any call).
 const std::string& thread_error();
 
-struct ClientEntry {
+// A client's last errors: one slot per calling thread (at most kMaxThreads,
+// the oldest dropped), plus one for problems the client meets on its own
+// (cache problems reported by its ERROR callbacks). A thread reads its own
+// slot, or the client's own problem when that came later.
+class ClientErrors {
+  public:
+    static constexpr size_t kMaxThreads = 64;
+    void record_for_this_thread(const std::string& message);
+    void record_own(const std::string& message);
+    std::string for_this_thread() const;
+
+  private:
+    struct Slot {
+        std::string message;
+        uint64_t sequence = 0;
+    };
+    mutable std::mutex mutex_;
+    std::vector<std::pair<std::thread::id, Slot>> by_thread_;
+    Slot own_;
+};
+
+struct ClientEntry : std::enable_shared_from_this<ClientEntry> {
     uint64_t id = 0;  // the handle's value, set by the registry
     std::shared_ptr<client::Client> client;
-    std::mutex error_mutex;
-    std::string last_error;
-    void set_error(Errc code, std::string message);
+    ClientErrors errors;
 
     // Events handed out by the last anidb_event_poll: their strings (one
     // tracked Event block) stay valid until the next poll or the client's
@@ -47,10 +87,12 @@ enum class HandleKind : uint64_t { client = 1, operation = 2, batch = 3 };
 struct OperationEntry {
     std::unique_ptr<client::FileOperation> op;
     uint64_t client_id;
+    std::weak_ptr<ClientEntry> owner;  // errors are also recorded there
 };
 struct BatchEntry {
     std::unique_ptr<client::BatchOperation> op;
     uint64_t client_id;
+    std::weak_ptr<ClientEntry> owner;
 };
 
 // Handle values are never reused: kind in the top byte, a counter below.
@@ -66,7 +108,6 @@ class Registry {
     std::shared_ptr<ClientEntry> client(const void* handle) const;
     std::shared_ptr<OperationEntry> operation(const void* handle) const;
     std::shared_ptr<BatchEntry> batch(const void* handle) const;
-    std::shared_ptr<ClientEntry> client_by_id(uint64_t id) const;
 
     // Remove and return, so the caller destroys outside the registry lock.
     std::shared_ptr<ClientEntry> take_client(const void* handle);
@@ -86,22 +127,78 @@ class Registry {
     State& state() const;
 };
 
-// ---- barrier & checks --------------------------------------------------------
+// ---- errors, barrier, handle lookup ---------------------------------------
+// Records the error (see the top of this file) and returns its C code.
+anidb_result_t fail(Errc code, std::string message);
+inline anidb_result_t fail(const Error& e) {
+    return fail(e.code, e.message);
+}
+
+// While alive, fail() on this thread also records into `entry` (nested
+// calls, e.g. from a callback, restore the outer client on return).
+class ClientScope {
+  public:
+    explicit ClientScope(ClientEntry* entry) noexcept;
+    ~ClientScope();
+    ClientScope(const ClientScope&) = delete;
+    ClientScope& operator=(const ClientScope&) = delete;
+
+  private:
+    ClientEntry* previous_;
+};
+
 // Runs fn (returning anidb_result_t) and converts any escaping exception.
 template <typename Fn>
 anidb_result_t barrier(Fn&& fn) noexcept {
     try {
         return fn();
     } catch (const std::bad_alloc&) {
-        set_thread_error(Errc::out_of_memory, "out of memory");
-        return ANIDB_ERROR_OUT_OF_MEMORY;
+        return fail(Errc::out_of_memory, "out of memory");
     } catch (const std::exception& e) {
-        set_thread_error(Errc::unknown, std::string("internal error: ") + e.what());
-        return ANIDB_ERROR_UNKNOWN;
+        return fail(Errc::unknown, std::string("internal error: ") + e.what());
     } catch (...) {
-        set_thread_error(Errc::unknown, "internal error");
-        return ANIDB_ERROR_UNKNOWN;
+        return fail(Errc::unknown, "internal error");
     }
+}
+
+// Entry points that take no handle.
+template <typename Fn>
+anidb_result_t with_no_handle(Fn&& fn) noexcept {
+    return barrier(std::forward<Fn>(fn));
+}
+
+// Entry points on a client: fn(ClientEntry&).
+template <typename Fn>
+anidb_result_t with_client(const void* handle, Fn&& fn) noexcept {
+    return barrier([&]() -> anidb_result_t {
+        auto entry = Registry::instance().client(handle);
+        if (!entry) return fail(Errc::invalid_handle, "invalid client handle");
+        ClientScope scope(entry.get());
+        return fn(*entry);
+    });
+}
+
+// Entry points on an operation or a batch: fn(OperationEntry&) /
+// fn(BatchEntry&); errors also go to the client that started it.
+template <typename Fn>
+anidb_result_t with_operation(const void* handle, Fn&& fn) noexcept {
+    return barrier([&]() -> anidb_result_t {
+        auto op = Registry::instance().operation(handle);
+        if (!op) return fail(Errc::invalid_handle, "invalid operation handle");
+        auto owner = op->owner.lock();
+        ClientScope scope(owner.get());
+        return fn(*op);
+    });
+}
+template <typename Fn>
+anidb_result_t with_batch(const void* handle, Fn&& fn) noexcept {
+    return barrier([&]() -> anidb_result_t {
+        auto b = Registry::instance().batch(handle);
+        if (!b) return fail(Errc::invalid_handle, "invalid batch handle");
+        auto owner = b->owner.lock();
+        ClientScope scope(owner.get());
+        return fn(*b);
+    });
 }
 
 inline anidb_result_t to_c(Errc code) {
@@ -117,13 +214,6 @@ int raw_enum(const Enum& value) noexcept {
     int raw = 0;
     std::memcpy(&raw, &value, sizeof raw);
     return raw;
-}
-
-// Records the error (per client when entry is set, else per thread) and
-// returns its C code.
-anidb_result_t fail(ClientEntry* entry, Errc code, std::string message);
-inline anidb_result_t fail(ClientEntry* entry, const Error& e) {
-    return fail(entry, e.code, e.message);
 }
 
 // Checks a required incoming string: NULL → INVALID_PARAMETER, bad UTF-8 →

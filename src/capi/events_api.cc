@@ -61,7 +61,8 @@ void start_memory_warnings() {
     std::call_once(once, [] {
         memory::MemoryBudget::instance().add_pressure_listener(
             [](memory::Pressure previous, memory::Pressure current, uint64_t used, uint64_t limit) {
-                if (current != memory::Pressure::critical || previous == memory::Pressure::critical) {
+                if (current != memory::Pressure::critical ||
+                    previous == memory::Pressure::critical) {
                     return;
                 }
                 for (const auto& entry : Registry::instance().all_clients()) {
@@ -78,27 +79,30 @@ extern "C" {
 uint64_t anidb_register_callback(anidb_client_handle_t handle, anidb_callback_type_t type,
                                  void* callback, void* user_data) {
     uint64_t id = 0;
-    (void)barrier([&] {
-        auto entry = Registry::instance().client(handle);
-        if (!entry) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
-        if (callback == nullptr) return fail(nullptr, Errc::invalid_parameter, "callback is NULL");
-        auto& hub = entry->client->events();
+    (void)with_client(handle, [&](ClientEntry& c) {
+        if (callback == nullptr) return fail(Errc::invalid_parameter, "callback is NULL");
+        auto& hub = c.client->events();
         switch (raw_enum(type)) {
             case ANIDB_CALLBACK_PROGRESS: {
                 auto cb = reinterpret_cast<anidb_progress_callback_t>(callback);
-                id = hub.add_progress([cb, user_data](float p, uint64_t d, uint64_t t) { cb(p, d, t, user_data); });
+                id = hub.add_progress(
+                    [cb, user_data](float p, uint64_t d, uint64_t t) { cb(p, d, t, user_data); });
                 break;
             }
             case ANIDB_CALLBACK_ERROR: {
                 auto cb = reinterpret_cast<anidb_error_callback_t>(callback);
-                id = hub.add_error([cb, user_data](Errc code, const std::string& msg, const std::string& path) {
-                    cb(static_cast<anidb_result_t>(code), msg.c_str(), path.empty() ? nullptr : path.c_str(), user_data);
-                });
+                id = hub.add_error(
+                    [cb, user_data](Errc code, const std::string& msg, const std::string& path) {
+                        cb(static_cast<anidb_result_t>(code), msg.c_str(),
+                           path.empty() ? nullptr : path.c_str(), user_data);
+                    });
                 break;
             }
             case ANIDB_CALLBACK_COMPLETION: {
                 auto cb = reinterpret_cast<anidb_completion_callback_t>(callback);
-                id = hub.add_completion([cb, user_data](Errc code) { cb(static_cast<anidb_result_t>(code), user_data); });
+                id = hub.add_completion([cb, user_data](Errc code) {
+                    cb(static_cast<anidb_result_t>(code), user_data);
+                });
                 break;
             }
             case ANIDB_CALLBACK_EVENT: {
@@ -110,21 +114,19 @@ uint64_t anidb_register_callback(anidb_client_handle_t handle, anidb_callback_ty
                 break;
             }
             default:
-                return fail(nullptr, Errc::invalid_parameter,
+                return fail(Errc::invalid_parameter,
                             "unknown callback type " + std::to_string(raw_enum(type)));
         }
-        if (id == 0) return fail(nullptr, Errc::invalid_handle, "the client is being destroyed");
+        if (id == 0) return fail(Errc::invalid_handle, "the client is being destroyed");
         return ANIDB_SUCCESS;
     });
     return id;
 }
 
 anidb_result_t anidb_unregister_callback(anidb_client_handle_t handle, uint64_t callback_id) {
-    return barrier([&] {
-        auto entry = Registry::instance().client(handle);
-        if (!entry) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
-        if (!entry->client->events().remove(callback_id)) {
-            return fail(entry.get(), Errc::invalid_parameter,
+    return with_client(handle, [&](ClientEntry& c) {
+        if (!c.client->events().remove(callback_id)) {
+            return fail(Errc::invalid_parameter,
                         "no callback with id " + std::to_string(callback_id));
         }
         return ANIDB_SUCCESS;
@@ -133,11 +135,9 @@ anidb_result_t anidb_unregister_callback(anidb_client_handle_t handle, uint64_t 
 
 anidb_result_t anidb_event_connect(anidb_client_handle_t handle, anidb_event_callback_t callback,
                                    void* user_data) {
-    return barrier([&] {
-        auto entry = Registry::instance().client(handle);
-        if (!entry) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
-        if (callback == nullptr) return fail(entry.get(), Errc::invalid_parameter, "callback is NULL");
-        entry->client->events().connect([callback, user_data](const client::Event& e) {
+    return with_client(handle, [&](ClientEntry& c) {
+        if (callback == nullptr) return fail(Errc::invalid_parameter, "callback is NULL");
+        c.client->events().connect([callback, user_data](const client::Event& e) {
             const anidb_event_t ce = to_c_event(e.view());
             callback(&ce, user_data);
         });
@@ -146,39 +146,35 @@ anidb_result_t anidb_event_connect(anidb_client_handle_t handle, anidb_event_cal
 }
 
 anidb_result_t anidb_event_disconnect(anidb_client_handle_t handle) {
-    return barrier([&] {
-        auto entry = Registry::instance().client(handle);
-        if (!entry) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
-        entry->client->events().disconnect();
+    return with_client(handle, [&](ClientEntry& c) {
+        c.client->events().disconnect();
         return ANIDB_SUCCESS;
     });
 }
 
 anidb_result_t anidb_event_poll(anidb_client_handle_t handle, anidb_event_t* events,
                                 size_t max_events, size_t* event_count) {
-    return barrier([&] {
-        auto entry = Registry::instance().client(handle);
-        if (!entry) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
+    return with_client(handle, [&](ClientEntry& c) {
         if (event_count == nullptr || (events == nullptr && max_events > 0)) {
-            return fail(entry.get(), Errc::invalid_parameter, "events or event_count is NULL");
+            return fail(Errc::invalid_parameter, "events or event_count is NULL");
         }
         *event_count = 0;
         // The previous poll's strings go first (they are invalid from now on),
         // then the queue is polled with no lock of ours held: the poll
         // allocates, which may run the memory warning's callbacks.
         {
-            std::lock_guard lock(entry->poll_mutex);
-            entry->polled = client::PolledEvents{};
+            std::lock_guard lock(c.poll_mutex);
+            c.polled = client::PolledEvents{};
         }
-        client::PolledEvents fresh = entry->client->events().poll(max_events);
+        client::PolledEvents fresh = c.client->events().poll(max_events);
         if (fresh.empty() && fresh.out_of_memory()) {
-            return fail(entry.get(), Errc::out_of_memory,
+            return fail(Errc::out_of_memory,
                         "the queued events' strings do not fit under the memory limit");
         }
-        std::lock_guard lock(entry->poll_mutex);
-        entry->polled = std::move(fresh);
-        for (size_t i = 0; i < entry->polled.size(); ++i) events[i] = to_c_event(entry->polled[i]);
-        *event_count = entry->polled.size();
+        std::lock_guard lock(c.poll_mutex);
+        c.polled = std::move(fresh);
+        for (size_t i = 0; i < c.polled.size(); ++i) events[i] = to_c_event(c.polled[i]);
+        *event_count = c.polled.size();
         return ANIDB_SUCCESS;
     });
 }

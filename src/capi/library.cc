@@ -11,7 +11,9 @@ namespace anidb::capi {
 namespace {
 std::atomic<bool> g_initialised{false};
 }
-bool library_initialised() { return g_initialised.load(); }
+bool library_initialised() {
+    return g_initialised.load();
+}
 void destroy_client_entry(const std::shared_ptr<ClientEntry>& entry);  // client_api.cc
 void start_memory_warnings();                                          // events_api.cc
 }  // namespace anidb::capi
@@ -19,9 +21,9 @@ void start_memory_warnings();                                          // events
 extern "C" {
 
 anidb_result_t anidb_init(uint32_t abi_version) {
-    return barrier([&] {
+    return with_no_handle([&] {
         if (abi_version != ANIDB_ABI_VERSION) {
-            return fail(nullptr, Errc::version_mismatch,
+            return fail(Errc::version_mismatch,
                         "this libanidb implements ABI " + std::to_string(ANIDB_ABI_VERSION) +
                             ", the caller asked for " + std::to_string(abi_version));
         }
@@ -32,7 +34,7 @@ anidb_result_t anidb_init(uint32_t abi_version) {
 }
 
 void anidb_cleanup(void) {
-    (void)barrier([] {
+    (void)with_no_handle([] {
         g_initialised = false;
         for (auto& entry : Registry::instance().take_all_clients()) destroy_client_entry(entry);
         memory::BufferPool::instance().clear();
@@ -40,16 +42,20 @@ void anidb_cleanup(void) {
     });
 }
 
-const char* anidb_get_version(void) { return ANIDB_VERSION_STRING; }
+const char* anidb_get_version(void) {
+    return ANIDB_VERSION_STRING;
+}
 
-uint32_t anidb_get_abi_version(void) { return ANIDB_ABI_VERSION; }
+uint32_t anidb_get_abi_version(void) {
+    return ANIDB_ABI_VERSION;
+}
 
 const char* anidb_error_string(anidb_result_t error) {
     return errc_description(static_cast<Errc>(raw_enum(error)));
 }
 
 anidb_result_t anidb_get_last_error(char* buffer, size_t buffer_size) {
-    return barrier([&] {
+    return with_no_handle([&] {
         if (buffer == nullptr || buffer_size == 0) return ANIDB_ERROR_INVALID_PARAMETER;
         copy_to_buffer(thread_error(), buffer, buffer_size);
         return ANIDB_SUCCESS;

@@ -59,8 +59,8 @@ void free_block(void* p, AllocType type) {
 extern "C" {
 
 anidb_result_t anidb_get_memory_stats(anidb_memory_stats_t* stats) {
-    return barrier([&] {
-        if (stats == nullptr) return fail(nullptr, Errc::invalid_parameter, "stats is NULL");
+    return with_no_handle([&] {
+        if (stats == nullptr) return fail(Errc::invalid_parameter, "stats is NULL");
         const auto& budget = memory::MemoryBudget::instance();
         const auto tracked = AllocationTracker::instance().stats();
         const auto pool = memory::BufferPool::instance().stats();
@@ -78,16 +78,16 @@ anidb_result_t anidb_get_memory_stats(anidb_memory_stats_t* stats) {
 }
 
 anidb_result_t anidb_memory_gc(void) {
-    return barrier([] {
+    return with_no_handle([] {
         memory::BufferPool::instance().clear();
         return ANIDB_SUCCESS;
     });
 }
 
 anidb_result_t anidb_check_memory_leaks(uint64_t* leak_count, uint64_t* leaked_bytes) {
-    return barrier([&] {
+    return with_no_handle([&] {
         if (leak_count == nullptr || leaked_bytes == nullptr) {
-            return fail(nullptr, Errc::invalid_parameter, "leak_count or leaked_bytes is NULL");
+            return fail(Errc::invalid_parameter, "leak_count or leaked_bytes is NULL");
         }
         const auto tracked = AllocationTracker::instance().stats();
         *leak_count = tracked.live_count;
@@ -99,12 +99,12 @@ anidb_result_t anidb_check_memory_leaks(uint64_t* leak_count, uint64_t* leaked_b
 
 anidb_result_t anidb_get_allocation_stats(anidb_allocation_stats_t* stats, size_t capacity,
                                           size_t* out_count) {
-    return barrier([&] {
+    return with_no_handle([&] {
         if (out_count != nullptr) *out_count = 0;
         if (stats == nullptr || out_count == nullptr) {
-            return fail(nullptr, Errc::invalid_parameter, "stats or out_count is NULL");
+            return fail(Errc::invalid_parameter, "stats or out_count is NULL");
         }
-        if (capacity == 0) return fail(nullptr, Errc::invalid_parameter, "capacity is 0");
+        if (capacity == 0) return fail(Errc::invalid_parameter, "capacity is 0");
         const auto figures = memory::live_figures_by_type();
         const size_t count = std::min(capacity, figures.size());
         for (size_t i = 0; i < count; ++i) {
@@ -118,35 +118,35 @@ anidb_result_t anidb_get_allocation_stats(anidb_allocation_stats_t* stats, size_
 }
 
 anidb_result_t anidb_set_memory_limit(uint64_t bytes) {
-    return barrier([&] {
+    return with_no_handle([&] {
         memory::MemoryBudget::instance().set_limit(bytes);
         return ANIDB_SUCCESS;
     });
 }
 
 void anidb_free_string(char* str) {
-    (void)barrier([&] {
+    (void)with_no_handle([&] {
         free_block(str, AllocType::string);
         return ANIDB_SUCCESS;
     });
 }
 
 void anidb_free_file_result(anidb_file_result_t* result) {
-    (void)barrier([&] {
+    (void)with_no_handle([&] {
         free_block(result, AllocType::file_result);
         return ANIDB_SUCCESS;
     });
 }
 
 void anidb_free_batch_result(anidb_batch_result_t* result) {
-    (void)barrier([&] {
+    (void)with_no_handle([&] {
         free_block(result, AllocType::batch_result);
         return ANIDB_SUCCESS;
     });
 }
 
 void anidb_free_anime_info(anidb_anime_info_t* info) {
-    (void)barrier([&] {
+    (void)with_no_handle([&] {
         free_block(info, AllocType::anime_info);
         return ANIDB_SUCCESS;
     });

@@ -141,10 +141,10 @@ Result<udp::AnimeRef> anime_ref(uint64_t anime_id, const char* name, const char*
 
 // Converts and hands out a result, or fails with OUT_OF_MEMORY.
 template <typename Out, typename Value, typename Convert>
-anidb_result_t hand_out(ClientEntry* e, const Result<Value>& r, Out** out, Convert convert) {
-    if (!r) return fail(e, r.error());
+anidb_result_t hand_out(const Result<Value>& r, Out** out, Convert convert) {
+    if (!r) return fail(r.error());
     Out* c = convert(*r);
-    if (c == nullptr) return fail(e, Errc::out_of_memory, "out of memory for the record");
+    if (c == nullptr) return fail(Errc::out_of_memory, "out of memory for the record");
     *out = c;
     return ANIDB_SUCCESS;
 }
@@ -155,93 +155,84 @@ extern "C" {
 
 anidb_result_t anidb_anime_get(anidb_client_handle_t handle, uint64_t anime_id, const char* name,
                                anidb_anime_t** anime) {
-    return barrier([&] {
-        if (anime != nullptr) *anime = nullptr;
-        auto found = Registry::instance().client(handle);
-        if (!found) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
-        ClientEntry* e = found.get();
-        if (anime == nullptr) return fail(e, Errc::invalid_parameter, "anime is NULL");
+    if (anime != nullptr) *anime = nullptr;
+    return with_client(handle, [&](ClientEntry& c) {
+        if (anime == nullptr) return fail(Errc::invalid_parameter, "anime is NULL");
         auto ref = anime_ref(anime_id, name, "name");
-        if (!ref) return fail(e, ref.error());
-        return hand_out(e, found->client->anime_show(*ref), anime, to_c_anime);
+        if (!ref) return fail(ref.error());
+        return hand_out(c.client->anime_show(*ref), anime, to_c_anime);
     });
 }
 
 anidb_result_t anidb_episode_get(anidb_client_handle_t handle, uint64_t episode_id,
                                  uint64_t anime_id, const char* anime_name, const char* epno,
                                  anidb_episode_t** episode) {
-    return barrier([&] {
-        if (episode != nullptr) *episode = nullptr;
-        auto found = Registry::instance().client(handle);
-        if (!found) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
-        ClientEntry* e = found.get();
-        if (episode == nullptr) return fail(e, Errc::invalid_parameter, "episode is NULL");
+    if (episode != nullptr) *episode = nullptr;
+    return with_client(handle, [&](ClientEntry& c) {
+        if (episode == nullptr) return fail(Errc::invalid_parameter, "episode is NULL");
         if (auto ok = check_optional_string(anime_name, "anime_name"); !ok) {
-            return fail(e, ok.error());
+            return fail(ok.error());
         }
-        if (auto ok = check_optional_string(epno, "epno"); !ok) return fail(e, ok.error());
+        if (auto ok = check_optional_string(epno, "epno"); !ok) return fail(ok.error());
         udp::EpisodeRef ref;
         if (episode_id != 0) {
             if (anime_id != 0 || anime_name != nullptr || epno != nullptr) {
-                return fail(e, Errc::invalid_parameter,
+                return fail(Errc::invalid_parameter,
                             "give an episode id, or an anime and an episode number, not both");
             }
             auto eid = id_from_c(episode_id, "episode_id");
-            if (!eid) return fail(e, eid.error());
+            if (!eid) return fail(eid.error());
             ref = udp::EpisodeId{*eid};
         } else {
             if (epno == nullptr) {
-                return fail(e, Errc::invalid_parameter,
+                return fail(Errc::invalid_parameter,
                             "give an episode id, or an anime and an episode number");
             }
             auto anime = anime_ref(anime_id, anime_name, "anime_name");
-            if (!anime) return fail(e, anime.error());
+            if (!anime) return fail(anime.error());
             ref = udp::AnimeEpisode{*anime, epno};
         }
-        return hand_out(e, found->client->episode_show(ref), episode, to_c_episode);
+        return hand_out(c.client->episode_show(ref), episode, to_c_episode);
     });
 }
 
 anidb_result_t anidb_group_get(anidb_client_handle_t handle, uint64_t group_id, const char* name,
                                anidb_group_t** group) {
-    return barrier([&] {
-        if (group != nullptr) *group = nullptr;
-        auto found = Registry::instance().client(handle);
-        if (!found) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
-        ClientEntry* e = found.get();
-        if (group == nullptr) return fail(e, Errc::invalid_parameter, "group is NULL");
-        if (auto ok = check_optional_string(name, "name"); !ok) return fail(e, ok.error());
+    if (group != nullptr) *group = nullptr;
+    return with_client(handle, [&](ClientEntry& c) {
+        if (group == nullptr) return fail(Errc::invalid_parameter, "group is NULL");
+        if (auto ok = check_optional_string(name, "name"); !ok) return fail(ok.error());
         if ((group_id != 0) == (name != nullptr)) {
-            return fail(e, Errc::invalid_parameter, "give either a group id or a name, not both");
+            return fail(Errc::invalid_parameter, "give either a group id or a name, not both");
         }
         udp::GroupRef ref;
         if (name != nullptr) {
             ref = udp::GroupName{name};
         } else {
             auto gid = id_from_c(group_id, "group_id");
-            if (!gid) return fail(e, gid.error());
+            if (!gid) return fail(gid.error());
             ref = udp::GroupId{*gid};
         }
-        return hand_out(e, found->client->group_show(ref), group, to_c_group);
+        return hand_out(c.client->group_show(ref), group, to_c_group);
     });
 }
 
 void anidb_free_anime(anidb_anime_t* anime) {
-    (void)barrier([&] {
+    (void)with_no_handle([&] {
         memory::AllocationTracker::instance().release(anime, memory::AllocType::anime);
         return ANIDB_SUCCESS;
     });
 }
 
 void anidb_free_episode(anidb_episode_t* episode) {
-    (void)barrier([&] {
+    (void)with_no_handle([&] {
         memory::AllocationTracker::instance().release(episode, memory::AllocType::episode);
         return ANIDB_SUCCESS;
     });
 }
 
 void anidb_free_group(anidb_group_t* group) {
-    (void)barrier([&] {
+    (void)with_no_handle([&] {
         memory::AllocationTracker::instance().release(group, memory::AllocType::group);
         return ANIDB_SUCCESS;
     });

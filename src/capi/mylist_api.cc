@@ -96,18 +96,15 @@ extern "C" {
 
 anidb_result_t anidb_mylist_show(anidb_client_handle_t handle, const char* ed2k_hash,
                                  uint64_t file_size, int refresh, anidb_mylist_entry_t** entry) {
-    return barrier([&] {
-        if (entry != nullptr) *entry = nullptr;
-        auto found = Registry::instance().client(handle);
-        if (!found) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
-        ClientEntry* e = found.get();
-        if (entry == nullptr) return fail(e, Errc::invalid_parameter, "entry is NULL");
-        if (auto ok = check_string(ed2k_hash, "ed2k_hash"); !ok) return fail(e, ok.error());
-        if (auto ok = check_flag(refresh, "refresh"); !ok) return fail(e, ok.error());
-        auto shown = found->client->mylist_show(file_size, ed2k_hash, refresh == 1);
-        if (!shown) return fail(e, shown.error());
+    if (entry != nullptr) *entry = nullptr;
+    return with_client(handle, [&](ClientEntry& c) {
+        if (entry == nullptr) return fail(Errc::invalid_parameter, "entry is NULL");
+        if (auto ok = check_string(ed2k_hash, "ed2k_hash"); !ok) return fail(ok.error());
+        if (auto ok = check_flag(refresh, "refresh"); !ok) return fail(ok.error());
+        auto shown = c.client->mylist_show(file_size, ed2k_hash, refresh == 1);
+        if (!shown) return fail(shown.error());
         anidb_mylist_entry_t* out = to_c_entry(*shown);
-        if (out == nullptr) return fail(e, Errc::out_of_memory, "out of memory for the entry");
+        if (out == nullptr) return fail(Errc::out_of_memory, "out of memory for the entry");
         *entry = out;
         return ANIDB_SUCCESS;
     });
@@ -115,15 +112,12 @@ anidb_result_t anidb_mylist_show(anidb_client_handle_t handle, const char* ed2k_
 
 anidb_result_t anidb_mylist_remove(anidb_client_handle_t handle, const char* ed2k_hash,
                                    uint64_t file_size, anidb_mylist_change_t* change) {
-    return barrier([&] {
-        auto found = Registry::instance().client(handle);
-        if (!found) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
-        ClientEntry* e = found.get();
-        if (change == nullptr) return fail(e, Errc::invalid_parameter, "change is NULL");
+    return with_client(handle, [&](ClientEntry& c) {
+        if (change == nullptr) return fail(Errc::invalid_parameter, "change is NULL");
         *change = anidb_mylist_change_t{};
-        if (auto ok = check_string(ed2k_hash, "ed2k_hash"); !ok) return fail(e, ok.error());
-        auto r = found->client->mylist_remove(file_size, ed2k_hash);
-        if (!r) return fail(e, r.error());
+        if (auto ok = check_string(ed2k_hash, "ed2k_hash"); !ok) return fail(ok.error());
+        auto r = c.client->mylist_remove(file_size, ed2k_hash);
+        if (!r) return fail(r.error());
         to_c_change(*r, *change);
         return ANIDB_SUCCESS;
     });
@@ -132,18 +126,15 @@ anidb_result_t anidb_mylist_remove(anidb_client_handle_t handle, const char* ed2
 anidb_result_t anidb_mylist_edit(anidb_client_handle_t handle, const char* ed2k_hash,
                                  uint64_t file_size, const anidb_mylist_options_t* values,
                                  anidb_mylist_change_t* change) {
-    return barrier([&] {
-        auto found = Registry::instance().client(handle);
-        if (!found) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
-        ClientEntry* e = found.get();
-        if (change == nullptr) return fail(e, Errc::invalid_parameter, "change is NULL");
+    return with_client(handle, [&](ClientEntry& c) {
+        if (change == nullptr) return fail(Errc::invalid_parameter, "change is NULL");
         *change = anidb_mylist_change_t{};
-        if (values == nullptr) return fail(e, Errc::invalid_parameter, "values is NULL");
-        if (auto ok = check_string(ed2k_hash, "ed2k_hash"); !ok) return fail(e, ok.error());
+        if (values == nullptr) return fail(Errc::invalid_parameter, "values is NULL");
+        if (auto ok = check_string(ed2k_hash, "ed2k_hash"); !ok) return fail(ok.error());
         auto v = values_from_c(*values);
-        if (!v) return fail(e, v.error());
-        auto r = found->client->mylist_edit(file_size, ed2k_hash, *v);
-        if (!r) return fail(e, r.error());
+        if (!v) return fail(v.error());
+        auto r = c.client->mylist_edit(file_size, ed2k_hash, *v);
+        if (!r) return fail(r.error());
         to_c_change(*r, *change);
         return ANIDB_SUCCESS;
     });
@@ -152,19 +143,16 @@ anidb_result_t anidb_mylist_edit(anidb_client_handle_t handle, const char* ed2k_
 anidb_result_t anidb_mylist_watched(anidb_client_handle_t handle, const char* ed2k_hash,
                                     uint64_t file_size, int watched, int64_t viewdate,
                                     anidb_mylist_change_t* change) {
-    return barrier([&] {
-        auto found = Registry::instance().client(handle);
-        if (!found) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
-        ClientEntry* e = found.get();
-        if (change == nullptr) return fail(e, Errc::invalid_parameter, "change is NULL");
+    return with_client(handle, [&](ClientEntry& c) {
+        if (change == nullptr) return fail(Errc::invalid_parameter, "change is NULL");
         *change = anidb_mylist_change_t{};
-        if (auto ok = check_string(ed2k_hash, "ed2k_hash"); !ok) return fail(e, ok.error());
-        if (auto ok = check_flag(watched, "watched"); !ok) return fail(e, ok.error());
-        if (auto ok = check_viewdate(viewdate); !ok) return fail(e, ok.error());
+        if (auto ok = check_string(ed2k_hash, "ed2k_hash"); !ok) return fail(ok.error());
+        if (auto ok = check_flag(watched, "watched"); !ok) return fail(ok.error());
+        if (auto ok = check_viewdate(viewdate); !ok) return fail(ok.error());
         const std::optional<int64_t> date =
             viewdate > 0 ? std::optional<int64_t>(viewdate) : std::nullopt;
-        auto r = found->client->mylist_watched(file_size, ed2k_hash, watched == 1, date);
-        if (!r) return fail(e, r.error());
+        auto r = c.client->mylist_watched(file_size, ed2k_hash, watched == 1, date);
+        if (!r) return fail(r.error());
         to_c_change(*r, *change);
         return ANIDB_SUCCESS;
     });
@@ -173,34 +161,31 @@ anidb_result_t anidb_mylist_watched(anidb_client_handle_t handle, const char* ed
 anidb_result_t anidb_mylist_watched_path(anidb_client_handle_t handle, const char* file_path,
                                          int watched, int64_t viewdate,
                                          anidb_mylist_change_t* change) {
-    return barrier([&] {
-        auto found = Registry::instance().client(handle);
-        if (!found) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
-        ClientEntry* e = found.get();
-        if (change == nullptr) return fail(e, Errc::invalid_parameter, "change is NULL");
+    return with_client(handle, [&](ClientEntry& c) {
+        if (change == nullptr) return fail(Errc::invalid_parameter, "change is NULL");
         *change = anidb_mylist_change_t{};
-        if (auto ok = check_string(file_path, "file_path"); !ok) return fail(e, ok.error());
-        if (auto ok = check_flag(watched, "watched"); !ok) return fail(e, ok.error());
-        if (auto ok = check_viewdate(viewdate); !ok) return fail(e, ok.error());
+        if (auto ok = check_string(file_path, "file_path"); !ok) return fail(ok.error());
+        if (auto ok = check_flag(watched, "watched"); !ok) return fail(ok.error());
+        if (auto ok = check_viewdate(viewdate); !ok) return fail(ok.error());
         client::ProcessOptions po;
         po.algorithms = {hash::Algorithm::ed2k};
-        auto hashed = found->client->process_file(file_path, po);
-        if (!hashed) return fail(e, hashed.error());
+        auto hashed = c.client->process_file(file_path, po);
+        if (!hashed) return fail(hashed.error());
         if (hashed->status != client::FileStatus::completed) {
-            return fail(e, hashed->error, hashed->error_message);
+            return fail(hashed->error, hashed->error_message);
         }
         const std::optional<int64_t> date =
             viewdate > 0 ? std::optional<int64_t>(viewdate) : std::nullopt;
-        auto r = found->client->mylist_watched(hashed->size, hashed->hashes.at(0).value,
-                                               watched == 1, date);
-        if (!r) return fail(e, r.error());
+        auto r =
+            c.client->mylist_watched(hashed->size, hashed->hashes.at(0).value, watched == 1, date);
+        if (!r) return fail(r.error());
         to_c_change(*r, *change);
         return ANIDB_SUCCESS;
     });
 }
 
 void anidb_free_mylist_entry(anidb_mylist_entry_t* entry) {
-    (void)barrier([&] {
+    (void)with_no_handle([&] {
         memory::AllocationTracker::instance().release(entry, memory::AllocType::mylist_entry);
         return ANIDB_SUCCESS;
     });

@@ -21,7 +21,9 @@ Result<client::ProcessOptions> options_from_c(const anidb_process_options_t* opt
     if (options->progress_callback != nullptr) {
         auto cb = options->progress_callback;
         void* user = options->user_data;
-        po.progress = [cb, user](float pct, uint64_t done, uint64_t total) { cb(pct, done, total, user); };
+        po.progress = [cb, user](float pct, uint64_t done, uint64_t total) {
+            cb(pct, done, total, user);
+        };
     }
     return po;
 }
@@ -36,7 +38,7 @@ void terminate_buffer(char* buffer, size_t size) noexcept {
 // Writes `value` into the caller's buffer, or fails without writing past it.
 anidb_result_t write_hash(const std::string& value, char* buffer, size_t size) {
     if (size < value.size() + 1) {
-        return fail(nullptr, Errc::invalid_parameter, "hash buffer too small");
+        return fail(Errc::invalid_parameter, "hash buffer too small");
     }
     std::memcpy(buffer, value.c_str(), value.size() + 1);
     return ANIDB_SUCCESS;
@@ -46,16 +48,15 @@ anidb_result_t write_hash(const std::string& value, char* buffer, size_t size) {
 anidb_result_t check_capacity(hash::Algorithm a, size_t size) {
     const size_t needed = hash::digest_text_length(a) + 1;
     if (size >= needed) return ANIDB_SUCCESS;
-    return fail(nullptr, Errc::invalid_parameter,
-                "hash buffer too small: " + std::to_string(needed) + " bytes needed, " +
-                    std::to_string(size) + " given");
+    return fail(Errc::invalid_parameter, "hash buffer too small: " + std::to_string(needed) +
+                                             " bytes needed, " + std::to_string(size) + " given");
 }
 
 anidb_result_t check_hash_args(anidb_hash_algorithm_t algorithm, const char* buffer,
                                hash::Algorithm& out) {
-    if (buffer == nullptr) return fail(nullptr, Errc::invalid_parameter, "hash_buffer is NULL");
+    if (buffer == nullptr) return fail(Errc::invalid_parameter, "hash_buffer is NULL");
     auto a = hash::algorithm_from_int(raw_enum(algorithm));
-    if (!a) return fail(nullptr, Errc::invalid_parameter, "unknown hash algorithm");
+    if (!a) return fail(Errc::invalid_parameter, "unknown hash algorithm");
     out = *a;
     return ANIDB_SUCCESS;
 }
@@ -67,29 +68,26 @@ extern "C" {
 anidb_result_t anidb_process_file(anidb_client_handle_t handle, const char* file_path,
                                   const anidb_process_options_t* options,
                                   anidb_file_result_t** result) {
-    return barrier([&] {
-        if (result != nullptr) *result = nullptr;
-        auto entry = Registry::instance().client(handle);
-        if (!entry) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
-        ClientEntry* e = entry.get();
-        if (result == nullptr) return fail(e, Errc::invalid_parameter, "result is NULL");
-        if (auto ok = check_string(file_path, "file_path"); !ok) return fail(e, ok.error());
+    if (result != nullptr) *result = nullptr;
+    return with_client(handle, [&](ClientEntry& c) {
+        if (result == nullptr) return fail(Errc::invalid_parameter, "result is NULL");
+        if (auto ok = check_string(file_path, "file_path"); !ok) return fail(ok.error());
         auto po = options_from_c(options);
-        if (!po) return fail(e, po.error());
-        auto& client = *entry->client;
+        if (!po) return fail(po.error());
+        auto& client = *c.client;
         auto processed = client.process_file(file_path, *po);
         if (!processed) {
             client.events().error(processed.error().code, processed.error().message, file_path);
             client.events().completion(processed.error().code);
-            return fail(e, processed.error());
+            return fail(processed.error());
         }
         anidb_file_result_t* out = to_c_file_result(*processed);
-        if (out == nullptr) return fail(e, Errc::out_of_memory, "out of memory for the result");
+        if (out == nullptr) return fail(Errc::out_of_memory, "out of memory for the result");
         *result = out;
         if (processed->status != client::FileStatus::completed) {
             client.events().error(processed->error, processed->error_message, file_path);
             client.events().completion(processed->error);
-            return fail(e, processed->error, processed->error_message);
+            return fail(processed->error, processed->error_message);
         }
         client.events().completion(Errc::ok);
         return ANIDB_SUCCESS;
@@ -99,15 +97,15 @@ anidb_result_t anidb_process_file(anidb_client_handle_t handle, const char* file
 anidb_result_t anidb_calculate_hash(const char* file_path, anidb_hash_algorithm_t algorithm,
                                     char* hash_buffer, size_t buffer_size) {
     terminate_buffer(hash_buffer, buffer_size);
-    return barrier([&] {
+    return with_no_handle([&] {
         hash::Algorithm a{};
         if (auto r = check_hash_args(algorithm, hash_buffer, a); r != ANIDB_SUCCESS) return r;
         if (auto r = check_capacity(a, buffer_size); r != ANIDB_SUCCESS) return r;
-        if (auto ok = check_string(file_path, "file_path"); !ok) return fail(nullptr, ok.error());
+        if (auto ok = check_string(file_path, "file_path"); !ok) return fail(ok.error());
         hash::FileHashOptions options;
         options.algorithms = {a};
         auto hashed = hash::hash_file(file_path, options);
-        if (!hashed) return fail(nullptr, hashed.error());
+        if (!hashed) return fail(hashed.error());
         return write_hash(hashed->digests.at(0).value, hash_buffer, buffer_size);
     });
 }
@@ -116,11 +114,11 @@ anidb_result_t anidb_calculate_hash_buffer(const uint8_t* data, size_t data_size
                                            anidb_hash_algorithm_t algorithm, char* hash_buffer,
                                            size_t buffer_size) {
     terminate_buffer(hash_buffer, buffer_size);
-    return barrier([&] {
+    return with_no_handle([&] {
         hash::Algorithm a{};
         if (auto r = check_hash_args(algorithm, hash_buffer, a); r != ANIDB_SUCCESS) return r;
         if (data == nullptr && data_size != 0) {
-            return fail(nullptr, Errc::invalid_parameter, "data is NULL but data_size is not 0");
+            return fail(Errc::invalid_parameter, "data is NULL but data_size is not 0");
         }
         if (auto r = check_capacity(a, buffer_size); r != ANIDB_SUCCESS) return r;
         const hash::Algorithm one[] = {a};
@@ -137,92 +135,88 @@ size_t anidb_hash_buffer_size(anidb_hash_algorithm_t algorithm) {
 
 const char* anidb_hash_algorithm_name(anidb_hash_algorithm_t algorithm) {
     switch (raw_enum(algorithm)) {
-        case ANIDB_HASH_ED2K: return "ED2K";
-        case ANIDB_HASH_CRC32: return "CRC32";
-        case ANIDB_HASH_MD5: return "MD5";
-        case ANIDB_HASH_SHA1: return "SHA1";
-        case ANIDB_HASH_TTH: return "TTH";
-        default: return "UNKNOWN";
+        case ANIDB_HASH_ED2K:
+            return "ED2K";
+        case ANIDB_HASH_CRC32:
+            return "CRC32";
+        case ANIDB_HASH_MD5:
+            return "MD5";
+        case ANIDB_HASH_SHA1:
+            return "SHA1";
+        case ANIDB_HASH_TTH:
+            return "TTH";
+        default:
+            return "UNKNOWN";
     }
 }
 
 anidb_result_t anidb_process_file_async(anidb_client_handle_t handle, const char* file_path,
                                         const anidb_process_options_t* options,
                                         anidb_operation_handle_t* operation) {
-    return barrier([&] {
-        if (operation != nullptr) *operation = nullptr;
-        auto entry = Registry::instance().client(handle);
-        if (!entry) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
-        ClientEntry* e = entry.get();
-        if (operation == nullptr) return fail(e, Errc::invalid_parameter, "operation is NULL");
-        if (auto ok = check_string(file_path, "file_path"); !ok) return fail(e, ok.error());
+    if (operation != nullptr) *operation = nullptr;
+    return with_client(handle, [&](ClientEntry& c) {
+        if (operation == nullptr) return fail(Errc::invalid_parameter, "operation is NULL");
+        if (auto ok = check_string(file_path, "file_path"); !ok) return fail(ok.error());
         auto po = options_from_c(options);
-        if (!po) return fail(e, po.error());
-        std::weak_ptr<client::Client> weak = entry->client;
+        if (!po) return fail(po.error());
+        std::weak_ptr<client::Client> weak = c.client;
         auto on_done = [weak](Errc code) {
-            if (auto c = weak.lock()) c->events().completion(code);
+            if (auto client = weak.lock()) client->events().completion(code);
         };
-        auto started = client::FileOperation::start(entry->client, file_path, std::move(po).value(),
-                                                    on_done);
-        if (!started) return fail(e, started.error());
+        auto started =
+            client::FileOperation::start(c.client, file_path, std::move(po).value(), on_done);
+        if (!started) return fail(started.error());
         auto op = std::make_shared<OperationEntry>();
         op->op = std::move(started).value();
-        op->client_id = entry->id;
+        op->client_id = c.id;
+        op->owner = c.weak_from_this();
         *operation = Registry::instance().add_operation(std::move(op));
         return ANIDB_SUCCESS;
     });
 }
 
-anidb_result_t anidb_operation_get_status(anidb_operation_handle_t operation, anidb_status_t* status) {
-    return barrier([&] {
-        auto op = Registry::instance().operation(operation);
-        if (!op) return fail(nullptr, Errc::invalid_handle, "invalid operation handle");
-        if (status == nullptr) return fail(nullptr, Errc::invalid_parameter, "status is NULL");
-        *status = static_cast<anidb_status_t>(op->op->status());
+anidb_result_t anidb_operation_get_status(anidb_operation_handle_t operation,
+                                          anidb_status_t* status) {
+    return with_operation(operation, [&](OperationEntry& op) {
+        if (status == nullptr) return fail(Errc::invalid_parameter, "status is NULL");
+        *status = static_cast<anidb_status_t>(op.op->status());
         return ANIDB_SUCCESS;
     });
 }
 
 anidb_result_t anidb_operation_get_result(anidb_operation_handle_t operation,
                                           anidb_file_result_t** result) {
-    return barrier([&] {
-        if (result != nullptr) *result = nullptr;
-        auto op = Registry::instance().operation(operation);
-        if (!op) return fail(nullptr, Errc::invalid_handle, "invalid operation handle");
-        if (result == nullptr) return fail(nullptr, Errc::invalid_parameter, "result is NULL");
-        auto outcome = op->op->result();
-        if (!outcome) return fail(nullptr, outcome.error());
+    if (result != nullptr) *result = nullptr;
+    return with_operation(operation, [&](OperationEntry& op) {
+        if (result == nullptr) return fail(Errc::invalid_parameter, "result is NULL");
+        auto outcome = op.op->result();
+        if (!outcome) return fail(outcome.error());
         anidb_file_result_t* out = to_c_file_result(*outcome);
-        if (out == nullptr) return fail(nullptr, Errc::out_of_memory, "out of memory for the result");
+        if (out == nullptr) return fail(Errc::out_of_memory, "out of memory for the result");
         *result = out;
         if (outcome->status != client::FileStatus::completed) {
-            return fail(nullptr, outcome->error, outcome->error_message);
+            return fail(outcome->error, outcome->error_message);
         }
         return ANIDB_SUCCESS;
     });
 }
 
 anidb_result_t anidb_operation_cancel(anidb_operation_handle_t operation) {
-    return barrier([&] {
-        auto op = Registry::instance().operation(operation);
-        if (!op) return fail(nullptr, Errc::invalid_handle, "invalid operation handle");
-        op->op->cancel();
+    return with_operation(operation, [&](OperationEntry& op) {
+        op.op->cancel();
         return ANIDB_SUCCESS;
     });
 }
 
 anidb_result_t anidb_operation_destroy(anidb_operation_handle_t operation) {
-    return barrier([&] {
-        auto op = Registry::instance().operation(operation);
-        if (!op) return fail(nullptr, Errc::invalid_handle, "invalid operation handle");
-        if (op->op->client().events().in_callback()) {
-            return fail(nullptr, Errc::busy,
+    return with_operation(operation, [&](OperationEntry& op) {
+        if (op.op->client().events().in_callback()) {
+            return fail(Errc::busy,
                         "anidb_operation_destroy called from a callback of the operation's client");
         }
-        op = Registry::instance().take_operation(operation);
-        if (!op) return fail(nullptr, Errc::invalid_handle, "invalid operation handle");
-        op->op->cancel();
-        op.reset();  // joins when this was the last reference
+        auto taken = Registry::instance().take_operation(operation);
+        if (!taken) return fail(Errc::invalid_handle, "invalid operation handle");
+        taken->op->cancel();
         return ANIDB_SUCCESS;
     });
 }

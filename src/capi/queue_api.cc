@@ -50,16 +50,13 @@ anidb_queue_list_t* to_c_listing(const queue::WorkQueue::Listing& l) {
 extern "C" {
 
 anidb_result_t anidb_queue_list(anidb_client_handle_t handle, anidb_queue_list_t** list) {
-    return barrier([&] {
-        if (list != nullptr) *list = nullptr;
-        auto found = Registry::instance().client(handle);
-        if (!found) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
-        ClientEntry* e = found.get();
-        if (list == nullptr) return fail(e, Errc::invalid_parameter, "list is NULL");
-        auto r = found->client->queue_list();
-        if (!r) return fail(e, r.error());
+    if (list != nullptr) *list = nullptr;
+    return with_client(handle, [&](ClientEntry& c) {
+        if (list == nullptr) return fail(Errc::invalid_parameter, "list is NULL");
+        auto r = c.client->queue_list();
+        if (!r) return fail(r.error());
         anidb_queue_list_t* out = to_c_listing(*r);
-        if (out == nullptr) return fail(e, Errc::out_of_memory, "out of memory for the listing");
+        if (out == nullptr) return fail(Errc::out_of_memory, "out of memory for the listing");
         *list = out;
         return ANIDB_SUCCESS;
     });
@@ -67,46 +64,41 @@ anidb_result_t anidb_queue_list(anidb_client_handle_t handle, anidb_queue_list_t
 
 anidb_result_t anidb_queue_run(anidb_client_handle_t handle, int include_not_due,
                                anidb_queue_run_t* result) {
-    return barrier([&] {
-        auto found = Registry::instance().client(handle);
-        if (!found) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
-        ClientEntry* e = found.get();
-        if (result == nullptr) return fail(e, Errc::invalid_parameter, "result is NULL");
+    return with_client(handle, [&](ClientEntry& c) {
+        if (result == nullptr) return fail(Errc::invalid_parameter, "result is NULL");
         *result = anidb_queue_run_t{};
         if (include_not_due != 0 && include_not_due != 1) {
-            return fail(e, Errc::invalid_parameter, "include_not_due must be 0 or 1");
+            return fail(Errc::invalid_parameter, "include_not_due must be 0 or 1");
         }
-        auto r = found->client->queue_run(include_not_due == 1);
-        if (!r) return fail(e, r.error());
+        auto r = c.client->queue_run(include_not_due == 1);
+        if (!r) return fail(r.error());
         result->completed = r->completed;
         result->rescheduled = r->rescheduled;
         result->failed = r->failed;
         result->released = r->released;
         result->stopped_by = r->stopped_by ? to_c(r->stopped_by->code) : ANIDB_SUCCESS;
-        if (r->stopped_by) e->set_error(r->stopped_by->code, r->stopped_by->message);
+        // The run itself succeeded; why it stopped early is the last error.
+        if (r->stopped_by) (void)fail(*r->stopped_by);
         return ANIDB_SUCCESS;
     });
 }
 
 anidb_result_t anidb_queue_clear(anidb_client_handle_t handle, int failed_only, size_t* dropped) {
-    return barrier([&] {
-        if (dropped != nullptr) *dropped = 0;
-        auto found = Registry::instance().client(handle);
-        if (!found) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
-        ClientEntry* e = found.get();
+    if (dropped != nullptr) *dropped = 0;
+    return with_client(handle, [&](ClientEntry& c) {
         if (failed_only != 0 && failed_only != 1) {
-            return fail(e, Errc::invalid_parameter, "failed_only must be 0 or 1");
+            return fail(Errc::invalid_parameter, "failed_only must be 0 or 1");
         }
-        auto r = found->client->queue_clear(failed_only == 1 ? queue::WorkQueue::Which::failed
-                                                             : queue::WorkQueue::Which::all);
-        if (!r) return fail(e, r.error());
+        auto r = c.client->queue_clear(failed_only == 1 ? queue::WorkQueue::Which::failed
+                                                        : queue::WorkQueue::Which::all);
+        if (!r) return fail(r.error());
         if (dropped != nullptr) *dropped = *r;
         return ANIDB_SUCCESS;
     });
 }
 
 void anidb_free_queue_list(anidb_queue_list_t* list) {
-    (void)barrier([&] {
+    (void)with_no_handle([&] {
         memory::AllocationTracker::instance().release(list, memory::AllocType::queue_list);
         return ANIDB_SUCCESS;
     });

@@ -71,12 +71,6 @@ std::shared_ptr<ClientEntry> Registry::client(const void* handle) const {
     std::lock_guard lock(s.mutex);
     return find_in(s.clients, handle);
 }
-std::shared_ptr<ClientEntry> Registry::client_by_id(uint64_t id) const {
-    auto& s = state();
-    std::lock_guard lock(s.mutex);
-    auto it = s.clients.find(id);
-    return it == s.clients.end() ? nullptr : it->second;
-}
 std::shared_ptr<OperationEntry> Registry::operation(const void* handle) const {
     auto& s = state();
     std::lock_guard lock(s.mutex);

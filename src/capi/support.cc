@@ -1,4 +1,5 @@
 // Last errors, string checks and buffer copies shared by the C ABI files.
+#include <algorithm>
 #include <cstring>
 
 #include "capi/capi_internal.h"
@@ -7,26 +8,62 @@
 namespace anidb::capi {
 namespace {
 thread_local std::string t_last_error;
+thread_local ClientEntry* t_client = nullptr;  // the client of the call running on this thread
+std::atomic<uint64_t> g_error_sequence{0};     // orders a thread's slot against the client's own
+}  // namespace
+
+const std::string& thread_error() {
+    return t_last_error;
 }
 
-void set_thread_error(Errc code, std::string message) {
-    t_last_error = message.empty() ? errc_description(code) : to_valid_utf8(message);
-}
-
-const std::string& thread_error() { return t_last_error; }
-
-void ClientEntry::set_error(Errc code, std::string message) {
-    std::lock_guard lock(error_mutex);
-    last_error = message.empty() ? errc_description(code) : to_valid_utf8(message);
-}
-
-anidb_result_t fail(ClientEntry* entry, Errc code, std::string message) {
-    if (entry != nullptr) {
-        entry->set_error(code, std::move(message));
-    } else {
-        set_thread_error(code, std::move(message));
+void ClientErrors::record_for_this_thread(const std::string& message) {
+    const auto me = std::this_thread::get_id();
+    std::lock_guard lock(mutex_);
+    const uint64_t sequence = ++g_error_sequence;
+    for (auto& [thread, slot] : by_thread_) {
+        if (thread == me) {
+            slot = Slot{message, sequence};
+            return;
+        }
     }
+    if (by_thread_.size() >= kMaxThreads) {
+        // Threads that are gone leave their slot; the oldest goes first.
+        auto oldest = std::min_element(
+            by_thread_.begin(), by_thread_.end(),
+            [](const auto& x, const auto& y) { return x.second.sequence < y.second.sequence; });
+        by_thread_.erase(oldest);
+    }
+    by_thread_.emplace_back(me, Slot{message, sequence});
+}
+
+void ClientErrors::record_own(const std::string& message) {
+    std::lock_guard lock(mutex_);
+    own_ = Slot{message, ++g_error_sequence};
+}
+
+std::string ClientErrors::for_this_thread() const {
+    const auto me = std::this_thread::get_id();
+    std::lock_guard lock(mutex_);
+    const Slot* best = &own_;
+    for (const auto& [thread, slot] : by_thread_) {
+        if (thread == me && slot.sequence > best->sequence) best = &slot;
+    }
+    return best->message;
+}
+
+anidb_result_t fail(Errc code, std::string message) {
+    std::string text =
+        message.empty() ? std::string(errc_description(code)) : to_valid_utf8(message);
+    if (t_client != nullptr) t_client->errors.record_for_this_thread(text);
+    t_last_error = std::move(text);
     return to_c(code);
+}
+
+ClientScope::ClientScope(ClientEntry* entry) noexcept : previous_(t_client) {
+    t_client = entry;
+}
+ClientScope::~ClientScope() {
+    t_client = previous_;
 }
 
 Status check_string(const char* s, const char* what) {
@@ -62,7 +99,9 @@ Result<std::vector<hash::Algorithm>> algorithms_from_c(const anidb_hash_algorith
     for (size_t i = 0; i < count; ++i) {
         const int raw = raw_enum(algorithms[i]);
         auto a = hash::algorithm_from_int(raw);
-        if (!a) return make_error(Errc::invalid_parameter, "unknown hash algorithm " + std::to_string(raw));
+        if (!a)
+            return make_error(Errc::invalid_parameter,
+                              "unknown hash algorithm " + std::to_string(raw));
         out.push_back(*a);
     }
     if (auto valid = hash::validate_algorithms(out); !valid) return valid.error();

@@ -46,19 +46,16 @@ extern "C" {
 
 anidb_result_t anidb_titles_search(anidb_client_handle_t handle, const char* text, const char* lang,
                                    size_t limit, anidb_title_search_result_t** result) {
-    return barrier([&] {
-        if (result != nullptr) *result = nullptr;
-        auto found = Registry::instance().client(handle);
-        if (!found) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
-        ClientEntry* e = found.get();
-        if (result == nullptr) return fail(e, Errc::invalid_parameter, "result is NULL");
-        if (auto ok = check_string(text, "text"); !ok) return fail(e, ok.error());
-        if (auto ok = check_optional_string(lang, "lang"); !ok) return fail(e, ok.error());
-        auto r = found->client->titles_search(text, lang != nullptr ? lang : "",
-                                              limit == 0 ? titles::kDefaultSearchLimit : limit);
-        if (!r) return fail(e, r.error());
+    if (result != nullptr) *result = nullptr;
+    return with_client(handle, [&](ClientEntry& c) {
+        if (result == nullptr) return fail(Errc::invalid_parameter, "result is NULL");
+        if (auto ok = check_string(text, "text"); !ok) return fail(ok.error());
+        if (auto ok = check_optional_string(lang, "lang"); !ok) return fail(ok.error());
+        auto r = c.client->titles_search(text, lang != nullptr ? lang : "",
+                                         limit == 0 ? titles::kDefaultSearchLimit : limit);
+        if (!r) return fail(r.error());
         anidb_title_search_result_t* out = to_c_search(*r);
-        if (out == nullptr) return fail(e, Errc::out_of_memory, "out of memory for the matches");
+        if (out == nullptr) return fail(Errc::out_of_memory, "out of memory for the matches");
         *result = out;
         return ANIDB_SUCCESS;
     });
@@ -66,17 +63,14 @@ anidb_result_t anidb_titles_search(anidb_client_handle_t handle, const char* tex
 
 anidb_result_t anidb_titles_update(anidb_client_handle_t handle, int force,
                                    anidb_titles_update_t* result) {
-    return barrier([&] {
-        auto found = Registry::instance().client(handle);
-        if (!found) return fail(nullptr, Errc::invalid_handle, "invalid client handle");
-        ClientEntry* e = found.get();
-        if (result == nullptr) return fail(e, Errc::invalid_parameter, "result is NULL");
+    return with_client(handle, [&](ClientEntry& c) {
+        if (result == nullptr) return fail(Errc::invalid_parameter, "result is NULL");
         *result = anidb_titles_update_t{};
         if (force != 0 && force != 1) {
-            return fail(e, Errc::invalid_parameter, "force must be 0 or 1");
+            return fail(Errc::invalid_parameter, "force must be 0 or 1");
         }
-        auto r = found->client->titles_update(force == 1);
-        if (!r) return fail(e, r.error());
+        auto r = c.client->titles_update(force == 1);
+        if (!r) return fail(r.error());
         result->outcome = static_cast<anidb_titles_outcome_t>(r->outcome);
         result->next_request_at = r->next_request_at;
         result->titles = r->stored.titles;
@@ -86,7 +80,7 @@ anidb_result_t anidb_titles_update(anidb_client_handle_t handle, int force,
 }
 
 void anidb_free_title_search_result(anidb_title_search_result_t* result) {
-    (void)barrier([&] {
+    (void)with_no_handle([&] {
         memory::AllocationTracker::instance().release(result, memory::AllocType::title_search);
         return ANIDB_SUCCESS;
     });
