@@ -26,7 +26,8 @@ std::optional<int64_t> parse_watch_date(const std::string& text) {
     if (end == nullptr || *end != '\0') return std::nullopt;
     tm.tm_isdst = -1;
     const time_t t = std::mktime(&tm);
-    if (t == static_cast<time_t>(-1) || t < 1 || t > std::numeric_limits<int32_t>::max()) {
+    // mktime's failure (-1) is below 1 too.
+    if (t < 1 || t > std::numeric_limits<int32_t>::max()) {
         return std::nullopt;
     }
     return static_cast<int64_t>(t);
