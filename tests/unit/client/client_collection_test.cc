@@ -185,6 +185,20 @@ TEST_F(ClientCollection, CacheClearForgetsMylistStateKeepsQueue) {
     EXPECT_GT(datagrams(), before);
 }
 
+// AniDB does not answer: the work waits for the no-answer back-off.
+TEST_F(ClientCollection, WorkWithoutAnAnswerWaitsForTheBackOff) {
+    auto client = make_client();
+    ASSERT_TRUE(client->set_option("anidb.give_up_ms", "1200").ok());
+    ASSERT_TRUE(client->mylist_show(kSize, kEd2k, false).ok());  // identified, logged in
+    server_->drop_next(10);
+    auto r = client->mylist_watched(kSize, kEd2k, true, std::nullopt);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->what, MylistChangeKind::queued);
+    EXPECT_EQ(r->reason, queue::WaitReason::no_answer);
+    EXPECT_GT(r->next_try_at, static_cast<int64_t>(std::time(nullptr)));
+    EXPECT_EQ(client->queue_list()->jobs.size(), 1U);
+}
+
 TEST_F(ClientCollection, QueueClearDropsWaitingWork) {
     auto client = make_client("");
     ASSERT_EQ(client->mylist_remove(kSize, kEd2k)->what, MylistChangeKind::queued);
