@@ -95,6 +95,7 @@ int main(int argc, char** argv) {
     add_session_command(app, ctx);
     add_anime_commands(app, ctx);
     add_queue_command(app, ctx);
+    add_watch_command(app, ctx);
     for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
         sub->footer(sub->get_footer() + (sub->get_footer().empty() ? "" : "\n") +
                     "Global options (--config, --server, --cache-dir, --username, --quiet, "
@@ -110,7 +111,7 @@ int main(int argc, char** argv) {
             std::cerr
                 << "anidb: unknown command '" << word
                 << "' (commands: hash, check, identify, mylist, rename, cache, config, session, "
-                   "anime, episode, group, queue)\n"
+                   "watch, anime, episode, group, queue)\n"
                    "Run 'anidb --help' for usage.\n";
             return kExitUsage;
         }

@@ -42,19 +42,12 @@ struct RenameFlags {
 
 // $XDG_STATE_HOME/anidb/undo/rename-YYYYmmdd-HHMMSS.sh (or ~/.local/state).
 fs::path default_undo_log_path() {
-    fs::path base;
-    if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg != nullptr && *xdg == '/') {
-        base = xdg;
-    } else {
-        const char* home = std::getenv("HOME");
-        base = fs::path(home != nullptr ? home : ".") / ".local" / "state";
-    }
     char stamp[32];
     const std::time_t now = std::time(nullptr);
     std::tm tm{};
     localtime_r(&now, &tm);
     std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-    return base / "anidb" / "undo" /
+    return undo_log_folder() /
            (std::string("rename-") + stamp + "-" + std::to_string(::getpid()) + ".sh");
 }
 

@@ -21,6 +21,7 @@ void add_rename_command(CLI::App& app, AppContext& ctx);
 void add_cache_command(CLI::App& app, AppContext& ctx);
 void add_config_command(CLI::App& app, AppContext& ctx);
 void add_session_command(CLI::App& app, AppContext& ctx);
+void add_watch_command(CLI::App& app, AppContext& ctx);
 
 // Shared flag sets.
 struct SelectionFlags {

@@ -4,13 +4,14 @@ _anidb() {
     _init_completion || return
 
     local global="-c --config --server --cache-dir -u --username --client-name --client-version -q --quiet -v --verbose -h --help -V --version"
-    local commands="hash check identify mylist rename cache config session anime episode group queue"
+    local commands="hash check identify mylist rename cache config session watch anime episode group queue"
     local select="-r --recursive --all-files --include --exclude --no-cache -j --jobs --io-jobs-per-device"
     local tags="anime anime_romaji anime_english anime_kanji episode epno episode_title episode_english episode_romaji episode_kanji aired group group_short version vcodec acodec audio_languages sub_languages resolution quality source type year file_id anime_id episode_id group_id crc32 ed2k md5 sha1 size ext original"
 
     case $prev in
         -c|--config|--undo-log|--update) _filedir; return ;;
-        --cache-dir|--move-to) _filedir -d; return ;;
+        --cache-dir|--move-to|--dest) _filedir -d; return ;;
+        --then) COMPREPLY=($(compgen -W "mylist-add rename mylist-add,rename none" -- "$cur")); return ;;
         -a|--algorithm) COMPREPLY=($(compgen -W "ed2k crc32 md5 sha1 tth all" -- "$cur")); return ;;
         -f|--format)
             if [[ " ${words[*]} " == *" identify "* ]]; then
@@ -31,7 +32,7 @@ _anidb() {
             fi
             return ;;
         --server|-u|--username|--client-name|--client-version|--include|--exclude|-j|--jobs|\
-        --io-jobs-per-device|--source|--storage|--other|--date|--lang|--limit) return ;;
+        --io-jobs-per-device|--source|--storage|--other|--settle|--scan-interval|--date|--lang|--limit) return ;;
     esac
 
     local cmd="" sub="" i
@@ -78,6 +79,10 @@ _anidb() {
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W "$select --refresh -t --template -n --dry-run --move-to --related --link --copy --delete-empty-dirs --undo-log $global" -- "$cur"))
             else _filedir; fi ;;
+        watch)
+            if [[ $cur == -* ]]; then
+                COMPREPLY=($(compgen -W "--settle --then --state -t --template --dest --scan-interval --scan --undo-log --status $global" -- "$cur"))
+            else _filedir -d; fi ;;
         cache) [[ -z $sub ]] && COMPREPLY=($(compgen -W "stats clear vacuum" -- "$cur")) ;;
         session) [[ -z $sub ]] && COMPREPLY=($(compgen -W "status logout" -- "$cur")) ;;
         config)
@@ -86,7 +91,7 @@ _anidb() {
             elif [[ $sub == init ]]; then
                 COMPREPLY=($(compgen -W "--force" -- "$cur"))
             elif [[ $sub == get || $sub == set || $sub == unset ]]; then
-                COMPREPLY=($(compgen -W "username password api_key encrypt server client_name client_version local_port timeout_ms retries give_up_ms cache_dir cache_enabled titles_url jobs io_jobs_per_device include exclude" -- "$cur"))
+                COMPREPLY=($(compgen -W "username password api_key encrypt server client_name client_version local_port timeout_ms retries give_up_ms cache_dir cache_enabled titles_url jobs io_jobs_per_device include exclude watch_dirs watch_settle watch_then watch_state watch_template watch_dest watch_scan_interval" -- "$cur"))
             fi ;;
     esac
 }

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 
@@ -185,6 +186,19 @@ std::vector<fs::path> remove_empty_folders(const fs::path& folder, const fs::pat
         removed.push_back(p);
     }
     return removed;
+}
+
+std::filesystem::path undo_log_folder() {
+    std::filesystem::path base;
+    // Read once per run, before any thread could change the environment.
+    if (const char* xdg = std::getenv("XDG_STATE_HOME");  // NOLINT(concurrency-mt-unsafe)
+        xdg != nullptr && *xdg == '/') {
+        base = xdg;
+    } else {
+        const char* home = std::getenv("HOME");  // NOLINT(concurrency-mt-unsafe)
+        base = std::filesystem::path(home != nullptr ? home : ".") / ".local" / "state";
+    }
+    return base / "anidb" / "undo";
 }
 
 std::string shell_quote(std::string_view text) {

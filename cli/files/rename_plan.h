@@ -52,6 +52,9 @@ std::vector<std::filesystem::path> remove_empty_folders(
     const std::filesystem::path& folder, const std::filesystem::path& stop,
     const std::vector<std::filesystem::path>& keep);
 
+// Where undo logs go: $XDG_STATE_HOME/anidb/undo (or ~/.local/state/anidb/undo).
+std::filesystem::path undo_log_folder();
+
 // 'text' quoted for a POSIX shell (any bytes).
 std::string shell_quote(std::string_view text);
 

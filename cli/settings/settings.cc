@@ -137,6 +137,21 @@ const std::vector<SettingKey>& setting_keys() {
          "files read at once per disk (0: 1 for rotational, 4 for SSD)"},
         {"hash.include", "include", SettingType::list, "globs of files to take"},
         {"hash.exclude", "exclude", SettingType::list, "globs of files and folders to skip"},
+        {"watch.dirs", "watch_dirs", SettingType::list, "folders `anidb watch` watches"},
+        {"watch.settle", "watch_settle", SettingType::number,
+         "seconds a file must stay unchanged before the watcher takes it"},
+        {"watch.then", "watch_then", SettingType::list,
+         "what the watcher does with a file: mylist-add, rename"},
+        {"watch.state", "watch_state", SettingType::string,
+         "MyList state of files the watcher adds (hdd, cd, deleted, remote, unknown)"},
+        {"watch.template", "watch_template", SettingType::string,
+         "rename template of the watcher"},
+        {"watch.dest", "watch_dest", SettingType::string,
+         "folder the watcher renames files into (default: the watched folder)"},
+        {"watch.scan_interval", "watch_scan_interval", SettingType::number,
+         "seconds between scans where inotify cannot be used"},
+        {"watch.retry_scale", "watch_retry_scale", SettingType::number,
+         "scale of the watcher's retry back-off (tests only)", true},
     };
     return keys;
 }

@@ -101,7 +101,7 @@ def test_every_example_runs_verbatim(world, doc, section):
 COMMANDS = [["hash"], ["check"], ["identify"], ["mylist", "add"], ["mylist", "show"], ["mylist", "remove"],
             ["mylist", "watched"], ["rename"], ["cache"], ["config"], ["session"], ["queue"],
             ["queue", "run"], ["queue", "clear"], ["anime", "show"], ["anime", "search"],
-            ["anime", "titles"], ["episode", "show"], ["group", "show"]]
+            ["anime", "titles"], ["episode", "show"], ["group", "show"], ["watch"]]
 
 
 def long_flags(help_text):

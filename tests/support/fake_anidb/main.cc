@@ -9,6 +9,8 @@
 //   --flood-interval-ms N    flood rule interval (default 2000)
 //   --compress-threshold N   compress replies longer than N bytes (default 1400)
 //   --raw-deflate            compress as raw DEFLATE instead of zlib
+// SIGHUP reads the --catalog file again (a file AniDB learns about later;
+// MyList entries are reset to the catalog's).
 //   --new-version            AUTH answers 201 (new client version available)
 // Faults: --drop-first N, --delay-ms N, --duplicate, --wrong-tag N,
 //   --fail-next CODE:N (e.g. 602:1), --fail-untagged, --garbage N,
@@ -32,8 +34,12 @@
 namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
+volatile std::sig_atomic_t g_reload = 0;
 void on_signal(int) {
     g_stop = 1;
+}
+void on_hangup(int) {
+    g_reload = 1;
 }
 
 int usage(const std::string& why) {
@@ -137,7 +143,20 @@ int main(int argc, char** argv) {
         std::rename(tmp.c_str(), port_file.c_str());
     }
     std::cout << "fake-anidb listening on 127.0.0.1:" << server.port() << std::endl;
-    while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::signal(SIGHUP, on_hangup);
+    while (!g_stop) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (g_reload && !catalog_file.empty()) {
+            g_reload = 0;
+            auto cat = anidb::test::FakeCatalog::load(catalog_file);
+            if (cat) {
+                server.set_catalog(std::move(cat).value());
+                std::cout << "fake-anidb: catalog reloaded" << std::endl;
+            } else {
+                std::cerr << "fake-anidb: " << cat.error().message << std::endl;
+            }
+        }
+    }
     server.stop();
     std::cout << "fake-anidb: " << server.log().size() << " datagrams, "
               << server.flood_violations() << " flood violations" << std::endl;
