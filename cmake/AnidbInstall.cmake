@@ -1,7 +1,7 @@
 # cmake --install and the Debian packages (cmake/AnidbPackaging.cmake) share
 # these rules. Every rule names the install component it belongs to, and
 # each component is one Debian package:
-#   runtime  libanidb1     the shared library (SONAME libanidb.so.<ABI>)
+#   runtime  libanidb1     the shared library (SONAME libanidb.so.<SOVERSION>)
 #   dev      libanidb-dev  headers, libanidb.so link, libanidb.a, anidb.pc,
 #                          the CMake package (find_package(anidb))
 #   cli      anidb         the command, its man page and completions (the
@@ -10,7 +10,8 @@
 #                          the systemd user units of cli/systemd/
 include(CMakePackageConfigHelpers)
 
-install(FILES include/anidb/anidb.h ${PROJECT_BINARY_DIR}/include/anidb/anidb_version.h
+install(FILES include/anidb/anidb.h include/anidb/anidb.hpp
+              ${PROJECT_BINARY_DIR}/include/anidb/anidb_version.h
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/anidb COMPONENT dev)
 
 install(TARGETS anidb EXPORT anidbTargets

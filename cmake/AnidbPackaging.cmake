@@ -34,7 +34,7 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_ENABLE_COMPONENT_DEPENDS ON)
 
-set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME libanidb${ANIDB_ABI_VERSION})
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME libanidb${ANIDB_SOVERSION})
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
 # A shlibs file (libanidb <ABI> libanidb<ABI> (>= version)) in the package
 # with the shared library, so packages built against it get the right

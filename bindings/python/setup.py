@@ -33,10 +33,12 @@ from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
 SOURCE_ROOT = HERE.parent.parent
-ABI_VERSION = int(
-    re.search(r"^ABI_VERSION = (\d+)$", (HERE / "anidb" / "_native.py").read_text(), re.M).group(1)
-)
-SONAME = f"libanidb.so.{ABI_VERSION}"
+_NATIVE = (HERE / "anidb" / "_native.py").read_text()
+# A library serves this binding when its ABI is this one or newer (it accepts
+# every older ABI: anidb.h, "Growing structures").
+ABI_VERSION = int(re.search(r"^ABI_VERSION = (\d+)$", _NATIVE, re.M).group(1))
+SOVERSION = int(re.search(r"^SOVERSION = (\d+)$", _NATIVE, re.M).group(1))
+SONAME = f"libanidb.so.{SOVERSION}"
 
 
 def _library_version(path: str) -> tuple[str, int]:
@@ -66,7 +68,7 @@ def _system_library() -> tuple[str | None, str] | None:
             version, abi = _library_version(candidate)
         except OSError:
             continue
-        if abi == ABI_VERSION:
+        if abi >= ABI_VERSION:
             return (candidate if candidate != SONAME else None), version
     return None
 
@@ -88,8 +90,8 @@ def _plan() -> dict[str, str | None]:
     explicit = os.environ.get("ANIDB_BUNDLE_LIBRARY")
     if explicit:
         version, abi = _library_version(explicit)
-        if abi != ABI_VERSION:
-            raise SystemExit(f"{explicit} has ABI {abi}; this binding speaks ABI {ABI_VERSION}")
+        if abi < ABI_VERSION:
+            raise SystemExit(f"{explicit} has ABI {abi}; this binding needs ABI {ABI_VERSION} or newer")
         return {"mode": "bundle", "bundle": explicit, "record": None, "version": version}
     if os.environ.get("ANIDB_BUNDLE") != "1":
         found = _system_library()

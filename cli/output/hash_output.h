@@ -1,5 +1,5 @@
-// Writes `anidb hash` results in one of the output formats (DESIGN §8, the
-// output contract of issue 7). Records arrive one at a time as files finish;
+// Writes `anidb hash` results in one of the output formats (docs/cli.md,
+// "Output formats"). Records arrive one at a time as files finish;
 // begin() and end() frame formats that need it (the JSON array, CSV header,
 // SFV comment). Not thread-safe: the caller serialises write().
 #pragma once

@@ -40,13 +40,6 @@ std::optional<OutputFormat> parse_output_format(std::string_view name) {
     return std::nullopt;
 }
 
-const char* output_format_name(OutputFormat format) {
-    for (const auto& [text, f] : kFormats) {
-        if (f == format) return text.data();
-    }
-    return "text";
-}
-
 std::vector<hash::Algorithm> default_algorithms(OutputFormat format) {
     if (format == OutputFormat::sfv) return {hash::Algorithm::crc32};
     return {hash::Algorithm::ed2k};

@@ -14,7 +14,6 @@ namespace anidb::cli {
 enum class OutputFormat { text, json, jsonl, csv, sfv, ed2k, bsd };
 
 std::optional<OutputFormat> parse_output_format(std::string_view name);
-const char* output_format_name(OutputFormat format);
 
 // The algorithms `hash` computes when -a is not given: crc32 for sfv, ed2k
 // otherwise.

@@ -65,7 +65,6 @@ class Settings {
     Status set_flag(std::string_view name, std::string value);
 
     const std::filesystem::path& config_path() const { return config_path_; }
-    bool config_file_exists() const { return config_exists_; }
     const std::vector<std::string>& warnings() const { return warnings_; }
 
     const SettingValue* get(std::string_view name) const;

@@ -44,6 +44,17 @@
  *     back into the library for the same client gets ANIDB_ERROR_BUSY for
  *     calls that would wait on that client, never a deadlock.
  *  8. No C++ exception, abort or crash crosses this interface for any input.
+ *  9. Growing structures. Structures the caller allocates and the library
+ *     reads (anidb_config_t, anidb_process_options_t, anidb_batch_options_t,
+ *     anidb_mylist_options_t) only ever grow by fields appended at their
+ *     end; each growth raises ANIDB_ABI_VERSION by one and the field's
+ *     comment says "since ABI n". The library reads a structure only up to
+ *     the fields of the version passed to anidb_init(), so a program built
+ *     against an older header keeps working with a newer library, unchanged
+ *     and without recompiling (the newer fields take their defaults).
+ *     Fields are never removed, reordered or retyped: that would be a new
+ *     SONAME. Structures the library allocates (results) may also grow at
+ *     their end; callers never allocate or copy them by value.
  */
 #ifndef ANIDB_ANIDB_H
 #define ANIDB_ANIDB_H
@@ -221,6 +232,11 @@ typedef struct {
     const char* password;         /**< AniDB password; copied, wiped on destroy */
     const char* client_name;      /**< registered AniDB client name, a-z, 4-16 chars */
     const char* client_version;   /**< registered client version, a positive integer */
+    /* Since ABI 2. */
+    const char* api_key;          /**< AniDB UDP API key for ENCRYPT (the setting
+                                       "anidb.api_key"); copied, wiped on destroy */
+    int encrypt;                  /**< 1: encrypt the AniDB session with api_key
+                                       ("anidb.encrypt") */
 } anidb_config_t;
 
 typedef struct {
@@ -552,9 +568,15 @@ typedef struct {
 /* Library                                                                 */
 /* ====================================================================== */
 
-/** Initialises the library. Call before anything else; calling it again
- *  while initialised is harmless.
- *  Errors: ANIDB_ERROR_VERSION_MISMATCH when abi_version != ANIDB_ABI_VERSION. */
+/** Initialises the library. Call before anything else with
+ *  ANIDB_ABI_VERSION; calling it again while initialised is harmless.
+ *  Any version from 1 to this library's ANIDB_ABI_VERSION is accepted: the
+ *  structures you allocate are then read in the layout of that version
+ *  (see "Growing structures" above). When several parts of one process
+ *  pass different versions, the lowest since the last anidb_cleanup()
+ *  is used for everyone, so no structure is read past its end.
+ *  Errors: ANIDB_ERROR_VERSION_MISMATCH when abi_version is 0 or newer
+ *  than the library. */
 ANIDB_API anidb_result_t anidb_init(uint32_t abi_version);
 
 /** Destroys every live client (cancelling and waiting for their operations),

@@ -1,6 +1,6 @@
-// Text codec of the AniDB UDP API (fact sheet §1.2-§2): request encoding
-// with value escaping, tags, and reply parsing. Pure functions and value
-// types; no I/O. Thread-safe (no shared state).
+// Text codec of the AniDB UDP API (docs/anidb-protocol.md, "Requests and replies"): request
+// encoding with value escaping, tags, and reply parsing. Pure functions and value types; no I/O.
+// Thread-safe (no shared state).
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
-// Compressed reply datagrams (fact sheet §5): two zero bytes followed by a
-// zlib stream, or (fallback) a raw DEFLATE stream. Thread-safe, no state.
+// Compressed reply datagrams (docs/anidb-protocol.md, "Compressed replies"): two zero bytes
+// followed by a zlib stream, or (fallback) a raw DEFLATE stream. Thread-safe, no state.
 #pragma once
 
 #include <cstddef>

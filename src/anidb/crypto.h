@@ -1,4 +1,4 @@
-// ENCRYPT support (fact sheet §3.4): AES-128-ECB without IV, PKCS#5
+// ENCRYPT support (docs/anidb-protocol.md, "ENCRYPT"): AES-128-ECB without IV, PKCS#5
 // padding, key = MD5(api_key + salt), via OpenSSL EVP. The object owns the
 // derived key and wipes it on destruction. Not thread-safe per object.
 #pragma once

@@ -1,5 +1,5 @@
 // The FILE fmask (5 bytes), FILE amask (4 bytes) and ANIME amask (7 bytes)
-// tables of fact sheet §6.3, §6.4 and §7.1, and the mapping between field
+// tables of docs/anidb-protocol.md ("FILE masks", "ANIME"), and the mapping between field
 // names, hex masks and the fields of a data line. Each table lists its bits
 // in wire order: byte 1 bit 7 first, byte 1 bit 0, byte 2 bit 7, ...
 // Constant data, thread-safe.

@@ -1,6 +1,6 @@
-// ANIME, EPISODE and GROUP (fact sheet §7) by every selector the protocol
-// offers, over Session::call. ANIME is sent with the full 7-byte amask of
-// records.h (anime_request_amask).
+// ANIME, EPISODE and GROUP (docs/anidb-protocol.md, "ANIME, EPISODE and GROUP") by every selector
+// the protocol offers, over Session::call. ANIME is sent with the full 7-byte amask of records.h
+// (anime_request_amask).
 //
 // Every reply is checked against its request before it is returned; one
 // that does not answer what was asked is refused with Errc::protocol:

@@ -1,4 +1,4 @@
-// The MyList commands (fact sheet §8) over Session::call: read an entry or
+// The MyList commands (docs/anidb-protocol.md, "MyList") over Session::call: read an entry or
 // an anime's entries (MYLIST), add a file (MYLISTADD), change an entry
 // (MYLISTADD edit=1), remove entries (MYLISTDEL).
 //

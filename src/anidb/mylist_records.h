@@ -1,4 +1,4 @@
-// The MyList lines AniDB answers with (fact sheet §8.2): the entry line of
+// The MyList lines AniDB answers with (docs/anidb-protocol.md, "MyList"): the entry line of
 // 221 MYLIST and 310 FILE ALREADY IN MYLIST, and the per-anime summary line
 // of 312 MULTIPLE MYLIST ENTRIES, decoded under the rules of
 // record_fields.h. Pure functions, thread-safe.

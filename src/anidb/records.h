@@ -93,8 +93,8 @@ Result<FileInfo> decode_file_line(std::string_view line, std::string_view fmask_
 // Errors: Errc::protocol for bad masks, fewer fields than selected, or a
 // numeric field that is not a number in range (record_fields.h).
 Result<AnimeInfo> decode_anime_line(std::string_view line, std::string_view amask_hex);
-// Decode the EPISODE (240) and GROUP (250) lines of fact sheet §7.2 and
-// §7.3 under the rules of record_fields.h: Errc::protocol for a line with
+// Decode the EPISODE (240) and GROUP (250) lines of docs/anidb-protocol.md ("ANIME,
+// EPISODE and GROUP") under the rules of record_fields.h: Errc::protocol for a line with
 // fewer fields than the record has, a number that is not one (or out of
 // range), an episode type outside 1..6, or a malformed relation.
 Result<EpisodeInfo> decode_episode_line(std::string_view line);

@@ -1,6 +1,6 @@
 // What a command is about: the selectors of MYLIST, MYLISTADD, MYLISTDEL,
-// ANIME, EPISODE and GROUP (fact sheet §7, §8), one alternative per form the
-// protocol offers, so a request can only name a thing one way. Each
+// ANIME, EPISODE and GROUP (docs/anidb-protocol.md, "ANIME, EPISODE and GROUP", "MyList"), one
+// alternative per form the protocol offers, so a request can only name a thing one way. Each
 // add_selector checks the values (a positive id, a 32-digit ED2K, a name of
 // valid UTF-8 without control characters) and appends the parameters to the
 // command; Errc::invalid_parameter otherwise, and nothing is appended.

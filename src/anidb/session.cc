@@ -18,8 +18,8 @@ namespace {
 using Clock = StopWait::Clock;
 using SysClock = std::chrono::system_clock;
 
-// Waits before resending an unanswered AUTH (fact sheet §4.3); the reply
-// is still listened for meanwhile.
+// Waits before resending an unanswered AUTH (docs/anidb-protocol.md, "When no reply comes"); the
+// reply is still listened for meanwhile.
 constexpr std::array<std::chrono::seconds, 5> kAuthBackoff = {
     std::chrono::seconds(30), std::chrono::seconds(120), std::chrono::seconds(300),
     std::chrono::seconds(600), std::chrono::seconds(1800)};

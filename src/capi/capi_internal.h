@@ -117,7 +117,6 @@ class Registry {
     void take_children(uint64_t client_id, std::vector<std::shared_ptr<OperationEntry>>& ops,
                        std::vector<std::shared_ptr<BatchEntry>>& batches);
     std::vector<std::shared_ptr<ClientEntry>> take_all_clients();
-    std::vector<std::shared_ptr<ClientEntry>> all_clients() const;
 
     static uint64_t id_of(const void* handle) { return reinterpret_cast<uintptr_t>(handle); }
 
@@ -129,7 +128,7 @@ class Registry {
 
 // ---- errors, barrier, handle lookup ---------------------------------------
 // Records the error (see the top of this file) and returns its C code.
-anidb_result_t fail(Errc code, std::string message);
+anidb_result_t fail(Errc code, const std::string& message);
 inline anidb_result_t fail(const Error& e) {
     return fail(e.code, e.message);
 }
@@ -239,5 +238,9 @@ anidb_anime_info_t* to_c_anime_info(const client::AnimeInfo& info);
 
 // Library state.
 bool library_initialised();
+// The ABI version whose layout caller-allocated structures are read in
+// (anidb.h, "Growing structures"): read a field added in ABI n only when
+// caller_abi_version() >= n.
+uint32_t caller_abi_version();
 
 }  // namespace anidb::capi

@@ -7,23 +7,17 @@ using namespace anidb::capi;
 
 namespace anidb::capi {
 
-// Cancels and joins the client's operations and batches, then drops the
-// client (its destructor stops everything else and wipes credentials).
+// The handles of the client's operations and batches become invalid, then
+// the client stops in the core's order (Client::close: cancel, wait for
+// every operation and its COMPLETION, flush the cache, close the
+// callbacks); dropping the handles joins threads that have already ended.
+// The client's destructor (when the last reference goes) ends the AniDB
+// session: LOGOUT, unless the session is kept for reuse by the next process.
 void destroy_client_entry(const std::shared_ptr<ClientEntry>& entry) {
     std::vector<std::shared_ptr<OperationEntry>> ops;
     std::vector<std::shared_ptr<BatchEntry>> batches;
     Registry::instance().take_children(entry->id, ops, batches);
-    entry->client->shutdown();
-    for (auto& op : ops) op->op->cancel();
-    for (auto& b : batches) b->op->cancel();
-    ops.clear();      // joins
-    batches.clear();  // joins
-    // Queued hashes are committed and the run's cache problems summed up
-    // while the client's callbacks can still hear it.
-    entry->client->flush_cache();
-    entry->client->events().close();
-    // The client's destructor (when the last reference goes) ends the AniDB
-    // session: LOGOUT, unless the session is kept for reuse by the next process.
+    entry->client->close();
 }
 
 }  // namespace anidb::capi
@@ -61,6 +55,12 @@ anidb_result_t create_client(const anidb_config_t* config, anidb_client_handle_t
             cfg.client_name = config->client_name;
         if (config->client_version != nullptr && *config->client_version != '\0') {
             cfg.client_version = config->client_version;
+        }
+        if (caller_abi_version() >= 2) {
+            if (auto ok = check_optional_string(config->api_key, "config->api_key"); !ok)
+                return fail(ok.error());
+            if (config->api_key != nullptr) cfg.api_key = config->api_key;
+            if (config->encrypt != 0) cfg.encrypt = true;
         }
     }
     auto created = client::Client::create(std::move(cfg));

@@ -1,8 +1,8 @@
-// Callbacks, the event system and MEMORY_WARNING delivery.
+// Callbacks and the event system (MEMORY_WARNING reaches every client from
+// the core: client/memory_warnings.h).
 #include <mutex>
 
 #include "capi/capi_internal.h"
-#include "memory/memory_budget.h"
 
 using namespace anidb;
 using namespace anidb::capi;
@@ -51,28 +51,6 @@ anidb_event_t to_c_event(const client::EventView& e) {
 }
 
 }  // namespace
-
-namespace anidb::capi {
-
-// Once per process: entering Critical pressure queues a MEMORY_WARNING to
-// every live client (and its event callbacks).
-void start_memory_warnings() {
-    static std::once_flag once;
-    std::call_once(once, [] {
-        memory::MemoryBudget::instance().add_pressure_listener(
-            [](memory::Pressure previous, memory::Pressure current, uint64_t used, uint64_t limit) {
-                if (current != memory::Pressure::critical ||
-                    previous == memory::Pressure::critical) {
-                    return;
-                }
-                for (const auto& entry : Registry::instance().all_clients()) {
-                    entry->client->events().emit(client::Event::memory_warning(used, limit));
-                }
-            });
-    });
-}
-
-}  // namespace anidb::capi
 
 extern "C" {
 

@@ -10,24 +10,33 @@ using namespace anidb::capi;
 namespace anidb::capi {
 namespace {
 std::atomic<bool> g_initialised{false};
-}
+// The lowest ABI version passed to anidb_init since the last cleanup
+// (0: none): caller-allocated structures are read in its layout.
+std::atomic<uint32_t> g_caller_abi{0};
+}  // namespace
 bool library_initialised() {
     return g_initialised.load();
 }
+uint32_t caller_abi_version() {
+    const uint32_t v = g_caller_abi.load();
+    return v == 0 ? ANIDB_ABI_VERSION : v;
+}
 void destroy_client_entry(const std::shared_ptr<ClientEntry>& entry);  // client_api.cc
-void start_memory_warnings();                                          // events_api.cc
 }  // namespace anidb::capi
 
 extern "C" {
 
 anidb_result_t anidb_init(uint32_t abi_version) {
     return with_no_handle([&] {
-        if (abi_version != ANIDB_ABI_VERSION) {
+        if (abi_version == 0 || abi_version > ANIDB_ABI_VERSION) {
             return fail(Errc::version_mismatch,
-                        "this libanidb implements ABI " + std::to_string(ANIDB_ABI_VERSION) +
+                        "this libanidb implements ABIs 1 to " + std::to_string(ANIDB_ABI_VERSION) +
                             ", the caller asked for " + std::to_string(abi_version));
         }
-        start_memory_warnings();
+        uint32_t seen = g_caller_abi.load();
+        while ((seen == 0 || abi_version < seen) &&
+               !g_caller_abi.compare_exchange_weak(seen, abi_version)) {
+        }
         g_initialised = true;
         return ANIDB_SUCCESS;
     });
@@ -36,6 +45,7 @@ anidb_result_t anidb_init(uint32_t abi_version) {
 void anidb_cleanup(void) {
     (void)with_no_handle([] {
         g_initialised = false;
+        g_caller_abi = 0;
         for (auto& entry : Registry::instance().take_all_clients()) destroy_client_entry(entry);
         memory::BufferPool::instance().clear();
         return ANIDB_SUCCESS;

@@ -13,21 +13,7 @@ using namespace anidb::capi;
 using memory::AllocationTracker;
 using memory::AllocType;
 
-// The C allocation types are the tracker's.
-static_assert(ANIDB_ALLOCATION_STRING == static_cast<int>(AllocType::string));
-static_assert(ANIDB_ALLOCATION_HASH_RESULT == static_cast<int>(AllocType::hash_result));
-static_assert(ANIDB_ALLOCATION_FILE_RESULT == static_cast<int>(AllocType::file_result));
-static_assert(ANIDB_ALLOCATION_BATCH_RESULT == static_cast<int>(AllocType::batch_result));
-static_assert(ANIDB_ALLOCATION_BUFFER == static_cast<int>(AllocType::buffer));
-static_assert(ANIDB_ALLOCATION_EVENT == static_cast<int>(AllocType::event));
-static_assert(ANIDB_ALLOCATION_ANIME_INFO == static_cast<int>(AllocType::anime_info));
-static_assert(ANIDB_ALLOCATION_MYLIST_ENTRY == static_cast<int>(AllocType::mylist_entry));
-static_assert(ANIDB_ALLOCATION_ANIME == static_cast<int>(AllocType::anime));
-static_assert(ANIDB_ALLOCATION_EPISODE == static_cast<int>(AllocType::episode));
-static_assert(ANIDB_ALLOCATION_GROUP == static_cast<int>(AllocType::group));
-static_assert(ANIDB_ALLOCATION_TITLE_SEARCH == static_cast<int>(AllocType::title_search));
-static_assert(ANIDB_ALLOCATION_QUEUE_LIST == static_cast<int>(AllocType::queue_list));
-static_assert(ANIDB_ALLOCATION_TYPE_COUNT == memory::kAllocTypeCount);
+// The C allocation types are the tracker's (pinned in abi_pins.cc).
 
 namespace {
 

@@ -74,22 +74,15 @@ anidb_result_t anidb_process_file(anidb_client_handle_t handle, const char* file
         if (auto ok = check_string(file_path, "file_path"); !ok) return fail(ok.error());
         auto po = options_from_c(options);
         if (!po) return fail(po.error());
-        auto& client = *c.client;
-        auto processed = client.process_file(file_path, *po);
-        if (!processed) {
-            client.events().error(processed.error().code, processed.error().message, file_path);
-            client.events().completion(processed.error().code);
-            return fail(processed.error());
-        }
+        // The client's callbacks hear ERROR/COMPLETION from the core.
+        auto processed = c.client->process_file(file_path, *po);
+        if (!processed) return fail(processed.error());
         anidb_file_result_t* out = to_c_file_result(*processed);
         if (out == nullptr) return fail(Errc::out_of_memory, "out of memory for the result");
         *result = out;
         if (processed->status != client::FileStatus::completed) {
-            client.events().error(processed->error, processed->error_message, file_path);
-            client.events().completion(processed->error);
             return fail(processed->error, processed->error_message);
         }
-        client.events().completion(Errc::ok);
         return ANIDB_SUCCESS;
     });
 }
@@ -159,12 +152,7 @@ anidb_result_t anidb_process_file_async(anidb_client_handle_t handle, const char
         if (auto ok = check_string(file_path, "file_path"); !ok) return fail(ok.error());
         auto po = options_from_c(options);
         if (!po) return fail(po.error());
-        std::weak_ptr<client::Client> weak = c.client;
-        auto on_done = [weak](Errc code) {
-            if (auto client = weak.lock()) client->events().completion(code);
-        };
-        auto started =
-            client::FileOperation::start(c.client, file_path, std::move(po).value(), on_done);
+        auto started = client::FileOperation::start(c.client, file_path, std::move(po).value());
         if (!started) return fail(started.error());
         auto op = std::make_shared<OperationEntry>();
         op->op = std::move(started).value();

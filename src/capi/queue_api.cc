@@ -8,9 +8,6 @@ using namespace anidb::capi;
 namespace {
 
 static_assert(sizeof(anidb_queue_list_t) % alignof(anidb_queue_job_t) == 0);
-static_assert(static_cast<int>(queue::JobKind::watched) == ANIDB_QUEUE_JOB_WATCHED);
-static_assert(static_cast<int>(queue::WaitReason::client_rejected) ==
-              ANIDB_QUEUE_REASON_CLIENT_REJECTED);
 
 anidb_queue_list_t* to_c_listing(const queue::WorkQueue::Listing& l) {
     const size_t n = l.jobs.size();

@@ -129,12 +129,4 @@ std::vector<std::shared_ptr<ClientEntry>> Registry::take_all_clients() {
     return out;
 }
 
-std::vector<std::shared_ptr<ClientEntry>> Registry::all_clients() const {
-    auto& s = state();
-    std::lock_guard lock(s.mutex);
-    std::vector<std::shared_ptr<ClientEntry>> out;
-    for (const auto& [id, entry] : s.clients) out.push_back(entry);
-    return out;
-}
-
 }  // namespace anidb::capi

@@ -51,7 +51,7 @@ std::string ClientErrors::for_this_thread() const {
     return best->message;
 }
 
-anidb_result_t fail(Errc code, std::string message) {
+anidb_result_t fail(Errc code, const std::string& message) {
     std::string text =
         message.empty() ? std::string(errc_description(code)) : to_valid_utf8(message);
     if (t_client != nullptr) t_client->errors.record_for_this_thread(text);

@@ -6,6 +6,7 @@
 
 #include "anidb/session.h"
 #include "client/client_impl.h"
+#include "client/memory_warnings.h"
 
 namespace anidb::client {
 
@@ -32,6 +33,7 @@ Result<std::shared_ptr<Client>> Client::create(ClientConfig config) {
         } else {
             client->impl_->cache_problem = "the cache is disabled (cache.enabled = 0)";
         }
+        hear_memory_warnings(client);
         return client;
     } catch (const std::bad_alloc&) {
         return make_error(Errc::out_of_memory, "out of memory creating the client");
@@ -42,8 +44,7 @@ Client::~Client() {
     // Told to stop before (Ctrl-C, anidb_client_destroy): LOGOUT only if it
     // fits in kStopLogoutPatience; otherwise the usual bounded close.
     const bool stopping = impl_->shutting_down;
-    shutdown();
-    flush_cache();
+    close();
     end_session(stopping ? kStopLogoutPatience : udp::kClosePatience);
     std::lock_guard lock(config_mutex_);
     config_.wipe_secrets();
@@ -58,6 +59,26 @@ void Client::flush_cache() noexcept {
 void Client::shutdown() {
     impl_->shutting_down = true;
     impl_->shutdown_source.request_stop();
+}
+
+void Client::close() {
+    shutdown();
+    {
+        std::unique_lock lock(operations_mutex_);
+        operations_done_.wait(lock, [&] { return operations_running_ == 0; });
+    }
+    flush_cache();
+    events_.close();
+}
+
+void Client::operation_started() {
+    std::lock_guard lock(operations_mutex_);
+    ++operations_running_;
+}
+
+void Client::operation_finished() {
+    std::lock_guard lock(operations_mutex_);
+    if (--operations_running_ == 0) operations_done_.notify_all();
 }
 
 Status Client::set_option(std::string_view key, std::string_view value) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -45,10 +46,12 @@ class Client {
     Client(const Client&) = delete;
     Client& operator=(const Client&) = delete;
 
-    // Hashes one file through the cache. A failure of the file itself comes
-    // back as a Result error whose FileResult... see process_file_result.
-    // Returns the FileResult for completed files and for verify mismatches
-    // (status failed, error processing); other failures as errors.
+    // Hashes one file through the cache. Returns the FileResult for
+    // completed files and for verify mismatches (status failed, error
+    // processing); other failures as errors. Before returning it reports the
+    // outcome to the client's callbacks, as the C ABI promises: ERROR (code,
+    // message, path) when the file failed, then COMPLETION with the code
+    // (Errc::ok on success).
     Result<FileResult> process_file(const std::filesystem::path& path,
                                     const ProcessOptions& options, std::stop_token stop = {});
 
@@ -186,13 +189,33 @@ class Client {
     // Cancels every operation started through this client and refuses new
     // ones (Errc::cancelled); used by destroy and Ctrl-C.
     void shutdown();
+    // Stops the client in the one order its callers rely on (the destructor
+    // and anidb_client_destroy both come here): shutdown(); wait until every
+    // FileOperation and BatchOperation started through it has finished and
+    // sent its COMPLETION; commit queued hashes and report the run's cache
+    // problems while the callbacks still listen (flush_cache); then close
+    // the callbacks and the event queue. Idempotent. Not from one of the
+    // client's own callbacks (an operation's thread would wait for itself).
+    void close();
 
     struct Impl;         // private state (client_impl.h)
     struct CacheLookup;  // what the cache knew about a file (client_impl.h)
     struct PendingFile;  // a file between begin_file and finish_file (client_impl.h)
 
   private:
+    friend class FileOperation;
+    friend class BatchOperation;
     explicit Client(ClientConfig config);
+    // process_file without the ERROR/COMPLETION report (a batch reports per
+    // file and once at its end; an operation reports after storing its
+    // outcome).
+    Result<FileResult> process_file_silently(const std::filesystem::path& path,
+                                             const ProcessOptions& options, std::stop_token stop);
+    // ERROR for a failed file, then COMPLETION.
+    void report_outcome(const std::filesystem::path& path, const Result<FileResult>& outcome);
+    // Operations running on their own threads, for close().
+    void operation_started();
+    void operation_finished();
     // What the cache knows about `path` (file_not_found etc. for a file that
     // cannot be stat()ed while the cache is in use).
     Result<CacheLookup> look_up(const std::string& path, const ProcessOptions& options);
@@ -217,6 +240,9 @@ class Client {
     mutable std::mutex config_mutex_;
     ClientConfig config_;
     EventHub events_;
+    std::mutex operations_mutex_;
+    std::condition_variable operations_done_;
+    size_t operations_running_ = 0;
     std::unique_ptr<Impl> impl_;
 };
 

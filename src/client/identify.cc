@@ -271,7 +271,7 @@ Result<AnimeInfo> Client::identify(uint64_t size, std::string_view ed2k_in,
 Result<AnimeInfo> Client::identify_path(const std::filesystem::path& path, std::stop_token stop) {
     ProcessOptions po;
     po.algorithms = {hash::Algorithm::ed2k};
-    auto hashed = process_file(path, po, stop);
+    auto hashed = process_file_silently(path, po, stop);
     if (!hashed) return hashed.error();
     if (hashed->status != FileStatus::completed) {
         return make_error(hashed->error, hashed->error_message);

@@ -4,44 +4,43 @@ namespace anidb::client {
 
 Result<std::unique_ptr<FileOperation>> FileOperation::start(std::shared_ptr<Client> client,
                                                             std::filesystem::path path,
-                                                            ProcessOptions options,
-                                                            std::function<void(Errc)> on_done) {
+                                                            ProcessOptions options) {
     if (auto valid = hash::validate_algorithms(options.algorithms); !valid) return valid.error();
+    std::unique_ptr<FileOperation> op;
     try {
-        std::unique_ptr<FileOperation> op(new FileOperation());
-        op->client_ = std::move(client);
-        op->status_ = FileStatus::processing;
+        op.reset(new FileOperation());
+    } catch (const std::bad_alloc&) {
+        return make_error(Errc::out_of_memory, "out of memory starting the operation");
+    }
+    op->client_ = std::move(client);
+    op->status_ = FileStatus::processing;
+    op->client_->operation_started();
+    try {
         FileOperation* self = op.get();
-        op->thread_ = std::jthread([self, path = std::move(path), options = std::move(options),
-                                    on_done = std::move(on_done)] {
-            auto outcome = self->client_->process_file(path, options, self->stop_.get_token());
+        op->thread_ = std::jthread([self, path = std::move(path), options = std::move(options)] {
+            auto outcome =
+                self->client_->process_file_silently(path, options, self->stop_.get_token());
             FileStatus final_status = FileStatus::completed;
-            Errc code = Errc::ok;
             if (!outcome.ok()) {
-                code = outcome.error().code;
-                final_status = code == Errc::cancelled ? FileStatus::cancelled : FileStatus::failed;
-                self->client_->events().error(code, outcome.error().message, path.string());
+                final_status = outcome.error().code == Errc::cancelled ? FileStatus::cancelled
+                                                                       : FileStatus::failed;
             } else if (outcome->status != FileStatus::completed) {
-                code = outcome->error;
                 final_status = outcome->status;
-                self->client_->events().error(code, outcome->error_message, path.string());
             }
             {
                 std::lock_guard lock(self->mutex_);
-                self->outcome_.emplace(std::move(outcome));
+                self->outcome_.emplace(outcome);
                 self->status_ = final_status;
             }
-            if (on_done) on_done(code);
-            {
-                std::lock_guard lock(self->mutex_);
-                self->done_ = true;
-            }
-            self->done_cv_.notify_all();
+            self->client_->report_outcome(path, outcome);
+            self->client_->operation_finished();
         });
         return op;
     } catch (const std::system_error& e) {
+        op->client_->operation_finished();
         return make_error(Errc::unknown, std::string("cannot start a thread: ") + e.what());
     } catch (const std::bad_alloc&) {
+        op->client_->operation_finished();
         return make_error(Errc::out_of_memory, "out of memory starting the operation");
     }
 }
@@ -89,8 +88,9 @@ Result<std::unique_ptr<BatchOperation>> BatchOperation::start(std::shared_ptr<Cl
             self->completed_.fetch_add(1);
             if (user_file_done) user_file_done(i, r);
         };
-        op->thread_ = std::jthread([self, paths = std::move(paths), options = std::move(options),
-                                    on_done = std::move(on_done)] {
+        op->client_->operation_started();
+        auto run = [self, paths = std::move(paths), options = std::move(options),
+                    on_done = std::move(on_done)] {
             auto outcome = self->client_->process_batch(paths, options, self->stop_.get_token());
             const bool cancelled = self->stop_.stop_requested();
             const Errc code = !outcome.ok() ? outcome.error().code
@@ -104,9 +104,14 @@ Result<std::unique_ptr<BatchOperation>> BatchOperation::start(std::shared_ptr<Cl
                                                    : FileStatus::failed;
             }
             if (on_done) on_done(code);
-            std::lock_guard lock(self->mutex_);
-            self->done_ = true;
-        });
+            self->client_->operation_finished();
+        };
+        try {
+            op->thread_ = std::jthread(std::move(run));
+        } catch (...) {
+            op->client_->operation_finished();
+            throw;
+        }
         return op;
     } catch (const std::system_error& e) {
         return make_error(Errc::unknown, std::string("cannot start a thread: ") + e.what());

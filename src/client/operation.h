@@ -1,11 +1,10 @@
 // Background work started through a Client: one file (FileOperation) or a
 // batch (BatchOperation). Each runs on its own thread with its own stop
-// source; the client's shutdown stops it too. Destroying the object cancels
-// and joins.
+// source; the client's shutdown stops it too, and Client::close() waits for
+// it. Destroying the object cancels and joins.
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -17,12 +16,12 @@ namespace anidb::client {
 
 class FileOperation {
   public:
-    // `on_done` runs on the operation's thread after the result is stored
-    // (the C ABI calls the COMPLETION callbacks from it).
+    // Once the outcome is stored (so a callback can read it), the client's
+    // callbacks hear it as from Client::process_file: ERROR for a failed
+    // file, then COMPLETION.
     static Result<std::unique_ptr<FileOperation>> start(std::shared_ptr<Client> client,
                                                         std::filesystem::path path,
-                                                        ProcessOptions options,
-                                                        std::function<void(Errc)> on_done);
+                                                        ProcessOptions options);
     ~FileOperation();
 
     FileStatus status() const;
@@ -37,8 +36,6 @@ class FileOperation {
     std::shared_ptr<Client> client_;
     std::stop_source stop_;
     mutable std::mutex mutex_;
-    std::condition_variable done_cv_;
-    bool done_ = false;
     std::optional<Result<FileResult>> outcome_;
     std::atomic<FileStatus> status_{FileStatus::pending};
     std::jthread thread_;
@@ -65,7 +62,6 @@ class BatchOperation {
     std::shared_ptr<Client> client_;
     std::stop_source stop_;
     mutable std::mutex mutex_;
-    bool done_ = false;
     std::optional<Result<BatchResult>> outcome_;
     std::atomic<FileStatus> status_{FileStatus::pending};
     std::atomic<size_t> completed_{0};

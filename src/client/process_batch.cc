@@ -161,7 +161,7 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
             }
         };
         auto processed = looked_up ? process_looked_up(paths[i], po, stop, std::move(*looked_up))
-                                   : process_file(std::filesystem::path(paths[i]), po, stop);
+                                   : process_file_silently(std::filesystem::path(paths[i]), po, stop);
         return conclude(i, std::move(processed), reported);
     };
 

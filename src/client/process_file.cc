@@ -48,6 +48,26 @@ void adopt_stamp(cache::FileIdentity& id, const io::FileStamp& stamp) {
 
 Result<FileResult> Client::process_file(const std::filesystem::path& path,
                                         const ProcessOptions& options, std::stop_token stop) {
+    auto outcome = process_file_silently(path, options, std::move(stop));
+    report_outcome(path, outcome);
+    return outcome;
+}
+
+void Client::report_outcome(const std::filesystem::path& path, const Result<FileResult>& outcome) {
+    Errc code = Errc::ok;
+    if (!outcome) {
+        code = outcome.error().code;
+        events_.error(code, outcome.error().message, path.string());
+    } else if (outcome->status != FileStatus::completed) {
+        code = outcome->error;
+        events_.error(code, outcome->error_message, path.string());
+    }
+    events_.completion(code);
+}
+
+Result<FileResult> Client::process_file_silently(const std::filesystem::path& path,
+                                                 const ProcessOptions& options,
+                                                 std::stop_token stop) {
     if (auto valid = hash::validate_algorithms(options.algorithms); !valid) return valid.error();
     if (impl_->shutting_down) return make_error(Errc::cancelled, "the client is shutting down");
 

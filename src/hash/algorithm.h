@@ -1,5 +1,5 @@
 // The hash algorithms the library computes, their names and text formats
-// (DESIGN §5), and the validation every hashing request goes through.
+// (docs/design.md, "Hashing"), and the validation every hashing request goes through.
 // Everything here is pure and thread-safe.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Digest bytes to the text forms DESIGN §5 fixes.
+// Digest bytes to the text forms docs/design.md ("Hashing") fixes.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// The one library-wide memory limit (DESIGN §4). Every byte the library holds
+// The one library-wide memory limit (docs/design.md, "Memory"). Every byte the library holds
 // on behalf of callers — ABI allocations, pool buffers idle or in use,
 // read-ahead and hashing state, event queues, in-memory caches — is charged
 // here first. A charge that would cross the limit is refused; nothing is
@@ -15,7 +15,7 @@
 
 namespace anidb::memory {
 
-// 500 MiB as decimal megabytes: the figure the seed and DESIGN fix.
+// 500 MiB as decimal megabytes: the figure docs/design.md ("Memory") fixes.
 inline constexpr uint64_t kDefaultMemoryLimit = 524288000;
 
 // Pressure thresholds in percent of the limit, as the seed gives them:

@@ -1,5 +1,5 @@
 // The C++ error vocabulary and the C result codes are one table; the fixed
-// ABI values and struct layouts of DESIGN §3 stay put.
+// ABI values and struct layouts (docs/design.md, "The C ABI") stay put.
 #include <gtest/gtest.h>
 
 #include <cstddef>

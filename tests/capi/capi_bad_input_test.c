@@ -38,6 +38,7 @@ static void test_library(void) {
     CHECK(anidb_init(ANIDB_ABI_VERSION + 1) == ANIDB_ERROR_VERSION_MISMATCH);
     char why[128];
     CHECK(anidb_get_last_error(why, sizeof why) == ANIDB_SUCCESS && strstr(why, "ABI") != NULL);
+    CHECK(anidb_init(0) == ANIDB_ERROR_VERSION_MISMATCH);
     CHECK(anidb_init(ANIDB_ABI_VERSION) == ANIDB_SUCCESS);
     CHECK(anidb_init(ANIDB_ABI_VERSION) == ANIDB_SUCCESS); /* twice is harmless */
     CHECK(anidb_get_abi_version() == ANIDB_ABI_VERSION);
@@ -299,6 +300,13 @@ static void test_process_bad_input(const char* dir, const char* file) {
     /* Options, cache, identification. */
     CHECK(anidb_client_set_option(c, "no.such.option", "1") == ANIDB_ERROR_INVALID_PARAMETER);
     CHECK(anidb_client_set_option(c, "anidb.server", bad_utf8) == ANIDB_ERROR_INVALID_UTF8);
+    {
+        anidb_config_t cfg;
+        memset(&cfg, 0, sizeof cfg);
+        cfg.api_key = bad_utf8; /* since ABI 2 */
+        anidb_client_handle_t h = (anidb_client_handle_t)1;
+        CHECK(anidb_client_create_with_config(&cfg, &h) == ANIDB_ERROR_INVALID_UTF8 && h == NULL);
+    }
     CHECK(anidb_client_set_option(c, NULL, "1") == ANIDB_ERROR_INVALID_PARAMETER);
     CHECK(anidb_client_set_option(c, "anidb.local_port", "not a port") ==
           ANIDB_ERROR_INVALID_PARAMETER);

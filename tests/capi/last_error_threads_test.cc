@@ -20,6 +20,7 @@ TEST_F(LastErrorThreads, EachThreadReadsItsOwnMessage) {
     std::barrier all_failed(kThreads);
     std::vector<std::string> client_seen(kThreads), thread_seen(kThreads);
     std::vector<std::thread> threads;
+    threads.reserve(kThreads);
     for (int t = 0; t < kThreads; ++t) {
         threads.emplace_back([&, t] {
             const std::string key = "no.such.option." + std::to_string(t);

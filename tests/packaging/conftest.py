@@ -21,7 +21,8 @@ class Build:
     build: Path
     debs_dir: Path
     version: str
-    abi: int
+    abi: int  # ANIDB_ABI_VERSION: grows with appended struct fields
+    soversion: int  # the SONAME's number and the runtime package's
     revision: str
     build_type: str
     libdir: str  # relative, e.g. lib/x86_64-linux-gnu
@@ -35,7 +36,7 @@ class Build:
 
     @property
     def runtime_package(self) -> str:
-        return f"libanidb{self.abi}"
+        return f"libanidb{self.soversion}"
 
 
 @pytest.fixture(scope="session")
@@ -47,6 +48,7 @@ def build() -> Build:
         debs_dir=Path(env["ANIDB_DEBS_DIR"]),
         version=env["ANIDB_PROJECT_VERSION"],
         abi=int(env["ANIDB_ABI"]),
+        soversion=int(env["ANIDB_SOVERSION"]),
         revision=env["ANIDB_DEB_REVISION"],
         build_type=env["ANIDB_BUILD_TYPE"],
         libdir=env["ANIDB_LIBDIR"],

@@ -28,12 +28,13 @@ def expected_files(build: Build) -> dict[str, dict[str, str]]:
     return {
         build.runtime_package: {
             f"{lib}/libanidb.so.{build.version}": "",
-            f"{lib}/libanidb.so.{build.abi}": f"libanidb.so.{build.version}",
+            f"{lib}/libanidb.so.{build.soversion}": f"libanidb.so.{build.version}",
         },
         "libanidb-dev": {
             "usr/include/anidb/anidb.h": "",
+            "usr/include/anidb/anidb.hpp": "",
             "usr/include/anidb/anidb_version.h": "",
-            f"{lib}/libanidb.so": f"libanidb.so.{build.abi}",
+            f"{lib}/libanidb.so": f"libanidb.so.{build.soversion}",
             f"{lib}/libanidb.a": "",
             f"{lib}/pkgconfig/anidb.pc": "",
             f"{cmake_dir}/anidbConfig.cmake": "",
@@ -135,7 +136,7 @@ def test_dev_package_depends_on_exactly_its_library(build: Build, debs: dict[str
 def test_library_package_has_shlibs_and_runs_ldconfig(build: Build, debs: dict[str, Deb]):
     runtime = debs[build.runtime_package]
     assert runtime.control("shlibs").strip() == (
-        f"libanidb {build.abi} {build.runtime_package} (>= {build.deb_version})")
+        f"libanidb {build.soversion} {build.runtime_package} (>= {build.deb_version})")
     for script in ("postinst", "postrm"):
         assert "ldconfig" in runtime.control(script)
     assert runtime.field("Section") == "libs"
@@ -178,12 +179,15 @@ def test_c_program_builds_with_pkg_config_from_the_packages(build: Build, instal
 
 
 CONSUMER = """cmake_minimum_required(VERSION 3.25)
-project(consumer C)
+project(consumer C CXX)
 find_package(anidb {version} REQUIRED COMPONENTS static)
 add_executable(shared_app main.c)
 target_link_libraries(shared_app PRIVATE anidb::anidb)
 add_executable(static_app main.c)
 target_link_libraries(static_app PRIVATE anidb::anidb_static)
+add_executable(cxx_app main.cpp)
+target_compile_features(cxx_app PRIVATE cxx_std_20)
+target_link_libraries(cxx_app PRIVATE anidb::anidb)
 """
 
 MAIN = """#include <anidb/anidb.h>
@@ -200,12 +204,27 @@ int main(void) {
 }
 """
 
+# The C++ header of the dev package: the FFI memory model's spelling.
+MAIN_CPP = """#include <anidb/anidb.hpp>
+#include <cstdio>
+int main() {
+    if (anidb_init(ANIDB_ABI_VERSION) != AniDBResult::Success) return 1;
+    void* handle = nullptr;
+    AniDBResult status = anidb_client_set_option(handle, "x", "y");
+    const char* error_msg = anidb_client_get_last_error(handle);  // NULL: no such client
+    std::printf("%d %s\\n", static_cast<int>(status.code()), error_msg == nullptr ? "null" : error_msg);
+    anidb_cleanup();
+    return status == AniDBResult::ErrorInvalidHandle ? 0 : 2;
+}
+"""
+
 
 def test_cmake_package_from_the_packages(build: Build, installed_root: Path, tmp_path: Path):
     source = tmp_path / "consumer"
     source.mkdir()
     (source / "CMakeLists.txt").write_text(CONSUMER.format(version=build.version))
     (source / "main.c").write_text(MAIN)
+    (source / "main.cpp").write_text(MAIN_CPP)
     binary = tmp_path / "consumer-build"
     run([build.cmake, "-S", str(source), "-B", str(binary), "-G", "Ninja",
          f"-DCMAKE_PREFIX_PATH={installed_root}/usr", "-DCMAKE_BUILD_TYPE=Release"],
@@ -218,3 +237,5 @@ def test_cmake_package_from_the_packages(build: Build, installed_root: Path, tmp
     static = run([str(binary / "static_app")], env=clean_env())
     assert static.stdout.split() == [build.version, "a448017aaf21d8525fc10ae87aa6729d"]
     assert "libanidb.so" not in run(["objdump", "-p", str(binary / "static_app")]).stdout
+    cxx = run([str(binary / "cxx_app")], env=clean_env(LD_LIBRARY_PATH=str(lib)))
+    assert cxx.stdout.split() == ["1", "null"]

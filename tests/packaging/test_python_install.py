@@ -57,7 +57,7 @@ def test_bundled_library_and_the_test_suite(build: Build, tmp_path: Path):
     assert "LIBRARY = None" in (site / "anidb" / "_library_path.py").read_text()
     where, library, dist_version, version, ed2k = python(venv, PROBE, tmp_path).splitlines()
     assert where == str(site / "anidb" / "__init__.py")
-    assert library == str(site / "anidb" / f"libanidb.so.{build.abi}")
+    assert library == str(site / "anidb" / f"libanidb.so.{build.soversion}")
     assert dist_version == version == build.version
     assert ed2k == "a448017aaf21d8525fc10ae87aa6729d"
     out = run([str(venv / "bin" / "anidb-py"), "--version"], env=clean_env())
@@ -93,7 +93,7 @@ def test_system_library_found_through_pkg_config(build: Build, tmp_path: Path):
         env=clean_env(PKG_CONFIG_PATH=str(pc_dir), HOME=str(tmp_path)))
     files = installed_files(venv)
     assert not any(name.startswith("libanidb.so") for name in files), files
-    library = prefix / build.libdir / f"libanidb.so.{build.abi}"
+    library = prefix / build.libdir / f"libanidb.so.{build.soversion}"
     recorded = (venv_site(venv) / "anidb" / "_library_path.py").read_text()
     assert f"LIBRARY = {str(library)!r}" in recorded
     _where, loaded, dist_version, version, ed2k = python(venv, PROBE, tmp_path).splitlines()

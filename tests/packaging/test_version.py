@@ -56,7 +56,7 @@ def test_library_version_file_name_and_soname(build: Build, installed_root: Path
     packaged = installed_root / f"usr/{build.libdir}/libanidb.so.{build.version}"
     for library in (build.library, packaged):
         assert library_versions(library) == (build.version, build.abi)
-        assert soname(library) == f"libanidb.so.{build.abi}"
+        assert soname(library) == f"libanidb.so.{build.soversion}"
     assert Path(build.library).resolve().name == f"libanidb.so.{build.version}"
 
 
@@ -78,7 +78,7 @@ def test_pkg_config_and_cmake_package(build: Build, installed_root: Path):
 
 
 def test_debian_packages(build: Build, debs: dict[str, Deb]):
-    assert build.runtime_package == f"libanidb{build.abi}"
+    assert build.runtime_package == f"libanidb{build.soversion}"
     for deb in debs.values():
         assert deb.field("Version") == f"{build.version}-{build.revision}"
 
@@ -101,6 +101,7 @@ def test_python_package(build: Build, tmp_path: Path):
     assert imported.stdout.split() == [build.version, str(build.abi)]
     native = (binding / "anidb" / "_native.py").read_text()
     assert re.search(rf"^ABI_VERSION = {build.abi}$", native, re.M)
+    assert re.search(rf"^SOVERSION = {build.soversion}$", native, re.M)
 
 
 def test_changelog_starts_with_this_release(build: Build):

@@ -29,7 +29,10 @@ from ctypes import (
 )
 from pathlib import Path
 
-ABI_VERSION = 1
+# The header's ANIDB_ABI_VERSION (the layouts below) and the SONAME's number,
+# which stays while the ABI only grows (anidb.h, "Growing structures").
+ABI_VERSION = 2
+SOVERSION = 1
 
 # C enums are ints on every platform the library supports.
 c_enum = c_int
@@ -51,6 +54,9 @@ class Config(Structure):
         ("password", c_char_p),
         ("client_name", c_char_p),
         ("client_version", c_char_p),
+        # Since ABI 2.
+        ("api_key", c_char_p),
+        ("encrypt", c_int),
     ]
 
 
@@ -483,7 +489,7 @@ _PROTOTYPES: dict[str, tuple[object, list[object]]] = {
 }
 
 
-SONAME = f"libanidb.so.{ABI_VERSION}"
+SONAME = f"libanidb.so.{SOVERSION}"
 
 
 def _candidates() -> list[str]:

@@ -12,7 +12,7 @@ import anidb
 
 def test_version():
     assert re.fullmatch(r"\d+\.\d+\.\d+", anidb.version())
-    assert anidb.abi_version() == 1
+    assert anidb.abi_version() == 2
 
 
 def test_memory_stats_has_the_struct_fields():

@@ -74,7 +74,7 @@ struct FakeCatalog {
     static Result<FakeCatalog> parse(std::string_view text);
     static Result<FakeCatalog> load(const std::string& path);
 
-    // The small catalog the fact sheet's worked example (§12) describes.
+    // The small catalog of docs/anidb-protocol.md, "Example catalog".
     static FakeCatalog worked_example();
     // worked_example plus what the MyList and metadata tests need: anime
     // 3131 with episodes 01, 02, 03 and S1 (episode 03 also from a second

@@ -1,5 +1,5 @@
 // The fake server's command handlers: build replies from the catalog
-// exactly per the fact sheet's tables (FILE: fid first, then fmask fields,
+// exactly per the tables of docs/anidb-protocol.md (FILE: fid first, then fmask fields,
 // then amask fields, in table order).
 #include <random>
 

@@ -1,6 +1,6 @@
 // The fake server's MyList: MYLIST (221 entry, 312 summary, 321), MYLISTADD
 // (210, 310 + entry, 311 for edit=1, 411) and MYLISTDEL (211 + count, 411),
-// per user, as fact sheet §8 describes them.
+// per user, as docs/anidb-protocol.md ("MyList") describes them.
 #include <algorithm>
 #include <ctime>
 #include <map>

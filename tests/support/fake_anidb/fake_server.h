@@ -1,5 +1,5 @@
 // FakeAnidbServer: a real UDP server on 127.0.0.1 that speaks the AniDB UDP
-// API as the fact sheet describes it (AUTH/LOGOUT/PING/UPTIME/VERSION,
+// API as docs/anidb-protocol.md describes it (AUTH/LOGOUT/PING/UPTIME/VERSION,
 // ENCRYPT, FILE, ANIME, EPISODE, GROUP, MYLIST, MYLISTADD, MYLISTDEL; each
 // user's MyList changes with MYLISTADD and MYLISTDEL), applies the flood rule
 // (silently drops a packet that arrives closer than flood_interval to the

@@ -1,5 +1,5 @@
 // Shared fixture of the end-to-end UDP tests: a FakeAnidbServer on
-// 127.0.0.1 with the fact sheet's example catalog, a private host-wide state
+// 127.0.0.1 with the example catalog of docs/anidb-protocol.md, a private host-wide state
 // directory (so parallel tests never share one budget), settings with
 // interval_scale 0.01, and teardown checks that
 // every test must pass: no flood violation in the server log, and no

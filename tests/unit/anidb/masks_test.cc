@@ -1,5 +1,5 @@
-// Mask tables (fact sheet §6.3, §6.4, §7.1) and record decoding, pinned to
-// the fact sheet's own examples.
+// Mask tables (docs/anidb-protocol.md, "FILE masks", "ANIME") and record decoding, pinned
+// to the examples given there.
 #include "anidb/masks.h"
 
 #include <gtest/gtest.h>
