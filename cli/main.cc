@@ -93,6 +93,8 @@ int main(int argc, char** argv) {
     add_cache_command(app, ctx);
     add_config_command(app, ctx);
     add_session_command(app, ctx);
+    add_anime_commands(app, ctx);
+    add_queue_command(app, ctx);
     add_watch_command(app, ctx);
     for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
         sub->footer(sub->get_footer() + (sub->get_footer().empty() ? "" : "\n") +
@@ -108,7 +110,8 @@ int main(int argc, char** argv) {
         if (!known) {
             std::cerr
                 << "anidb: unknown command '" << word
-                << "' (commands: hash, check, identify, mylist, rename, cache, config, session)\n"
+                << "' (commands: hash, check, identify, mylist, rename, cache, config, session, "
+                   "watch, anime, episode, group, queue)\n"
                    "Run 'anidb --help' for usage.\n";
             return kExitUsage;
         }

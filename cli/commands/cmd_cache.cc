@@ -54,7 +54,7 @@ void add_cache_command(CLI::App& app, AppContext& ctx) {
     cache->add_subcommand("stats", "Show entry counts and size")->callback([&ctx] {
         ctx.exit_code = run_cache(CacheAction::stats, ctx);
     });
-    cache->add_subcommand("clear", "Forget every cached hash and AniDB answer")->callback([&ctx] {
+    cache->add_subcommand("clear", "Forget every cached hash, AniDB answer and MyList state (keeps the queue and titles)")->callback([&ctx] {
         ctx.exit_code = run_cache(CacheAction::clear, ctx);
     });
     cache->add_subcommand("vacuum", "Compact the database file")->callback([&ctx] {

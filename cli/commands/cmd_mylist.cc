@@ -9,6 +9,7 @@
 #include "hash_run.h"
 #include "run_verdict.h"
 #include "text_escape.h"
+#include "time_text.h"
 
 namespace anidb::cli {
 
@@ -32,28 +33,6 @@ std::optional<int> state_value(const std::string& name) {
     if (name == "deleted") return 3;
     if (name == "remote") return 4;
     return std::nullopt;
-}
-
-// "", "now", "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS]" (local time) or seconds
-// since the epoch.
-std::optional<int64_t> parse_watch_date(const std::string& text) {
-    if (text.empty() || text == "now") return static_cast<int64_t>(std::time(nullptr));
-    if (text.find_first_not_of("0123456789") == std::string::npos) return std::stoll(text);
-    std::tm tm{};
-    const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-    if (end == nullptr || *end != '\0') {
-        tm = {};
-        end = strptime(text.c_str(), "%Y-%m-%dT%H:%M", &tm);
-    }
-    if (end == nullptr || *end != '\0') {
-        tm = {};
-        end = strptime(text.c_str(), "%Y-%m-%d", &tm);
-    }
-    if (end == nullptr || *end != '\0') return std::nullopt;
-    tm.tm_isdst = -1;
-    const time_t t = std::mktime(&tm);
-    if (t == static_cast<time_t>(-1)) return std::nullopt;
-    return static_cast<int64_t>(t);
 }
 
 const char* outcome_text(client::MylistOutcome o) {
@@ -192,6 +171,7 @@ void add_mylist_command(CLI::App& app, AppContext& ctx) {
     add->add_option("--other", flags->other, "Free text note");
     add->add_flag("--edit", flags->edit, "Edit the MyList entry even when nothing seems to differ");
     add->callback([flags, &ctx] { ctx.exit_code = run_mylist_add(*flags, ctx); });
+    add_mylist_file_commands(*mylist, ctx);
 }
 
 }  // namespace anidb::cli

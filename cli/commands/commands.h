@@ -13,6 +13,10 @@ void add_hash_command(CLI::App& app, AppContext& ctx);
 void add_check_command(CLI::App& app, AppContext& ctx);
 void add_identify_command(CLI::App& app, AppContext& ctx);
 void add_mylist_command(CLI::App& app, AppContext& ctx);
+// `mylist show`, `mylist remove`, `mylist watched` (cmd_mylist_files.cc).
+void add_mylist_file_commands(CLI::App& mylist, AppContext& ctx);
+void add_anime_commands(CLI::App& app, AppContext& ctx);  // anime, episode, group
+void add_queue_command(CLI::App& app, AppContext& ctx);
 void add_rename_command(CLI::App& app, AppContext& ctx);
 void add_cache_command(CLI::App& app, AppContext& ctx);
 void add_config_command(CLI::App& app, AppContext& ctx);

@@ -130,6 +130,8 @@ const std::vector<SettingKey>& setting_keys() {
          "flood interval scale (loopback test servers only)", true},
         {"cache.dir", "cache_dir", SettingType::string, "folder of the cache database"},
         {"cache.enabled", "cache_enabled", SettingType::boolean, "use the cache"},
+        {"titles.url", "titles_url", SettingType::string,
+         "where `anidb anime search` downloads AniDB's anime-titles dump (http/https)"},
         {"hash.jobs", "jobs", SettingType::integer, "files hashed at once (0: one per core)"},
         {"hash.io_jobs_per_device", "io_jobs_per_device", SettingType::integer,
          "files read at once per disk (0: 1 for rotational, 4 for SSD)"},
@@ -291,7 +293,10 @@ std::optional<long long> Settings::integer(std::string_view name) const {
 std::vector<std::pair<std::string, std::string>> Settings::library_options() const {
     std::vector<std::pair<std::string, std::string>> out;
     for (const SettingKey& key : setting_keys()) {
-        if (!key.key.starts_with("anidb.") && !key.key.starts_with("cache.")) continue;
+        if (!key.key.starts_with("anidb.") && !key.key.starts_with("cache.") &&
+            !key.key.starts_with("titles.")) {
+            continue;
+        }
         if (const SettingValue* v = get(key.key)) out.emplace_back(std::string(key.key), v->value);
     }
     return out;

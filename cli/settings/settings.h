@@ -5,7 +5,7 @@
 // Keys are dotted TOML paths ("anidb.username", "cache.dir", "hash.jobs");
 // each has a short alias ("username", "cache_dir") used by `config get/set`
 // and for the environment variable (ANIDB_ + alias in capitals).
-// anidb.* and cache.* keys are library options applied with
+// anidb.*, cache.* and titles.* keys are library options applied with
 // ClientConfig::set_option; hash.* keys steer the CLI itself.
 //
 // Secrets (anidb.password, anidb.api_key) are never printed, and are refused
@@ -72,7 +72,7 @@ class Settings {
     std::vector<std::string> list(std::string_view name) const;
     std::optional<long long> integer(std::string_view name) const;
 
-    // The anidb.* and cache.* values as (key, value) pairs for
+    // The anidb.*, cache.* and titles.* values as (key, value) pairs for
     // ClientConfig::set_option, in precedence order.
     std::vector<std::pair<std::string, std::string>> library_options() const;
 

@@ -23,7 +23,9 @@
  *  4. Memory: the library allocates what it returns through a `T** out`
  *     parameter and the caller frees it with the one free function named in
  *     the function's comment (anidb_free_string, anidb_free_file_result,
- *     anidb_free_batch_result, anidb_free_anime_info) — never free().
+ *     anidb_free_batch_result, anidb_free_anime_info, anidb_free_mylist_entry,
+ *     anidb_free_anime, anidb_free_episode, anidb_free_group,
+ *     anidb_free_title_search_result, anidb_free_queue_list) — never free().
  *     Free functions accept NULL and refuse, without touching memory, a
  *     pointer the library did not issue or already freed. On any error the
  *     out-pointer is set to NULL and nothing is left allocated.
@@ -337,11 +339,17 @@ typedef enum {
                                             when the operation ends) */
     ANIDB_ALLOCATION_EVENT = 5,        /**< the strings of polled events (one per client
                                             that polled), kept until its next poll */
-    ANIDB_ALLOCATION_ANIME_INFO = 6    /**< anidb_anime_info_t */
+    ANIDB_ALLOCATION_ANIME_INFO = 6,   /**< anidb_anime_info_t */
+    ANIDB_ALLOCATION_MYLIST_ENTRY = 7, /**< anidb_mylist_entry_t */
+    ANIDB_ALLOCATION_ANIME = 8,        /**< anidb_anime_t */
+    ANIDB_ALLOCATION_EPISODE = 9,      /**< anidb_episode_t */
+    ANIDB_ALLOCATION_GROUP = 10,       /**< anidb_group_t */
+    ANIDB_ALLOCATION_TITLE_SEARCH = 11, /**< anidb_title_search_result_t with its matches */
+    ANIDB_ALLOCATION_QUEUE_LIST = 12   /**< anidb_queue_list_t with its jobs */
 } anidb_allocation_type_t;
 
 /** How many allocation types this header knows. */
-#define ANIDB_ALLOCATION_TYPE_COUNT 7
+#define ANIDB_ALLOCATION_TYPE_COUNT 13
 
 /** Live figures of one allocation type (see anidb_get_allocation_stats). */
 typedef struct {
@@ -383,6 +391,178 @@ typedef struct {
     anidb_mylist_outcome_t outcome;
     int source; /**< 0 = AniDB was asked, 1 = answered from the local MyList state */
 } anidb_mylist_result_t;
+
+/* ---- MyList both ways, metadata, titles, the work queue (issue 16) ---- */
+
+/** What a MyList change did (anidb_mylist_remove, _edit, _watched). */
+typedef enum {
+    ANIDB_MYLIST_CHANGE_NOTHING = 0, /**< already as asked: nothing was sent */
+    ANIDB_MYLIST_CHANGE_ADDED = 1,   /**< a new entry */
+    ANIDB_MYLIST_CHANGE_EDITED = 2,  /**< the entry's values changed */
+    ANIDB_MYLIST_CHANGE_REMOVED = 3, /**< the entry is gone */
+    ANIDB_MYLIST_CHANGE_QUEUED = 4,  /**< could not be sent now: kept in the work queue
+                                          and sent later, by any process (reason says why) */
+    ANIDB_MYLIST_CHANGE_DONE_FROM_QUEUE = 5 /**< went behind earlier queued work of the file
+                                                 and was sent with it now */
+} anidb_mylist_change_kind_t;
+
+/** Why queued work waits (the stored numbers of the queue). */
+typedef enum {
+    ANIDB_QUEUE_REASON_NONE = 0,            /**< due: waits only for its turn */
+    ANIDB_QUEUE_REASON_COOLDOWN = 1,        /**< ban (555) or out of service (601) */
+    ANIDB_QUEUE_REASON_NO_ANSWER = 2,       /**< AniDB did not answer: back-off */
+    ANIDB_QUEUE_REASON_SERVER_BUSY = 3,     /**< 602 / 604 */
+    ANIDB_QUEUE_REASON_NO_CREDENTIALS = 4,  /**< no user name / password, or refused */
+    ANIDB_QUEUE_REASON_UNKNOWN_FILE = 5,    /**< AniDB does not know the file yet */
+    ANIDB_QUEUE_REASON_INTERRUPTED = 6,     /**< its process ended before it finished */
+    ANIDB_QUEUE_REASON_LOCAL_ERROR = 7,     /**< the cache or host-wide state failed */
+    ANIDB_QUEUE_REASON_SERVER_ERROR = 8,    /**< 6xx on this request */
+    ANIDB_QUEUE_REASON_CLIENT_REJECTED = 9  /**< 503 / 504 */
+} anidb_queue_reason_t;
+
+typedef struct {
+    anidb_mylist_change_kind_t what;
+    uint64_t mylist_id;          /**< the entry (0: none now, or not known) */
+    uint32_t commands;           /**< AniDB commands sent (0: answered locally) */
+    int64_t job_id;              /**< QUEUED: the queued job (anidb_queue_list) */
+    anidb_queue_reason_t reason; /**< QUEUED: why it waits */
+    int64_t next_try_at;         /**< QUEUED: not tried before (Unix time) */
+} anidb_mylist_change_t;
+
+/** A file's MyList entry as last known (anidb_mylist_show). */
+typedef struct {
+    int in_mylist;             /**< 1: in MyList (the fields below hold); 0: not */
+    uint64_t mylist_id, file_id, episode_id, anime_id, group_id;
+    int state;                 /**< anidb_mylist_state_t */
+    int64_t viewdate;          /**< Unix time; 0: not watched */
+    int64_t date_added;        /**< Unix time */
+    char* source;              /**< "" when unset */
+    char* storage;
+    char* other;               /**< may hold newlines */
+    int filestate;             /**< AniDB's file state (0 normal, 1 corrupted, ...) */
+    int from_local_state;      /**< 1: answered without a packet */
+    int64_t confirmed_at;      /**< when AniDB last said so (Unix time) */
+} anidb_mylist_entry_t;
+
+/** Where a metadata record came from and how long it is kept. */
+typedef struct {
+    int from_cache;     /**< 1: from the cache, nothing sent */
+    int64_t fetched_at; /**< when AniDB sent it (Unix time) */
+    int64_t expires_at; /**< AniDB is asked again after this (Unix time) */
+} anidb_record_origin_t;
+
+/** ANIME (anidb_anime_get). Lists are joined by '\n'. */
+typedef struct {
+    uint64_t anime_id;
+    char* title_romaji;
+    char* title_kanji;
+    char* title_english;
+    char* title_other;
+    char* short_names;   /**< one per line */
+    char* synonyms;      /**< one per line */
+    char* type;          /**< "TV Series", "Movie" ... */
+    char* year;          /**< "2019" or "2019-2020" */
+    int64_t episodes, highest_episode, special_count;
+    int64_t air_date, end_date; /**< Unix time; 0 unknown */
+    int64_t rating;      /**< x100 */
+    int64_t vote_count;
+    int is_18_restricted;
+    int64_t dateflags;
+    char* url;
+    char* picname;
+    anidb_record_origin_t origin;
+} anidb_anime_t;
+
+/** EPISODE (anidb_episode_get). */
+typedef struct {
+    uint64_t episode_id, anime_id;
+    char* epno;          /**< "03", "S1" ... */
+    char* title_english;
+    char* title_romaji;
+    char* title_kanji;
+    int64_t length_minutes;
+    int64_t rating, votes;
+    int64_t aired;       /**< Unix time; 0 unknown */
+    int type;            /**< 1 regular, 2 special, 3 credits, 4 trailer, 5 parody, 6 other */
+    anidb_record_origin_t origin;
+} anidb_episode_t;
+
+/** GROUP (anidb_group_get). */
+typedef struct {
+    uint64_t group_id;
+    char* name;
+    char* short_name;
+    char* irc_channel;
+    char* irc_server;
+    char* url;
+    char* picname;
+    int64_t rating, votes, anime_count, file_count;
+    int64_t founded, disbanded, last_release, last_activity; /**< Unix time; 0 unknown */
+    anidb_record_origin_t origin;
+} anidb_group_t;
+
+/** One anime found by anidb_titles_search. */
+typedef struct {
+    uint64_t anime_id;
+    char* main_title;   /**< the anime's main title */
+    char* title;        /**< the title that matched */
+    int type;           /**< 1 main, 2 synonym, 3 short, 4 official */
+    char* lang;         /**< "en", "x-jat", "ja" ... */
+    int score;          /**< higher is better; comparable within one search */
+} anidb_title_match_t;
+
+typedef struct {
+    anidb_title_match_t* matches; /**< best first, one per anime */
+    size_t count;
+    uint64_t corrupt_rows;        /**< damaged stored rows left out (anidb_titles_update
+                                       with force repairs) */
+} anidb_title_search_result_t;
+
+typedef enum {
+    ANIDB_TITLES_UPDATED = 0,      /**< downloaded and stored */
+    ANIDB_TITLES_NOT_MODIFIED = 1, /**< asked; the server said 304 */
+    ANIDB_TITLES_UP_TO_DATE = 2,   /**< not asked: the stored titles are younger than 24 h */
+    ANIDB_TITLES_TOO_SOON = 3      /**< not asked: the last request was less than 24 h ago */
+} anidb_titles_outcome_t;
+
+typedef struct {
+    anidb_titles_outcome_t outcome;
+    int64_t next_request_at; /**< earliest Unix time AniDB's 24 h rule allows a request */
+    uint64_t titles;         /**< titles stored now */
+    uint64_t anime;          /**< anime stored now */
+} anidb_titles_update_t;
+
+typedef enum {
+    ANIDB_QUEUE_JOB_IDENTIFY = 1,
+    ANIDB_QUEUE_JOB_MYLIST_ADD = 2,
+    ANIDB_QUEUE_JOB_MYLIST_EDIT = 3,
+    ANIDB_QUEUE_JOB_MYLIST_REMOVE = 4,
+    ANIDB_QUEUE_JOB_WATCHED = 5      /**< mark watched or unwatched */
+} anidb_queue_job_kind_t;
+
+typedef struct {
+    int64_t id;                  /**< order of asking */
+    anidb_queue_job_kind_t kind;
+    uint64_t file_size;
+    char* ed2k;
+    int failed;                  /**< 1: will not be tried again (anidb_queue_clear drops it) */
+    int running;                 /**< 1: a live process runs it now */
+    anidb_queue_reason_t reason;
+    char* detail;                /**< the last error's message, or "" */
+    int attempts;
+    int64_t created_at, next_try_at; /**< Unix time */
+} anidb_queue_job_t;
+
+typedef struct {
+    anidb_queue_job_t* jobs; /**< in the order they were asked for */
+    size_t count;
+    size_t unreadable;       /**< damaged rows (never run; anidb_queue_clear drops them) */
+} anidb_queue_list_t;
+
+typedef struct {
+    size_t completed, rescheduled, failed, released;
+    anidb_result_t stopped_by; /**< the error that ended the run early, or ANIDB_SUCCESS */
+} anidb_queue_run_t;
 
 /* ====================================================================== */
 /* Library                                                                 */
@@ -454,11 +634,14 @@ ANIDB_API anidb_result_t anidb_client_create_with_config(const anidb_config_t* c
  *  "cache.answers": how identification uses cached AniDB answers: "use" (default:
  *  a fresh cached answer is used), "refresh" (AniDB is always asked and its answer
  *  replaces the cached one), "off" (AniDB is always asked; answers are neither
- *  read from nor stored in the cache),
+ *  read from nor stored in the cache; also ANIME / EPISODE / GROUP records),
  *  "io.readers_per_device" files a batch reads at once from one device ("0", the
  *  default: 1 for a spinning disk or a network/FUSE file system, 4 otherwise),
  *  "io.readers_for_path" "PREFIX=N": files under PREFIX share N readers (the
- *  longest matching prefix wins; N "0" removes the rule; may be set repeatedly).
+ *  longest matching prefix wins; N "0" removes the rule; may be set repeatedly),
+ *  "titles.url" where anidb_titles_update downloads AniDB's anime-titles dump
+ *  (default https://anidb.net/api/anime-titles.dat.gz, or $ANIDB_TITLES_URL;
+ *  http:// or https:// only, e.g. a mirror).
  *  Errors: INVALID_HANDLE, INVALID_PARAMETER (unknown key, bad value),
  *  INVALID_UTF8. Thread-safe; takes effect for the next network request. */
 ANIDB_API anidb_result_t anidb_client_set_option(anidb_client_handle_t handle, const char* key,
@@ -690,7 +873,9 @@ ANIDB_API anidb_result_t anidb_batch_destroy(anidb_batch_handle_t batch);
  * the client's last error, and as an ANIDB_EVENT_CACHE_MISS event whose
  * context starts with "cache problem: ". See docs/cache.md. */
 
-/** Deletes every cached hash and AniDB answer of the client's database.
+/** Deletes every cached hash and AniDB answer of the client's database,
+ *  and the local MyList state; keeps the work queue (anidb_queue_clear)
+ *  and the stored anime titles (AniDB allows one download a day).
  *  Errors: INVALID_HANDLE, CACHE (no usable cache, or SQLite failed). */
 ANIDB_API anidb_result_t anidb_cache_clear(anidb_client_handle_t handle);
 
@@ -749,6 +934,140 @@ ANIDB_API anidb_result_t anidb_mylist_add(anidb_client_handle_t handle, const ch
                                           anidb_mylist_result_t* result);
 
 /* ====================================================================== */
+/* MyList both ways, anime metadata, offline title search, work queue      */
+/* (docs/mylist-and-metadata.md)                                           */
+/* ====================================================================== */
+
+/* Every MyList call names the file by ED2K (32 hex digits) and size; it is
+ * identified first (through the cache, as anidb_identify_file does) and the
+ * local MyList state answers when it can, so a call that changes nothing
+ * sends nothing. A change that cannot be sent now (a ban or 601 cool-down,
+ * no answer, no credentials, a file AniDB does not know yet) is kept in the
+ * work queue in the cache database, reported as ANIDB_MYLIST_CHANGE_QUEUED
+ * and returns ANIDB_SUCCESS; any later process sends it (anidb_queue_run).
+ * The MyList, queue and title calls need the cache (ANIDB_ERROR_CACHE
+ * without one). */
+
+/** The file's MyList entry: from the local state when it is trusted (7
+ *  days), else asked (MYLIST); refresh = 1 always asks. *entry receives it
+ *  (free with anidb_free_mylist_entry).
+ *  Errors: INVALID_HANDLE, INVALID_PARAMETER (NULL, ED2K not 32 hex digits,
+ *  size 0, refresh not 0/1), INVALID_UTF8, CACHE, OUT_OF_MEMORY, and those
+ *  of anidb_identify_file (NO_SUCH_FILE, NO_CREDENTIALS, LOGIN_FAILED,
+ *  BANNED, OUT_OF_SERVICE, CLIENT_REJECTED, SERVER_BUSY, SERVER_ERROR,
+ *  ACCESS_DENIED, PROTOCOL, TIMEOUT, NETWORK, IO, CANCELLED). */
+ANIDB_API anidb_result_t anidb_mylist_show(anidb_client_handle_t handle, const char* ed2k_hash,
+                                           uint64_t file_size, int refresh,
+                                           anidb_mylist_entry_t** entry);
+
+/** Removes the file from MyList (MYLISTDEL); nothing is sent when it is
+ *  known not to be there. Fills the caller's *change (nothing to free).
+ *  Errors: INVALID_HANDLE, INVALID_PARAMETER, INVALID_UTF8, CACHE, and
+ *  those of anidb_identify_file that waiting cannot help (PROTOCOL,
+ *  ACCESS_DENIED, CANCELLED, ...); waiting ones queue the work (above). */
+ANIDB_API anidb_result_t anidb_mylist_remove(anidb_client_handle_t handle, const char* ed2k_hash,
+                                             uint64_t file_size, anidb_mylist_change_t* change);
+
+/** Sets values on the file's existing entry (MYLISTADD edit=1): state,
+ *  viewed, viewdate, source, storage, other of *values (-1 / NULL: left as
+ *  they are; values->edit is ignored). Fills *change.
+ *  Errors: those of anidb_mylist_remove, plus INVALID_PARAMETER (nothing
+ *  to set, bad values), NO_SUCH_FILE (the file is not in MyList). */
+ANIDB_API anidb_result_t anidb_mylist_edit(anidb_client_handle_t handle, const char* ed2k_hash,
+                                           uint64_t file_size,
+                                           const anidb_mylist_options_t* values,
+                                           anidb_mylist_change_t* change);
+
+/** "Mark watched" (watched = 1) or unwatched (0), the call a player makes
+ *  when an episode ends: adds the file to MyList (state HDD, watched) when
+ *  it is not there, sets viewed and the view date otherwise; an unwatched
+ *  file is never added. viewdate: Unix time of the viewing, 0 for now (the
+ *  first viewing counts). A repeat sends nothing. Fills *change.
+ *  Errors: those of anidb_mylist_remove, plus INVALID_PARAMETER (watched
+ *  not 0/1, viewdate negative or past 2^31-1). */
+ANIDB_API anidb_result_t anidb_mylist_watched(anidb_client_handle_t handle, const char* ed2k_hash,
+                                              uint64_t file_size, int watched, int64_t viewdate,
+                                              anidb_mylist_change_t* change);
+
+/** anidb_mylist_watched for a file on disk: its ED2K comes from the cache,
+ *  or the file is hashed (as anidb_process_file does).
+ *  Errors: those of anidb_process_file and anidb_mylist_watched. */
+ANIDB_API anidb_result_t anidb_mylist_watched_path(anidb_client_handle_t handle,
+                                                   const char* file_path, int watched,
+                                                   int64_t viewdate, anidb_mylist_change_t* change);
+
+/** ANIME by id (anime_id > 0, name NULL) or by name (anime_id 0; an exact
+ *  title, case aside), from the cache while it is fresh (7 days while the
+ *  anime airs, 30 once it ended; "no such anime" 3 days), else asked.
+ *  *anime receives it (free with anidb_free_anime).
+ *  Errors: INVALID_HANDLE, INVALID_PARAMETER (NULL out-pointer, both or
+ *  neither of id and name, id over 2^31-1, a name of more than 512 bytes or
+ *  with control characters), INVALID_UTF8, NO_SUCH_FILE (AniDB has no such
+ *  anime), OUT_OF_MEMORY, and the AniDB errors of anidb_identify_file. */
+ANIDB_API anidb_result_t anidb_anime_get(anidb_client_handle_t handle, uint64_t anime_id,
+                                         const char* name, anidb_anime_t** anime);
+
+/** EPISODE by id (episode_id > 0, the rest 0 / NULL) or by anime (anime_id
+ *  or anime_name) and episode number (epno: "3", "03", "S1" ...). Kept 7
+ *  days until a week after it aired, 30 after. *episode receives it (free
+ *  with anidb_free_episode). Errors: those of anidb_anime_get (NO_SUCH_FILE:
+ *  no such episode). */
+ANIDB_API anidb_result_t anidb_episode_get(anidb_client_handle_t handle, uint64_t episode_id,
+                                           uint64_t anime_id, const char* anime_name,
+                                           const char* epno, anidb_episode_t** episode);
+
+/** GROUP by id (group_id > 0, name NULL) or by name or short name (group_id
+ *  0). Kept 30 days. *group receives it (free with anidb_free_group).
+ *  Errors: those of anidb_anime_get (NO_SUCH_FILE: no such group). */
+ANIDB_API anidb_result_t anidb_group_get(anidb_client_handle_t handle, uint64_t group_id,
+                                         const char* name, anidb_group_t** group);
+
+/** Searches the stored anime titles (every type and language; case and
+ *  accents ignored), offline: text, lang ("en", "x-jat" ...; NULL or "" for
+ *  any), limit (0: 20; at most 1000). No titles stored: an empty result
+ *  (anidb_titles_update downloads them). *result receives the matches (free
+ *  with anidb_free_title_search_result).
+ *  Errors: INVALID_HANDLE, INVALID_PARAMETER (NULL, text over 1024 bytes or
+ *  without letters or digits, a malformed lang, limit over 1000),
+ *  INVALID_UTF8, CACHE, OUT_OF_MEMORY. */
+ANIDB_API anidb_result_t anidb_titles_search(anidb_client_handle_t handle, const char* text,
+                                             const char* lang, size_t limit,
+                                             anidb_title_search_result_t** result);
+
+/** Downloads AniDB's anime-titles dump from the "titles.url" option
+ *  (anidb_client_set_option; AniDB's own URL by default) and stores it,
+ *  keeping AniDB's rule of at most one request per 24 h: stored titles
+ *  younger than 24 h are kept (force = 1 asks anyway, but never twice in
+ *  24 h while usable titles are stored). Fills the caller's *result.
+ *  Errors: INVALID_HANDLE, INVALID_PARAMETER (NULL, force not 0/1),
+ *  CANCELLED, TIMEOUT, NETWORK, SERVER_ERROR ("HTTP <status>"), PROTOCOL (a
+ *  damaged or oversized dump), OUT_OF_MEMORY, CACHE. The stored titles are
+ *  unchanged after any error. */
+ANIDB_API anidb_result_t anidb_titles_update(anidb_client_handle_t handle, int force,
+                                             anidb_titles_update_t* result);
+
+/** Every job of the work queue, in order. *list receives them (free with
+ *  anidb_free_queue_list). Errors: INVALID_HANDLE, INVALID_PARAMETER
+ *  (NULL), CACHE, OUT_OF_MEMORY. */
+ANIDB_API anidb_result_t anidb_queue_list(anidb_client_handle_t handle,
+                                          anidb_queue_list_t** list);
+
+/** Sends the due jobs (every waiting one with include_not_due = 1) in
+ *  order, within the flood rules, and fills the caller's *result; a run
+ *  stops at the first error every later job would meet too (stopped_by).
+ *  Errors: INVALID_HANDLE, INVALID_PARAMETER (NULL, include_not_due not
+ *  0/1), CACHE, CANCELLED. */
+ANIDB_API anidb_result_t anidb_queue_run(anidb_client_handle_t handle, int include_not_due,
+                                         anidb_queue_run_t* result);
+
+/** Drops every job (failed_only = 0) or the failed and unreadable ones (1);
+ *  a job a live process runs now finishes. *dropped (may be NULL) receives
+ *  the count. Errors: INVALID_HANDLE, INVALID_PARAMETER (failed_only not
+ *  0/1), CACHE. */
+ANIDB_API anidb_result_t anidb_queue_clear(anidb_client_handle_t handle, int failed_only,
+                                           size_t* dropped);
+
+/* ====================================================================== */
 /* Freeing results                                                         */
 /* ====================================================================== */
 
@@ -761,6 +1080,18 @@ ANIDB_API void anidb_free_file_result(anidb_file_result_t* result);
 ANIDB_API void anidb_free_batch_result(anidb_batch_result_t* result);
 /** Frees an anime info structure and its strings. */
 ANIDB_API void anidb_free_anime_info(anidb_anime_info_t* info);
+/** Frees a MyList entry and its strings. NULL is ignored. */
+ANIDB_API void anidb_free_mylist_entry(anidb_mylist_entry_t* entry);
+/** Frees an anime record and its strings. NULL is ignored. */
+ANIDB_API void anidb_free_anime(anidb_anime_t* anime);
+/** Frees an episode record and its strings. NULL is ignored. */
+ANIDB_API void anidb_free_episode(anidb_episode_t* episode);
+/** Frees a group record and its strings. NULL is ignored. */
+ANIDB_API void anidb_free_group(anidb_group_t* group);
+/** Frees a title search result, its matches and their strings. */
+ANIDB_API void anidb_free_title_search_result(anidb_title_search_result_t* result);
+/** Frees a queue listing, its jobs and their strings. */
+ANIDB_API void anidb_free_queue_list(anidb_queue_list_t* list);
 
 /* ====================================================================== */
 /* Callbacks and events                                                    */

@@ -160,7 +160,10 @@ class CacheDb {
     // if it failed (it was also reported to the ProblemListener).
     Status flush() noexcept;
 
-    // Empties every table (hashes, AniDB answers, MyList, client state);
+    // Empties every table of the cache's own schema (hashes, AniDB answers,
+    // the older MyList table, client state); the tables other components
+    // keep in this file (src/titles, src/mylist, src/queue) are theirs:
+    // Client::cache_clear decides what of them goes (docs/cache.md);
     // the schema stays.
     Status clear() noexcept;
     struct Stats {

@@ -71,17 +71,25 @@ Query& Query::bind_null(int index) {
     return *this;
 }
 
+namespace {
+// SQLite binds a null pointer as NULL, and an empty std::string_view may
+// have one: an empty value is bound as '' (a value, never "absent").
+const char* text_pointer(std::string_view text) {
+    return text.data() != nullptr ? text.data() : "";
+}
+}  // namespace
+
 Query& Query::bind(int index, std::string_view text) {
     // SQLITE_TRANSIENT: SQLite copies, so `text` need not outlive the query.
-    const int rc =
-        sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    const int rc = sqlite3_bind_text64(stmt_, index, text_pointer(text), text.size(),
+                                       SQLITE_TRANSIENT, SQLITE_UTF8);
     if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
     return *this;
 }
 
 Query& Query::bind_static(int index, std::string_view text) {
-    const int rc =
-        sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+    const int rc = sqlite3_bind_text64(stmt_, index, text_pointer(text), text.size(), SQLITE_STATIC,
+                                       SQLITE_UTF8);
     if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
     return *this;
 }

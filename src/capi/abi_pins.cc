@@ -2,12 +2,15 @@
 // value at compile time: a core enum that drifts from the ABI fails the
 // build, not a caller. (Nothing here runs.)
 #include "anidb/anidb.h"
+#include "client/collection_types.h"
 #include "client/events.h"
 #include "client/types.h"
 #include "common/error.h"
 #include "hash/algorithm.h"
 #include "memory/allocation_tracker.h"
 #include "memory/memory_budget.h"
+#include "queue/job.h"
+#include "titles/title_index.h"
 
 namespace anidb::capi {
 namespace {
@@ -96,6 +99,39 @@ static_assert(same(memory::AllocType::batch_result, ANIDB_ALLOCATION_BATCH_RESUL
 static_assert(same(memory::AllocType::buffer, ANIDB_ALLOCATION_BUFFER));
 static_assert(same(memory::AllocType::event, ANIDB_ALLOCATION_EVENT));
 static_assert(same(memory::AllocType::anime_info, ANIDB_ALLOCATION_ANIME_INFO));
+static_assert(same(memory::AllocType::mylist_entry, ANIDB_ALLOCATION_MYLIST_ENTRY));
+static_assert(same(memory::AllocType::anime, ANIDB_ALLOCATION_ANIME));
+static_assert(same(memory::AllocType::episode, ANIDB_ALLOCATION_EPISODE));
+static_assert(same(memory::AllocType::group, ANIDB_ALLOCATION_GROUP));
+static_assert(same(memory::AllocType::title_search, ANIDB_ALLOCATION_TITLE_SEARCH));
+static_assert(same(memory::AllocType::queue_list, ANIDB_ALLOCATION_QUEUE_LIST));
+
+// Issue 16: MyList changes, queue reasons and kinds, title update outcomes.
+static_assert(same(client::MylistChangeKind::nothing, ANIDB_MYLIST_CHANGE_NOTHING));
+static_assert(same(client::MylistChangeKind::added, ANIDB_MYLIST_CHANGE_ADDED));
+static_assert(same(client::MylistChangeKind::edited, ANIDB_MYLIST_CHANGE_EDITED));
+static_assert(same(client::MylistChangeKind::removed, ANIDB_MYLIST_CHANGE_REMOVED));
+static_assert(same(client::MylistChangeKind::queued, ANIDB_MYLIST_CHANGE_QUEUED));
+static_assert(same(client::MylistChangeKind::done_from_queue, ANIDB_MYLIST_CHANGE_DONE_FROM_QUEUE));
+static_assert(same(queue::WaitReason::none, ANIDB_QUEUE_REASON_NONE));
+static_assert(same(queue::WaitReason::cooldown, ANIDB_QUEUE_REASON_COOLDOWN));
+static_assert(same(queue::WaitReason::no_answer, ANIDB_QUEUE_REASON_NO_ANSWER));
+static_assert(same(queue::WaitReason::server_busy, ANIDB_QUEUE_REASON_SERVER_BUSY));
+static_assert(same(queue::WaitReason::no_credentials, ANIDB_QUEUE_REASON_NO_CREDENTIALS));
+static_assert(same(queue::WaitReason::unknown_file, ANIDB_QUEUE_REASON_UNKNOWN_FILE));
+static_assert(same(queue::WaitReason::interrupted, ANIDB_QUEUE_REASON_INTERRUPTED));
+static_assert(same(queue::WaitReason::local_error, ANIDB_QUEUE_REASON_LOCAL_ERROR));
+static_assert(same(queue::WaitReason::server_error, ANIDB_QUEUE_REASON_SERVER_ERROR));
+static_assert(same(queue::WaitReason::client_rejected, ANIDB_QUEUE_REASON_CLIENT_REJECTED));
+static_assert(same(queue::JobKind::identify, ANIDB_QUEUE_JOB_IDENTIFY));
+static_assert(same(queue::JobKind::add, ANIDB_QUEUE_JOB_MYLIST_ADD));
+static_assert(same(queue::JobKind::edit, ANIDB_QUEUE_JOB_MYLIST_EDIT));
+static_assert(same(queue::JobKind::remove, ANIDB_QUEUE_JOB_MYLIST_REMOVE));
+static_assert(same(queue::JobKind::watched, ANIDB_QUEUE_JOB_WATCHED));
+static_assert(same(titles::RefreshResult::Outcome::updated, ANIDB_TITLES_UPDATED));
+static_assert(same(titles::RefreshResult::Outcome::not_modified, ANIDB_TITLES_NOT_MODIFIED));
+static_assert(same(titles::RefreshResult::Outcome::up_to_date, ANIDB_TITLES_UP_TO_DATE));
+static_assert(same(titles::RefreshResult::Outcome::too_soon, ANIDB_TITLES_TOO_SOON));
 static_assert(ANIDB_ALLOCATION_TYPE_COUNT == memory::kAllocTypeCount);
 
 }  // namespace

@@ -104,9 +104,16 @@ void report_cache_problem(Client& /*client*/, Client::Impl& impl, const Error& e
     impl.reports->on_failure(error);
 }
 
+// Empties what the cache learnt (hashes, AniDB answers, the local MyList
+// state, client state). Kept: the work queue (requests the user made and
+// that are not sent yet) and the titles (a download AniDB allows once a
+// day; a cleared copy could not be fetched again before tomorrow).
 Status Client::cache_clear() {
     if (!impl_->cache) return make_error(Errc::cache, "no cache: " + impl_->cache_problem);
-    return impl_->cache->clear();
+    if (auto cleared = impl_->cache->clear(); !cleared) return cleared;
+    auto store = mylist_store(*impl_);
+    if (!store) return store.error();
+    return (*store)->forget_all();
 }
 
 Result<Client::CacheStats> Client::cache_stats() {

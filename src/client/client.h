@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -18,6 +19,8 @@
 #include <vector>
 
 #include "anidb/host_state.h"
+#include "anidb/metadata_commands.h"
+#include "client/collection_types.h"
 #include "client/config.h"
 #include "client/events.h"
 #include "client/types.h"
@@ -79,6 +82,67 @@ class Client {
                                       std::string_view ed2k_blue = {});
     Result<MylistResult> mylist_add(uint64_t size, std::string_view ed2k,
                                     const MylistWishes& wishes, const std::stop_token& stop = {});
+
+    // --- MyList both ways (docs/mylist-and-metadata.md). Every call names
+    // the file by size and ED2K; it is identified first (through the
+    // cache), and the local MyList state (mylist/mylist_store.h) answers
+    // when it can: a call that changes nothing sends nothing. A change that
+    // cannot be sent now (ban or 601 cool-down, no answer, no credentials,
+    // AniDB does not know the file yet) is kept in the work queue and
+    // reported as MylistChangeKind::queued; so is one for a file whose
+    // earlier jobs still wait (it must not overtake them; the due ones are
+    // run first). Errors: invalid_parameter (size, ED2K, values), cache (no
+    // usable cache: the state and the queue live there), those of
+    // identify() and the MyList commands that a queue cannot help
+    // (protocol, access_denied, ...), cancelled.
+    Result<MylistShowResult> mylist_show(uint64_t size, std::string_view ed2k, bool refresh,
+                                         const std::stop_token& stop = {});
+    Result<MylistChangeResult> mylist_remove(uint64_t size, std::string_view ed2k,
+                                             const std::stop_token& stop = {});
+    // Errc::no_such_file when the file is not in MyList.
+    Result<MylistChangeResult> mylist_edit(uint64_t size, std::string_view ed2k,
+                                           const udp::MylistValues& values,
+                                           const std::stop_token& stop = {});
+    // "Mark watched" (or unwatched): the call a player makes when an
+    // episode ends. `date`: the viewing date (Unix time); unset: now.
+    Result<MylistChangeResult> mylist_watched(uint64_t size, std::string_view ed2k, bool watched,
+                                              std::optional<int64_t> date,
+                                              const std::stop_token& stop = {});
+
+    // --- Anime, episode and group information through the cache, kept as
+    // anidb/metadata_ttl.h says (7 or 30 days; "no such" 3 days). A name
+    // or an anime+episode number is remembered with the id it led to, so
+    // asking the same way again is answered from the cache too.
+    // Errors: invalid_parameter (selector), no_such_file (AniDB has no such
+    // record: 330 / 340 / 350, also from the cache), those of identify()'s
+    // AniDB part, cancelled.
+    Result<Metadata<udp::AnimeInfo>> anime_show(const udp::AnimeRef& anime,
+                                                const std::stop_token& stop = {});
+    Result<Metadata<udp::EpisodeInfo>> episode_show(const udp::EpisodeRef& episode,
+                                                    const std::stop_token& stop = {});
+    Result<Metadata<udp::GroupInfo>> group_show(const udp::GroupRef& group,
+                                                const std::stop_token& stop = {});
+
+    // --- Offline title search (titles/title_index.h) over the dump at the
+    // configured titles_url ("titles.url"). titles_update keeps AniDB's 24 h
+    // rule (refresh_policy.h). Errors: those of TitleIndex, cache.
+    Result<titles::SearchResult> titles_search(std::string_view text, std::string_view lang = {},
+                                               size_t limit = titles::kDefaultSearchLimit);
+    Result<titles::RefreshResult> titles_update(bool force, const std::stop_token& stop = {});
+    Result<titles::TitleIndexStatus> titles_status();
+
+    // --- The persistent work queue (queue/work_queue.h). queue_run sends
+    // the due jobs (all waiting ones with include_not_due) in order through
+    // this client's session; it stops at the first error every later job
+    // would meet too. Errors: cache.
+    Result<queue::WorkQueue::Listing> queue_list();
+    Result<queue::WorkQueue::Summary> queue_summary();
+    Result<queue::RunReport> queue_run(
+        bool include_not_due, const std::stop_token& stop = {},
+        std::function<void(const queue::Job&, const queue::JobResult&, const queue::Disposition&)>
+            on_job = {});
+    Result<size_t> queue_clear(queue::WorkQueue::Which which);
+
     // Ends the AniDB session now, including one an earlier process kept for
     // reuse (the CLI's `session logout`). With `patience`, LOGOUT is sent
     // only if it can be sent and answered within it (Ctrl-C).
@@ -172,6 +236,10 @@ class Client {
                            CacheLookup lookup);
     Result<FileResult> finish_file(PendingFile pending, const ProcessOptions& options,
                                    hash::FileHashes* hashed);
+    // mylist_remove / _edit / _watched: directly, or through the queue.
+    Result<MylistChangeResult> change_mylist(uint64_t size, std::string_view ed2k,
+                                             const queue::JobSpec& spec,
+                                             const std::stop_token& stop);
     mutable std::mutex config_mutex_;
     ClientConfig config_;
     EventHub events_;

@@ -17,6 +17,9 @@
 #include "cache/cache_db.h"
 #include "client/cache_reports.h"
 #include "client/client.h"
+#include "mylist/mylist_store.h"
+#include "queue/work_queue.h"
+#include "titles/title_index.h"
 
 namespace anidb::client {
 
@@ -25,8 +28,15 @@ class Operation;
 struct Client::Impl {
     // Declared before the cache: its writer may report until the cache is gone.
     std::unique_ptr<CacheReports> reports;
-    std::unique_ptr<cache::CacheDb> cache;  // null: running without a cache
+    std::shared_ptr<cache::CacheDb> cache;  // null: running without a cache
     std::string cache_problem;              // why, when cache is null
+
+    // Parts kept in the cache database file, opened on first use
+    // (mylist_client.cc); declared after the cache they share.
+    std::mutex parts_mutex;
+    std::unique_ptr<mylist::MylistStore> mylist;
+    std::unique_ptr<queue::WorkQueue> queue;
+    std::unique_ptr<titles::TitleIndex> titles;
 
     // Every operation this client started; shutdown() stops them all.
     std::stop_source shutdown_source;
@@ -72,6 +82,17 @@ struct Client::PendingFile {
     std::vector<Event> opening;            // held back until FILE_COMPLETE when nothing is hashed
     std::vector<hash::Algorithm> to_hash;  // empty: answered from the cache
 };
+
+// Opens the AniDB session on first use, with the configuration as it is now
+// (identify.cc). Errc::no_credentials without a user name and password.
+Result<udp::Session*> session_for(Client& client, Client::Impl& impl);
+
+// The parts above, opened on first use. Errc::cache without a usable cache.
+Result<mylist::MylistStore*> mylist_store(Client::Impl& impl);
+Result<queue::WorkQueue*> work_queue(Client::Impl& impl);
+Result<titles::TitleIndex*> title_index(Client::Impl& impl);
+
+int64_t unix_now();
 
 // Reports a cache failure (once per client, see CacheReports); the caller
 // carries on without the cache for that call.

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "titles/http_download.h"
+
 namespace anidb::client {
 namespace {
 
@@ -130,6 +132,11 @@ Status ClientConfig::set_option(std::string_view key, std::string_view value) {
         return parse_number(value, readers_per_device) ? Status{} : Status{bad_value(key)};
     }
     if (key == "io.readers_for_path") return set_readers_for_path(value);
+    if (key == "titles.url") {
+        if (!titles::is_valid_http_url(value)) return bad_value(key);
+        titles_url.assign(value);
+        return {};
+    }
     if (key == "cache.dir") {
         cache_dir = std::string(value);
         return {};
@@ -162,6 +169,9 @@ void ClientConfig::apply_environment() {
     if (const char* v = env("ANIDB_CLIENT_VERSION")) client_version = v;
     if (const char* v = env("ANIDB_LOCAL_PORT"))
         (void)parse_number(std::string_view(v), local_port);
+    if (const char* v = env("ANIDB_TITLES_URL"); v != nullptr && titles::is_valid_http_url(v)) {
+        titles_url = v;
+    }
 }
 
 std::filesystem::path ClientConfig::database_path() const {

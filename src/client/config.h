@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "titles/title_index.h"
 
 namespace anidb::client {
 
@@ -47,6 +48,10 @@ struct ClientConfig {
     uint32_t file_ttl_days = 30;
     uint32_t unknown_retry_hours = 24;
     AnswerCache answer_cache = AnswerCache::use;  // option "cache.answers"
+    // Where AniDB's daily anime-titles dump is downloaded from (option
+    // "titles.url", environment ANIDB_TITLES_URL): AniDB's own location
+    // by default; a mirror, or a server on 127.0.0.1 in tests. http(s) only.
+    std::string titles_url = titles::kDefaultTitlesUrl;
 
     // Files a batch reads at once from one device (option
     // "io.readers_per_device"); 0: as advised for the device (1 for a
@@ -57,7 +62,8 @@ struct ClientConfig {
     std::vector<std::pair<std::string, size_t>> readers_by_prefix;
 
     // Applies ANIDB_SERVER, ANIDB_USERNAME, ANIDB_PASSWORD, ANIDB_CLIENT_NAME,
-    // ANIDB_CLIENT_VERSION, ANIDB_LOCAL_PORT from the environment where set.
+    // ANIDB_CLIENT_VERSION, ANIDB_LOCAL_PORT, ANIDB_TITLES_URL from the
+    // environment where set (a malformed value is ignored).
     void apply_environment();
     // One named option (see anidb_client_set_option in anidb.h).
     Status set_option(std::string_view key, std::string_view value);

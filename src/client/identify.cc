@@ -12,16 +12,11 @@
 #include "client/anidb_link.h"
 #include "client/client.h"
 #include "client/client_impl.h"
+#include "client/metadata_records.h"
 #include "hash/hash_file.h"
 
 namespace anidb::client {
 namespace {
-
-int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 bool is_ed2k_text(std::string_view s) {
     if (s.size() != 32) return false;
@@ -56,6 +51,12 @@ class CacheSessionStore final : public udp::SessionStore {
 
 }  // namespace
 
+int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 // What a waiting packet waits for, as the event's context says it.
 static std::string waiting_text(const udp::NetworkEvent& ne) {
     switch (ne.waiting) {
@@ -70,7 +71,7 @@ static std::string waiting_text(const udp::NetworkEvent& ne) {
 }
 
 // Opens the AniDB session on first use, with the configuration as it is now.
-static Result<udp::Session*> session_for(Client& client, Client::Impl& impl) {
+Result<udp::Session*> session_for(Client& client, Client::Impl& impl) {
     std::lock_guard lock(impl.anidb_mutex);
     if (impl.session) return impl.session.get();
     const ClientConfig cfg = client.config_snapshot();
@@ -135,7 +136,8 @@ static Result<udp::Session*> session_for(Client& client, Client::Impl& impl) {
     return impl.session.get();
 }
 
-// ANIME / EPISODE / GROUP answers, cached as records, fill what a FILE
+// ANIME / EPISODE / GROUP answers, cached as records (the full record,
+// metadata_records.h, which Client::anime_show etc. read too), fill what a FILE
 // answer left empty (the server drops string fields of long replies).
 // With session == nullptr only the cache is consulted (no traffic). The
 // cache is read only when `policy` is AnswerCache::use, written unless off.
@@ -169,11 +171,7 @@ static void fill_from_records(cache::CacheDb* db, AnswerCache policy, udp::Sessi
         auto f = record(Kind::anime, info.anime_id, [&]() -> std::optional<Fields> {
             auto a = udp::anime(*session, static_cast<int64_t>(info.anime_id), stop);
             if (!a) return std::nullopt;
-            return Fields{{"romaji", a->romaji_title},
-                          {"english", a->english_title},
-                          {"kanji", a->kanji_title},
-                          {"type", a->type},
-                          {"year", a->year}};
+            return encode_anime(*a);
         });
         if (f) {
             fill(info.title_romaji, *f, "romaji");
@@ -187,11 +185,7 @@ static void fill_from_records(cache::CacheDb* db, AnswerCache policy, udp::Sessi
         auto f = record(Kind::episode, info.episode_id, [&]() -> std::optional<Fields> {
             auto e = udp::episode(*session, static_cast<int64_t>(info.episode_id), stop);
             if (!e) return std::nullopt;
-            return Fields{{"english", e->english_title},
-                          {"epno", e->epno},
-                          {"romaji", e->romaji_title},
-                          {"kanji", e->kanji_title},
-                          {"aired", std::to_string(e->aired)}};
+            return encode_episode(*e);
         });
         if (f) {
             fill(info.episode_title, *f, "english");
@@ -208,7 +202,7 @@ static void fill_from_records(cache::CacheDb* db, AnswerCache policy, udp::Sessi
         auto f = record(Kind::group, info.group_id, [&]() -> std::optional<Fields> {
             auto g = udp::group(*session, static_cast<int64_t>(info.group_id), stop);
             if (!g) return std::nullopt;
-            return Fields{{"name", g->name}, {"short_name", g->short_name}};
+            return encode_group(*g);
         });
         if (f) {
             fill(info.group_name, *f, "name");

@@ -62,6 +62,18 @@ const char* alloc_type_name(AllocType type) noexcept {
             return "event";
         case AllocType::anime_info:
             return "anime_info";
+        case AllocType::mylist_entry:
+            return "mylist_entry";
+        case AllocType::anime:
+            return "anime";
+        case AllocType::episode:
+            return "episode";
+        case AllocType::group:
+            return "group";
+        case AllocType::title_search:
+            return "title_search";
+        case AllocType::queue_list:
+            return "queue_list";
     }
     return "unknown";
 }

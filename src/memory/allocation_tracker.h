@@ -17,18 +17,25 @@
 
 namespace anidb::memory {
 
-// The seed's allocation types, plus anime_info for anidb_anime_info_t.
+// The seed's allocation types, plus one per kind of result the C ABI adds
+// (anime_info, and issue 16's MyList, metadata, title and queue results).
 // The values are the C ABI's anidb_allocation_type_t (pinned in src/capi).
 enum class AllocType : uint8_t {
-    string = 0,        // strings: alone, or inside a result (paths, messages, titles)
-    hash_result = 1,   // a file result's hash array with its hash strings
-    file_result = 2,   // anidb_file_result_t structures (alone or in a batch's array)
-    batch_result = 3,  // anidb_batch_result_t structures
-    buffer = 4,        // generic buffers (the pool's loans to file reading and hashing)
-    event = 5,         // the strings polled events own until the next poll
-    anime_info = 6,    // anidb_anime_info_t structures
+    string = 0,         // strings: alone, or inside a result (paths, messages, titles)
+    hash_result = 1,    // a file result's hash array with its hash strings
+    file_result = 2,    // anidb_file_result_t structures (alone or in a batch's array)
+    batch_result = 3,   // anidb_batch_result_t structures
+    buffer = 4,         // generic buffers (the pool's loans to file reading and hashing)
+    event = 5,          // the strings polled events own until the next poll
+    anime_info = 6,     // anidb_anime_info_t structures
+    mylist_entry = 7,   // anidb_mylist_entry_t
+    anime = 8,          // anidb_anime_t
+    episode = 9,        // anidb_episode_t
+    group = 10,         // anidb_group_t
+    title_search = 11,  // anidb_title_search_result_t with its match array
+    queue_list = 12,    // anidb_queue_list_t with its job array
 };
-inline constexpr size_t kAllocTypeCount = 7;
+inline constexpr size_t kAllocTypeCount = 13;
 const char* alloc_type_name(AllocType type) noexcept;
 
 enum class FreeOutcome {

@@ -315,6 +315,16 @@ Status MylistStore::forget(int64_t fid) noexcept {
     });
 }
 
+Status MylistStore::forget_all() noexcept {
+    return sql::guarded([&]() -> Status {
+        return db_->with_connection([&](sql::Connection& conn) {
+            return sql::run_transaction(conn, sql::TxKind::write, [&]() -> Status {
+                return conn.exec("DELETE FROM mylist_local");
+            });
+        });
+    });
+}
+
 Result<std::vector<LocalState>> MylistStore::all() noexcept {
     using R = Result<std::vector<LocalState>>;
     return sql::guarded([&]() -> R {

@@ -87,6 +87,8 @@ class MylistStore {
     // Forgets what is known of the file (e.g. the user changed MyList on
     // the website).
     Status forget(int64_t fid) noexcept;
+    // Forgets everything (`anidb cache clear`): every file is unknown again.
+    Status forget_all() noexcept;
     // Every known state, by fid (for listings).
     Result<std::vector<LocalState>> all() noexcept;
 

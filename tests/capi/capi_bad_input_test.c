@@ -423,6 +423,132 @@ static void test_process_bad_input(const char* dir, const char* file) {
     /* cleanup with this client still alive (tested by the caller) */
 }
 
+/* Issue 16's calls: MyList both ways, metadata, titles, the queue. */
+static void test_collection_bad_input(const char* dir) {
+    anidb_client_handle_t c = new_client(dir);
+    anidb_client_handle_t made_up = (anidb_client_handle_t)(uintptr_t)0xdeadbeef;
+    const char* ed2k = "0123456789abcdef0123456789abcdef";
+    anidb_mylist_change_t ch;
+    anidb_mylist_entry_t* entry = (anidb_mylist_entry_t*)(uintptr_t)1;
+    anidb_mylist_options_t mo = ANIDB_MYLIST_OPTIONS_INIT;
+
+    /* handles */
+    CHECK(anidb_mylist_show(NULL, ed2k, 100, 0, &entry) == ANIDB_ERROR_INVALID_HANDLE &&
+          entry == NULL);
+    CHECK(anidb_mylist_show(made_up, ed2k, 100, 0, &entry) == ANIDB_ERROR_INVALID_HANDLE);
+    CHECK(anidb_mylist_remove(made_up, ed2k, 100, &ch) == ANIDB_ERROR_INVALID_HANDLE);
+    CHECK(anidb_mylist_edit(made_up, ed2k, 100, &mo, &ch) == ANIDB_ERROR_INVALID_HANDLE);
+    CHECK(anidb_mylist_watched(made_up, ed2k, 100, 1, 0, &ch) == ANIDB_ERROR_INVALID_HANDLE);
+    CHECK(anidb_mylist_watched_path(made_up, "/x", 1, 0, &ch) == ANIDB_ERROR_INVALID_HANDLE);
+    anidb_anime_t* anime = (anidb_anime_t*)(uintptr_t)1;
+    anidb_episode_t* episode = (anidb_episode_t*)(uintptr_t)1;
+    anidb_group_t* group = (anidb_group_t*)(uintptr_t)1;
+    CHECK(anidb_anime_get(made_up, 1, NULL, &anime) == ANIDB_ERROR_INVALID_HANDLE && anime == NULL);
+    CHECK(anidb_episode_get(NULL, 1, 0, NULL, NULL, &episode) == ANIDB_ERROR_INVALID_HANDLE &&
+          episode == NULL);
+    CHECK(anidb_group_get(made_up, 1, NULL, &group) == ANIDB_ERROR_INVALID_HANDLE && group == NULL);
+    anidb_title_search_result_t* found = (anidb_title_search_result_t*)(uintptr_t)1;
+    CHECK(anidb_titles_search(made_up, "bebop", NULL, 0, &found) == ANIDB_ERROR_INVALID_HANDLE &&
+          found == NULL);
+    anidb_titles_update_t tu;
+    CHECK(anidb_titles_update(made_up, 0, &tu) == ANIDB_ERROR_INVALID_HANDLE);
+    anidb_queue_list_t* list = (anidb_queue_list_t*)(uintptr_t)1;
+    CHECK(anidb_queue_list(made_up, &list) == ANIDB_ERROR_INVALID_HANDLE && list == NULL);
+    anidb_queue_run_t run;
+    CHECK(anidb_queue_run(made_up, 0, &run) == ANIDB_ERROR_INVALID_HANDLE);
+    CHECK(anidb_queue_clear(made_up, 0, NULL) == ANIDB_ERROR_INVALID_HANDLE);
+
+    /* NULL out-pointers and strings, bad UTF-8, bad flags and values */
+    CHECK(anidb_mylist_show(c, ed2k, 100, 0, NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_mylist_show(c, NULL, 100, 0, &entry) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_mylist_show(c, bad_utf8, 100, 0, &entry) == ANIDB_ERROR_INVALID_UTF8);
+    CHECK(anidb_mylist_show(c, ed2k, 100, 2, &entry) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_mylist_show(c, "xyz", 100, 0, &entry) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_mylist_show(c, ed2k, 0, 0, &entry) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_mylist_remove(c, ed2k, 100, NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_mylist_remove(c, bad_utf8, 100, &ch) == ANIDB_ERROR_INVALID_UTF8);
+    CHECK(anidb_mylist_remove(c, ed2k, 0, &ch) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_mylist_edit(c, ed2k, 100, NULL, &ch) == ANIDB_ERROR_INVALID_PARAMETER);
+    mo.state = 9;
+    CHECK(anidb_mylist_edit(c, ed2k, 100, &mo, &ch) == ANIDB_ERROR_INVALID_PARAMETER);
+    mo.state = -1;
+    mo.source = bad_utf8;
+    CHECK(anidb_mylist_edit(c, ed2k, 100, &mo, &ch) == ANIDB_ERROR_INVALID_UTF8);
+    mo.source = NULL;
+    CHECK(anidb_mylist_edit(c, ed2k, 100, &mo, &ch) == ANIDB_ERROR_INVALID_PARAMETER); /* nothing */
+    CHECK(anidb_mylist_watched(c, ed2k, 100, 2, 0, &ch) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_mylist_watched(c, ed2k, 100, 1, -5, &ch) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_mylist_watched(c, ed2k, 100, 1, 1LL << 40, &ch) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_mylist_watched(c, ed2k, 100, 1, 0, NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_mylist_watched_path(c, NULL, 1, 0, &ch) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_mylist_watched_path(c, bad_utf8, 1, 0, &ch) == ANIDB_ERROR_INVALID_UTF8);
+    CHECK(anidb_mylist_watched_path(c, "/no/such/file.mkv", 1, 0, &ch) ==
+          ANIDB_ERROR_FILE_NOT_FOUND);
+    CHECK(anidb_anime_get(c, 1, NULL, NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_anime_get(c, 0, NULL, &anime) == ANIDB_ERROR_INVALID_PARAMETER && anime == NULL);
+    CHECK(anidb_anime_get(c, 1, "Bebop", &anime) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_anime_get(c, 0, bad_utf8, &anime) == ANIDB_ERROR_INVALID_UTF8);
+    CHECK(anidb_anime_get(c, 1ULL << 40, NULL, &anime) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_anime_get(c, 0, "line\nbreak", &anime) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_episode_get(c, 1, 0, NULL, "3", &episode) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_episode_get(c, 0, 1, NULL, NULL, &episode) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_episode_get(c, 0, 1, NULL, bad_utf8, &episode) == ANIDB_ERROR_INVALID_UTF8);
+    CHECK(anidb_episode_get(c, 0, 1, NULL, "x!", &episode) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_episode_get(c, 1, 0, NULL, NULL, NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_group_get(c, 0, NULL, &group) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_group_get(c, 0, bad_utf8, &group) == ANIDB_ERROR_INVALID_UTF8);
+    CHECK(anidb_group_get(c, 1, NULL, NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    /* No credentials: refused before any packet (ids are fine). */
+    CHECK(anidb_anime_get(c, 1, NULL, &anime) == ANIDB_ERROR_NO_CREDENTIALS && anime == NULL);
+    CHECK(anidb_titles_search(c, NULL, NULL, 0, &found) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_titles_search(c, bad_utf8, NULL, 0, &found) == ANIDB_ERROR_INVALID_UTF8);
+    CHECK(anidb_titles_search(c, "bebop", bad_utf8, 0, &found) == ANIDB_ERROR_INVALID_UTF8);
+    CHECK(anidb_titles_search(c, "bebop", "not a lang!", 0, &found) ==
+          ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_titles_search(c, "bebop", NULL, 5000, &found) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_titles_search(c, "!!!", NULL, 0, &found) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_titles_search(c, "bebop", NULL, 0, NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    /* No titles stored: an empty result. */
+    CHECK(anidb_titles_search(c, "bebop", "en", 0, &found) == ANIDB_SUCCESS && found != NULL &&
+          found->count == 0 && found->matches == NULL);
+    anidb_free_title_search_result(found);
+    anidb_free_title_search_result(found); /* double free: refused */
+    CHECK(anidb_titles_update(c, 2, &tu) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_titles_update(c, 0, NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_client_set_option(c, "titles.url", "file:///etc/passwd") ==
+          ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_client_set_option(c, "titles.url", bad_utf8) == ANIDB_ERROR_INVALID_UTF8);
+    CHECK(anidb_queue_list(c, NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_queue_run(c, 2, &run) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_queue_run(c, 0, NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_queue_clear(c, 3, NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+
+    /* Without credentials a change waits in the queue (nothing is sent). */
+    CHECK(anidb_mylist_watched(c, ed2k, 100, 1, 0, &ch) == ANIDB_SUCCESS &&
+          ch.what == ANIDB_MYLIST_CHANGE_QUEUED && ch.reason == ANIDB_QUEUE_REASON_NO_CREDENTIALS &&
+          ch.job_id > 0);
+    CHECK(anidb_queue_list(c, &list) == ANIDB_SUCCESS && list != NULL && list->count == 1 &&
+          list->jobs[0].kind == ANIDB_QUEUE_JOB_WATCHED && list->jobs[0].file_size == 100 &&
+          strcmp(list->jobs[0].ed2k, ed2k) == 0);
+    /* A free function of another type refuses the pointer and keeps it. */
+    anidb_free_anime((anidb_anime_t*)list);
+    anidb_free_mylist_entry((anidb_mylist_entry_t*)list);
+    CHECK(list->count == 1);
+    anidb_free_queue_list(list);
+    anidb_free_queue_list(NULL);
+    anidb_free_mylist_entry(NULL);
+    anidb_free_anime(NULL);
+    anidb_free_episode(NULL);
+    anidb_free_group(NULL);
+    anidb_free_title_search_result(NULL);
+    anidb_free_episode((anidb_episode_t*)(uintptr_t)0x1234); /* never issued: refused */
+    CHECK(anidb_queue_run(c, 1, &run) == ANIDB_SUCCESS && run.completed == 0 &&
+          run.stopped_by == ANIDB_ERROR_NO_CREDENTIALS);
+    size_t dropped = 0;
+    CHECK(anidb_queue_clear(c, 0, &dropped) == ANIDB_SUCCESS && dropped == 1);
+    CHECK(anidb_client_destroy(c) == ANIDB_SUCCESS);
+}
+
 static void test_memory_limit(void) {
     CHECK(anidb_set_memory_limit(4096) == ANIDB_SUCCESS);
     anidb_memory_stats_t st;
@@ -449,6 +575,7 @@ int main(void) {
     test_library();
     test_handles(dir);
     test_process_bad_input(dir, file);
+    test_collection_bad_input(dir);
     test_memory_limit();
 
     /* anidb_cleanup with live clients destroys them; init works again. */

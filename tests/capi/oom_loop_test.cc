@@ -15,9 +15,11 @@
 #include <thread>
 #include <vector>
 
+#include "../unit/titles/titles_test_util.h"
 #include "capi_fixture.h"
 #include "memory/fault_injection.h"
 #include "support/fake_anidb/fake_server.h"
+#include "titles/title_index.h"
 
 namespace anidb::test {
 namespace {
@@ -245,6 +247,40 @@ TEST_F(OomLoop, ClientCreate) {
         char* message = anidb_client_get_last_error_string(h);  // NULL when it does not fit
         anidb_free_string(message);
         EXPECT_EQ(anidb_client_destroy(h), ANIDB_SUCCESS);
+        return rc;
+    });
+}
+
+// Issue 16's results: a title search with matches and a queue listing (one
+// job, queued without credentials), each one tracked block.
+TEST_F(OomLoop, TitleSearchAndQueueListing) {
+    {
+        auto index = titles::TitleIndex::open(tmp.path() / "cache" / "anidb.db");
+        ASSERT_TRUE(index.ok()) << index.error().message;
+        const std::string gz = titles::test::gzip(titles::test::sample_dump());
+        ASSERT_TRUE((*index)->import_dump(titles::test::bytes_of(gz), titles::test::kNow).ok());
+    }
+    anidb_mylist_change_t change{};
+    ASSERT_EQ(anidb_mylist_watched(client, "0123456789abcdef0123456789abcdef", 1000, 1, 0, &change),
+              ANIDB_SUCCESS);
+    ASSERT_EQ(change.what, ANIDB_MYLIST_CHANGE_QUEUED);
+    exercise("title search and queue listing", [&] {
+        auto* found = reinterpret_cast<anidb_title_search_result_t*>(1);
+        anidb_result_t rc = anidb_titles_search(client, "cowboy bebop", nullptr, 5, &found);
+        if (rc != ANIDB_SUCCESS) {
+            EXPECT_EQ(found, nullptr);
+            return rc;
+        }
+        EXPECT_GE(found->count, 1u);
+        anidb_free_title_search_result(found);
+        auto* list = reinterpret_cast<anidb_queue_list_t*>(1);
+        rc = anidb_queue_list(client, &list);
+        if (rc != ANIDB_SUCCESS) {
+            EXPECT_EQ(list, nullptr);
+            return rc;
+        }
+        EXPECT_EQ(list->count, 1u);
+        anidb_free_queue_list(list);
         return rc;
     });
 }

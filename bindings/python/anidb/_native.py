@@ -177,7 +177,8 @@ class AllocationStatsStruct(Structure):
 
 # anidb_allocation_type_t, in index order (new types are only appended).
 ALLOCATION_TYPE_NAMES = ("string", "hash_result", "file_result", "batch_result", "buffer",
-                         "event", "anime_info")
+                         "event", "anime_info", "mylist_entry", "anime", "episode", "group",
+                         "title_search", "queue_list")
 
 
 class MyListOptions(Structure):
@@ -197,6 +198,169 @@ class MyListResultStruct(Structure):
         ("mylist_id", c_uint64),
         ("outcome", c_enum),
         ("source", c_int),
+    ]
+
+
+# ---- MyList both ways, metadata, titles, the work queue (issue 16) ------
+
+class MyListChangeStruct(Structure):
+    _fields_ = [
+        ("what", c_enum),
+        ("mylist_id", c_uint64),
+        ("commands", c_uint32),
+        ("job_id", c_int64),
+        ("reason", c_enum),
+        ("next_try_at", c_int64),
+    ]
+
+
+class MyListEntryStruct(Structure):
+    _fields_ = [
+        ("in_mylist", c_int),
+        ("mylist_id", c_uint64),
+        ("file_id", c_uint64),
+        ("episode_id", c_uint64),
+        ("anime_id", c_uint64),
+        ("group_id", c_uint64),
+        ("state", c_int),
+        ("viewdate", c_int64),
+        ("date_added", c_int64),
+        ("source", c_void_p),
+        ("storage", c_void_p),
+        ("other", c_void_p),
+        ("filestate", c_int),
+        ("from_local_state", c_int),
+        ("confirmed_at", c_int64),
+    ]
+
+
+class RecordOriginStruct(Structure):
+    _fields_ = [("from_cache", c_int), ("fetched_at", c_int64), ("expires_at", c_int64)]
+
+
+class AnimeStruct(Structure):
+    _fields_ = [
+        ("anime_id", c_uint64),
+        ("title_romaji", c_void_p),
+        ("title_kanji", c_void_p),
+        ("title_english", c_void_p),
+        ("title_other", c_void_p),
+        ("short_names", c_void_p),
+        ("synonyms", c_void_p),
+        ("type", c_void_p),
+        ("year", c_void_p),
+        ("episodes", c_int64),
+        ("highest_episode", c_int64),
+        ("special_count", c_int64),
+        ("air_date", c_int64),
+        ("end_date", c_int64),
+        ("rating", c_int64),
+        ("vote_count", c_int64),
+        ("is_18_restricted", c_int),
+        ("dateflags", c_int64),
+        ("url", c_void_p),
+        ("picname", c_void_p),
+        ("origin", RecordOriginStruct),
+    ]
+
+
+class EpisodeStruct(Structure):
+    _fields_ = [
+        ("episode_id", c_uint64),
+        ("anime_id", c_uint64),
+        ("epno", c_void_p),
+        ("title_english", c_void_p),
+        ("title_romaji", c_void_p),
+        ("title_kanji", c_void_p),
+        ("length_minutes", c_int64),
+        ("rating", c_int64),
+        ("votes", c_int64),
+        ("aired", c_int64),
+        ("type", c_int),
+        ("origin", RecordOriginStruct),
+    ]
+
+
+class GroupStruct(Structure):
+    _fields_ = [
+        ("group_id", c_uint64),
+        ("name", c_void_p),
+        ("short_name", c_void_p),
+        ("irc_channel", c_void_p),
+        ("irc_server", c_void_p),
+        ("url", c_void_p),
+        ("picname", c_void_p),
+        ("rating", c_int64),
+        ("votes", c_int64),
+        ("anime_count", c_int64),
+        ("file_count", c_int64),
+        ("founded", c_int64),
+        ("disbanded", c_int64),
+        ("last_release", c_int64),
+        ("last_activity", c_int64),
+        ("origin", RecordOriginStruct),
+    ]
+
+
+class TitleMatchStruct(Structure):
+    _fields_ = [
+        ("anime_id", c_uint64),
+        ("main_title", c_void_p),
+        ("title", c_void_p),
+        ("type", c_int),
+        ("lang", c_void_p),
+        ("score", c_int),
+    ]
+
+
+class TitleSearchStruct(Structure):
+    _fields_ = [
+        ("matches", POINTER(TitleMatchStruct)),
+        ("count", c_size_t),
+        ("corrupt_rows", c_uint64),
+    ]
+
+
+class TitlesUpdateStruct(Structure):
+    _fields_ = [
+        ("outcome", c_enum),
+        ("next_request_at", c_int64),
+        ("titles", c_uint64),
+        ("anime", c_uint64),
+    ]
+
+
+class QueueJobStruct(Structure):
+    _fields_ = [
+        ("id", c_int64),
+        ("kind", c_enum),
+        ("file_size", c_uint64),
+        ("ed2k", c_void_p),
+        ("failed", c_int),
+        ("running", c_int),
+        ("reason", c_enum),
+        ("detail", c_void_p),
+        ("attempts", c_int),
+        ("created_at", c_int64),
+        ("next_try_at", c_int64),
+    ]
+
+
+class QueueListStruct(Structure):
+    _fields_ = [
+        ("jobs", POINTER(QueueJobStruct)),
+        ("count", c_size_t),
+        ("unreadable", c_size_t),
+    ]
+
+
+class QueueRunStruct(Structure):
+    _fields_ = [
+        ("completed", c_size_t),
+        ("rescheduled", c_size_t),
+        ("failed", c_size_t),
+        ("released", c_size_t),
+        ("stopped_by", c_enum),
     ]
 
 
@@ -296,6 +460,25 @@ _PROTOTYPES: dict[str, tuple[object, list[object]]] = {
     "anidb_identify_file": (_R, [_H, c_char_p, c_uint64, POINTER(POINTER(AnimeInfoStruct))]),
     "anidb_identify_path": (_R, [_H, c_char_p, POINTER(POINTER(AnimeInfoStruct))]),
     "anidb_mylist_add": (_R, [_H, c_char_p, c_uint64, POINTER(MyListOptions), POINTER(MyListResultStruct)]),
+    "anidb_mylist_show": (_R, [_H, c_char_p, c_uint64, c_int, POINTER(POINTER(MyListEntryStruct))]),
+    "anidb_mylist_remove": (_R, [_H, c_char_p, c_uint64, POINTER(MyListChangeStruct)]),
+    "anidb_mylist_edit": (_R, [_H, c_char_p, c_uint64, POINTER(MyListOptions), POINTER(MyListChangeStruct)]),
+    "anidb_mylist_watched": (_R, [_H, c_char_p, c_uint64, c_int, c_int64, POINTER(MyListChangeStruct)]),
+    "anidb_mylist_watched_path": (_R, [_H, c_char_p, c_int, c_int64, POINTER(MyListChangeStruct)]),
+    "anidb_anime_get": (_R, [_H, c_uint64, c_char_p, POINTER(POINTER(AnimeStruct))]),
+    "anidb_episode_get": (_R, [_H, c_uint64, c_uint64, c_char_p, c_char_p, POINTER(POINTER(EpisodeStruct))]),
+    "anidb_group_get": (_R, [_H, c_uint64, c_char_p, POINTER(POINTER(GroupStruct))]),
+    "anidb_titles_search": (_R, [_H, c_char_p, c_char_p, c_size_t, POINTER(POINTER(TitleSearchStruct))]),
+    "anidb_titles_update": (_R, [_H, c_int, POINTER(TitlesUpdateStruct)]),
+    "anidb_queue_list": (_R, [_H, POINTER(POINTER(QueueListStruct))]),
+    "anidb_queue_run": (_R, [_H, c_int, POINTER(QueueRunStruct)]),
+    "anidb_queue_clear": (_R, [_H, c_int, POINTER(c_size_t)]),
+    "anidb_free_mylist_entry": (None, [POINTER(MyListEntryStruct)]),
+    "anidb_free_anime": (None, [POINTER(AnimeStruct)]),
+    "anidb_free_episode": (None, [POINTER(EpisodeStruct)]),
+    "anidb_free_group": (None, [POINTER(GroupStruct)]),
+    "anidb_free_title_search_result": (None, [POINTER(TitleSearchStruct)]),
+    "anidb_free_queue_list": (None, [POINTER(QueueListStruct)]),
     "anidb_free_string": (None, [c_void_p]),
     "anidb_free_file_result": (None, [POINTER(FileResult)]),
     "anidb_free_batch_result": (None, [POINTER(BatchResult)]),

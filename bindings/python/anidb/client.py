@@ -11,12 +11,21 @@ import datetime as _dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Optional, Union
 
-from . import _convert
+from . import _collection, _convert
 from ._native import (
+    AnimeStruct,
     BATCH_COMPLETION_ORDER,
     BatchOptions,
     BatchResult,
     CompletionCallback,
+    EpisodeStruct,
+    GroupStruct,
+    MyListChangeStruct,
+    MyListEntryStruct,
+    QueueListStruct,
+    QueueRunStruct,
+    TitleSearchStruct,
+    TitlesUpdateStruct,
     Config,
     FileResultCallback,
     EventCallback,
@@ -37,6 +46,16 @@ from ._native import (
 )
 from .errors import AniDBError, InvalidHandle, error_for, thread_last_error, raise_for_thread
 from .datatypes import (
+    Anime,
+    Episode,
+    Group,
+    MyListChange,
+    MyListEntry,
+    QueueJob,
+    QueueRun,
+    TitleMatch,
+    TitlesOutcome,
+    TitlesUpdate,
     AlgorithmLike,
     AnimeInfo,
     Event,
@@ -524,6 +543,228 @@ class Client:
             outcome = int(result.outcome)
         return MyListResult(mylist_id=int(result.mylist_id), outcome=outcome,  # type: ignore[arg-type]
                             source=Source(result.source) if result.source in (0, 1) else result.source)
+
+    # -- MyList both ways, metadata, titles, the work queue ---------------
+
+    def _file_key(self, target: Target) -> tuple[bytes, int]:
+        """(ed2k, size) of a target: given, or by hashing the path (through the cache)."""
+        if isinstance(target, tuple):
+            return self._ed2k_and_size(target)
+        hashed = self.hash(target, ("ed2k",))
+        return hashed.hashes["ed2k"].encode("ascii"), hashed.size
+
+    @staticmethod
+    def _unix_time(value: Union[int, _dt.datetime, None], what: str) -> int:
+        if value is None:
+            return 0
+        if isinstance(value, _dt.datetime):
+            return int(value.timestamp())
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{what} must be an int or datetime, not {type(value).__name__}")
+        return value
+
+    def _change(self, code: int, raw: MyListChangeStruct, target: Target) -> MyListChange:
+        if code != 0:
+            self._raise(code, None if isinstance(target, tuple) else target)
+        return _collection.change(raw)
+
+    def mylist_show(self, target: Target, *, refresh: bool = False) -> MyListEntry:
+        """The file's MyList entry (a path, hashed through the cache, or ``(ed2k, size)``).
+
+        Answered from the local MyList state when AniDB said so in the last
+        7 days (``from_local_state``); ``refresh=True`` always asks.
+        """
+        ed2k, size = self._file_key(target)
+        out = ctypes.POINTER(MyListEntryStruct)()
+        code = lib.anidb_mylist_show(self._h(), ed2k, size, 1 if refresh else 0, ctypes.byref(out))
+        try:
+            if code != 0:
+                self._raise(code, None if isinstance(target, tuple) else target)
+            return _collection.entry(out.contents)
+        finally:
+            if out:
+                lib.anidb_free_mylist_entry(out)
+
+    def mylist_remove(self, target: Target) -> MyListChange:
+        """Removes the file from MyList; nothing is sent when it is known not to be there.
+
+        Work AniDB cannot take now (ban, no answer, no credentials) comes back
+        as ``MyListChangeKind.QUEUED`` and is sent later (:meth:`queue_run`).
+        """
+        ed2k, size = self._file_key(target)
+        raw = MyListChangeStruct()
+        return self._change(lib.anidb_mylist_remove(self._h(), ed2k, size, ctypes.byref(raw)), raw, target)
+
+    def mylist_edit(
+        self,
+        target: Target,
+        *,
+        state: Union[MyListState, int, None] = None,
+        viewed: Optional[bool] = None,
+        viewdate: Union[int, _dt.datetime, None] = None,
+        source: Optional[str] = None,
+        storage: Optional[str] = None,
+        other: Optional[str] = None,
+    ) -> MyListChange:
+        """Sets values on the file's existing entry (None: left as it is).
+
+        Raises NoSuchFile when the file is not in MyList.
+        """
+        if state is not None and (isinstance(state, bool) or not isinstance(state, int)):
+            raise TypeError(f"state must be a MyListState, not {type(state).__name__}")
+        options = MyListOptions(
+            state=-1 if state is None else int(state),
+            viewed=-1 if viewed is None else (1 if viewed else 0),
+            viewdate=self._unix_time(viewdate, "viewdate"),
+            source=_convert.encode_text(source, "source"),
+            storage=_convert.encode_text(storage, "storage"),
+            other=_convert.encode_text(other, "other"),
+            edit=1,
+        )
+        ed2k, size = self._file_key(target)
+        raw = MyListChangeStruct()
+        code = lib.anidb_mylist_edit(self._h(), ed2k, size, ctypes.byref(options), ctypes.byref(raw))
+        return self._change(code, raw, target)
+
+    def mylist_watched(
+        self, target: Target, *, watched: bool = True, viewdate: Union[int, _dt.datetime, None] = None
+    ) -> MyListChange:
+        """Marks the file watched (or not): the call a player makes when an episode ends.
+
+        Adds the file to MyList when it is not there; a repeat sends nothing
+        (``commands == 0``). ``viewdate``: when it was watched (default: now).
+        """
+        if not isinstance(watched, bool):
+            raise TypeError(f"watched must be a bool, not {type(watched).__name__}")
+        date = self._unix_time(viewdate, "viewdate")
+        raw = MyListChangeStruct()
+        if isinstance(target, tuple):
+            ed2k, size = self._ed2k_and_size(target)
+            code = lib.anidb_mylist_watched(self._h(), ed2k, size, 1 if watched else 0, date,
+                                            ctypes.byref(raw))
+        else:
+            code = lib.anidb_mylist_watched_path(self._h(), _convert.encode_path(target),
+                                                 1 if watched else 0, date, ctypes.byref(raw))
+        return self._change(code, raw, target)
+
+    @staticmethod
+    def _id_or_name(value: Union[int, str], what: str) -> tuple[int, Optional[bytes]]:
+        if isinstance(value, bool):
+            raise TypeError(f"{what} must be an int id or a str name")
+        if isinstance(value, int):
+            if value <= 0:
+                raise ValueError(f"{what} id must be positive")
+            return value, None
+        if isinstance(value, str):
+            return 0, _convert.encode_text(value, what)
+        raise TypeError(f"{what} must be an int id or a str name, not {type(value).__name__}")
+
+    def anime(self, anime: Union[int, str]) -> Anime:
+        """ANIME by id or by a title (exact, case aside), through the cache."""
+        aid, name = self._id_or_name(anime, "anime")
+        out = ctypes.POINTER(AnimeStruct)()
+        code = lib.anidb_anime_get(self._h(), aid, name, ctypes.byref(out))
+        try:
+            if code != 0:
+                self._raise(code)
+            return _collection.anime(out.contents)
+        finally:
+            if out:
+                lib.anidb_free_anime(out)
+
+    def episode(self, episode: Optional[int] = None, *, anime: Union[int, str, None] = None,
+                epno: Optional[str] = None) -> Episode:
+        """EPISODE by id, or by ``anime`` (id or title) and ``epno`` ("3", "S1" ...)."""
+        eid = 0
+        aid, name = 0, None
+        if episode is not None:
+            if isinstance(episode, bool) or not isinstance(episode, int) or episode <= 0:
+                raise ValueError("episode must be a positive int id")
+            eid = episode
+        elif anime is not None:
+            aid, name = self._id_or_name(anime, "anime")
+        encoded_epno = _convert.encode_text(epno, "epno") if epno is not None else None
+        out = ctypes.POINTER(EpisodeStruct)()
+        code = lib.anidb_episode_get(self._h(), eid, aid, name, encoded_epno, ctypes.byref(out))
+        try:
+            if code != 0:
+                self._raise(code)
+            return _collection.episode(out.contents)
+        finally:
+            if out:
+                lib.anidb_free_episode(out)
+
+    def group(self, group: Union[int, str]) -> Group:
+        """GROUP by id, name or short name, through the cache."""
+        gid, name = self._id_or_name(group, "group")
+        out = ctypes.POINTER(GroupStruct)()
+        code = lib.anidb_group_get(self._h(), gid, name, ctypes.byref(out))
+        try:
+            if code != 0:
+                self._raise(code)
+            return _collection.group(out.contents)
+        finally:
+            if out:
+                lib.anidb_free_group(out)
+
+    def search_titles(self, text: str, *, lang: Optional[str] = None, limit: int = 0) -> list[TitleMatch]:
+        """Anime whose titles match ``text`` (offline; case and accents ignored), best first."""
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+            raise ValueError("limit must be a non-negative int (0: 20)")
+        out = ctypes.POINTER(TitleSearchStruct)()
+        code = lib.anidb_titles_search(self._h(), _convert.encode_text(text, "text"),
+                                       _convert.encode_text(lang, "lang"), limit, ctypes.byref(out))
+        try:
+            if code != 0:
+                self._raise(code)
+            return _collection.title_matches(out.contents)
+        finally:
+            if out:
+                lib.anidb_free_title_search_result(out)
+
+    def update_titles(self, *, force: bool = False) -> TitlesUpdate:
+        """Downloads the titles dump from the "titles.url" option, at most once a day."""
+        raw = TitlesUpdateStruct()
+        code = lib.anidb_titles_update(self._h(), 1 if force else 0, ctypes.byref(raw))
+        if code != 0:
+            self._raise(code)
+        outcome: Union[TitlesOutcome, int]
+        try:
+            outcome = TitlesOutcome(raw.outcome)
+        except ValueError:
+            outcome = int(raw.outcome)
+        return TitlesUpdate(outcome=outcome, next_request_at=int(raw.next_request_at),
+                            titles=int(raw.titles), anime=int(raw.anime))
+
+    def queue_list(self) -> list[QueueJob]:
+        """Every job of the persistent AniDB work queue, in order."""
+        out = ctypes.POINTER(QueueListStruct)()
+        code = lib.anidb_queue_list(self._h(), ctypes.byref(out))
+        try:
+            if code != 0:
+                self._raise(code)
+            return _collection.queue_jobs(out.contents)
+        finally:
+            if out:
+                lib.anidb_free_queue_list(out)
+
+    def queue_run(self, *, include_not_due: bool = False) -> QueueRun:
+        """Sends the due jobs in order, within AniDB's flood rules."""
+        raw = QueueRunStruct()
+        code = lib.anidb_queue_run(self._h(), 1 if include_not_due else 0, ctypes.byref(raw))
+        if code != 0:
+            self._raise(code)
+        return QueueRun(completed=int(raw.completed), rescheduled=int(raw.rescheduled),
+                        failed=int(raw.failed), released=int(raw.released),
+                        stopped_by=int(raw.stopped_by))
+
+    def queue_clear(self, *, failed_only: bool = False) -> int:
+        """Drops every waiting job (or only the failed ones); returns how many."""
+        dropped = c_size_t()
+        code = lib.anidb_queue_clear(self._h(), 1 if failed_only else 0, ctypes.byref(dropped))
+        if code != 0:
+            self._raise(code)
+        return int(dropped.value)
 
     # -- events -----------------------------------------------------------
 

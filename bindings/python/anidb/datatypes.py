@@ -182,7 +182,8 @@ class LeakCheck(tuple):
     (``anidb_check_memory_leaks``), with the live figures per allocation type
     (``anidb_get_allocation_stats``) in ``by_type``: a dict from the type's
     name ("string", "hash_result", "file_result", "batch_result", "buffer",
-    "event", "anime_info") to ``(count, bytes)``. A result counts in every
+    "event", "anime_info", "mylist_entry", "anime", "episode", "group",
+    "title_search", "queue_list") to ``(count, bytes)``. A result counts in every
     type it is made of (a file result: its structure, its path string, its
     hash array). "buffer" is the library's read buffers lent to running calls:
     not something handed out, so not in ``count`` and ``bytes``.
@@ -302,3 +303,211 @@ __all__ = [
     "Source",
     "Status",
 ]
+
+
+# ---- MyList both ways, metadata, titles, the work queue --------------------
+
+
+class MyListChangeKind(enum.IntEnum):
+    """``anidb_mylist_change_kind_t``: what a MyList change did."""
+
+    NOTHING = 0  # already as asked: nothing was sent
+    ADDED = 1
+    EDITED = 2
+    REMOVED = 3
+    QUEUED = 4  # kept in the work queue, sent later (by any process)
+    DONE_FROM_QUEUE = 5
+
+
+class QueueReason(enum.IntEnum):
+    """``anidb_queue_reason_t``: why queued work waits."""
+
+    NONE = 0
+    COOLDOWN = 1
+    NO_ANSWER = 2
+    SERVER_BUSY = 3
+    NO_CREDENTIALS = 4
+    UNKNOWN_FILE = 5
+    INTERRUPTED = 6
+    LOCAL_ERROR = 7
+    SERVER_ERROR = 8
+    CLIENT_REJECTED = 9
+
+
+class QueueJobKind(enum.IntEnum):
+    """``anidb_queue_job_kind_t``."""
+
+    IDENTIFY = 1
+    MYLIST_ADD = 2
+    MYLIST_EDIT = 3
+    MYLIST_REMOVE = 4
+    WATCHED = 5
+
+
+class TitlesOutcome(enum.IntEnum):
+    """``anidb_titles_outcome_t``."""
+
+    UPDATED = 0
+    NOT_MODIFIED = 1
+    UP_TO_DATE = 2
+    TOO_SOON = 3
+
+
+@dataclass(frozen=True)
+class MyListChange:
+    """What :meth:`anidb.Client.mylist_watched` / ``_remove`` / ``_edit`` did."""
+
+    what: Union[MyListChangeKind, int]
+    mylist_id: int
+    commands: int  # AniDB commands sent; 0: answered from the local MyList state
+    job_id: int  # QUEUED: the job (see Client.queue_list)
+    reason: Union[QueueReason, int]
+    next_try_at: int  # QUEUED: Unix time
+
+
+@dataclass(frozen=True)
+class MyListEntry:
+    """A file's MyList entry as last known (``anidb_mylist_entry_t``)."""
+
+    in_mylist: bool
+    mylist_id: int
+    file_id: int
+    episode_id: int
+    anime_id: int
+    group_id: int
+    state: Union[MyListState, int]
+    viewdate: int  # Unix time; 0: not watched
+    date_added: int
+    source: str
+    storage: str
+    other: str
+    filestate: int
+    from_local_state: bool
+    confirmed_at: int
+
+
+@dataclass(frozen=True)
+class RecordOrigin:
+    """Where a metadata record came from and how long it is kept (Unix times)."""
+
+    from_cache: bool
+    fetched_at: int
+    expires_at: int
+
+
+@dataclass(frozen=True)
+class Anime:
+    """ANIME (``anidb_anime_t``)."""
+
+    anime_id: int
+    title_romaji: str
+    title_kanji: str
+    title_english: str
+    title_other: str
+    short_names: tuple
+    synonyms: tuple
+    type: str
+    year: str
+    episodes: int
+    highest_episode: int
+    special_count: int
+    air_date: int
+    end_date: int
+    rating: int  # x100
+    vote_count: int
+    is_18_restricted: bool
+    dateflags: int
+    url: str
+    picname: str
+    origin: RecordOrigin
+
+
+@dataclass(frozen=True)
+class Episode:
+    """EPISODE (``anidb_episode_t``)."""
+
+    episode_id: int
+    anime_id: int
+    epno: str
+    title_english: str
+    title_romaji: str
+    title_kanji: str
+    length_minutes: int
+    rating: int
+    votes: int
+    aired: int
+    type: int
+    origin: RecordOrigin
+
+
+@dataclass(frozen=True)
+class Group:
+    """GROUP (``anidb_group_t``)."""
+
+    group_id: int
+    name: str
+    short_name: str
+    irc_channel: str
+    irc_server: str
+    url: str
+    picname: str
+    rating: int
+    votes: int
+    anime_count: int
+    file_count: int
+    founded: int
+    disbanded: int
+    last_release: int
+    last_activity: int
+    origin: RecordOrigin
+
+
+@dataclass(frozen=True)
+class TitleMatch:
+    """One anime found by :meth:`anidb.Client.search_titles`."""
+
+    anime_id: int
+    main_title: str
+    title: str  # the title that matched
+    type: int  # 1 main, 2 synonym, 3 short, 4 official
+    lang: str
+    score: int
+
+
+@dataclass(frozen=True)
+class TitlesUpdate:
+    """What :meth:`anidb.Client.update_titles` did."""
+
+    outcome: Union[TitlesOutcome, int]
+    next_request_at: int
+    titles: int
+    anime: int
+
+
+@dataclass(frozen=True)
+class QueueJob:
+    """One job of the work queue (``anidb_queue_job_t``)."""
+
+    id: int
+    kind: Union[QueueJobKind, int]
+    file_size: int
+    ed2k: str
+    failed: bool
+    running: bool
+    reason: Union[QueueReason, int]
+    detail: str
+    attempts: int
+    created_at: int
+    next_try_at: int
+
+
+@dataclass(frozen=True)
+class QueueRun:
+    """What :meth:`anidb.Client.queue_run` did; stopped_by is the error code that
+    ended the run early (0: none)."""
+
+    completed: int
+    rescheduled: int
+    failed: int
+    released: int
+    stopped_by: int

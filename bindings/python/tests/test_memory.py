@@ -91,7 +91,8 @@ def test_leak_check_names_the_types_still_alive(client, make_file):
     assert check == (0, 0) and repr(check) == "(0, 0)"
     assert (check.count, check.bytes) == (0, 0)
     assert set(check.by_type) == {"string", "hash_result", "file_result", "batch_result",
-                                  "buffer", "event", "anime_info"}
+                                  "buffer", "event", "anime_info", "mylist_entry", "anime",
+                                  "episode", "group", "title_search", "queue_list"}
     assert all(figures == (0, 0) for figures in check.by_type.values())
     assert check.leaked_types() == {}
 

@@ -168,6 +168,20 @@ TEST_F(AnidbCache, StatePutGetErase) {
     EXPECT_EQ(db_->put_state("", "x").code(), Errc::invalid_parameter);
 }
 
+// An empty std::string_view has no data pointer; SQLite binds a null
+// pointer as NULL, not as '' (issue 16): an empty value must stay a value.
+TEST_F(AnidbCache, EmptyStringViewIsStoredAsEmptyTextNotNull) {
+    ASSERT_TRUE(db_->put_state("empty.view", std::string_view{}).ok());
+    auto got = db_->get_state("empty.view");
+    ASSERT_TRUE(got.ok()) << got.error().message;
+    ASSERT_TRUE(got->has_value());
+    EXPECT_EQ(**got, "");
+    ASSERT_TRUE(db_->put_state("empty.string", std::string()).ok());
+    got = db_->get_state("empty.string");
+    ASSERT_TRUE(got.ok() && got->has_value());
+    EXPECT_EQ(**got, "");
+}
+
 TEST_F(AnidbCache, AnswersSurviveReopenAndCountInStats) {
     ASSERT_TRUE(db_->store_file_answer({1, "aa", 1, 2, 3, 4, kOddFields, 5}).ok());
     ASSERT_TRUE(db_->store_unknown_file(2, "bb", 6).ok());

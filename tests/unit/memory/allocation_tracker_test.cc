@@ -384,7 +384,13 @@ TEST_F(AllocationTrackerTest, TypeNamesAreStable) {
     EXPECT_STREQ(alloc_type_name(AllocType::buffer), "buffer");
     EXPECT_STREQ(alloc_type_name(AllocType::event), "event");
     EXPECT_STREQ(alloc_type_name(AllocType::anime_info), "anime_info");
-    EXPECT_EQ(kAllocTypeCount, 7u);
+    EXPECT_STREQ(alloc_type_name(AllocType::mylist_entry), "mylist_entry");
+    EXPECT_STREQ(alloc_type_name(AllocType::anime), "anime");
+    EXPECT_STREQ(alloc_type_name(AllocType::episode), "episode");
+    EXPECT_STREQ(alloc_type_name(AllocType::group), "group");
+    EXPECT_STREQ(alloc_type_name(AllocType::title_search), "title_search");
+    EXPECT_STREQ(alloc_type_name(AllocType::queue_list), "queue_list");
+    EXPECT_EQ(kAllocTypeCount, 13u);
 }
 
 }  // namespace
