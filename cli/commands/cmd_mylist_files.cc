@@ -10,7 +10,7 @@
 #include "commands.h"
 #include "console.h"
 #include "exit_codes.h"
-#include "file_hasher.h"
+#include "hash_run.h"
 #include "run_verdict.h"
 #include "text_escape.h"
 #include "time_text.h"
@@ -133,7 +133,8 @@ int run_on_files(const FileCommandFlags& flags, AppContext& ctx, const char* don
             // exact chunk multiple, when only that one is known); the red
             // one when AniDB cannot be asked now (the work is queued).
             std::string ed2k = f.result->hashes.at(0).value;
-            if (auto info = (*client)->identify_hashed(files[f.index], f.result->size, ed2k, stop);
+            if (auto info = (*client)->identify_hashed(files[f.index], f.result->size, ed2k, stop,
+                                                       f.result->ed2k_blue);
                 info && !info->ed2k.empty()) {
                 ed2k = info->ed2k;
             }
