@@ -216,6 +216,15 @@ class Client {
                                              const ProcessOptions& options, std::stop_token stop);
     // ERROR for a failed file, then COMPLETION.
     void report_outcome(const std::filesystem::path& path, const Result<FileResult>& outcome);
+    // process_batch without the batch's own ERROR/COMPLETION (its files
+    // still report theirs); a BatchOperation reports after storing it.
+    Result<BatchResult> process_batch_silently(const std::vector<std::string>& paths,
+                                               const BatchOptions& options,
+                                               const std::stop_token& stop);
+    // A batch's code: its error, else cancelled when it was stopped, else ok.
+    static Errc batch_outcome_code(const Result<BatchResult>& outcome, bool cancelled);
+    // ERROR for a batch refused as a whole, then COMPLETION with that code.
+    void report_batch_outcome(const Result<BatchResult>& outcome, bool cancelled);
     // Operations running on their own threads, for close().
     void operation_started();
     void operation_finished();
