@@ -97,6 +97,14 @@ class Client {
     // (protocol, access_denied, ...), cancelled.
     Result<MylistShowResult> mylist_show(uint64_t size, std::string_view ed2k, bool refresh,
                                          const std::stop_token& stop = {});
+    // MYLISTADD with `values` (a file already in MyList as asked sends
+    // nothing): the add that `anidb watch` makes, which the work queue keeps
+    // when it cannot be sent. mylist_add above is the older direct call
+    // (`anidb mylist add`, anidb_mylist_add): it neither queues nor records
+    // in the local MyList state (docs/mylist-and-metadata.md).
+    Result<MylistChangeResult> mylist_add_or_queue(uint64_t size, std::string_view ed2k,
+                                                   const udp::MylistValues& values,
+                                                   const std::stop_token& stop = {});
     Result<MylistChangeResult> mylist_remove(uint64_t size, std::string_view ed2k,
                                              const std::stop_token& stop = {});
     // Errc::no_such_file when the file is not in MyList.
