@@ -109,10 +109,19 @@ TEST(CliHashOutput, ErrorsGoToStderrForFormatsWithoutAnErrorField) {
 TEST(CliFormats, AlgorithmListsAndFormatRules) {
     auto all = parse_algorithm_list({"all"});
     ASSERT_TRUE(all.ok());
-    EXPECT_EQ(all->size(), 5u);
+    EXPECT_EQ(all->algorithms.size(), 5u);
+    EXPECT_FALSE(all->ed2k_blue);  // "all" is every algorithm, not the blue column
     auto two = parse_algorithm_list({"SHA1,ed2k", "sha1"});
     ASSERT_TRUE(two.ok());
-    EXPECT_EQ(*two, (std::vector<Algorithm>{Algorithm::sha1, Algorithm::ed2k}));
+    EXPECT_EQ(two->algorithms, (std::vector<Algorithm>{Algorithm::sha1, Algorithm::ed2k}));
+    auto blue = parse_algorithm_list({"ED2K-Blue"});
+    ASSERT_TRUE(blue.ok());
+    EXPECT_TRUE(blue->ed2k_blue);
+    EXPECT_TRUE(blue->algorithms.empty());
+    const std::vector<Algorithm> ed2k{Algorithm::ed2k};
+    EXPECT_FALSE(check_format_algorithms(OutputFormat::ed2k, ed2k, true).ok());
+    EXPECT_FALSE(check_format_algorithms(OutputFormat::sfv, {}, true).ok());
+    EXPECT_TRUE(check_format_algorithms(OutputFormat::csv, {}, true).ok());
     EXPECT_FALSE(parse_algorithm_list({"md4"}).ok());
     EXPECT_FALSE(parse_algorithm_list({","}).ok());
     EXPECT_EQ(default_algorithms(OutputFormat::sfv), std::vector<Algorithm>{Algorithm::crc32});
