@@ -55,13 +55,13 @@ Status check_format_algorithms(OutputFormat format, std::span<const hash::Algori
         return make_error(Errc::invalid_parameter,
                           "--format sfv holds CRC32 only: use -a crc32 (or leave -a out)");
     }
-    if (format == OutputFormat::ed2k && !has(hash::Algorithm::ed2k)) {
-        return make_error(Errc::invalid_parameter, "--format ed2k needs -a to include ed2k");
-    }
     if (format == OutputFormat::ed2k && ed2k_blue) {
         return make_error(Errc::invalid_parameter,
                           "--format ed2k links carry one ED2K value, not ed2k-blue: use another "
                           "--format (text, json, jsonl, csv, bsd) for the blue variant");
+    }
+    if (format == OutputFormat::ed2k && !has(hash::Algorithm::ed2k)) {
+        return make_error(Errc::invalid_parameter, "--format ed2k needs -a to include ed2k");
     }
     return {};
 }
