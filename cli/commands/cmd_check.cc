@@ -19,8 +19,8 @@
 #include "embedded_crc.h"
 #include "exit_codes.h"
 #include "hash/ed2k_chunks.h"
-#include "hash_run.h"
 #include "hash_list.h"
+#include "hash_run.h"
 #include "list_paths.h"
 #include "text_escape.h"
 
@@ -240,9 +240,8 @@ int run_check(const CheckFlags& flags, AppContext& ctx) {
             return true;
         }
         const auto& ex = targets[t].expectations;
-        const bool all_match = std::all_of(ex.begin(), ex.end(), [&](const HashListEntry& e) {
-            return matches(e, *f.result);
-        });
+        const bool all_match = std::all_of(
+            ex.begin(), ex.end(), [&](const HashListEntry& e) { return matches(e, *f.result); });
         say(targets[t], all_match ? Tone::ok : Tone::bad, all_match ? "OK" : "FAILED");
         ++(all_match ? ok : failed);
         return true;

@@ -10,8 +10,8 @@
 #include "commands.h"
 #include "console.h"
 #include "exit_codes.h"
-#include "hash_run.h"
 #include "hash_output.h"
+#include "hash_run.h"
 #include "list_update.h"
 #include "stdin_hash.h"
 #include "units.h"
@@ -85,8 +85,7 @@ int hash_into(const std::vector<std::string>& paths, client::Client& client,
                                            hash::Algorithm::ed2k) == algorithms.end()) {
                 algorithms.push_back(hash::Algorithm::ed2k);
             }
-            auto result =
-                hash_standard_input(algorithms, ctx.cancellation->token(), run.ed2k_blue);
+            auto result = hash_standard_input(algorithms, ctx.cancellation->token(), run.ed2k_blue);
             emit(record_of("-", result, 0, tally));
             ++start;
             continue;
@@ -238,9 +237,9 @@ int run_hash(const HashFlags& flags, AppContext& ctx) {
     auto requested = requested_algorithms(flags);
     if (!requested) return report_error(requested.error());
     const bool ed2k_blue = requested->ed2k_blue;
-    const std::vector<hash::Algorithm> algorithms =
-        requested->algorithms.empty() && !ed2k_blue ? default_algorithms(*format)
-                                                    : requested->algorithms;
+    const std::vector<hash::Algorithm> algorithms = requested->algorithms.empty() && !ed2k_blue
+                                                        ? default_algorithms(*format)
+                                                        : requested->algorithms;
     if (Status st = check_format_algorithms(*format, algorithms, ed2k_blue); !st)
         return report_error(st.error());
 

@@ -17,7 +17,6 @@ namespace anidb::cli {
 // algorithm list the hasher refuses. `ed2k_blue`: also the blue ED2K
 // (FileResult::ed2k_blue, set where it differs), from the same bytes.
 Result<client::FileResult> hash_standard_input(const std::vector<hash::Algorithm>& algorithms,
-                                               const std::stop_token& stop,
-                                               bool ed2k_blue = false);
+                                               const std::stop_token& stop, bool ed2k_blue = false);
 
 }  // namespace anidb::cli

@@ -65,12 +65,12 @@ Result<ListUpdate> plan_list_update(std::string_view list_path, std::string_view
         for (const HashListEntry& e : list.entries) {
             if (e.ed2k_blue) {
                 selection.ed2k_blue = true;
-            } else if (std::find(algorithms.begin(), algorithms.end(), e.algorithm) == algorithms.end())
+            } else if (std::find(algorithms.begin(), algorithms.end(), e.algorithm) ==
+                       algorithms.end())
                 algorithms.push_back(e.algorithm);
         }
     }
-    if (algorithms.empty() && !selection.ed2k_blue)
-        algorithms = default_algorithms(update.format);
+    if (algorithms.empty() && !selection.ed2k_blue) algorithms = default_algorithms(update.format);
     update.algorithms = std::move(algorithms);
     update.ed2k_blue = selection.ed2k_blue;
 
