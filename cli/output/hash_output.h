@@ -19,8 +19,8 @@ struct HashRecord {
     std::string path;  // as the user gave or the walk found it
     uint64_t size = 0;
     std::vector<hash::Digest> digests;  // empty when `error` is set
-    std::string ed2k_blue;              // the blue ED2K, when the output has that column
     std::optional<std::string> error;
+    std::string ed2k_blue;  // the blue ED2K, when the output has that column
 };
 
 class HashOutput {

@@ -16,6 +16,7 @@ HashRecord record(std::string path, uint64_t size, std::string ed2k, std::string
     return HashRecord{std::move(path),
                       size,
                       {{Algorithm::ed2k, std::move(ed2k)}, {Algorithm::crc32, std::move(crc)}},
+                      {},
                       {}};
 }
 
@@ -33,7 +34,7 @@ std::string render(OutputFormat format, const std::vector<HashRecord>& records,
 TEST(CliHashOutput, JsonIsOneArrayWithBase64ForInvalidNames) {
     const std::string out = render(OutputFormat::json,
                                    {record("a.mkv", 3, "00ff"), record("bad\xff.mkv", 1, "11"),
-                                    HashRecord{"gone.mkv", 0, {}, std::string("no such file")}},
+                                    HashRecord{"gone.mkv", 0, {}, std::string("no such file"), {}}},
                                    {Algorithm::ed2k, Algorithm::crc32});
     const auto parsed = nlohmann::json::parse(out);
     ASSERT_TRUE(parsed.is_array());
@@ -92,15 +93,34 @@ TEST(CliHashOutput, LineFormatsEscapeLikeCoreutilsAndRhash) {
 TEST(CliHashOutput, CsvHasHeaderAndErrorColumn) {
     const std::string out =
         render(OutputFormat::csv,
-               {record("a,b.mkv", 3, "ff"), HashRecord{"x", 0, {}, std::string("boom")}},
+               {record("a,b.mkv", 3, "ff"), HashRecord{"x", 0, {}, std::string("boom"), {}}},
                {Algorithm::ed2k});
     EXPECT_EQ(out, "path,size,ed2k,error\n\"a,b.mkv\",3,ff,\nx,0,,boom\n");
+}
+
+TEST(CliHashOutput, BlueEd2kIsALastColumnInEveryFormatThatNamesIt) {
+    HashRecord r = record("a.mkv", 9728000, "aa");
+    r.ed2k_blue = "bb";
+    const auto with_blue = [&](OutputFormat format) {
+        std::ostringstream out, err;
+        HashOutput writer(out, err, format, {Algorithm::ed2k}, true);
+        writer.begin();
+        writer.write(r);
+        writer.end();
+        return out.str();
+    };
+    EXPECT_EQ(with_blue(OutputFormat::text), "aa bb  a.mkv\n");
+    EXPECT_EQ(with_blue(OutputFormat::bsd), "ED2K (a.mkv) = aa\nED2K-BLUE (a.mkv) = bb\n");
+    EXPECT_EQ(with_blue(OutputFormat::csv),
+              "path,size,ed2k,ed2k-blue,error\na.mkv,9728000,aa,bb,\n");
+    EXPECT_EQ(with_blue(OutputFormat::jsonl),
+              "{\"path\":\"a.mkv\",\"size\":9728000,\"ed2k\":\"aa\",\"ed2k-blue\":\"bb\"}\n");
 }
 
 TEST(CliHashOutput, ErrorsGoToStderrForFormatsWithoutAnErrorField) {
     std::string err;
     const std::string out =
-        render(OutputFormat::text, {HashRecord{"gone.mkv", 0, {}, std::string("no such file")}},
+        render(OutputFormat::text, {HashRecord{"gone.mkv", 0, {}, std::string("no such file"), {}}},
                {Algorithm::ed2k}, &err);
     EXPECT_EQ(out, "");
     EXPECT_EQ(err, "anidb: gone.mkv: no such file\n");
