@@ -9,7 +9,8 @@
 // - A batch of ED2K and/or CRC32 only hashes the files a worker reads side
 //   by side in SIMD lanes (BatchLanes).
 // - Reads pass a per-device gate (ReadGate): 1 reader per spinning disk or
-//   network/FUSE file system, more for SSD/NVMe, or as configured.
+//   network/FUSE file system, more for SSD/NVMe, or as configured; a file
+//   all in the page cache does not wait for a busy slot.
 // - Results go through a ResultSink: in input or completion order, kept
 //   or streamed (then memory stays bounded whatever the file count).
 // - Every wait ends on the batch's stop token or client shutdown.
@@ -176,9 +177,11 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
         std::optional<ReadGate::Key> key;
         if (!answered_by_cache(*looked_up, options.algorithms)) {
             key = gate.key_for(paths[i], device_of(paths[i], *looked_up));
-            if (!slots.take(*key, paths[i], batch_stop, {})) {
+            const auto taken = slots.take(*key, paths[i], batch_stop, {});
+            if (taken == WorkerSlots::Taken::stopped) {
                 return conclude(i, make_error(Errc::cancelled, "the batch was cancelled"), 0);
             }
+            if (taken == WorkerSlots::Taken::cached) key.reset();  // read without a slot
         }
         ProcessOptions po = file_options;
         uint64_t reported = 0;
@@ -239,8 +242,9 @@ Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
         // Holds a read slot for file i's device in this worker's lanes;
         // false when the batch stopped while waiting for one.
         auto hold_slot = [&](size_t i, const ReadGate::Key& key) {
-            if (!slots.take(key, paths[i], batch_stop, [&] { lanes->drain(); })) return false;
-            lane_keys.emplace(i, key);
+            const auto taken = slots.take(key, paths[i], batch_stop, [&] { lanes->drain(); });
+            if (taken == WorkerSlots::Taken::stopped) return false;
+            if (taken == WorkerSlots::Taken::slot) lane_keys.emplace(i, key);
             return true;
         };
         // Starts file i in a lane; its result when it ends here already.

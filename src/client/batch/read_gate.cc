@@ -1,5 +1,6 @@
 #include "client/batch/read_gate.h"
 
+#include "io/page_cache.h"
 #include "io/reader_advice.h"
 
 namespace anidb::client {
@@ -63,19 +64,26 @@ void ReadGate::leave(const Key& key) {
     freed_.notify_all();
 }
 
-bool WorkerSlots::take(const ReadGate::Key& key, const std::string& path,
-                       const std::stop_token& stop, const std::function<void()>& before_wait) {
+WorkerSlots::Taken WorkerSlots::take(const ReadGate::Key& key, const std::string& path,
+                                     const std::stop_token& stop,
+                                     const std::function<void()>& before_wait) {
     if (auto h = held_.find(key); h != held_.end()) {
         ++h->second.second;
-        return true;
+        return Taken::slot;
     }
     if (!gate_.try_enter(key, path)) {
+        // Only here, where the file would wait, is the page cache asked
+        // (mincore, a few system calls): a free slot costs none.
+        if (io::page_cache_share(path) >= 1.0) {
+            gate_.count_cached_pass();
+            return Taken::cached;
+        }
         if (before_wait) before_wait();
         release_idle();
-        if (!gate_.enter(key, path, stop)) return false;
+        if (!gate_.enter(key, path, stop)) return Taken::stopped;
     }
     held_.emplace(key, std::make_pair(ReadSlot(&gate_, key), size_t{1}));
-    return true;
+    return Taken::slot;
 }
 
 void WorkerSlots::done(const ReadGate::Key& key) {

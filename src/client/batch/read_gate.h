@@ -1,6 +1,10 @@
 // The per-device I/O limit of a batch: at most N files read at once from
 // one device (or from one configured path prefix). Cache hits never pass
-// the gate: only files that are read do.
+// the gate: only files that are read do. Neither do files whose every page
+// is in the page cache when their slot is busy (io::page_cache_share): the
+// limit exists to keep a disk from seeking, and reading them touches no
+// disk. A free slot is simply taken (no system call); a file that is not
+// (all) cached waits for its slot as before.
 //
 // A worker holds a slot from the moment it starts reading a file until
 // the file's hashes are known. A worker that must wait first gives back
@@ -10,6 +14,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
@@ -43,6 +48,10 @@ class ReadGate {
     bool enter(const Key& key, const std::string& path, const std::stop_token& stop);
     void leave(const Key& key);
 
+    // Files that went past a busy slot because they were in the page cache.
+    size_t cached_passes() const noexcept { return cached_passes_.load(std::memory_order_relaxed); }
+    void count_cached_pass() noexcept { cached_passes_.fetch_add(1, std::memory_order_relaxed); }
+
   private:
     size_t limit_locked(const Key& key, const std::string& path);
 
@@ -52,6 +61,7 @@ class ReadGate {
     std::condition_variable_any freed_;
     std::map<Key, size_t> busy_;
     std::map<Key, size_t> limits_;
+    std::atomic<size_t> cached_passes_{0};
 };
 
 // A slot held for one file; leaves on destruction unless released.
@@ -89,12 +99,18 @@ class WorkerSlots {
   public:
     explicit WorkerSlots(ReadGate& gate) : gate_(gate) {}
 
-    // A slot of `key` for one more file. When none is free, `before_wait`
-    // runs (it must end every file this worker has in flight, see
-    // BatchLanes::drain), idle slots are given back, and the worker waits;
-    // false when `stop` fired first.
-    bool take(const ReadGate::Key& key, const std::string& path, const std::stop_token& stop,
-              const std::function<void()>& before_wait);
+    enum class Taken {
+        slot,     // a slot is held for the file: call done(key) when it is read
+        cached,   // no slot was free, but the file is all in the page cache:
+                  // it is read without one (do not call done)
+        stopped,  // `stop` fired while waiting
+    };
+    // A slot of `key` for one more file. When none is free and the file is
+    // not all in the page cache, `before_wait` runs (it must end every file
+    // this worker has in flight, see BatchLanes::drain), idle slots are
+    // given back, and the worker waits.
+    Taken take(const ReadGate::Key& key, const std::string& path, const std::stop_token& stop,
+               const std::function<void()>& before_wait);
     // One file of `key` is read.
     void done(const ReadGate::Key& key);
     // Gives back the slots with no file in flight (before any wait).

@@ -1,7 +1,12 @@
 // The library's batch engine (Client::process_batch): results in input or
 // completion order, streaming (nothing kept), the per-device read gate
-// and its prefix rules, cancellation of a streaming batch.
+// and its prefix rules, cached files past a busy slot, cancellation of a
+// streaming batch.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <future>
 
 #include <atomic>
 #include <set>
@@ -10,6 +15,7 @@
 
 #include "client/batch/read_gate.h"
 #include "client/client.h"
+#include "io/page_cache.h"
 #include "io/reader_advice.h"
 #include "support/temp_dir.h"
 
@@ -153,6 +159,61 @@ TEST(ReadGate, LongestPrefixWinsAndSlotsAreCounted) {
     std::thread giver([&] { gate.leave(nas); });
     EXPECT_TRUE(gate.enter(nas, "/mnt/nas/c.mkv", std::stop_token{}));
     giver.join();
+}
+
+// Written back and dropped from the page cache (as if never read).
+void drop_from_page_cache(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::fdatasync(fd), 0);
+    ASSERT_EQ(::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED), 0);
+    ::close(fd);
+}
+
+// One reader per device, its slot held by another reader: a file all in
+// the page cache is read at once without a slot (the stop token has fired:
+// had it waited, take would have answered `stopped`); a file that is not
+// cached waits until the slot is given back.
+TEST(ReadGate, CachedFilePassesABusySlotAndUncachedFileWaits) {
+    test::TempDir tmp;
+    const std::string cached = tmp.write_random("cached", 256 << 10, 1);
+    const std::string cold = tmp.write_random("cold", 256 << 10, 2);
+    drop_from_page_cache(cold);
+    ASSERT_EQ(io::page_cache_share(cached), 1.0);
+    ASSERT_LT(io::page_cache_share(cold), 1.0);
+
+    ReadGate gate(1, {});
+    const auto key = gate.key_for(cached, 7);
+    ASSERT_EQ(key, gate.key_for(cold, 7));
+    ASSERT_TRUE(gate.try_enter(key, cached));  // the other reader's slot
+
+    std::stop_source fired;
+    fired.request_stop();
+    WorkerSlots slots(gate);
+    bool waited = false;
+    EXPECT_EQ(slots.take(key, cached, fired.get_token(), [&] { waited = true; }),
+              WorkerSlots::Taken::cached);
+    EXPECT_FALSE(waited);
+    EXPECT_EQ(gate.cached_passes(), 1U);
+    slots.done(key);  // no slot of key is held: nothing to give back
+    EXPECT_FALSE(gate.try_enter(key, cached));
+
+    // The uncached file waits for the slot (before_wait runs first, which
+    // tells us it is waiting) and gets it when the other reader leaves.
+    std::promise<void> waiting;
+    WorkerSlots::Taken taken = WorkerSlots::Taken::stopped;
+    std::thread reader(
+        [&] { taken = slots.take(key, cold, std::stop_token{}, [&] { waiting.set_value(); }); });
+    waiting.get_future().wait();
+    EXPECT_EQ(gate.cached_passes(), 1U);
+    gate.leave(key);
+    reader.join();
+    EXPECT_EQ(taken, WorkerSlots::Taken::slot);
+    EXPECT_FALSE(gate.try_enter(key, cold));  // the reader holds it now
+    slots.done(key);
+    slots.release_idle();
+    EXPECT_TRUE(gate.try_enter(key, cold));
+    gate.leave(key);
 }
 
 TEST(ReaderAdvice, LocalFolderIsNotRemote) {
