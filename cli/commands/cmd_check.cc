@@ -18,8 +18,9 @@
 #include "console.h"
 #include "embedded_crc.h"
 #include "exit_codes.h"
-#include "hash_run.h"
+#include "hash/ed2k_chunks.h"
 #include "hash_list.h"
+#include "hash_run.h"
 #include "list_paths.h"
 #include "text_escape.h"
 
@@ -116,8 +117,16 @@ std::vector<CheckTarget> targets_from_names(const std::vector<std::string>& file
     return targets;
 }
 
-bool matches(const HashListEntry& e, const std::vector<hash::Digest>& digests) {
-    for (const hash::Digest& d : digests) {
+// An ED2K value named blue matches the blue variant only; one that is not
+// named (md5sum layout, ed2k links) matches either variant.
+bool matches(const HashListEntry& e, const client::FileResult& result) {
+    const bool named = e.syntax != ListSyntax::text && e.syntax != ListSyntax::ed2k_link;
+    if (e.algorithm == hash::Algorithm::ed2k && (e.ed2k_blue || !named) &&
+        !result.ed2k_blue.empty() && result.ed2k_blue == e.expected) {
+        return true;
+    }
+    if (e.ed2k_blue && !result.ed2k_blue.empty()) return false;
+    for (const hash::Digest& d : result.hashes) {
         if ((d.algorithm == e.algorithm || (e.alternative && d.algorithm == *e.alternative)) &&
             d.value == e.expected) {
             return true;
@@ -164,6 +173,7 @@ int run_check(const CheckFlags& flags, AppContext& ctx) {
     std::vector<std::string> to_hash;
     std::vector<size_t> hashed_target;
     std::vector<hash::Algorithm> algorithms;
+    bool ed2k_blue = false;  // some file needs ED2K's blue variant
     const auto want = [&](hash::Algorithm a) {
         if (std::find(algorithms.begin(), algorithms.end(), a) == algorithms.end())
             algorithms.push_back(a);
@@ -184,6 +194,9 @@ int run_check(const CheckFlags& flags, AppContext& ctx) {
         for (const HashListEntry& e : t.expectations) {
             want(e.algorithm);
             if (e.alternative) want(*e.alternative);
+            // Where the variants differ, an ED2K value may be the blue one.
+            if (e.algorithm == hash::Algorithm::ed2k && hash::ed2k_variants_differ(size))
+                ed2k_blue = true;
         }
         to_hash.push_back(t.path);
         hashed_target.push_back(i);
@@ -214,8 +227,9 @@ int run_check(const CheckFlags& flags, AppContext& ctx) {
     auto client = create_client(*settings, ctx, flags.use_cache);
     if (!client) return report_error(client.error());
     begin_status(ctx);
-    const HashRunOptions run =
+    HashRunOptions run =
         hash_run_options(algorithms, flags.use_cache, flags.hashing, *settings, ctx);
+    run.ed2k_blue = ed2k_blue;
     hash_files(**client, to_hash, run, ctx.cancellation->token(), [&](const HashedFile& f) {
         const size_t t = hashed_target[f.index];
         flush_early(t);
@@ -226,9 +240,8 @@ int run_check(const CheckFlags& flags, AppContext& ctx) {
             return true;
         }
         const auto& ex = targets[t].expectations;
-        const bool all_match = std::all_of(ex.begin(), ex.end(), [&](const HashListEntry& e) {
-            return matches(e, f.result->hashes);
-        });
+        const bool all_match = std::all_of(
+            ex.begin(), ex.end(), [&](const HashListEntry& e) { return matches(e, *f.result); });
         say(targets[t], all_match ? Tone::ok : Tone::bad, all_match ? "OK" : "FAILED");
         ++(all_match ? ok : failed);
         return true;

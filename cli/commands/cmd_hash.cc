@@ -1,4 +1,5 @@
 // `anidb hash PATH...` (and `-` for standard input), `anidb hash --update LIST`.
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -9,8 +10,8 @@
 #include "commands.h"
 #include "console.h"
 #include "exit_codes.h"
-#include "hash_run.h"
 #include "hash_output.h"
+#include "hash_run.h"
 #include "list_update.h"
 #include "stdin_hash.h"
 #include "units.h"
@@ -48,6 +49,13 @@ HashRecord record_of(const std::string& path, const Result<client::FileResult>& 
     } else {
         record.size = result->size;
         record.digests = result->hashes;
+        // ED2K's blue variant: the result's when the variants differ, else
+        // the (red) ED2K itself.
+        record.ed2k_blue = result->ed2k_blue;
+        for (const auto& d : result->hashes) {
+            if (record.ed2k_blue.empty() && d.algorithm == hash::Algorithm::ed2k)
+                record.ed2k_blue = d.value;
+        }
         tally.bytes += result->size;
         if (result->from_cache) ++tally.from_cache;
     }
@@ -72,7 +80,12 @@ int hash_into(const std::vector<std::string>& paths, client::Client& client,
     size_t start = 0;
     while (start < paths.size() && fatal == 0 && !ctx.cancellation->interrupted()) {
         if (paths[start] == "-") {
-            auto result = hash_standard_input(run.algorithms, ctx.cancellation->token());
+            std::vector<hash::Algorithm> algorithms = run.algorithms;
+            if (run.ed2k_blue && std::find(algorithms.begin(), algorithms.end(),
+                                           hash::Algorithm::ed2k) == algorithms.end()) {
+                algorithms.push_back(hash::Algorithm::ed2k);
+            }
+            auto result = hash_standard_input(algorithms, ctx.cancellation->token(), run.ed2k_blue);
             emit(record_of("-", result, 0, tally));
             ++start;
             continue;
@@ -123,8 +136,8 @@ Result<std::vector<std::string>> selected_paths(const HashFlags& flags, const Se
     return out;
 }
 
-Result<std::vector<hash::Algorithm>> requested_algorithms(const HashFlags& flags) {
-    if (flags.algorithms.empty()) return std::vector<hash::Algorithm>{};
+Result<AlgorithmSelection> requested_algorithms(const HashFlags& flags) {
+    if (flags.algorithms.empty()) return AlgorithmSelection{};
     return parse_algorithm_list(flags.algorithms);
 }
 
@@ -164,7 +177,7 @@ int run_update(const HashFlags& flags, AppContext& ctx) {
     }
     auto plan = plan_list_update(flags.update, content, *paths, format, *algorithms);
     if (!plan) return report_error(plan.error());
-    if (Status st = check_format_algorithms(plan->format, plan->algorithms); !st)
+    if (Status st = check_format_algorithms(plan->format, plan->algorithms, plan->ed2k_blue); !st)
         return report_error(st.error());
 
     std::ofstream list(flags.update, std::ios::binary | std::ios::app);
@@ -174,12 +187,13 @@ int run_update(const HashFlags& flags, AppContext& ctx) {
     auto client = create_client(*settings, ctx, !flags.hashing.no_cache);
     if (!client) return report_error(client.error());
     begin_status(ctx);
-    const HashRunOptions run =
+    HashRunOptions run =
         hash_run_options(plan->algorithms, !flags.hashing.no_cache, flags.hashing, *settings, ctx);
+    run.ed2k_blue = plan->ed2k_blue;
     std::ostringstream complaints;
     // The new lines go to the list, not to standard output.
     std::ostringstream lines;
-    HashOutput output(lines, complaints, plan->format, plan->algorithms);
+    HashOutput output(lines, complaints, plan->format, plan->algorithms, plan->ed2k_blue);
     if (plan->needs_line_break) list << '\n';
     if (plan->new_list) output.begin();
     HashTally tally;
@@ -222,9 +236,11 @@ int run_hash(const HashFlags& flags, AppContext& ctx) {
             make_error(Errc::invalid_parameter, "unknown --format " + flags.format));
     auto requested = requested_algorithms(flags);
     if (!requested) return report_error(requested.error());
-    const std::vector<hash::Algorithm> algorithms =
-        requested->empty() ? default_algorithms(*format) : *requested;
-    if (Status st = check_format_algorithms(*format, algorithms); !st)
+    const bool ed2k_blue = requested->ed2k_blue;
+    const std::vector<hash::Algorithm> algorithms = requested->algorithms.empty() && !ed2k_blue
+                                                        ? default_algorithms(*format)
+                                                        : requested->algorithms;
+    if (Status st = check_format_algorithms(*format, algorithms, ed2k_blue); !st)
         return report_error(st.error());
 
     auto settings = load_settings(ctx.global);
@@ -236,10 +252,11 @@ int run_hash(const HashFlags& flags, AppContext& ctx) {
     if (!client) return report_error(client.error());
 
     begin_status(ctx);
-    const HashRunOptions run =
+    HashRunOptions run =
         hash_run_options(algorithms, !flags.hashing.no_cache, flags.hashing, *settings, ctx);
+    run.ed2k_blue = ed2k_blue;
     std::ostringstream complaints;
-    HashOutput output(ctx.console->out(), complaints, *format, algorithms);
+    HashOutput output(ctx.console->out(), complaints, *format, algorithms, ed2k_blue);
     output.begin();
     HashTally tally;
     const auto started = std::chrono::steady_clock::now();
@@ -270,13 +287,17 @@ void add_hash_command(CLI::App& app, AppContext& ctx) {
         "JSON objects: path, size, one key per algorithm, or error; a name that is not\n"
         "UTF-8 also gets path_base64 with its exact bytes.\n"
         "--update LIST appends the files LIST lacks, in LIST's format and algorithms\n"
-        "(rhash --update); a missing LIST is created.\n\n" +
+        "(rhash --update); a missing LIST is created.\n"
+        "-a ed2k-blue: ED2K's other (\"blue\") variant, which differs from ed2k only for\n"
+        "sizes that are a multiple of 9728000 bytes; a column after the others (JSON key\n"
+        "and CSV header ed2k-blue, BSD tag ED2K-BLUE; not in sfv or ed2k links). The\n"
+        "files are then read (once) instead of answered from the cache.\n\n" +
         std::string(kExitCodeHelp));
     add_selection_flags(*cmd, flags->selection);
     add_hashing_flags(*cmd, flags->hashing);
     cmd->add_option("-a,--algorithm", flags->algorithms,
-                    "Algorithms: ed2k, crc32, md5, sha1, tth or all; comma-separated or repeated "
-                    "(default ed2k; crc32 for --format sfv)")
+                    "Algorithms: ed2k, crc32, md5, sha1, tth or all, and ed2k-blue; "
+                    "comma-separated or repeated (default ed2k; crc32 for --format sfv)")
         ->allow_extra_args(false)  // `-a md5 a.mkv b.mkv`: a.mkv is a file
         ->type_name("LIST");
     cmd->add_option("-f,--format", flags->format,

@@ -48,8 +48,13 @@ size_t hash_files(client::Client& client, const std::vector<std::string>& paths,
     std::stop_callback forward(stop, [&] { run_stop.request_stop(); });
     client::BatchOptions batch;
     batch.algorithms = options.algorithms;
+    if (options.ed2k_blue && std::find(batch.algorithms.begin(), batch.algorithms.end(),
+                                       hash::Algorithm::ed2k) == batch.algorithms.end()) {
+        batch.algorithms.push_back(hash::Algorithm::ed2k);
+    }
     batch.use_cache = options.use_cache;
-    batch.skip_existing = options.use_cache;  // answer from the cache when it can
+    // Answer from the cache when it can (it has no blue ED2K).
+    batch.skip_existing = options.use_cache && !options.ed2k_blue;
     batch.max_concurrent = options.jobs;
     batch.readers_per_device = options.io_jobs_per_device;
     batch.keep_results = false;

@@ -23,6 +23,10 @@ class StatusArea;
 struct HashRunOptions {
     std::vector<hash::Algorithm> algorithms;
     bool use_cache = true;
+    // Also ED2K's blue variant (FileResult::ed2k_blue): ED2K is hashed, and
+    // files are read rather than answered from the cache, which does not
+    // keep the blue value (each file is still read once).
+    bool ed2k_blue = false;
     size_t jobs = 0;                // 0: one per core
     size_t io_jobs_per_device = 0;  // 0: the library's advice (1 rotational/network, 4 otherwise)
     StatusArea* status = nullptr;   // fed with the run's progress when set

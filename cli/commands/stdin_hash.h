@@ -14,8 +14,9 @@ namespace anidb::cli {
 
 // The result carries path "-". Errors: Errc::io for a read error,
 // Errc::cancelled when `stop` is requested, Errc::invalid_parameter for an
-// algorithm list the hasher refuses.
+// algorithm list the hasher refuses. `ed2k_blue`: also the blue ED2K
+// (FileResult::ed2k_blue, set where it differs), from the same bytes.
 Result<client::FileResult> hash_standard_input(const std::vector<hash::Algorithm>& algorithms,
-                                               const std::stop_token& stop);
+                                               const std::stop_token& stop, bool ed2k_blue = false);
 
 }  // namespace anidb::cli

@@ -12,7 +12,7 @@ _anidb() {
         -c|--config|--undo-log|--update) _filedir; return ;;
         --cache-dir|--move-to|--dest) _filedir -d; return ;;
         --then) COMPREPLY=($(compgen -W "mylist-add rename mylist-add,rename none" -- "$cur")); return ;;
-        -a|--algorithm) COMPREPLY=($(compgen -W "ed2k crc32 md5 sha1 tth all" -- "$cur")); return ;;
+        -a|--algorithm) COMPREPLY=($(compgen -W "ed2k crc32 md5 sha1 tth all ed2k-blue" -- "$cur")); return ;;
         -f|--format)
             if [[ " ${words[*]} " == *" identify "* ]]; then
                 COMPREPLY=($(compgen -W "text json jsonl csv" -- "$cur"))

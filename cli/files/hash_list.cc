@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "output_format.h"
 #include "text_escape.h"
 
 namespace anidb::cli {
@@ -190,6 +191,18 @@ Result<std::vector<HashListEntry>> entries_of_object(const nlohmann::json& o, Li
         e.syntax = syntax;
         out.push_back(std::move(e));
     }
+    if (auto it = o.find(kEd2kBlueName); it != o.end() && it->is_string()) {
+        auto value = normalise_digest(hash::Algorithm::ed2k, it->get<std::string>());
+        if (!value) return make_error(Errc::invalid_parameter, "bad ed2k-blue value");
+        HashListEntry e;
+        e.name = name;
+        e.algorithm = hash::Algorithm::ed2k;
+        e.ed2k_blue = true;
+        e.expected = *value;
+        e.size = size;
+        e.syntax = syntax;
+        out.push_back(std::move(e));
+    }
     if (out.empty()) return make_error(Errc::invalid_parameter, "object without a hash");
     return out;
 }
@@ -314,13 +327,15 @@ Result<std::vector<HashListEntry>> parse_hash_list_line(std::string_view line,
     if (open != std::string_view::npos && close != std::string_view::npos && close > open) {
         std::string_view tag = line.substr(0, open);
         while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
-        if (const auto a = algorithm_named(tag)) {
+        const bool blue = lower(tag) == lower(kBsdEd2kBlueTag);
+        if (const auto a = blue ? hash::Algorithm::ed2k : algorithm_named(tag)) {
             const auto digest = normalise_digest(*a, line.substr(close + 4));
             const auto name = unescape(line.substr(open + 2, close - open - 2));
             if (!digest || !name) return make_error(Errc::invalid_parameter, "malformed BSD line");
             HashListEntry e;
             e.name = *name;
             e.algorithm = *a;
+            e.ed2k_blue = blue;
             e.expected = *digest;
             e.syntax = ListSyntax::bsd;
             return std::vector<HashListEntry>{e};

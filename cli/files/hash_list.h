@@ -30,6 +30,10 @@ struct HashListEntry {
     // `anidb hash` writes) and `alternative` MD5: either may match, as
     // rhash -c accepts.
     std::optional<hash::Algorithm> alternative;
+    // ED2K's blue variant, named as such (JSON key / CSV column ed2k-blue,
+    // BSD tag ED2K-BLUE); `algorithm` is then ED2K. An ED2K value that is
+    // not named (md5sum layout, ed2k links) may be either variant.
+    bool ed2k_blue = false;
     std::string expected;          // lowercase hex, uppercase base32 for TTH
     std::optional<uint64_t> size;  // ed2k links, JSON and CSV carry the size
     size_t line = 0;               // 1-based, for messages

@@ -47,7 +47,8 @@ OutputFormat format_of_name(std::string_view list_path) {
 Result<ListUpdate> plan_list_update(std::string_view list_path, std::string_view content,
                                     const std::vector<std::string>& files,
                                     std::optional<OutputFormat> format,
-                                    std::vector<hash::Algorithm> algorithms) {
+                                    AlgorithmSelection selection) {
+    std::vector<hash::Algorithm>& algorithms = selection.algorithms;
     const std::string name = std::filesystem::path(std::string(list_path)).filename().string();
     const HashList list = parse_hash_list(content, name);
     ListUpdate update;
@@ -60,14 +61,18 @@ Result<ListUpdate> plan_list_update(std::string_view list_path, std::string_view
         return make_error(Errc::invalid_parameter,
                           "--update cannot append to a JSON array; use --format jsonl");
     }
-    if (algorithms.empty() && !update.new_list) {
+    if (algorithms.empty() && !selection.ed2k_blue && !update.new_list) {
         for (const HashListEntry& e : list.entries) {
-            if (std::find(algorithms.begin(), algorithms.end(), e.algorithm) == algorithms.end())
+            if (e.ed2k_blue) {
+                selection.ed2k_blue = true;
+            } else if (std::find(algorithms.begin(), algorithms.end(), e.algorithm) ==
+                       algorithms.end())
                 algorithms.push_back(e.algorithm);
         }
     }
-    if (algorithms.empty()) algorithms = default_algorithms(update.format);
+    if (algorithms.empty() && !selection.ed2k_blue) algorithms = default_algorithms(update.format);
     update.algorithms = std::move(algorithms);
+    update.ed2k_blue = selection.ed2k_blue;
 
     const std::string folder = std::filesystem::path(std::string(list_path)).parent_path().string();
     std::set<std::string> listed{comparable_path(list_path)};

@@ -17,6 +17,7 @@ namespace anidb::cli {
 struct ListUpdate {
     OutputFormat format = OutputFormat::text;
     std::vector<hash::Algorithm> algorithms;
+    bool ed2k_blue = false;            // and the blue ED2K column
     std::vector<std::string> missing;  // files the list lacks, in the order given
     bool new_list = false;             // no entries yet: the format's header comes first
     bool needs_line_break = false;     // the list does not end with one
@@ -31,6 +32,6 @@ struct ListUpdate {
 Result<ListUpdate> plan_list_update(std::string_view list_path, std::string_view content,
                                     const std::vector<std::string>& files,
                                     std::optional<OutputFormat> format,
-                                    std::vector<hash::Algorithm> algorithms);
+                                    AlgorithmSelection algorithms);
 
 }  // namespace anidb::cli

@@ -36,8 +36,12 @@ std::string bsd_tag(hash::Algorithm a) {
 }
 
 HashOutput::HashOutput(std::ostream& out, std::ostream& err, OutputFormat format,
-                       std::vector<hash::Algorithm> algorithms)
-    : out_(out), err_(err), format_(format), algorithms_(std::move(algorithms)) {}
+                       std::vector<hash::Algorithm> algorithms, bool ed2k_blue)
+    : out_(out),
+      err_(err),
+      format_(format),
+      algorithms_(std::move(algorithms)),
+      ed2k_blue_(ed2k_blue) {}
 
 void HashOutput::begin() {
     switch (format_) {
@@ -47,6 +51,7 @@ void HashOutput::begin() {
         case OutputFormat::csv:
             out_ << "path,size";
             for (auto a : algorithms_) out_ << ',' << hash::algorithm_name(a);
+            if (ed2k_blue_) out_ << ',' << kEd2kBlueName;
             out_ << ",error\n";
             break;
         case OutputFormat::sfv:
@@ -77,6 +82,7 @@ void HashOutput::write_json_object(const HashRecord& record) {
         object["error"] = *record.error;
     } else {
         for (auto a : algorithms_) object[hash::algorithm_name(a)] = digest_of(record, a);
+        if (ed2k_blue_) object[std::string(kEd2kBlueName)] = record.ed2k_blue;
     }
     if (format_ == OutputFormat::json) out_ << (written_ == 0 ? "\n" : ",\n");
     out_ << object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -98,6 +104,7 @@ bool HashOutput::write(const HashRecord& record) {
         case OutputFormat::csv:
             out_ << csv_field(record.path) << ',' << record.size;
             for (auto a : algorithms_) out_ << ',' << (record.error ? "" : digest_of(record, a));
+            if (ed2k_blue_) out_ << ',' << (record.error ? "" : record.ed2k_blue);
             out_ << ',' << (record.error ? csv_field(*record.error) : "") << '\n';
             break;
         case OutputFormat::text: {
@@ -107,6 +114,7 @@ bool HashOutput::write(const HashRecord& record) {
             for (size_t i = 0; i < algorithms_.size(); ++i) {
                 out_ << (i ? " " : "") << digest_of(record, algorithms_[i]);
             }
+            if (ed2k_blue_) out_ << (algorithms_.empty() ? "" : " ") << record.ed2k_blue;
             out_ << "  " << name.text << '\n';
             break;
         }
@@ -115,6 +123,10 @@ bool HashOutput::write(const HashRecord& record) {
             for (auto a : algorithms_) {
                 if (name.needs_prefix) out_ << '\\';
                 out_ << bsd_tag(a) << " (" << name.text << ") = " << digest_of(record, a) << '\n';
+            }
+            if (ed2k_blue_) {
+                if (name.needs_prefix) out_ << '\\';
+                out_ << kBsdEd2kBlueTag << " (" << name.text << ") = " << record.ed2k_blue << '\n';
             }
             break;
         }

@@ -20,14 +20,17 @@ struct HashRecord {
     uint64_t size = 0;
     std::vector<hash::Digest> digests;  // empty when `error` is set
     std::optional<std::string> error;
+    std::string ed2k_blue;  // the blue ED2K, when the output has that column
 };
 
 class HashOutput {
   public:
     // `out` receives results; `err` the complaints about failed files for
-    // formats that cannot carry an error (text, sfv, bsd, ed2k).
+    // formats that cannot carry an error (text, sfv, bsd, ed2k). `ed2k_blue`:
+    // a last column with HashRecord::ed2k_blue (not for sfv and ed2k links;
+    // check_format_algorithms says so).
     HashOutput(std::ostream& out, std::ostream& err, OutputFormat format,
-               std::vector<hash::Algorithm> algorithms);
+               std::vector<hash::Algorithm> algorithms, bool ed2k_blue = false);
 
     void begin();
     // false when the record is a failure or its name cannot be written in
@@ -43,6 +46,7 @@ class HashOutput {
     std::ostream& err_;
     OutputFormat format_;
     std::vector<hash::Algorithm> algorithms_;
+    bool ed2k_blue_ = false;
     size_t written_ = 0;
 };
 

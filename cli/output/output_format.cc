@@ -45,14 +45,20 @@ std::vector<hash::Algorithm> default_algorithms(OutputFormat format) {
     return {hash::Algorithm::ed2k};
 }
 
-Status check_format_algorithms(OutputFormat format, std::span<const hash::Algorithm> algorithms) {
+Status check_format_algorithms(OutputFormat format, std::span<const hash::Algorithm> algorithms,
+                               bool ed2k_blue) {
     const auto has = [&](hash::Algorithm a) {
         return std::find(algorithms.begin(), algorithms.end(), a) != algorithms.end();
     };
     if (format == OutputFormat::sfv &&
-        (algorithms.size() != 1 || algorithms[0] != hash::Algorithm::crc32)) {
+        (algorithms.size() != 1 || algorithms[0] != hash::Algorithm::crc32 || ed2k_blue)) {
         return make_error(Errc::invalid_parameter,
                           "--format sfv holds CRC32 only: use -a crc32 (or leave -a out)");
+    }
+    if (format == OutputFormat::ed2k && ed2k_blue) {
+        return make_error(Errc::invalid_parameter,
+                          "--format ed2k links carry one ED2K value, not ed2k-blue: use another "
+                          "--format (text, json, jsonl, csv, bsd) for the blue variant");
     }
     if (format == OutputFormat::ed2k && !has(hash::Algorithm::ed2k)) {
         return make_error(Errc::invalid_parameter, "--format ed2k needs -a to include ed2k");
@@ -60,8 +66,9 @@ Status check_format_algorithms(OutputFormat format, std::span<const hash::Algori
     return {};
 }
 
-Result<std::vector<hash::Algorithm>> parse_algorithm_list(const std::vector<std::string>& values) {
-    std::vector<hash::Algorithm> out;
+Result<AlgorithmSelection> parse_algorithm_list(const std::vector<std::string>& values) {
+    AlgorithmSelection selection;
+    std::vector<hash::Algorithm>& out = selection.algorithms;
     const auto add = [&](hash::Algorithm a) {
         if (std::find(out.begin(), out.end(), a) == out.end()) out.push_back(a);
     };
@@ -73,6 +80,10 @@ Result<std::vector<hash::Algorithm>> parse_algorithm_list(const std::vector<std:
             const std::string item = lowercase(value.substr(start, comma - start));
             start = comma + 1;
             if (item.empty()) continue;
+            if (item == kEd2kBlueName) {
+                selection.ed2k_blue = true;
+                continue;
+            }
             if (item == "all") {
                 for (auto a : kAllAlgorithms) add(a);
                 continue;
@@ -83,13 +94,15 @@ Result<std::vector<hash::Algorithm>> parse_algorithm_list(const std::vector<std:
             if (found == kAllAlgorithms.end()) {
                 return make_error(Errc::invalid_parameter,
                                   "unknown algorithm '" + item +
-                                      "' (choose from ed2k, crc32, md5, sha1, tth, all)");
+                                      "' (choose from ed2k, crc32, md5, sha1, tth, all, "
+                                      "ed2k-blue)");
             }
             add(*found);
         }
     }
-    if (out.empty()) return make_error(Errc::invalid_parameter, "no algorithm given to -a");
-    return out;
+    if (out.empty() && !selection.ed2k_blue)
+        return make_error(Errc::invalid_parameter, "no algorithm given to -a");
+    return selection;
 }
 
 }  // namespace anidb::cli

@@ -403,3 +403,68 @@ def test_path_longer_than_path_max_is_reported(tmp_path, env):
     proc = run(["hash", "-r", str(root)], tmp_path, env=env, check_rc=1)
     assert str(root / "ok.mkv") in proc.stdout.decode()
     assert b"longer than PATH_MAX" in proc.stderr
+
+
+def md4(data):
+    return subprocess.run([RHASH, "--md4", "--printf=%{md4}", "-"], input=data,
+                          stdout=subprocess.PIPE, check=True).stdout.decode().lower()
+
+
+def ed2k_blue_of(path):
+    """The blue ED2K, computed here (rhash prints red only): the chunks' MD4s
+    without the MD4 of an empty chunk that red appends after an exact
+    multiple; one chunk's MD4 alone is the digest."""
+    chunk_hashes = []
+    with open(path, "rb") as f:
+        while chunk := f.read(9728000):
+            chunk_hashes.append(bytes.fromhex(md4(chunk)))
+    if len(chunk_hashes) == 1:
+        return chunk_hashes[0].hex()
+    return md4(b"".join(chunk_hashes))
+
+
+def test_ed2k_blue_for_an_exact_chunk_in_every_format(tmp_path, env):
+    one = tmp_path / "one-chunk.mkv"
+    one.write_bytes(os.urandom(9728000))
+    small = tmp_path / "small.mkv"
+    small.write_bytes(os.urandom(5000))
+    red, blue = rhash_of(one)["ed2k"], ed2k_blue_of(one)
+    assert red != blue
+    # Twice: hashed, then answered from the cache; the same blue both times.
+    for _ in range(2):
+        text = run(["hash", "-a", "ed2k-blue", str(one), str(small)], tmp_path, env=env,
+                   check_rc=0).stdout.decode().splitlines()
+        assert text == [f"{blue}  {one}", f"{rhash_of(small)['ed2k']}  {small}"]
+    both = run(["hash", "-f", "jsonl", "-a", "ed2k,ed2k-blue", str(one)], tmp_path, env=env,
+               check_rc=0).stdout
+    assert json.loads(both) == {"path": str(one), "size": 9728000, "ed2k": red,
+                                "ed2k-blue": blue}
+    csv_out = run(["hash", "-f", "csv", "-a", "ed2k-blue,md5", str(one)], tmp_path, env=env,
+                  check_rc=0).stdout.decode()
+    assert csv_out.splitlines()[0] == "path,size,md5,ed2k-blue,error"  # blue comes last
+    assert f",{blue}," in csv_out
+    # Standard input: both variants from the one pass.
+    with open(one, "rb") as f:
+        piped = run(["hash", "-a", "ed2k,ed2k-blue", "-"], tmp_path, env=env, input=f.read(),
+                    check_rc=0).stdout.decode()
+    assert piped == f"{red} {blue}  -\n"
+    bsd = run(["hash", "-f", "bsd", "-a", "ed2k-blue", str(one)], tmp_path, env=env,
+              check_rc=0).stdout.decode()
+    assert bsd == f"ED2K-BLUE ({one}) = {blue}\n"
+    # Every list `hash` writes with the blue column is verified by `check`.
+    for fmt in ["text", "json", "jsonl", "csv", "bsd"]:
+        out = run(["hash", "-f", fmt, "-a", "ed2k,ed2k-blue", str(one), str(small)], tmp_path,
+                  env=env, check_rc=0).stdout
+        listed = tmp_path / f"list.{fmt}"
+        listed.write_bytes(out)
+        checked = run(["check", str(listed)], tmp_path, env=env, check_rc=0)
+        assert checked.stdout.count(b": OK") == 2, (fmt, checked.stdout)
+    # A blue list is not satisfied by the red value.
+    wrong = tmp_path / "wrong.jsonl"
+    wrong.write_text(json.dumps({"path": str(one), "ed2k-blue": red}) + "\n")
+    run(["check", str(wrong)], tmp_path, env=env, check_rc=1)
+    # Formats that cannot carry blue say so.
+    for fmt in ["ed2k", "sfv"]:
+        bad = run(["hash", "-f", fmt, "-a", "ed2k-blue", str(one)], tmp_path, env=env,
+                  check_rc=2)
+        assert b"ed2k-blue" in bad.stderr or b"CRC32" in bad.stderr, bad.stderr

@@ -49,6 +49,22 @@ TEST(CliLists, UpdateAppendsOnlyWhatTheListLacksInItsOwnFormat) {
               Errc::invalid_parameter);
 }
 
+TEST(CliLists, UpdateKeepsTheBlueEd2kColumnOfANamedList) {
+    const std::string jsonl =
+        "{\"path\":\"a.mkv\",\"size\":3,\"md5\":\"900150983cd24fb0d6963f7d28e17f72\","
+        "\"ed2k-blue\":\"a448017aaf21d8525fc10ae87aa6729d\"}\n";
+    auto plan = plan_list_update("x.jsonl", jsonl, {"b.mkv"}, std::nullopt, {});
+    ASSERT_TRUE(plan.ok()) << plan.error().message;
+    EXPECT_EQ(plan->algorithms, std::vector<hash::Algorithm>{hash::Algorithm::md5});
+    EXPECT_TRUE(plan->ed2k_blue);
+    auto bsd = plan_list_update("x.txt", "ED2K-BLUE (a.mkv) = a448017aaf21d8525fc10ae87aa6729d\n",
+                                {"b.mkv"}, std::nullopt, {});
+    ASSERT_TRUE(bsd.ok());
+    EXPECT_EQ(bsd->format, OutputFormat::bsd);
+    EXPECT_TRUE(bsd->algorithms.empty());
+    EXPECT_TRUE(bsd->ed2k_blue);
+}
+
 TEST(CliLists, EmbeddedCrcIsTheLastBracketedGroupOfEightHexDigits) {
     EXPECT_EQ(embedded_crc32("dir/[Grp] Show - 01 [1080p][1A2B3C4D].mkv"), "1a2b3c4d");
     EXPECT_EQ(embedded_crc32("[Grp] Show - 02 (DEADBEEF).mkv"), "deadbeef");

@@ -16,6 +16,7 @@ HashRecord record(std::string path, uint64_t size, std::string ed2k, std::string
     return HashRecord{std::move(path),
                       size,
                       {{Algorithm::ed2k, std::move(ed2k)}, {Algorithm::crc32, std::move(crc)}},
+                      {},
                       {}};
 }
 
@@ -33,7 +34,7 @@ std::string render(OutputFormat format, const std::vector<HashRecord>& records,
 TEST(CliHashOutput, JsonIsOneArrayWithBase64ForInvalidNames) {
     const std::string out = render(OutputFormat::json,
                                    {record("a.mkv", 3, "00ff"), record("bad\xff.mkv", 1, "11"),
-                                    HashRecord{"gone.mkv", 0, {}, std::string("no such file")}},
+                                    HashRecord{"gone.mkv", 0, {}, std::string("no such file"), {}}},
                                    {Algorithm::ed2k, Algorithm::crc32});
     const auto parsed = nlohmann::json::parse(out);
     ASSERT_TRUE(parsed.is_array());
@@ -92,15 +93,34 @@ TEST(CliHashOutput, LineFormatsEscapeLikeCoreutilsAndRhash) {
 TEST(CliHashOutput, CsvHasHeaderAndErrorColumn) {
     const std::string out =
         render(OutputFormat::csv,
-               {record("a,b.mkv", 3, "ff"), HashRecord{"x", 0, {}, std::string("boom")}},
+               {record("a,b.mkv", 3, "ff"), HashRecord{"x", 0, {}, std::string("boom"), {}}},
                {Algorithm::ed2k});
     EXPECT_EQ(out, "path,size,ed2k,error\n\"a,b.mkv\",3,ff,\nx,0,,boom\n");
+}
+
+TEST(CliHashOutput, BlueEd2kIsALastColumnInEveryFormatThatNamesIt) {
+    HashRecord r = record("a.mkv", 9728000, "aa");
+    r.ed2k_blue = "bb";
+    const auto with_blue = [&](OutputFormat format) {
+        std::ostringstream out, err;
+        HashOutput writer(out, err, format, {Algorithm::ed2k}, true);
+        writer.begin();
+        writer.write(r);
+        writer.end();
+        return out.str();
+    };
+    EXPECT_EQ(with_blue(OutputFormat::text), "aa bb  a.mkv\n");
+    EXPECT_EQ(with_blue(OutputFormat::bsd), "ED2K (a.mkv) = aa\nED2K-BLUE (a.mkv) = bb\n");
+    EXPECT_EQ(with_blue(OutputFormat::csv),
+              "path,size,ed2k,ed2k-blue,error\na.mkv,9728000,aa,bb,\n");
+    EXPECT_EQ(with_blue(OutputFormat::jsonl),
+              "{\"path\":\"a.mkv\",\"size\":9728000,\"ed2k\":\"aa\",\"ed2k-blue\":\"bb\"}\n");
 }
 
 TEST(CliHashOutput, ErrorsGoToStderrForFormatsWithoutAnErrorField) {
     std::string err;
     const std::string out =
-        render(OutputFormat::text, {HashRecord{"gone.mkv", 0, {}, std::string("no such file")}},
+        render(OutputFormat::text, {HashRecord{"gone.mkv", 0, {}, std::string("no such file"), {}}},
                {Algorithm::ed2k}, &err);
     EXPECT_EQ(out, "");
     EXPECT_EQ(err, "anidb: gone.mkv: no such file\n");
@@ -109,10 +129,19 @@ TEST(CliHashOutput, ErrorsGoToStderrForFormatsWithoutAnErrorField) {
 TEST(CliFormats, AlgorithmListsAndFormatRules) {
     auto all = parse_algorithm_list({"all"});
     ASSERT_TRUE(all.ok());
-    EXPECT_EQ(all->size(), 5u);
+    EXPECT_EQ(all->algorithms.size(), 5u);
+    EXPECT_FALSE(all->ed2k_blue);  // "all" is every algorithm, not the blue column
     auto two = parse_algorithm_list({"SHA1,ed2k", "sha1"});
     ASSERT_TRUE(two.ok());
-    EXPECT_EQ(*two, (std::vector<Algorithm>{Algorithm::sha1, Algorithm::ed2k}));
+    EXPECT_EQ(two->algorithms, (std::vector<Algorithm>{Algorithm::sha1, Algorithm::ed2k}));
+    auto blue = parse_algorithm_list({"ED2K-Blue"});
+    ASSERT_TRUE(blue.ok());
+    EXPECT_TRUE(blue->ed2k_blue);
+    EXPECT_TRUE(blue->algorithms.empty());
+    const std::vector<Algorithm> ed2k{Algorithm::ed2k};
+    EXPECT_FALSE(check_format_algorithms(OutputFormat::ed2k, ed2k, true).ok());
+    EXPECT_FALSE(check_format_algorithms(OutputFormat::sfv, {}, true).ok());
+    EXPECT_TRUE(check_format_algorithms(OutputFormat::csv, {}, true).ok());
     EXPECT_FALSE(parse_algorithm_list({"md4"}).ok());
     EXPECT_FALSE(parse_algorithm_list({","}).ok());
     EXPECT_EQ(default_algorithms(OutputFormat::sfv), std::vector<Algorithm>{Algorithm::crc32});
