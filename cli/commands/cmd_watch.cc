@@ -23,12 +23,14 @@
 
 #include <fmt/format.h>
 
+#include "anidb/mylist_commands.h"
 #include "cache/cache_db.h"
 #include "client/client.h"
 #include "commands.h"
 #include "console.h"
 #include "exit_codes.h"
 #include "file_selection.h"
+#include "queue/job.h"
 #include "rename_plan.h"
 #include "rename_template.h"
 #include "text_escape.h"
@@ -523,6 +525,46 @@ class Watcher {
         return !d.stop_round;
     }
 
+    udp::MylistValues mylist_values() const {
+        udp::MylistValues values;
+        values.state = static_cast<udp::MylistState>(plan_.mylist_state);
+        return values;
+    }
+
+    static const char* change_text(client::MylistChangeKind what) {
+        switch (what) {
+            case client::MylistChangeKind::added:
+                return "added";
+            case client::MylistChangeKind::edited:
+                return "updated";
+            case client::MylistChangeKind::done_from_queue:
+                return "added from the work queue";
+            default:
+                return "already in MyList";
+        }
+    }
+
+    // A file that cannot be identified for want of credentials or during a
+    // cool-down (nothing is sent either way) has its MyList add put in the
+    // work queue at once: `anidb queue` shows it, and `anidb queue run` (or
+    // the next program with credentials) sends it even if this watcher never
+    // comes back. Once, at the step's first failure; the queue merges a
+    // repeat.
+    void queue_add_early(const WatchedFile& f, const std::string& ed2k, Errc why) {
+        if (!plan_.mylist_add || f.step >= Step::listed) return;
+        if (why != Errc::no_credentials && why != Errc::banned && why != Errc::out_of_service)
+            return;
+        auto queued =
+            client_.mylist_add_or_queue(f.size, ed2k, mylist_values(), ctx_.cancellation->token());
+        if (!queued) {
+            log(fmt::format("MyList add: {}: not queued: {}", printable(f.path),
+                            printable(queued.error().message)));
+        } else if (queued->what == client::MylistChangeKind::queued) {
+            log(fmt::format("MyList add: {}: queued as job {} ({})", printable(f.path),
+                            queued->job_id, queue::reason_name(queued->reason)));
+        }
+    }
+
     bool record(WatchedFile& f, Step step) {
         f.step = step;
         f.status = FileStatus::pending;
@@ -557,7 +599,10 @@ class Watcher {
             log("hashed: " + printable(f.path) + " (ed2k " + ed2k + ")");
         }
         auto info = client_.identify_hashed(f.path, f.size, ed2k, stop, hashed.ed2k_blue);
-        if (!info) return failed(f, info.error(), "identify");
+        if (!info) {
+            if (f.attempts == 0) queue_add_early(f, ed2k, info.error().code);
+            return failed(f, info.error(), "identify");
+        }
         if (f.step < Step::identified) {
             if (!record(f, Step::identified)) return true;
             log(fmt::format("identified: {}: {} - {} (fid {})", printable(f.path),
@@ -566,17 +611,21 @@ class Watcher {
         }
         if (f.step < Step::listed) {
             if (plan_.mylist_add) {
-                client::MylistWishes wishes;
-                wishes.state = plan_.mylist_state;
-                auto added = client_.mylist_add(f.size, info->ed2k, wishes, stop);
+                // Through the client's MyList path: what cannot be sent now
+                // (ban, no answer, no credentials) is a job of the work
+                // queue, which outlives this row; the row waits for it.
+                auto added = client_.mylist_add_or_queue(f.size, info->ed2k, mylist_values(), stop);
                 if (!added) return failed(f, added.error(), "MyList add");
+                if (added->what == client::MylistChangeKind::queued) {
+                    return failed(
+                        f,
+                        Error{watch::error_of(added->reason),
+                              fmt::format("queued as job {}: {}", added->job_id, added->detail)},
+                        "MyList add");
+                }
                 if (!record(f, Step::listed)) return true;
-                log(fmt::format("MyList: {}: {} (lid {})", printable(f.path),
-                                added->outcome == client::MylistOutcome::added ? "added"
-                                : added->outcome == client::MylistOutcome::updated
-                                    ? "updated"
-                                    : "already in MyList",
-                                added->mylist_id));
+                log(fmt::format("MyList: {}: {}{}", printable(f.path), change_text(added->what),
+                                added->lid != 0 ? fmt::format(" (lid {})", added->lid) : ""));
             } else if (!record(f, Step::listed)) {
                 return true;
             }

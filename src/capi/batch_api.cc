@@ -95,8 +95,9 @@ Result<BatchRequest> stream_request_from_c(const char** file_paths, size_t file_
     return req;
 }
 
-// Completion: the per-call callback and the client's COMPLETION callbacks,
-// serialised with the client's other callbacks.
+// Completion: the per-call callback, serialised with the client's other
+// callbacks (the client's COMPLETION and ERROR events come from the engine,
+// Client::process_batch and BatchOperation).
 std::function<void(Errc)> completion_for(const std::shared_ptr<client::Client>& c,
                                          anidb_completion_callback_t cb, void* user) {
     std::weak_ptr<client::Client> weak = c;
@@ -106,7 +107,6 @@ std::function<void(Errc)> completion_for(const std::shared_ptr<client::Client>& 
         if (cb != nullptr) {
             client->events().call_serialized([&] { cb(static_cast<anidb_result_t>(code), user); });
         }
-        client->events().completion(code);
     };
 }
 

@@ -97,6 +97,14 @@ class Client {
     // (protocol, access_denied, ...), cancelled.
     Result<MylistShowResult> mylist_show(uint64_t size, std::string_view ed2k, bool refresh,
                                          const std::stop_token& stop = {});
+    // MYLISTADD with `values` (a file already in MyList as asked sends
+    // nothing): the add that `anidb watch` makes, which the work queue keeps
+    // when it cannot be sent. mylist_add above is the older direct call
+    // (`anidb mylist add`, anidb_mylist_add): it neither queues nor records
+    // in the local MyList state (docs/mylist-and-metadata.md).
+    Result<MylistChangeResult> mylist_add_or_queue(uint64_t size, std::string_view ed2k,
+                                                   const udp::MylistValues& values,
+                                                   const std::stop_token& stop = {});
     Result<MylistChangeResult> mylist_remove(uint64_t size, std::string_view ed2k,
                                              const std::stop_token& stop = {});
     // Errc::no_such_file when the file is not in MyList.
@@ -216,6 +224,15 @@ class Client {
                                              const ProcessOptions& options, std::stop_token stop);
     // ERROR for a failed file, then COMPLETION.
     void report_outcome(const std::filesystem::path& path, const Result<FileResult>& outcome);
+    // process_batch without the batch's own ERROR/COMPLETION (its files
+    // still report theirs); a BatchOperation reports after storing it.
+    Result<BatchResult> process_batch_silently(const std::vector<std::string>& paths,
+                                               const BatchOptions& options,
+                                               const std::stop_token& stop);
+    // A batch's code: its error, else cancelled when it was stopped, else ok.
+    static Errc batch_outcome_code(const Result<BatchResult>& outcome, bool cancelled);
+    // ERROR for a batch refused as a whole, then COMPLETION with that code.
+    void report_batch_outcome(const Result<BatchResult>& outcome, bool cancelled);
     // Operations running on their own threads, for close().
     void operation_started();
     void operation_finished();

@@ -1,4 +1,4 @@
-// Client's MyList calls (show, remove, edit, watched) over the local MyList
+// Client's MyList calls (show, add through the queue, remove, edit, watched) over the local MyList
 // state (src/mylist) and the work queue (src/queue): identify the file
 // through the cache, let mylist_actions.h decide what to send, and keep in
 // the queue what cannot be sent now. Also opens those parts on first use.
@@ -163,6 +163,12 @@ Result<MylistChangeResult> Client::change_mylist(uint64_t size, std::string_view
             break;
     }
     return direct.error();
+}
+
+Result<MylistChangeResult> Client::mylist_add_or_queue(uint64_t size, std::string_view ed2k,
+                                                       const udp::MylistValues& values,
+                                                       const std::stop_token& stop) {
+    return change_mylist(size, ed2k, queue::AddJob{values}, stop);
 }
 
 Result<MylistChangeResult> Client::mylist_remove(uint64_t size, std::string_view ed2k,

@@ -93,18 +93,21 @@ Result<std::unique_ptr<BatchOperation>> BatchOperation::start(std::shared_ptr<Cl
         op->client_->operation_started();
         auto run = [self, paths = std::move(paths), options = std::move(options),
                     on_done = std::move(on_done)] {
-            auto outcome = self->client_->process_batch(paths, options, self->stop_.get_token());
+            auto outcome =
+                self->client_->process_batch_silently(paths, options, self->stop_.get_token());
             const bool cancelled = self->stop_.stop_requested();
-            const Errc code = !outcome.ok() ? outcome.error().code
-                              : cancelled   ? Errc::cancelled
-                                            : Errc::ok;
+            const Errc code = Client::batch_outcome_code(outcome, cancelled);
+            const Result<BatchResult>* stored = nullptr;
             {
                 std::lock_guard lock(self->mutex_);
-                self->outcome_.emplace(std::move(outcome));
+                stored = &self->outcome_.emplace(std::move(outcome));
                 self->status_ = cancelled          ? FileStatus::cancelled
                                 : code == Errc::ok ? FileStatus::completed
                                                    : FileStatus::failed;
             }
+            // Reported once the outcome is readable (it is written once,
+            // here); on_done hears the same code.
+            self->client_->report_batch_outcome(*stored, cancelled);
             if (on_done) on_done(code);
             self->client_->operation_finished();
         };

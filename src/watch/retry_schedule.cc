@@ -61,4 +61,29 @@ RetryDecision retry_after(Errc code, int attempts, int64_t now, double scale,
     }
 }
 
+Errc error_of(queue::WaitReason reason) {
+    using R = queue::WaitReason;
+    switch (reason) {
+        case R::cooldown:
+            return Errc::banned;
+        case R::no_answer:
+            return Errc::timeout;
+        case R::server_busy:
+            return Errc::server_busy;
+        case R::no_credentials:
+            return Errc::no_credentials;
+        case R::unknown_file:
+            return Errc::no_such_file;
+        case R::server_error:
+            return Errc::server_error;
+        case R::client_rejected:
+            return Errc::client_rejected;
+        case R::none:
+        case R::interrupted:
+        case R::local_error:
+            break;
+    }
+    return Errc::busy;
+}
+
 }  // namespace anidb::watch

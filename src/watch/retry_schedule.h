@@ -26,6 +26,7 @@
 #include <optional>
 
 #include "common/error.h"
+#include "queue/job.h"
 
 namespace anidb::watch {
 
@@ -40,5 +41,11 @@ struct RetryDecision {
 // end of a cool-down in force (Unix time), when known.
 RetryDecision retry_after(Errc code, int attempts, int64_t now, double scale,
                           std::optional<int64_t> cooldown_until);
+
+// The error behind a work-queue job's wait reason, for a step the queue
+// took over (the watcher's MyList add): the watcher then waits as
+// retry_after says for that error. A job due now but queued behind others
+// of its file (none, interrupted) waits like a local problem.
+Errc error_of(queue::WaitReason reason);
 
 }  // namespace anidb::watch

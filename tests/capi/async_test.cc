@@ -22,7 +22,7 @@ constexpr auto kCancelBound = std::chrono::milliseconds(100);
 #endif
 
 class Async : public CapiTest {
-protected:
+  protected:
     // A 1 GiB sparse file: reading it costs CPU, not disk space.
     std::string big_file() {
         const auto p = tmp / "big.bin";
@@ -40,7 +40,8 @@ TEST_F(Async, BatchResultsInInputOrderWithOneMissingFile) {
         if (i == 17) {
             paths.push_back((tmp / "missing.bin").string());
         } else {
-            paths.push_back(tmp.write_random("f" + std::to_string(i), 1000 * (i + 1), i + 1).string());
+            paths.push_back(
+                tmp.write_random("f" + std::to_string(i), 1000 * (i + 1), i + 1).string());
         }
     }
     std::vector<const char*> cpaths;
@@ -62,7 +63,8 @@ TEST_F(Async, BatchResultsInInputOrderWithOneMissingFile) {
         if (i == 17) {
             EXPECT_EQ(b->results[i].status, ANIDB_STATUS_FAILED);
             ASSERT_NE(b->results[i].error_message, nullptr);
-            EXPECT_NE(std::string(b->results[i].error_message).find("missing.bin"), std::string::npos)
+            EXPECT_NE(std::string(b->results[i].error_message).find("missing.bin"),
+                      std::string::npos)
                 << b->results[i].error_message;
         } else {
             EXPECT_EQ(b->results[i].status, ANIDB_STATUS_COMPLETED);
@@ -70,7 +72,8 @@ TEST_F(Async, BatchResultsInInputOrderWithOneMissingFile) {
             ASSERT_EQ(b->results[i].hash_count, 2U);
             EXPECT_EQ(b->results[i].hashes[0].algorithm, ANIDB_HASH_CRC32);
             char expect[9];
-            ASSERT_EQ(anidb_calculate_hash(cpaths[i], ANIDB_HASH_CRC32, expect, sizeof expect), ANIDB_SUCCESS);
+            ASSERT_EQ(anidb_calculate_hash(cpaths[i], ANIDB_HASH_CRC32, expect, sizeof expect),
+                      ANIDB_SUCCESS);
             EXPECT_STREQ(b->results[i].hashes[0].hash_value, expect);
         }
     }
@@ -79,7 +82,8 @@ TEST_F(Async, BatchResultsInInputOrderWithOneMissingFile) {
 
 TEST_F(Async, StopOnFirstErrorCancelsTheRest) {
     std::vector<std::string> paths = {(tmp / "nope.bin").string()};
-    for (int i = 0; i < 5; ++i) paths.push_back(tmp.write_random("g" + std::to_string(i), 5000).string());
+    for (int i = 0; i < 5; ++i)
+        paths.push_back(tmp.write_random("g" + std::to_string(i), 5000).string());
     std::vector<const char*> cpaths;
     for (auto& p : paths) cpaths.push_back(p.c_str());
     const anidb_hash_algorithm_t algos[] = {ANIDB_HASH_MD5};
@@ -91,7 +95,8 @@ TEST_F(Async, StopOnFirstErrorCancelsTheRest) {
     anidb_batch_result_t* b = nullptr;
     ASSERT_EQ(anidb_process_batch(client, cpaths.data(), cpaths.size(), &bo, &b), ANIDB_SUCCESS);
     EXPECT_EQ(b->results[0].status, ANIDB_STATUS_FAILED);
-    for (size_t i = 1; i < paths.size(); ++i) EXPECT_EQ(b->results[i].status, ANIDB_STATUS_CANCELLED);
+    for (size_t i = 1; i < paths.size(); ++i)
+        EXPECT_EQ(b->results[i].status, ANIDB_STATUS_CANCELLED);
     anidb_free_batch_result(b);
 }
 
@@ -161,7 +166,8 @@ void on_done(anidb_result_t code, void* user) {
 
 TEST_F(Async, AsyncBatchProgressResultAndCompletion) {
     std::vector<std::string> paths;
-    for (int i = 0; i < 6; ++i) paths.push_back(tmp.write_random("a" + std::to_string(i), 200000, i).string());
+    for (int i = 0; i < 6; ++i)
+        paths.push_back(tmp.write_random("a" + std::to_string(i), 200000, i).string());
     std::vector<const char*> cpaths;
     for (auto& p : paths) cpaths.push_back(p.c_str());
     const anidb_hash_algorithm_t algos[] = {ANIDB_HASH_TTH};
@@ -173,7 +179,8 @@ TEST_F(Async, AsyncBatchProgressResultAndCompletion) {
     bo.completion_callback = &on_done;
     bo.user_data = &done;
     anidb_batch_handle_t batch = nullptr;
-    ASSERT_EQ(anidb_process_batch_async(client, cpaths.data(), cpaths.size(), &bo, &batch), ANIDB_SUCCESS);
+    ASSERT_EQ(anidb_process_batch_async(client, cpaths.data(), cpaths.size(), &bo, &batch),
+              ANIDB_SUCCESS);
     anidb_batch_result_t* b = nullptr;
     anidb_result_t rc;
     const auto t0 = Clock::now();
@@ -191,6 +198,69 @@ TEST_F(Async, AsyncBatchProgressResultAndCompletion) {
     ASSERT_EQ(anidb_batch_destroy(batch), ANIDB_SUCCESS);
     EXPECT_EQ(done.completions.load(), 1);
     EXPECT_EQ(done.last.load(), ANIDB_SUCCESS);
+}
+
+// The client's COMPLETION callback hears each batch once, whichever entry
+// point ran it (the engine reports; the C layer only converts).
+int keep_going(size_t, anidb_result_t, const anidb_file_result_t*, void*) {
+    return 0;
+}
+int stop_now(size_t, anidb_result_t, const anidb_file_result_t*, void*) {
+    return 1;
+}
+
+TEST_F(Async, EveryBatchEntryPointSaysCompletionOnce) {
+    const std::string a = tmp.write_random("c0", 4096, 1).string();
+    const std::string b = tmp.write_random("c1", 4096, 2).string();
+    const char* cpaths[] = {a.c_str(), b.c_str()};
+    const anidb_hash_algorithm_t algos[] = {ANIDB_HASH_CRC32};
+    anidb_batch_options_t bo{};
+    bo.algorithms = algos;
+    bo.algorithm_count = 1;
+    bo.continue_on_error = 1;
+    Done heard;
+    const uint64_t id = anidb_register_callback(client, ANIDB_CALLBACK_COMPLETION,
+                                                reinterpret_cast<void*>(&on_done), &heard);
+    ASSERT_NE(id, 0U);
+    auto wait_for = [&](int n) {
+        const auto t0 = Clock::now();
+        while (heard.completions.load() < n && Clock::now() - t0 < std::chrono::seconds(30)) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+    };
+
+    anidb_batch_result_t* r = nullptr;
+    ASSERT_EQ(anidb_process_batch(client, cpaths, 2, &bo, &r), ANIDB_SUCCESS);
+    anidb_free_batch_result(r);
+    EXPECT_EQ(heard.completions.load(), 1);
+    EXPECT_EQ(heard.last.load(), ANIDB_SUCCESS);
+
+    size_t failed = 0;
+    ASSERT_EQ(anidb_process_batch_stream(client, cpaths, 2, &bo, ANIDB_BATCH_INPUT_ORDER,
+                                         &keep_going, nullptr, &failed),
+              ANIDB_SUCCESS);
+    EXPECT_EQ(heard.completions.load(), 2);
+    EXPECT_EQ(anidb_process_batch_stream(client, cpaths, 2, &bo, ANIDB_BATCH_INPUT_ORDER, &stop_now,
+                                         nullptr, &failed),
+              ANIDB_ERROR_CANCELLED);
+    EXPECT_EQ(heard.completions.load(), 3);
+    EXPECT_EQ(heard.last.load(), ANIDB_ERROR_CANCELLED);
+
+    anidb_batch_handle_t batch = nullptr;
+    ASSERT_EQ(anidb_process_batch_async(client, cpaths, 2, &bo, &batch), ANIDB_SUCCESS);
+    wait_for(4);
+    ASSERT_EQ(anidb_batch_destroy(batch), ANIDB_SUCCESS);
+    EXPECT_EQ(heard.completions.load(), 4);
+    EXPECT_EQ(heard.last.load(), ANIDB_SUCCESS);
+
+    ASSERT_EQ(anidb_process_batch_stream_async(client, cpaths, 2, &bo, ANIDB_BATCH_COMPLETION_ORDER,
+                                               &keep_going, nullptr, &batch),
+              ANIDB_SUCCESS);
+    wait_for(5);
+    ASSERT_EQ(anidb_batch_destroy(batch), ANIDB_SUCCESS);
+    EXPECT_EQ(heard.completions.load(), 5);
+    EXPECT_EQ(heard.last.load(), ANIDB_SUCCESS);
+    EXPECT_EQ(anidb_unregister_callback(client, id), ANIDB_SUCCESS);
 }
 
 }  // namespace

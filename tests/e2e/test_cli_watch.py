@@ -298,6 +298,57 @@ def test_a_ban_defers_the_mylist_add_and_sends_nothing_more(tmp_path, media, fol
         fake.stop()
 
 
+def test_a_ban_on_the_mylist_add_keeps_it_in_the_work_queue(tmp_path, media, folders):
+    """The add that met the ban is a job of the client's work queue: it
+    outlives the watcher's own row, and `anidb queue` shows it."""
+    incoming, library = folders
+    fake = FakeAnidb(tmp_path, media, extra_args=("--fault", "555:1@MYLISTADD"))
+    try:
+        env = watch_env(tmp_path, fake)
+        w = Watch(tmp_path, env, [incoming, "--settle", SETTLE])
+        w.wait_for(lambda ls: any("with inotify" in l for l in ls), "the watch to start")
+        os.link(media / EPISODES[0][0], incoming / EPISODES[0][0])
+        lines = w.wait_for(lambda ls: any("MyList add:" in l and "retry at" in l for l in ls), "the ban")
+        assert w.stop() == 0
+        assert any("queued as job 1" in l for l in lines), lines
+        listing = run(["queue"], tmp_path, env=env, check_rc=0).stdout.decode()
+        assert "#1  mylist add" in listing and "cool-down" in listing, listing
+        assert fake.datagrams("MYLISTADD") == 1
+    finally:
+        fake.stop()
+
+
+def test_without_credentials_the_add_waits_in_the_queue(tmp_path, media, folders):
+    incoming, library = folders
+    fake = FakeAnidb(tmp_path, media)
+    try:
+        env = watch_env(tmp_path, fake)
+        del env["ANIDB_PASSWORD"]
+        w = Watch(tmp_path, env, [incoming, "--settle", SETTLE])
+        w.wait_for(lambda ls: any("with inotify" in l for l in ls), "the watch to start")
+        os.link(media / EPISODES[0][0], incoming / EPISODES[0][0])
+        lines = w.wait_for(lambda ls: any("queued as job 1" in l for l in ls), "the queued add")
+        assert w.stop() == 0
+        assert fake.requests() == [], lines
+        listing = run(["queue"], tmp_path, env=env, check_rc=0).stdout.decode()
+        assert "#1  mylist add" in listing and "no AniDB user name or password" in listing, listing
+        # A later run with credentials sends it; `mylist show` sees the entry.
+        env = watch_env(tmp_path, fake)
+        ran = run(["queue", "run"], tmp_path, env=env, check_rc=0)
+        assert b"#1  mylist add" in ran.stdout and b"done" in ran.stdout, ran
+        assert fake.datagrams("MYLISTADD") == 1
+        assert "0 jobs" in run(["queue"], tmp_path, env=env, check_rc=0).stdout.decode()
+        shown = run(["mylist", "show", str(incoming / EPISODES[0][0])], tmp_path, env=env, check_rc=0)
+        assert b"in MyList (lid " in shown.stdout, shown
+        # A watcher with credentials takes the file on without adding it again.
+        w = Watch(tmp_path, env, [incoming, "--settle", SETTLE], "again")
+        w.wait_for(lambda ls: any("MyList:" in l for l in ls), "the watcher's MyList step")
+        assert w.stop() == 0
+        assert fake.datagrams("MYLISTADD") == 1, w.lines()
+    finally:
+        fake.stop()
+
+
 def test_folders_and_actions_from_the_config_file(tmp_path, media, fake, folders):
     incoming, library = folders
     env = watch_env(tmp_path, fake)

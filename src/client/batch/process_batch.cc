@@ -84,6 +84,27 @@ class DeviceOf {
 Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
                                           const BatchOptions& options,
                                           const std::stop_token& stop) {
+    auto outcome = process_batch_silently(paths, options, stop);
+    report_batch_outcome(outcome, stop.stop_requested());
+    return outcome;
+}
+
+Errc Client::batch_outcome_code(const Result<BatchResult>& outcome, bool cancelled) {
+    if (!outcome) return outcome.error().code;
+    return cancelled ? Errc::cancelled : Errc::ok;
+}
+
+// The batch's own report, once at its end (each file reported its own
+// ERROR as it finished): what a C, C++ or Python caller hears alike.
+void Client::report_batch_outcome(const Result<BatchResult>& outcome, bool cancelled) {
+    const Errc code = batch_outcome_code(outcome, cancelled);
+    if (!outcome) events_.error(code, outcome.error().message, "");
+    events_.completion(code);
+}
+
+Result<BatchResult> Client::process_batch_silently(const std::vector<std::string>& paths,
+                                                   const BatchOptions& options,
+                                                   const std::stop_token& stop) {
     if (paths.empty()) return make_error(Errc::invalid_parameter, "the batch has no files");
     if (auto valid = hash::validate_algorithms(options.algorithms); !valid) return valid.error();
     const auto started = std::chrono::steady_clock::now();

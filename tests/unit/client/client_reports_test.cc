@@ -1,5 +1,6 @@
 // A C++ user of anidb::client::Client hears what a C caller hears:
-// ERROR/COMPLETION for process_file and for a FileOperation, MEMORY_WARNING
+// ERROR/COMPLETION for process_file, a FileOperation, process_batch and a
+// BatchOperation, MEMORY_WARNING
 // when the library enters Critical pressure, and close() stops the client in
 // order (operations finished and reported before it returns, no callback
 // after).
@@ -93,6 +94,67 @@ TEST_F(ClientReports, OperationSaysCompletionAfterItsOutcomeIsStored) {
     op->wait();
     EXPECT_EQ(heard.take(), std::vector<std::string>{"completion 0"});
     EXPECT_TRUE(outcome_readable.load());
+}
+
+// A batch says COMPLETION once at its end, whatever its files did (a
+// missing file says ERROR and fails in its FileResult, the batch
+// completes); a batch
+// refused as a whole says ERROR then COMPLETION with its code.
+TEST_F(ClientReports, BatchSaysCompletionOnceAtItsEnd) {
+    BatchOptions bo;
+    bo.algorithms = {hash::Algorithm::crc32};
+    const std::vector<std::string> paths = {tmp.write_random("c.bin", 4096, 6).string(),
+                                            (tmp.path() / "missing.bin").string()};
+    auto batch = client->process_batch(paths, bo);
+    ASSERT_TRUE(batch.ok());
+    ASSERT_EQ(batch->failed, 1U);
+    const std::string missing_code = std::to_string(static_cast<int>(batch->results[1].error));
+    EXPECT_EQ(heard.take(),
+              (std::vector<std::string>{"error " + missing_code + " " + paths[1], "completion 0"}));
+
+    auto refused = client->process_batch(std::vector<std::string>{}, bo);
+    ASSERT_FALSE(refused.ok());
+    const std::string code = std::to_string(static_cast<int>(refused.error().code));
+    EXPECT_EQ(heard.take(),
+              (std::vector<std::string>{"error " + code + " ", "completion " + code}));
+}
+
+TEST_F(ClientReports, StoppedBatchSaysCancelled) {
+    BatchOptions bo;
+    bo.algorithms = {hash::Algorithm::crc32};
+    std::stop_source stop;
+    stop.request_stop();
+    auto batch =
+        client->process_batch(std::vector<std::string>{tmp.write_random("d.bin", 4096, 7).string()},
+                              bo, stop.get_token());
+    ASSERT_TRUE(batch.ok());
+    EXPECT_EQ(heard.take(), std::vector<std::string>{
+                                "completion " + std::to_string(static_cast<int>(Errc::cancelled))});
+}
+
+TEST_F(ClientReports, BatchOperationSaysCompletionOnceAfterItsOutcomeIsStored) {
+    BatchOptions bo;
+    bo.algorithms = {hash::Algorithm::crc32};
+    std::atomic<bool> outcome_readable{false};
+    std::atomic<int> on_done_calls{0};
+    BatchOperation* seen = nullptr;
+    std::unique_ptr<BatchOperation> op;
+    client->events().add_completion([&](Errc) {
+        if (seen != nullptr) outcome_readable = seen->result().ok();
+    });
+    {
+        std::lock_guard hold(heard.mutex);
+        auto started = BatchOperation::start(
+            client, std::vector<std::string>{tmp.write_random("e.bin", 4096, 8).string()}, bo,
+            [&](Errc) { ++on_done_calls; });
+        ASSERT_TRUE(started.ok());
+        op = std::move(started).value();
+        seen = op.get();
+    }
+    op->wait();
+    EXPECT_EQ(heard.take(), std::vector<std::string>{"completion 0"});
+    EXPECT_TRUE(outcome_readable.load());
+    EXPECT_EQ(on_done_calls.load(), 1);
 }
 
 TEST_F(ClientReports, MemoryWarningReachesEveryClient) {
