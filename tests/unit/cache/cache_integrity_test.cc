@@ -315,14 +315,15 @@ PRAGMA application_id=1634625860;
                std::to_string(id.mtime_ns) + ", " + std::to_string(id.inode) + ", " +
                std::to_string(id.device) + ", 1700000000, " + digests + ", 0);";
     };
-    const std::string all = "'" + d.at(1) + "', '" + d.at(2) + "', '" + d.at(3) + "', '" +
-                            d.at(4) + "', '" + d.at(5) + "'";
+    const std::string all = "'" + d.at(1) + "', '" + d.at(2) + "', '" + d.at(3) + "', '" + d.at(4) +
+                            "', '" + d.at(5) + "'";
     run_sql(file, insert(1, small, all) +
                       insert(2, exact, "'" + d.at(1) + "', '" + d.at(2) + "', NULL, NULL, NULL") +
                       insert(3, rotten, all) +
                       // The schema-2 checksum, as a schema-2 build stored it.
-                      "UPDATE hash_files SET checksum = anidb_checksum('hash_files', "
-                      ANIDB_HASH_FILES_COLUMNS_V2 ");"
+                      "UPDATE hash_files SET checksum = "
+                      "anidb_checksum('hash_files', " ANIDB_HASH_FILES_COLUMNS_V2
+                      ");"
                       // Bit rot before the upgrade.
                       "UPDATE hash_files SET md5 = '" +
                       well_formed_digests(9).at(3) + "' WHERE id = 3;");
@@ -385,8 +386,9 @@ TEST(CacheIntegrity, BlueEd2kIsKeptAndChecked) {
     ASSERT_TRUE(hit.ok() && hit->has_value());
     EXPECT_TRUE((*hit)->corrupt);
     // Malformed with a checksum that holds: caught by the form check.
-    const std::string restamp = "UPDATE hash_files SET checksum = anidb_checksum('hash_files', "
-                                ANIDB_HASH_FILES_COLUMNS ")";
+    const std::string restamp =
+        "UPDATE hash_files SET checksum = anidb_checksum('hash_files', " ANIDB_HASH_FILES_COLUMNS
+        ")";
     run_sql(file, "UPDATE hash_files SET ed2k_blue = upper('" + blue + "'); " + restamp);
     hit = db->find_hashes(exact);
     ASSERT_TRUE(hit.ok() && hit->has_value());
@@ -401,8 +403,7 @@ TEST(CacheIntegrity, BlueEd2kIsKeptAndChecked) {
     EXPECT_EQ(db->store_hashes(exact, {{1, d.at(1)}, {kEd2kBlue, blue}}).error().code,
               Errc::invalid_parameter);
     exact.size = 9728000;
-    EXPECT_EQ(db->store_hashes(exact, {{kEd2kBlue, "0123"}}).error().code,
-              Errc::invalid_parameter);
+    EXPECT_EQ(db->store_hashes(exact, {{kEd2kBlue, "0123"}}).error().code, Errc::invalid_parameter);
 }
 
 }  // namespace
