@@ -257,6 +257,22 @@ TEST_F(ClientAnidb, CachedChunkMultipleIsIdentifiedByItsBlueEd2kWithoutReading) 
     EXPECT_EQ(server_->count("FILE"), asked + 2);  // red, then blue
 }
 
+// "Mark watched" for a file on disk that AniDB knows only by its blue ED2K:
+// the file is found by that variant (from the same read), twice: hashed,
+// then answered from the cache.
+TEST_F(ClientAnidb, MarkWatchedPathFindsAFileKnownByItsBlueEd2k) {
+    for (int round = 0; round < 2; ++round) {
+        anidb_mylist_change_t change{};
+        const uint64_t before = io::bytes_read_total();
+        ASSERT_EQ(anidb_mylist_watched_path(client, blue_.c_str(), 1, 0, &change), ANIDB_SUCCESS)
+            << round;
+        EXPECT_EQ(change.what, round == 0 ? ANIDB_MYLIST_CHANGE_ADDED : ANIDB_MYLIST_CHANGE_NOTHING)
+            << round;
+        EXPECT_EQ(io::bytes_read_total() - before, round == 0 ? 9728000U : 0U);
+    }
+    EXPECT_EQ(server_->count("MYLISTADD"), 1U);
+}
+
 TEST_F(ClientAnidb, MylistAddIsIdempotentAndEditsOnNewWishes) {
     anidb_mylist_options_t opts = ANIDB_MYLIST_OPTIONS_INIT;
     anidb_mylist_result_t r{};
