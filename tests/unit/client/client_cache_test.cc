@@ -154,21 +154,34 @@ TEST_F(ClientCache, BlueEd2kIsAnsweredFromTheCacheWithoutReading) {
     // Without ED2K asked, no blue value either.
     EXPECT_TRUE(process(f, {Algorithm::crc32}).ed2k_blue.empty());
 
+    // A batch: the cached file from its row, a new one (one chunk: read in
+    // the batch's lanes) hashed once with both variants and stored; then
+    // both from the cache.
     BatchOptions batch;
     batch.algorithms = {Algorithm::ed2k};
     batch.skip_existing = true;
-    const auto other = exact_chunks(tmp / "exact copy.mkv", 2);
-    process(other, {Algorithm::ed2k});
+    const auto other = exact_chunks(tmp / "one chunk.mkv", 1);
+    const std::vector<std::string> paths{f.string(), other.string()};
     const uint64_t before_batch = io::bytes_read_total();
-    auto r = client()->process_batch(std::vector<std::string>{f.string(), other.string()}, batch);
+    auto r = client()->process_batch(paths, batch);
     ASSERT_TRUE(r.ok());
     ASSERT_EQ(r->results.size(), 2U);
-    for (const auto& one : r->results) {
-        EXPECT_TRUE(one.from_cache);
-        EXPECT_EQ(one.ed2k_blue, first.ed2k_blue);
-    }
-    EXPECT_EQ(io::bytes_read_total() - before_batch, 0U);
-    EXPECT_EQ(before_batch - before, uint64_t{2} * 9728000) << "only the copy was read";
+    EXPECT_TRUE(r->results[0].from_cache);
+    EXPECT_EQ(r->results[0].ed2k_blue, first.ed2k_blue);
+    EXPECT_FALSE(r->results[1].from_cache);
+    const std::string other_blue = r->results[1].ed2k_blue;
+    EXPECT_FALSE(other_blue.empty());
+    EXPECT_NE(other_blue, r->results[1].hashes[0].value);
+    EXPECT_EQ(before_batch - before, 0U);
+    EXPECT_EQ(io::bytes_read_total() - before_batch, 9728000U) << "only the new file is read";
+    const uint64_t before_warm = io::bytes_read_total();
+    r = client()->process_batch(paths, batch);
+    ASSERT_TRUE(r.ok());
+    ASSERT_EQ(r->results.size(), 2U);
+    EXPECT_TRUE(r->results[0].from_cache && r->results[1].from_cache);
+    EXPECT_EQ(r->results[0].ed2k_blue, first.ed2k_blue);
+    EXPECT_EQ(r->results[1].ed2k_blue, other_blue);
+    EXPECT_EQ(io::bytes_read_total() - before_warm, 0U);
 }
 
 // A row stored without the blue value (by a build before schema 3) does not
