@@ -230,13 +230,12 @@ Result<FileResult> Client::finish_file(PendingFile pending, const ProcessOptions
         auto it = computed.find(key);
         result.hashes.push_back({a, it != computed.end() ? it->second : cached[key]});
     }
-    // ED2K's blue variant goes with ED2K: from this read (and then stored
-    // beside it), or from the cache row that answered ED2K.
-    if (!computed.empty() && !result.ed2k_blue.empty()) {
+    // ED2K's blue variant goes with ED2K: from this read (then stored beside
+    // it), or from the cache row that answered ED2K.
+    if (!result.ed2k_blue.empty()) {
         computed[cache::kEd2kBlue] = result.ed2k_blue;
     } else if (auto blue = cached.find(cache::kEd2kBlue);
                blue != cached.end() &&
-               computed.count(static_cast<int>(hash::Algorithm::ed2k)) == 0 &&
                std::find(options.algorithms.begin(), options.algorithms.end(),
                          hash::Algorithm::ed2k) != options.algorithms.end()) {
         result.ed2k_blue = blue->second;
