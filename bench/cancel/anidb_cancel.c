@@ -52,8 +52,8 @@ static void report(const char* kind, double* took, int runs) {
     int over = 0;
     qsort(took, (size_t)runs, sizeof *took, compare_doubles);
     for (int i = 0; i < runs; ++i) over += took[i] > kGoalMs;
-    printf("kind=%s runs=%d min_ms=%.1f median_ms=%.1f max_ms=%.1f goal_ms=%d over_goal=%d\n",
-           kind, runs, took[0], took[runs / 2], took[runs - 1], kGoalMs, over);
+    printf("kind=%s runs=%d min_ms=%.1f median_ms=%.1f max_ms=%.1f goal_ms=%d over_goal=%d\n", kind,
+           runs, took[0], took[runs / 2], took[runs - 1], kGoalMs, over);
 }
 
 static int make_sparse(const char* path) {
