@@ -129,7 +129,18 @@ typedef enum {
     ANIDB_HASH_CRC32 = 2, /**< 8 lowercase hex digits */
     ANIDB_HASH_MD5 = 3,   /**< 32 lowercase hex digits */
     ANIDB_HASH_SHA1 = 4,  /**< 40 lowercase hex digits */
-    ANIDB_HASH_TTH = 5    /**< 39 uppercase base32 characters, no padding */
+    ANIDB_HASH_TTH = 5,   /**< 39 uppercase base32 characters, no padding */
+    /** Since ABI 3. ED2K's other ("blue") variant, 32 lowercase hex digits.
+     *  ED2K has two definitions that differ only for a file whose size is a
+     *  non-zero exact multiple of the 9,728,000-byte chunk: ANIDB_HASH_ED2K
+     *  ("red", what rhash --ed2k prints) then appends the MD4 of an empty
+     *  chunk to the chunk list, the blue variant does not. AniDB knows some
+     *  such files only by the blue value. For every other size both are the
+     *  same value. Asked together with ANIDB_HASH_ED2K it costs nothing: one
+     *  read and one MD4 pass give both (and the cache keeps both). A caller
+     *  that passed an ABI version below 3 to anidb_init gets
+     *  ANIDB_ERROR_INVALID_PARAMETER for it, as for any unknown value. */
+    ANIDB_HASH_ED2K_BLUE = 6
 } anidb_hash_algorithm_t;
 
 typedef enum {
