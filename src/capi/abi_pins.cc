@@ -50,7 +50,7 @@ static_assert(same(Errc::no_credentials, ANIDB_ERROR_NO_CREDENTIALS));
 static_assert(same(Errc::unknown, ANIDB_ERROR_UNKNOWN));
 
 // hash::Algorithm <-> anidb_hash_algorithm_t (results, events; incoming
-// values go through hash::algorithm_from_int).
+// values go through algorithm_from_c).
 static_assert(same(hash::Algorithm::ed2k, ANIDB_HASH_ED2K));
 static_assert(same(hash::Algorithm::crc32, ANIDB_HASH_CRC32));
 static_assert(same(hash::Algorithm::md5, ANIDB_HASH_MD5));
