@@ -33,7 +33,7 @@ constexpr size_t align_up(size_t n, size_t alignment) {
 
 // One hash entry of a C result: the caller's algorithm and its value.
 struct CHash {
-    anidb_hash_algorithm_t algorithm;
+    anidb_hash_algorithm_t algorithm{};
     std::string_view value;
 };
 
@@ -48,10 +48,11 @@ class FileText {
         if (!is_valid_utf8(r.path)) repaired_path_ = to_valid_utf8(r.path);
         if (!is_valid_utf8(r.error_message)) repaired_error_ = to_valid_utf8(r.error_message);
         if (r.hashes.empty()) return;
-        hashes_.reserve(requested.size());
-        for (const anidb_hash_algorithm_t a : requested) {
+        assert(requested.size() <= hashes_.size());  // hash_request_from_c's bound
+        for (const anidb_hash_algorithm_t a :
+             requested.first(std::min(requested.size(), hashes_.size()))) {
             if (a == ANIDB_HASH_ED2K_BLUE) {
-                hashes_.push_back({a, client::ed2k_blue_or_red(r)});
+                hashes_[count_++] = {a, client::ed2k_blue_or_red(r)};
                 continue;
             }
             // The core answers every algorithm it was asked (HashRequest::core).
@@ -59,10 +60,10 @@ class FileText {
                 return static_cast<int>(d.algorithm) == static_cast<int>(a);
             });
             assert(it != r.hashes.end());
-            if (it != r.hashes.end()) hashes_.push_back({a, it->value});
+            if (it != r.hashes.end()) hashes_[count_++] = {a, it->value};
         }
     }
-    const std::vector<CHash>& hashes() const { return hashes_; }
+    std::span<const CHash> hashes() const { return {hashes_.data(), count_}; }
     std::string_view path() const {
         return repaired_path_ ? std::string_view(*repaired_path_) : result_->path;
     }
@@ -73,7 +74,8 @@ class FileText {
   private:
     const client::FileResult* result_;
     std::optional<std::string> repaired_path_, repaired_error_;
-    std::vector<CHash> hashes_;
+    std::array<CHash, kMaxCAlgorithms> hashes_{};  // no allocation per result
+    size_t count_ = 0;
 };
 
 // Where one file result's contents go in its block.
@@ -137,7 +139,7 @@ void write_file_result(const FileText& t, const client::FileResult& r, const Con
         std::memcpy(at, error.data(), error.size());
         out.error_message = at;
     }
-    const std::vector<CHash>& hashes = t.hashes();
+    const std::span<const CHash> hashes = t.hashes();
     if (hashes.empty()) return;
     out.hashes = reinterpret_cast<anidb_hash_result_t*>(block + p.hashes_at);
     out.hash_count = hashes.size();
