@@ -52,9 +52,10 @@ def _hash(args: argparse.Namespace) -> int:
                                   "hashes": outcome.hashes, "elapsed": outcome.elapsed}))
             else:
                 print(outcome.path)
-                print(f"  size  {outcome.size}")
+                width = max(4, *(len(name) for name in outcome.hashes))
+                print(f"  {'size':<{width}} {outcome.size}")
                 for name, value in outcome.hashes.items():
-                    print(f"  {name:<5} {value}")
+                    print(f"  {name:<{width}} {value}")
     return 1 if failures else 0
 
 
