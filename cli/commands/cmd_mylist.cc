@@ -1,14 +1,10 @@
 // `anidb mylist add PATH...`
-#include <ctime>
 
 #include <fmt/format.h>
 
 #include "commands.h"
-#include "console.h"
 #include "exit_codes.h"
-#include "hash_run.h"
-#include "run_verdict.h"
-#include "text_escape.h"
+#include "mylist_file_run.h"
 #include "time_text.h"
 
 namespace anidb::cli {
@@ -71,76 +67,16 @@ int run_mylist_add(const MylistFlags& flags, AppContext& ctx) {
     wishes.other = flags.other;
     wishes.edit = flags.edit;
 
-    auto settings = load_settings(ctx.global);
-    if (!settings) return report_error(settings.error());
-    size_t failures = 0;
-    const std::vector<std::string> files = resolve_files(flags.selection, *settings, failures);
-    auto client = create_client(*settings, ctx, true, answer_cache_policy(flags.hashing));
-    if (!client) return report_error(client.error());
-
-    StatusArea& status = begin_status(ctx);
-    const HashRunOptions run = hash_run_options({hash::Algorithm::ed2k}, !flags.hashing.no_cache,
-                                                flags.hashing, *settings, ctx);
-    const Style& style = ctx.console->out_style();
-    RunVerdict verdict;
-    std::vector<bool> reported(files.size(), false);
-    size_t done = 0;
-    const auto failed = [&](size_t index, const std::string& why) {
-        ++failures;
-        status.anidb_file_done();
-        ctx.console->out() << printable(files[index]) << ": " << style.paint(Tone::bad, "FAILED")
-                           << ": " << printable(why) << '\n'
-                           << std::flush;
-    };
-    {
-        AnidbActivityFeed feed(**client, status);
-        hash_files(**client, files, run, ctx.cancellation->token(), [&](const HashedFile& f) {
-            reported[f.index] = true;
-            if (verdict.ended()) {
-                failed(f.index, verdict.cause());
-                return false;
-            }
-            if (const std::string failure = failure_text(f.result); !failure.empty()) {
-                failed(f.index, failure);
-                return true;
-            }
-            // The file is added by the size and ED2K it was identified by
-            // (red, or blue for an exact chunk multiple): both were computed
-            // here, and AniDB's answer was checked against them.
-            const std::stop_token stop = ctx.cancellation->token();
-            auto info =
-                (*client)->identify_hashed(files[f.index], f.result->size,
-                                           f.result->hashes.at(0).value, stop, f.result->ed2k_blue);
-            auto added = info ? (*client)->mylist_add(f.result->size, info->ed2k, wishes, stop)
-                              : Result<client::MylistResult>(info.error());
-            if (added) {
-                ++done;
-                status.anidb_file_done();
-                ctx.console->out() << printable(files[f.index]) << ": "
-                                   << style.paint(Tone::ok, outcome_text(added->outcome))
-                                   << " (lid " << added->mylist_id << ")\n"
-                                   << std::flush;
-                return !ctx.cancellation->interrupted();
-            }
-            failed(f.index, added.error().message);
-            if (verdict.note(added.code(), added.error().message)) {
-                ctx.console->message("anidb: " + verdict.cause());
-            }
-            return !verdict.ended() && !ctx.cancellation->interrupted();
+    const MylistFileRun run{flags.selection, flags.hashing, "in MyList", true};
+    return run_mylist_on_files(
+        run, ctx,
+        [&wishes](client::Client& c, uint64_t size, const std::string& ed2k,
+                  const std::stop_token& stop) -> Result<MylistLine> {
+            auto added = c.mylist_add(size, ed2k, wishes, stop);
+            if (!added) return added.error();
+            return MylistLine{Tone::ok, fmt::format("{} (lid {})", outcome_text(added->outcome),
+                                                    added->mylist_id)};
         });
-    }
-    // The files the run did not reach after it ended fail with its cause.
-    for (size_t i = 0; verdict.ended() && i < files.size(); ++i) {
-        if (!reported[i]) failed(i, verdict.cause());
-    }
-    const size_t requests = status.anidb_requests();
-    ctx.console->end_status();
-    finish_session(**client, ctx);
-    print_summary(ctx, fmt::format("{} files: {} in MyList, {} failed; {} AniDB requests",
-                                   files.size(), done, failures, requests));
-    if (ctx.cancellation->interrupted()) return kExitInterrupted;
-    if (verdict.ended()) return verdict.exit_code();
-    return failures == 0 ? kExitOk : kExitSomeFailed;
 }
 
 }  // namespace

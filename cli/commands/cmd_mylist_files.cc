@@ -3,15 +3,11 @@
 // hashed (ED2K, through the cache), identified, and handed to the client's
 // MyList call, which answers from the local MyList state when it can and
 // keeps in the work queue what cannot be sent now (`anidb queue`).
-#include <functional>
-
 #include <fmt/format.h>
 
 #include "commands.h"
-#include "console.h"
 #include "exit_codes.h"
-#include "hash_run.h"
-#include "run_verdict.h"
+#include "mylist_file_run.h"
 #include "text_escape.h"
 #include "time_text.h"
 
@@ -26,15 +22,7 @@ struct FileCommandFlags {
     bool unwatched = false;
 };
 
-// What one file's line says, and its tone.
-struct Line {
-    Tone tone = Tone::ok;
-    std::string text;
-    bool counts_done = true;
-};
-
-using FileAction = std::function<Result<Line>(client::Client&, uint64_t size,
-                                              const std::string& ed2k, const std::stop_token&)>;
+using Line = MylistLine;
 
 const char* state_name(int64_t state) {
     switch (state) {
@@ -91,80 +79,9 @@ Line show_line(const client::MylistShowResult& r) {
     return {Tone::ok, text};
 }
 
-// Hashes the files and runs `act` on each, printing "NAME: line" in input
-// order; a run ends early as `mylist add` does (run_verdict.h).
 int run_on_files(const FileCommandFlags& flags, AppContext& ctx, const char* done_word,
-                 const FileAction& act) {
-    auto settings = load_settings(ctx.global);
-    if (!settings) return report_error(settings.error());
-    size_t failures = 0;
-    const std::vector<std::string> files = resolve_files(flags.selection, *settings, failures);
-    auto client = create_client(*settings, ctx, true, answer_cache_policy(flags.hashing));
-    if (!client) return report_error(client.error());
-
-    StatusArea& status = begin_status(ctx);
-    const HashRunOptions run = hash_run_options({hash::Algorithm::ed2k}, !flags.hashing.no_cache,
-                                                flags.hashing, *settings, ctx);
-    const Style& style = ctx.console->out_style();
-    RunVerdict verdict;
-    std::vector<bool> reported(files.size(), false);
-    size_t done = 0, queued = 0;
-    const auto failed = [&](size_t index, const std::string& why) {
-        ++failures;
-        status.anidb_file_done();
-        ctx.console->out() << printable(files[index]) << ": " << style.paint(Tone::bad, "FAILED")
-                           << ": " << printable(why) << '\n'
-                           << std::flush;
-    };
-    {
-        AnidbActivityFeed feed(**client, status);
-        hash_files(**client, files, run, ctx.cancellation->token(), [&](const HashedFile& f) {
-            reported[f.index] = true;
-            if (verdict.ended()) {
-                failed(f.index, verdict.cause());
-                return false;
-            }
-            if (const std::string failure = failure_text(f.result); !failure.empty()) {
-                failed(f.index, failure);
-                return true;
-            }
-            const std::stop_token stop = ctx.cancellation->token();
-            // The ED2K AniDB knows the file by (the blue variant for an
-            // exact chunk multiple, when only that one is known); the red
-            // one when AniDB cannot be asked now (the work is queued).
-            std::string ed2k = f.result->hashes.at(0).value;
-            if (auto info = (*client)->identify_hashed(files[f.index], f.result->size, ed2k, stop,
-                                                       f.result->ed2k_blue);
-                info && !info->ed2k.empty()) {
-                ed2k = info->ed2k;
-            }
-            auto line = act(**client, f.result->size, ed2k, stop);
-            if (line) {
-                line->counts_done ? ++done : ++queued;
-                status.anidb_file_done();
-                ctx.console->out() << printable(files[f.index]) << ": "
-                                   << style.paint(line->tone, line->text) << '\n'
-                                   << std::flush;
-                return !ctx.cancellation->interrupted();
-            }
-            failed(f.index, line.error().message);
-            if (verdict.note(line.code(), line.error().message)) {
-                ctx.console->message("anidb: " + verdict.cause());
-            }
-            return !verdict.ended() && !ctx.cancellation->interrupted();
-        });
-    }
-    for (size_t i = 0; verdict.ended() && i < files.size(); ++i) {
-        if (!reported[i]) failed(i, verdict.cause());
-    }
-    const size_t requests = status.anidb_requests();
-    ctx.console->end_status();
-    finish_session(**client, ctx);
-    print_summary(ctx, fmt::format("{} files: {} {}, {} queued, {} failed; {} AniDB requests",
-                                   files.size(), done, done_word, queued, failures, requests));
-    if (ctx.cancellation->interrupted()) return kExitInterrupted;
-    if (verdict.ended()) return verdict.exit_code();
-    return failures == 0 ? kExitOk : kExitSomeFailed;
+                 const MylistFileAction& act) {
+    return run_mylist_on_files({flags.selection, flags.hashing, done_word}, ctx, act);
 }
 
 CLI::App* add_file_command(CLI::App& mylist, const char* name, const char* description,

@@ -17,6 +17,16 @@ Result<int64_t> stored_version(Connection& conn, const SideTables& tables) {
     return *row ? q->column_int64(0) : 0;
 }
 
+Result<bool> main_table_exists(Connection& conn, const SideTables& tables) {
+    if (tables.main_table == nullptr) return true;
+    const std::string sql =
+        std::string("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '") +
+        tables.main_table + "'";
+    auto n = conn.scalar(sql.c_str());
+    if (!n) return n.error();
+    return *n != 0;
+}
+
 Result<bool> ready(Connection& conn, const SideTables& tables) {
     const std::string sql =
         std::string("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '") +
@@ -26,7 +36,8 @@ Result<bool> ready(Connection& conn, const SideTables& tables) {
     if (*meta == 0) return false;
     auto version = stored_version(conn, tables);
     if (!version) return version.error();
-    return *version == tables.version;
+    if (*version != tables.version) return false;
+    return main_table_exists(conn, tables);
 }
 
 }  // namespace
@@ -47,7 +58,12 @@ Status prepare_side_tables(Connection& conn, const SideTables& tables) {
                                                " was written by a newer libanidb (schema " +
                                                std::to_string(*version) + ")");
         }
-        if (*version == tables.version) return {};  // another process was first
+        auto complete = main_table_exists(conn, tables);
+        if (!complete) return complete.error();
+        if (*version == tables.version && *complete) return {};  // another process was first
+        if (tables.drop_older != nullptr) {
+            if (Status s = conn.exec(tables.drop_older); !s) return s;
+        }
         if (Status s = conn.exec(tables.create_tables); !s) return s;
         const std::string set = std::string("INSERT OR REPLACE INTO ") + tables.meta_table +
                                 " (key, value) VALUES ('schema_version', " +

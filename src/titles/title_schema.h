@@ -23,8 +23,9 @@ inline constexpr int kTitlesSchemaVersion = 1;
 
 // The index behind exact and prefix matches. replace_titles drops it and
 // builds it again after the rows (faster than row by row): one definition.
-inline constexpr const char* kCreateFoldedIndex =
-    "CREATE INDEX anime_titles_by_folded ON anime_titles (folded)";
+// (A macro so that the tables' CREATE text can include it.)
+#define ANIDB_TITLES_FOLDED_INDEX "CREATE INDEX anime_titles_by_folded ON anime_titles (folded)"
+inline constexpr const char* kCreateFoldedIndex = ANIDB_TITLES_FOLDED_INDEX;
 
 // Creates or migrates the tables, in one write transaction (retried while the
 // database is locked).

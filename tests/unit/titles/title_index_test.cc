@@ -312,6 +312,24 @@ TEST_F(TitleIndexTest, OlderTitleSchemaIsRebuiltKeepingTheRequestTime) {
     EXPECT_TRUE(index_->verify().ok());
 }
 
+TEST_F(TitleIndexTest, MissingTitleTableIsMadeAgainKeepingTheRequestTime) {
+    // The meta table claims the current layout but the titles are gone (a
+    // tool dropped them): the set is made again, not used half-made.
+    index_.reset();
+    exec_sql(file_,
+             "DROP TABLE anime_titles_words; DROP TABLE anime_titles_trigrams; "
+             "DROP TABLE anime_titles; INSERT OR REPLACE INTO anime_titles_meta (key, value) "
+             "VALUES ('last_request_at', 1699990000)");
+    index_ = open_index(file_);
+    ASSERT_NE(index_, nullptr);
+    auto status = index_->status(kNow);
+    ASSERT_TRUE(status.ok()) << status.error().message;
+    EXPECT_EQ(status->stored.titles, 0u);
+    EXPECT_EQ(status->last_request_at, 1699990000);
+    EXPECT_TRUE(search("cowboy bebop").matches.empty());
+    EXPECT_TRUE(index_->verify().ok());
+}
+
 TEST_F(TitleIndexTest, NewerTitleSchemaIsRefused) {
     index_.reset();
     exec_sql(file_, "UPDATE anime_titles_meta SET value = 99 WHERE key = 'schema_version'");
