@@ -116,7 +116,7 @@ Result<AnimeInfo> Client::identify(uint64_t size, std::string_view ed2k,
 }
 
 Result<AnimeInfo> Client::identify_path(const std::filesystem::path& path, std::stop_token stop) {
-    return identifier_->identify_path(path, std::move(stop));
+    return identifier_->identify_path(path, stop);
 }
 
 Result<AnimeInfo> Client::identify_hashed(const std::filesystem::path& path, uint64_t size,

@@ -163,7 +163,7 @@ Result<AnimeInfo> Identifier::identify(uint64_t size, std::string_view ed2k_in,
 }
 
 Result<AnimeInfo> Identifier::identify_path(const std::filesystem::path& path,
-                                            std::stop_token stop) {
+                                            const std::stop_token& stop) {
     ProcessOptions po;
     po.algorithms = {hash::Algorithm::ed2k};
     auto hashed = files_.process_file_silently(path, po, stop);

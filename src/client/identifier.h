@@ -26,7 +26,7 @@ class Identifier {
 
     // Client::identify, identify_path, identify_hashed (client.h).
     Result<AnimeInfo> identify(uint64_t size, std::string_view ed2k, const std::stop_token& stop);
-    Result<AnimeInfo> identify_path(const std::filesystem::path& path, std::stop_token stop);
+    Result<AnimeInfo> identify_path(const std::filesystem::path& path, const std::stop_token& stop);
     Result<AnimeInfo> identify_hashed(const std::filesystem::path& path, uint64_t size,
                                       std::string_view ed2k, const std::stop_token& stop,
                                       std::string_view ed2k_blue);
