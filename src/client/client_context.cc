@@ -50,7 +50,7 @@ void ClientContext::wipe_secrets() noexcept {
 
 Error ClientContext::no_cache(std::string_view lives_there) const {
     std::string message = "no cache";
-    if (!lives_there.empty()) message += " (" + std::string(lives_there) + " live there)";
+    if (!lives_there.empty()) message += " (" + std::string(lives_there) + ")";
     return make_error(Errc::cache, message + ": " + cache_problem_);
 }
 
@@ -83,17 +83,17 @@ Result<Part*> ClientContext::open_part(std::unique_ptr<Part>& slot, std::string_
 }
 
 Result<mylist::MylistStore*> ClientContext::mylist_store() {
-    return open_part(mylist_, "MyList state and the work queue",
+    return open_part(mylist_, "MyList state and the work queue live there",
                      [](const auto& db) { return mylist::MylistStore::open(db); });
 }
 
 Result<queue::WorkQueue*> ClientContext::work_queue() {
-    return open_part(queue_, "MyList state and the work queue",
+    return open_part(queue_, "MyList state and the work queue live there",
                      [](const auto& db) { return queue::WorkQueue::open(db); });
 }
 
 Result<titles::TitleIndex*> ClientContext::title_index() {
-    return open_part(titles_, "MyList state and the work queue",
+    return open_part(titles_, "the title index lives there",
                      [](const auto& db) { return titles::TitleIndex::open(db); });
 }
 

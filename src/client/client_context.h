@@ -53,8 +53,8 @@ class ClientContext {
     // --- The cache. Null: the client runs without one.
     cache::CacheDb* cache() const { return cache_.get(); }
     const std::string& cache_problem() const { return cache_problem_; }
-    // Errc::cache "no cache: <why>"; `lives_there` names what a caller
-    // wanted from the cache file ("MyList state and the work queue").
+    // Errc::cache "no cache: <why>"; `lives_there` says what a caller
+    // wanted from the cache file ("the title index lives there").
     Error no_cache(std::string_view lives_there = {}) const;
     CacheReports& reports() { return *reports_; }
     // A cache failure the caller carries on without (once per client, see
