@@ -290,8 +290,8 @@ void add_hash_command(CLI::App& app, AppContext& ctx) {
         "(rhash --update); a missing LIST is created.\n"
         "-a ed2k-blue: ED2K's other (\"blue\") variant, which differs from ed2k only for\n"
         "sizes that are a multiple of 9728000 bytes; a column after the others (JSON key\n"
-        "and CSV header ed2k-blue, BSD tag ED2K-BLUE; not in sfv or ed2k links). The\n"
-        "files are then read (once) instead of answered from the cache.\n\n" +
+        "and CSV header ed2k-blue, BSD tag ED2K-BLUE; not in sfv or ed2k links). Both\n"
+        "variants come from one read, and the cache keeps both.\n\n" +
         std::string(kExitCodeHelp));
     add_selection_flags(*cmd, flags->selection);
     add_hashing_flags(*cmd, flags->hashing);

@@ -53,8 +53,8 @@ size_t hash_files(client::Client& client, const std::vector<std::string>& paths,
         batch.algorithms.push_back(hash::Algorithm::ed2k);
     }
     batch.use_cache = options.use_cache;
-    // Answer from the cache when it can (it has no blue ED2K).
-    batch.skip_existing = options.use_cache && !options.ed2k_blue;
+    // Answer from the cache when it can (it keeps the blue ED2K too).
+    batch.skip_existing = options.use_cache;
     batch.max_concurrent = options.jobs;
     batch.readers_per_device = options.io_jobs_per_device;
     batch.keep_results = false;

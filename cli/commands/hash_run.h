@@ -23,9 +23,9 @@ class StatusArea;
 struct HashRunOptions {
     std::vector<hash::Algorithm> algorithms;
     bool use_cache = true;
-    // Also ED2K's blue variant (FileResult::ed2k_blue): ED2K is hashed, and
-    // files are read rather than answered from the cache, which does not
-    // keep the blue value (each file is still read once).
+    // Also ED2K's blue variant (FileResult::ed2k_blue): ED2K is asked for,
+    // and the blue value comes with it (from the same read, or from the
+    // cache, which keeps both variants).
     bool ed2k_blue = false;
     size_t jobs = 0;                // 0: one per core
     size_t io_jobs_per_device = 0;  // 0: the library's advice (1 rotational/network, 4 otherwise)

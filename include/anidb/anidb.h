@@ -990,7 +990,9 @@ ANIDB_API anidb_result_t anidb_mylist_watched(anidb_client_handle_t handle, cons
                                               anidb_mylist_change_t* change);
 
 /** anidb_mylist_watched for a file on disk: its ED2K comes from the cache,
- *  or the file is hashed (as anidb_process_file does).
+ *  or the file is hashed (as anidb_process_file does). For a size that is a
+ *  multiple of the 9728000-byte ED2K chunk, the variant AniDB knows the file
+ *  by (as anidb_identify_path; both come from the one read or the cache).
  *  Errors: those of anidb_process_file and anidb_mylist_watched. */
 ANIDB_API anidb_result_t anidb_mylist_watched_path(anidb_client_handle_t handle,
                                                    const char* file_path, int watched,

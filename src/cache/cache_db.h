@@ -89,6 +89,12 @@ struct OpenOptions {
     ProblemListener on_problem;  // optional
 };
 
+// The key of ED2K's other ("blue") variant in the hash digests maps below,
+// beside the algorithm numbers 1..5 (ed2k holds the default, red, variant).
+// Kept only for a file whose size is a non-zero multiple of the ED2K chunk
+// (hash::ed2k_variants_differ): the one read that gives ed2k gives both.
+inline constexpr int kEd2kBlue = 6;
+
 class CacheDb {
   public:
     // Opens or creates `db_file`, creating missing parent directories with
@@ -109,7 +115,11 @@ class CacheDb {
     const std::filesystem::path& file() const noexcept { return file_; }
 
     // --- Hashes of local files (algorithm numbers 1 ed2k, 2 crc32, 3 md5,
-    // 4 sha1, 5 tth; digests as the hasher formats them, hash::is_digest_text).
+    // 4 sha1, 5 tth, and kEd2kBlue; digests as the hasher formats them,
+    // hash::is_digest_text). For a chunk-multiple file, ed2k comes back only
+    // with its kEd2kBlue: an entry without the blue value (stored before
+    // schema 3) does not answer ED2K, so that the one read that completes it
+    // gives both variants.
     struct HashHit {
         bool moved = false;       // found under another path (rename/move)
         std::string cached_path;  // the path the entry was stored under
@@ -152,7 +162,8 @@ class CacheDb {
     // above): ok means queued, or written when it could not be queued (no
     // memory for the queue under the library limit: then errors of the
     // write come back here). Errc::invalid_parameter for a relative path, an
-    // algorithm outside 1..5 or a digest not of its algorithm's form.
+    // algorithm outside 1..5 and kEd2kBlue, a digest not of its algorithm's
+    // form, or a kEd2kBlue for a size where the ED2K variants are the same.
     Status store_hashes(const FileIdentity& id, const std::map<int, std::string>& digests) noexcept;
     // The same, taking the values over (no copy for the queue).
     Status store_hashes(FileIdentity&& id, std::map<int, std::string>&& digests) noexcept;

@@ -10,6 +10,7 @@
 #include "cache/store_queue.h"
 #include "cache/transaction.h"
 #include "hash/algorithm.h"
+#include "hash/ed2k_chunks.h"
 
 namespace anidb::cache {
 
@@ -17,10 +18,13 @@ namespace {
 
 constexpr int kAlgorithms = 5;  // columns ed2k, crc32, md5, sha1, tth: algorithms 1..5
 
-// Every column of a row, and whether its checksum holds (the last column).
+// Every column of a row, and whether its checksum holds (column 11).
 #define HASH_ROW_COLUMNS                                                    \
     "id, path, size, mtime_ns, inode, device, ed2k, crc32, md5, sha1, tth," \
-    " checksum = anidb_checksum('hash_files', " ANIDB_HASH_FILES_COLUMNS "), updated_at"
+    " checksum = anidb_checksum('hash_files', " ANIDB_HASH_FILES_COLUMNS    \
+    "), updated_at, ed2k_blue"
+constexpr int kBlueColumn = 13;
+constexpr int kPartColumn = 14;  // look_up's: under the path's key (0) or moved (1)
 #define HASH_ROW_SELECT "SELECT " HASH_ROW_COLUMNS " FROM hash_files"
 
 struct HashRow {
@@ -46,6 +50,18 @@ HashRow read_row(const sql::Query& q) {
         std::string digest = q.column_text(5 + a);
         if (!hash::is_digest_text(static_cast<hash::Algorithm>(a), digest)) row.sound = false;
         row.digests.emplace(a, std::move(digest));
+    }
+    if (!q.column_is_null(kBlueColumn)) {
+        std::string blue = q.column_text(kBlueColumn);
+        if (!hash::ed2k_variants_differ(row.identity.size) ||
+            !hash::is_digest_text(hash::Algorithm::ed2k, blue)) {
+            row.sound = false;
+        }
+        row.digests.emplace(kEd2kBlue, std::move(blue));
+    } else if (hash::ed2k_variants_differ(row.identity.size)) {
+        // Stored before schema 3: ED2K is answered with both variants or not
+        // at all (the read that completes the row gives both).
+        row.digests.erase(static_cast<int>(hash::Algorithm::ed2k));
     }
     if (!row.sound) row.digests.clear();  // nothing in it is handed out
     return row;
@@ -103,10 +119,10 @@ Result<std::optional<HashRow>> row_moved_from(sql::Connection& conn, const FileI
 }
 
 // The columns and values of a hash row as put_row binds them.
-#define HASH_ROW_VALUES                                                      \
-    " INTO hash_files (" ANIDB_HASH_FILES_COLUMNS                            \
-    ", checksum) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12," \
-    " anidb_checksum('hash_files', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12))"
+#define HASH_ROW_VALUES                                                           \
+    " INTO hash_files (" ANIDB_HASH_FILES_COLUMNS                                 \
+    ", checksum) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13," \
+    " anidb_checksum('hash_files', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13))"
 
 enum class PutMode {
     replace,   // replaces whatever row has the path's key
@@ -128,7 +144,7 @@ Result<bool> put_row(sql::Connection& conn, const FileIdentity& id,
         .bind_u64(5, id.inode)
         .bind_u64(6, id.device)
         .bind(7, static_cast<int64_t>(std::time(nullptr)));
-    for (int a = 1; a <= kAlgorithms; ++a) {
+    for (int a = 1; a <= kEd2kBlue; ++a) {  // columns ed2k .. tth, ed2k_blue
         auto it = digests.find(a);
         if (it == digests.end()) {
             q->bind_null(7 + a);
@@ -191,7 +207,7 @@ Result<LookedUp> look_up(sql::Connection& conn, const FileIdentity& id) {
         if (!found) return found.error();
         if (!*found) return out;
         HashRow row = read_row(*q);
-        if (q->column_int64(13) == 0) {  // under the path's key
+        if (q->column_int64(kPartColumn) == 0) {  // under the path's key
             if (!row.sound || row.identity.path != id.path) {
                 out.corrupt = true;
             } else if (same_file_at_path(row.identity, id)) {
@@ -213,8 +229,11 @@ Status check_storable(const FileIdentity& id, const std::map<int, std::string>& 
         return make_error(Errc::invalid_parameter, "cache needs an absolute file path");
     }
     for (const auto& [algorithm, digest] : digests) {
-        if (algorithm < 1 || algorithm > kAlgorithms ||
-            !hash::is_digest_text(static_cast<hash::Algorithm>(algorithm), digest)) {
+        const bool blue = algorithm == kEd2kBlue;
+        if ((!blue && (algorithm < 1 || algorithm > kAlgorithms)) ||
+            (blue && !hash::ed2k_variants_differ(id.size)) ||
+            !hash::is_digest_text(
+                blue ? hash::Algorithm::ed2k : static_cast<hash::Algorithm>(algorithm), digest)) {
             return make_error(Errc::invalid_parameter,
                               "invalid hash algorithm or digest for the cache");
         }

@@ -108,7 +108,7 @@ SELECT e.id, anidb_path_key(e.path), e.path, e.size, e.mtime_ns, e.inode, e.devi
        (SELECT digest FROM hash_digests WHERE entry_id = e.id AND algorithm = 5),
        0
 FROM hash_entries e;
-UPDATE hash_files SET checksum = anidb_checksum('hash_files', )sql" ANIDB_HASH_FILES_COLUMNS
+UPDATE hash_files SET checksum = anidb_checksum('hash_files', )sql" ANIDB_HASH_FILES_COLUMNS_V2
     R"sql();
 DROP TABLE hash_digests;
 DROP TABLE hash_entries;
@@ -125,6 +125,17 @@ UPDATE mylist SET checksum = anidb_checksum('mylist', )sql" ANIDB_MYLIST_COLUMNS
 ALTER TABLE client_state ADD COLUMN checksum INTEGER NOT NULL DEFAULT 0;
 UPDATE client_state SET checksum = anidb_checksum('client_state', )sql" ANIDB_CLIENT_STATE_COLUMNS
     R"sql();
+)sql",
+    // 3: a file whose size is a multiple of the ED2K chunk keeps ED2K's other
+    // ("blue") variant beside ed2k (NULL otherwise, and in rows written
+    // before: such a row does not answer ED2K until a read completes it). The
+    // checksum now covers ed2k_blue; it is re-stamped only where it held
+    // under schema 2, so that a row already damaged stays detectably damaged.
+    R"sql(
+ALTER TABLE hash_files ADD COLUMN ed2k_blue TEXT;
+UPDATE hash_files SET checksum = anidb_checksum('hash_files', )sql" ANIDB_HASH_FILES_COLUMNS
+    R"sql()
+ WHERE checksum = anidb_checksum('hash_files', )sql" ANIDB_HASH_FILES_COLUMNS_V2 R"sql();
 )sql",
 };
 

@@ -8,7 +8,7 @@ namespace anidb::cache {
 // PRAGMA user_version of a database this build writes. Older files are
 // migrated on open; a newer one is refused (Errc::cache) rather than written
 // with a schema this build does not understand.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // PRAGMA application_id marking a file as an anidb cache ("aniD").
 inline constexpr int kApplicationId = 0x616e6944;
@@ -17,9 +17,12 @@ inline constexpr int kApplicationId = 0x616e6944;
 // Writes bind them as ?1, ?2, ... in this order and store
 // anidb_checksum('<table>', ?1, ?2, ...); reads compare the stored checksum
 // with anidb_checksum('<table>', <these columns>). One list per table, so
-// both sides and the migration agree.
-#define ANIDB_HASH_FILES_COLUMNS \
+// both sides and the migration agree. A migration that re-stamps checksums
+// uses the list of its own schema version (ANIDB_HASH_FILES_COLUMNS_V2), never
+// the current one, so that it stays as it shipped.
+#define ANIDB_HASH_FILES_COLUMNS_V2 \
     "path_key, path, size, mtime_ns, inode, device, updated_at, ed2k, crc32, md5, sha1, tth"
+#define ANIDB_HASH_FILES_COLUMNS ANIDB_HASH_FILES_COLUMNS_V2 ", ed2k_blue"
 #define ANIDB_FILES_COLUMNS "size, ed2k, fid, aid, eid, gid, fields, fetched_at"
 #define ANIDB_UNKNOWN_FILES_COLUMNS "size, ed2k, retry_after"
 #define ANIDB_RECORDS_COLUMNS "kind, id, fields, fetched_at"

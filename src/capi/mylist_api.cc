@@ -174,10 +174,20 @@ anidb_result_t anidb_mylist_watched_path(anidb_client_handle_t handle, const cha
         if (hashed->status != client::FileStatus::completed) {
             return fail(hashed->error, hashed->error_message);
         }
+        // The ED2K AniDB knows the file by: the blue variant for a chunk
+        // multiple known only by that one (it came with the red one); the
+        // red one when AniDB cannot be asked now (the change is queued).
+        std::string ed2k = hashed->hashes.at(0).value;
+        if (!hashed->ed2k_blue.empty()) {
+            if (auto info =
+                    c.client->identify_hashed(file_path, hashed->size, ed2k, {}, hashed->ed2k_blue);
+                info && !info->ed2k.empty()) {
+                ed2k = info->ed2k;
+            }
+        }
         const std::optional<int64_t> date =
             viewdate > 0 ? std::optional<int64_t>(viewdate) : std::nullopt;
-        auto r =
-            c.client->mylist_watched(hashed->size, hashed->hashes.at(0).value, watched == 1, date);
+        auto r = c.client->mylist_watched(hashed->size, ed2k, watched == 1, date);
         if (!r) return fail(r.error());
         to_c_change(*r, *change);
         return ANIDB_SUCCESS;

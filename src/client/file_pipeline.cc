@@ -1,6 +1,7 @@
 // FilePipeline: one file through the cache and the hashing engine.
 #include "client/file_pipeline.h"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 
@@ -227,6 +228,16 @@ Result<FileResult> FilePipeline::finish_file(PendingFile pending, const ProcessO
         const int key = static_cast<int>(a);
         auto it = computed.find(key);
         result.hashes.push_back({a, it != computed.end() ? it->second : cached[key]});
+    }
+    // ED2K's blue variant goes with ED2K: from this read (then stored beside
+    // it), or from the cache row that answered ED2K.
+    if (!result.ed2k_blue.empty()) {
+        computed[cache::kEd2kBlue] = result.ed2k_blue;
+    } else if (auto blue = cached.find(cache::kEd2kBlue);
+               blue != cached.end() &&
+               std::find(options.algorithms.begin(), options.algorithms.end(),
+                         hash::Algorithm::ed2k) != options.algorithms.end()) {
+        result.ed2k_blue = blue->second;
     }
     if (pending.lookup.usable && !computed.empty() && stored_identity) {
         // Handed over: the store queue keeps them until its group is written.

@@ -179,8 +179,9 @@ Result<AnimeInfo> Identifier::identify_hashed(const std::filesystem::path& path,
                                               std::string_view ed2k_blue) {
     auto info = identify(size, ed2k, stop);
     // AniDB may know a file whose size is an exact multiple of the ED2K chunk
-    // by the other ("blue") variant: the hashing gave it, or (answered from
-    // the cache, which keeps only the red one) the file is read again.
+    // by the other ("blue") variant: the hashing or the cache row gave it
+    // (FileResult::ed2k_blue), or, for a caller without it, the file is read
+    // again.
     if (!info && info.error().code == Errc::no_such_file && size > 0 &&
         size % hash::kEd2kChunkSize == 0) {
         if (!ed2k_blue.empty()) {

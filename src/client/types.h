@@ -25,9 +25,10 @@ struct FileResult {
     Errc error = Errc::ok;      // why it failed or was cancelled
     std::string error_message;  // empty unless failed or cancelled
     bool from_cache = false;    // every digest came from the cache
-    // ED2K's other ("blue") variant, from the same read: set when ED2K was
-    // hashed (not answered from the cache) and the size is a non-zero
-    // multiple of the ED2K chunk, where the variants differ.
+    // ED2K's other ("blue") variant: set when ED2K was asked for and the
+    // size is a non-zero multiple of the ED2K chunk, where the variants
+    // differ; from the same read as ED2K, or from the cache, which keeps
+    // both.
     std::string ed2k_blue;
 };
 

@@ -468,3 +468,31 @@ def test_ed2k_blue_for_an_exact_chunk_in_every_format(tmp_path, env):
         bad = run(["hash", "-f", fmt, "-a", "ed2k-blue", str(one)], tmp_path, env=env,
                   check_rc=2)
         assert b"ed2k-blue" in bad.stderr or b"CRC32" in bad.stderr, bad.stderr
+
+
+def test_ed2k_blue_of_a_cached_file_reads_nothing(tmp_path, env):
+    """The cache keeps both ED2K variants: once hashed, `hash -a ed2k-blue` and
+    `check --use-cache` answer from it. Shown by changing the bytes behind
+    the cache's back (same size, inode and mtime): the cached values come
+    back, so the file was not read; without the cache the change is seen."""
+    one = tmp_path / "one-chunk.mkv"
+    one.write_bytes(os.urandom(9728000))
+    red, blue = rhash_of(one)["ed2k"], ed2k_blue_of(one)
+    run(["hash", "-a", "ed2k", str(one)], tmp_path, env=env, check_rc=0)
+    listed = tmp_path / "list.jsonl"
+    listed.write_bytes(run(["hash", "-f", "jsonl", "-a", "ed2k,ed2k-blue", str(one)], tmp_path,
+                           env=env, check_rc=0).stdout)
+    stamp = os.stat(one)
+    with open(one, "r+b") as f:
+        f.write(b"changed")
+    os.utime(one, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert os.stat(one).st_ino == stamp.st_ino
+    cached = run(["hash", "-a", "ed2k,ed2k-blue", str(one)], tmp_path, env=env,
+                 check_rc=0).stdout.decode()
+    assert cached == f"{red} {blue}  {one}\n"
+    checked = run(["check", "--use-cache", str(listed)], tmp_path, env=env, check_rc=0)
+    assert checked.stdout.count(b": OK") == 1, checked.stdout
+    fresh = run(["hash", "--no-cache", "-a", "ed2k-blue", str(one)], tmp_path, env=env,
+                check_rc=0).stdout.decode()
+    assert fresh == f"{ed2k_blue_of(one)}  {one}\n" and ed2k_blue_of(one) != blue
+    run(["check", str(listed)], tmp_path, env=env, check_rc=1)

@@ -12,6 +12,8 @@
 #include <sstream>
 
 #include "cache/cache_db.h"
+#include "cache/row_checksum.h"
+#include "cache/schema.h"
 #include "cache_test_util.h"
 #include "support/temp_dir.h"
 
@@ -81,9 +83,11 @@ TEST(CacheIntegrity, ScatteredBytesNeverGiveAWrongAnswer) {
               << ", databases refused " << unopenable << "\n";
 }
 
+// With anidb_checksum and anidb_path_key, as the cache's own connections.
 void run_sql(const std::filesystem::path& file, const std::string& sql) {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(register_row_checksum(db), SQLITE_OK);
     EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
         << sqlite3_errmsg(db) << ": " << sql;
     sqlite3_close(db);
@@ -247,6 +251,159 @@ PRAGMA application_id=1634625860;
     EXPECT_EQ((*answer)->fields, (std::map<std::string, std::string>{{"a", "b"}}));
     EXPECT_EQ(**db->get_state("session"), "abc");
     EXPECT_EQ(test::count_rows(file, "hash_files"), 1);
+}
+
+// Reads PRAGMA user_version with a connection of its own.
+int64_t user_version(const std::filesystem::path& file) {
+    sqlite3* db = nullptr;
+    int64_t v = -1;
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_open(file.c_str(), &db) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+        v = sqlite3_column_int64(stmt, 0);
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return v;
+}
+
+// A database written by schema 2 (no blue ED2K) is migrated on open: sound
+// rows stay sound, a row already damaged stays damaged (its checksum is not
+// re-stamped), and a chunk-multiple file's row without the blue value does
+// not answer ED2K (one read completes it) but answers the rest.
+TEST(CacheIntegrity, SchemaTwoDatabaseIsMigrated) {
+    anidb::test::TempDir dir;
+    const auto file = dir / "anidb.db";
+    Heard heard;
+    OpenOptions options;
+    options.on_problem = heard.listener();
+    run_sql(file, R"sql(
+PRAGMA journal_mode=WAL;
+CREATE TABLE hash_files (id INTEGER PRIMARY KEY, path_key INTEGER NOT NULL UNIQUE,
+    path TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, inode INTEGER NOT NULL,
+    device INTEGER NOT NULL, updated_at INTEGER NOT NULL, ed2k TEXT, crc32 TEXT, md5 TEXT,
+    sha1 TEXT, tth TEXT, checksum INTEGER NOT NULL);
+CREATE INDEX hash_files_by_inode ON hash_files (inode);
+CREATE TABLE anidb_files (size INTEGER NOT NULL, ed2k TEXT NOT NULL, fid INTEGER NOT NULL,
+    aid INTEGER NOT NULL, eid INTEGER NOT NULL, gid INTEGER NOT NULL, fields TEXT NOT NULL,
+    fetched_at INTEGER NOT NULL, checksum INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (size, ed2k)) WITHOUT ROWID;
+CREATE TABLE anidb_unknown_files (size INTEGER NOT NULL, ed2k TEXT NOT NULL,
+    retry_after INTEGER NOT NULL, checksum INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (size, ed2k)) WITHOUT ROWID;
+CREATE TABLE anidb_records (kind INTEGER NOT NULL, id INTEGER NOT NULL, fields TEXT NOT NULL,
+    fetched_at INTEGER NOT NULL, checksum INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (kind, id)) WITHOUT ROWID;
+CREATE TABLE mylist (fid INTEGER PRIMARY KEY, lid INTEGER NOT NULL, state INTEGER NOT NULL,
+    viewed INTEGER NOT NULL, viewdate INTEGER NOT NULL, source TEXT NOT NULL,
+    storage TEXT NOT NULL, other TEXT NOT NULL, updated_at INTEGER NOT NULL,
+    checksum INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE client_state (key TEXT PRIMARY KEY, value TEXT NOT NULL,
+    checksum INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+PRAGMA user_version=2;
+PRAGMA application_id=1634625860;
+)sql");
+    FileIdentity small = fake_identity("/v2/small.mkv", 3);
+    FileIdentity exact = fake_identity("/v2/exact.mkv", 4);
+    exact.size = 2 * 9728000;
+    FileIdentity rotten = fake_identity("/v2/rotten.mkv", 5);
+    const auto d = well_formed_digests(3);
+    auto insert = [&](int64_t row, const FileIdentity& id, const std::string& digests) {
+        return "INSERT INTO hash_files VALUES (" + std::to_string(row) + ", anidb_path_key('" +
+               id.path + "'), '" + id.path + "', " + std::to_string(id.size) + ", " +
+               std::to_string(id.mtime_ns) + ", " + std::to_string(id.inode) + ", " +
+               std::to_string(id.device) + ", 1700000000, " + digests + ", 0);";
+    };
+    const std::string all = "'" + d.at(1) + "', '" + d.at(2) + "', '" + d.at(3) + "', '" + d.at(4) +
+                            "', '" + d.at(5) + "'";
+    run_sql(file, insert(1, small, all) +
+                      insert(2, exact, "'" + d.at(1) + "', '" + d.at(2) + "', NULL, NULL, NULL") +
+                      insert(3, rotten, all) +
+                      // The schema-2 checksum, as a schema-2 build stored it.
+                      "UPDATE hash_files SET checksum = "
+                      "anidb_checksum('hash_files', " ANIDB_HASH_FILES_COLUMNS_V2
+                      ");"
+                      // Bit rot before the upgrade.
+                      "UPDATE hash_files SET md5 = '" +
+                      well_formed_digests(9).at(3) + "' WHERE id = 3;");
+
+    auto db = open_or_fail(file, options);
+    ASSERT_NE(db, nullptr);
+    EXPECT_EQ(user_version(file), kSchemaVersion);
+    auto hit = db->find_hashes(small);
+    ASSERT_TRUE(hit.ok() && hit->has_value());
+    EXPECT_FALSE((*hit)->corrupt);
+    EXPECT_EQ((*hit)->digests, d);
+    hit = db->find_hashes(exact);
+    ASSERT_TRUE(hit.ok() && hit->has_value());
+    EXPECT_FALSE((*hit)->corrupt);
+    EXPECT_EQ((*hit)->digests, (std::map<int, std::string>{{2, d.at(2)}}))
+        << "without its blue value the row does not answer ED2K";
+    hit = db->find_hashes(rotten);
+    ASSERT_TRUE(hit.ok() && hit->has_value());
+    EXPECT_TRUE((*hit)->corrupt) << "the migration must not make a damaged row sound";
+    EXPECT_TRUE((*hit)->digests.empty());
+    EXPECT_EQ(heard.count(), 1u);
+
+    // A read of the chunk-multiple file completes its row.
+    const std::string blue = well_formed_digests(7).at(1);
+    ASSERT_TRUE(db->store_hashes(exact, {{1, d.at(1)}, {kEd2kBlue, blue}}).ok());
+    hit = db->find_hashes(exact);
+    ASSERT_TRUE(hit.ok() && hit->has_value());
+    EXPECT_EQ((*hit)->digests,
+              (std::map<int, std::string>{{1, d.at(1)}, {2, d.at(2)}, {kEd2kBlue, blue}}));
+}
+
+// The blue ED2K is kept for a chunk-multiple file, covered by the row's
+// checksum and checked for form like every digest; a value the row cannot
+// hold (malformed, or for a size where the variants do not differ) makes the
+// row damaged, and store_hashes refuses it.
+TEST(CacheIntegrity, BlueEd2kIsKeptAndChecked) {
+    anidb::test::TempDir dir;
+    const auto file = dir / "anidb.db";
+    auto db = open_or_fail(file);
+    ASSERT_NE(db, nullptr);
+    FileIdentity exact = fake_identity("/lib/exact.mkv", 1);
+    exact.size = 9728000;
+    const auto d = well_formed_digests(1);
+    const std::string blue = well_formed_digests(2).at(1);
+    ASSERT_TRUE(db->store_hashes(exact, {{1, d.at(1)}, {kEd2kBlue, blue}}).ok());
+    // Stored without ED2K, the blue value of the row stays.
+    ASSERT_TRUE(db->store_hashes(exact, {{3, d.at(3)}}).ok());
+    auto hit = db->find_hashes(exact);
+    ASSERT_TRUE(hit.ok() && hit->has_value());
+    EXPECT_EQ((*hit)->digests,
+              (std::map<int, std::string>{{1, d.at(1)}, {3, d.at(3)}, {kEd2kBlue, blue}}));
+    std::vector<CacheDb::Lookup> out;
+    ASSERT_TRUE(db->find_exact_hashes(std::vector<FileIdentity>{exact}, out).ok());
+    EXPECT_EQ(out[0].digests, (*hit)->digests);
+    ASSERT_TRUE(db->flush().ok());
+
+    // Changed behind SQLite's back: caught by the checksum.
+    run_sql(file, "UPDATE hash_files SET ed2k_blue = '" + d.at(1) + "'");
+    hit = db->find_hashes(exact);
+    ASSERT_TRUE(hit.ok() && hit->has_value());
+    EXPECT_TRUE((*hit)->corrupt);
+    // Malformed with a checksum that holds: caught by the form check.
+    const std::string restamp =
+        "UPDATE hash_files SET checksum = anidb_checksum('hash_files', " ANIDB_HASH_FILES_COLUMNS
+        ")";
+    run_sql(file, "UPDATE hash_files SET ed2k_blue = upper('" + blue + "'); " + restamp);
+    hit = db->find_hashes(exact);
+    ASSERT_TRUE(hit.ok() && hit->has_value());
+    EXPECT_TRUE((*hit)->corrupt);
+    EXPECT_TRUE((*hit)->digests.empty());
+    // A blue value for a size where the variants are the same.
+    run_sql(file, "UPDATE hash_files SET ed2k_blue = '" + blue + "', size = 9728001; " + restamp);
+    exact.size = 9728001;
+    hit = db->find_hashes(exact);
+    ASSERT_TRUE(hit.ok() && hit->has_value());
+    EXPECT_TRUE((*hit)->corrupt);
+    EXPECT_EQ(db->store_hashes(exact, {{1, d.at(1)}, {kEd2kBlue, blue}}).error().code,
+              Errc::invalid_parameter);
+    exact.size = 9728000;
+    EXPECT_EQ(db->store_hashes(exact, {{kEd2kBlue, "0123"}}).error().code, Errc::invalid_parameter);
 }
 
 }  // namespace

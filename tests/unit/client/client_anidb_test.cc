@@ -17,6 +17,7 @@
 #include "anidb/anidb.h"
 #include "cache/cache_db.h"
 #include "client/client.h"
+#include "hash/hash_file.h"
 #include "io/sequential_file.h"
 #include "support/fake_anidb/fake_server.h"
 #include "support/temp_dir.h"
@@ -46,7 +47,7 @@ class ClientAnidb : public ::testing::Test {
         ASSERT_EQ(::ftruncate(fd, 9728000), 0);
         ::close(fd);
 
-        std::ostringstream cat;
+        std::ostringstream& cat = catalog_;
         cat << "file fid=424242 aid=3131 eid=55501 gid=777 size=300000 ed2k=" << known_ed2k_
             << " crc32=9a8b7c6d state=9 quality=high source=DVD resolution=848x480 file_type=mkv"
                " video_codec=H264/AVC audio_codecs=AAC'FLAC\n"
@@ -114,6 +115,7 @@ class ClientAnidb : public ::testing::Test {
     std::unique_ptr<FakeAnidbServer> server_;
     anidb_client_handle_t client = nullptr;
     std::string known_, known_ed2k_, blue_;
+    std::ostringstream catalog_;  // the fake server's catalog as SetUp gave it
 };
 
 TEST_F(ClientAnidb, IdentifiesOnceThenAnswersFromTheCache) {
@@ -213,6 +215,62 @@ TEST_F(ClientAnidb, OtherEd2kVariantNeedsNoSecondRead) {
     EXPECT_EQ(info->file_id, 5005U);
     anidb_free_anime_info(info);
     EXPECT_EQ(io::bytes_read_total() - before, 9728000U);
+}
+
+// A file of two exact ED2K chunks that AniDB knows only by its blue ED2K,
+// hashed once into the cache: a later identification, by a fresh client
+// over the same cache, takes both variants from the cache row and reads no
+// byte of the file (cache.answers "refresh": AniDB is asked both variants).
+TEST_F(ClientAnidb, CachedChunkMultipleIsIdentifiedByItsBlueEd2kWithoutReading) {
+    const std::string two = (tmp / "two chunks.mkv").string();
+    const int fd = ::open(two.c_str(), O_CREAT | O_WRONLY, 0644);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::ftruncate(fd, 2 * 9728000), 0);
+    ::close(fd);
+    hash::FileHashOptions blue_only;
+    blue_only.algorithms = {hash::Algorithm::ed2k};
+    blue_only.ed2k_variant = hash::Ed2kVariant::blue;
+    auto blue = hash::hash_file(two, blue_only);
+    ASSERT_TRUE(blue.ok());
+    catalog_ << "file fid=5006 aid=3131 eid=55502 gid=777 size=19456000 ed2k="
+             << blue->digests.at(0).value << "\n";
+    auto catalog = FakeCatalog::parse(catalog_.str());
+    ASSERT_TRUE(catalog.ok()) << catalog.error().message;
+    server_->set_catalog(std::move(catalog).value());
+
+    anidb_anime_info_t* info = nullptr;
+    ASSERT_EQ(anidb_identify_path(client, two.c_str(), &info), ANIDB_SUCCESS);  // hashed, stored
+    anidb_free_anime_info(info);
+    ASSERT_EQ(anidb_client_destroy(client), ANIDB_SUCCESS);
+    client = make_client(kPassword);
+    ASSERT_EQ(anidb_client_set_option(client, "cache.answers", "refresh"), ANIDB_SUCCESS);
+    const size_t asked = server_->count("FILE");
+    const uint64_t before = io::bytes_read_total();
+    info = nullptr;
+    ASSERT_EQ(anidb_identify_path(client, two.c_str(), &info), ANIDB_SUCCESS);
+    ASSERT_NE(info, nullptr);
+    EXPECT_EQ(info->file_id, 5006U);
+    EXPECT_EQ(info->anime_id, 3131U);
+    EXPECT_STREQ(info->ed2k, blue->digests.at(0).value.c_str());
+    anidb_free_anime_info(info);
+    EXPECT_EQ(io::bytes_read_total() - before, 0U) << "both variants are in the cache row";
+    EXPECT_EQ(server_->count("FILE"), asked + 2);  // red, then blue
+}
+
+// "Mark watched" for a file on disk that AniDB knows only by its blue ED2K:
+// the file is found by that variant (from the same read), twice: hashed,
+// then answered from the cache.
+TEST_F(ClientAnidb, MarkWatchedPathFindsAFileKnownByItsBlueEd2k) {
+    for (int round = 0; round < 2; ++round) {
+        anidb_mylist_change_t change{};
+        const uint64_t before = io::bytes_read_total();
+        ASSERT_EQ(anidb_mylist_watched_path(client, blue_.c_str(), 1, 0, &change), ANIDB_SUCCESS)
+            << round;
+        EXPECT_EQ(change.what, round == 0 ? ANIDB_MYLIST_CHANGE_ADDED : ANIDB_MYLIST_CHANGE_NOTHING)
+            << round;
+        EXPECT_EQ(io::bytes_read_total() - before, round == 0 ? 9728000U : 0U);
+    }
+    EXPECT_EQ(server_->count("MYLISTADD"), 1U);
 }
 
 TEST_F(ClientAnidb, MylistAddIsIdempotentAndEditsOnNewWishes) {

@@ -12,7 +12,10 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "cache/cache_db.h"
+#include "cache/file_identity.h"
 #include "client/client.h"
+#include "io/sequential_file.h"
 #include "support/temp_dir.h"
 
 namespace anidb::client {
@@ -122,6 +125,93 @@ TEST_F(ClientCache, PartialAlgorithmSetReadsOnlyTheMissingOnes) {
     }
     EXPECT_EQ(hash_starts, 1U);
     EXPECT_TRUE(process(f, {Algorithm::sha1, Algorithm::ed2k}).from_cache);
+}
+
+// 9728000 * chunks zero bytes: a size where ED2K's variants differ.
+std::filesystem::path exact_chunks(const std::filesystem::path& p, int chunks) {
+    const int fd = ::open(p.c_str(), O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    EXPECT_GE(fd, 0);
+    EXPECT_EQ(::ftruncate(fd, off_t{9728000} * chunks), 0);
+    ::close(fd);
+    return p;
+}
+
+// A chunk-multiple file keeps both ED2K variants in the cache: answered
+// from it, the result carries the blue one too and no byte is read, by the
+// single-file path and by a batch (grouped lookups) alike.
+TEST_F(ClientCache, BlueEd2kIsAnsweredFromTheCacheWithoutReading) {
+    const auto f = exact_chunks(tmp / "exact.mkv", 2);
+    const auto first = process(f, {Algorithm::ed2k, Algorithm::crc32});
+    ASSERT_FALSE(first.ed2k_blue.empty());
+    ASSERT_NE(first.ed2k_blue, first.hashes[0].value);
+    client_.reset();  // a fresh client over the same database
+
+    const uint64_t before = io::bytes_read_total();
+    const auto again = process(f, {Algorithm::ed2k});
+    EXPECT_TRUE(again.from_cache);
+    EXPECT_EQ(again.hashes[0].value, first.hashes[0].value);
+    EXPECT_EQ(again.ed2k_blue, first.ed2k_blue);
+    // Without ED2K asked, no blue value either.
+    EXPECT_TRUE(process(f, {Algorithm::crc32}).ed2k_blue.empty());
+
+    // A batch: the cached file from its row, a new one (one chunk: read in
+    // the batch's lanes) hashed once with both variants and stored; then
+    // both from the cache.
+    BatchOptions batch;
+    batch.algorithms = {Algorithm::ed2k};
+    batch.skip_existing = true;
+    const auto other = exact_chunks(tmp / "one chunk.mkv", 1);
+    const std::vector<std::string> paths{f.string(), other.string()};
+    const uint64_t before_batch = io::bytes_read_total();
+    auto r = client()->process_batch(paths, batch);
+    ASSERT_TRUE(r.ok());
+    ASSERT_EQ(r->results.size(), 2U);
+    EXPECT_TRUE(r->results[0].from_cache);
+    EXPECT_EQ(r->results[0].ed2k_blue, first.ed2k_blue);
+    EXPECT_FALSE(r->results[1].from_cache);
+    const std::string other_blue = r->results[1].ed2k_blue;
+    EXPECT_FALSE(other_blue.empty());
+    EXPECT_NE(other_blue, r->results[1].hashes[0].value);
+    EXPECT_EQ(before_batch - before, 0U);
+    EXPECT_EQ(io::bytes_read_total() - before_batch, 9728000U) << "only the new file is read";
+    const uint64_t before_warm = io::bytes_read_total();
+    r = client()->process_batch(paths, batch);
+    ASSERT_TRUE(r.ok());
+    ASSERT_EQ(r->results.size(), 2U);
+    EXPECT_TRUE(r->results[0].from_cache && r->results[1].from_cache);
+    EXPECT_EQ(r->results[0].ed2k_blue, first.ed2k_blue);
+    EXPECT_EQ(r->results[1].ed2k_blue, other_blue);
+    EXPECT_EQ(io::bytes_read_total() - before_warm, 0U);
+}
+
+// A row stored without the blue value (by a build before schema 3) does not
+// answer ED2K for a chunk-multiple file: one read gives both variants and
+// completes the row; the next call reads nothing.
+TEST_F(ClientCache, RowWithoutBlueEd2kIsCompletedByOneRead) {
+    const auto f = exact_chunks(tmp / "old row.mkv", 1);
+    std::string red;
+    {
+        const auto hashed = process(f, {Algorithm::ed2k});
+        red = hashed.hashes[0].value;
+        client_.reset();
+        std::filesystem::remove_all(tmp / "cache");
+        auto db = cache::CacheDb::open(tmp / "cache" / "anidb.db");
+        ASSERT_TRUE(db.ok());
+        auto id = cache::identify_file(f);
+        ASSERT_TRUE(id.ok());
+        ASSERT_TRUE((*db)->store_hashes(*id, {{1, red}}).ok());
+    }
+    uint64_t before = io::bytes_read_total();
+    const auto completed = process(f, {Algorithm::ed2k});
+    EXPECT_FALSE(completed.from_cache);
+    EXPECT_EQ(completed.hashes[0].value, red);
+    EXPECT_FALSE(completed.ed2k_blue.empty());
+    EXPECT_EQ(io::bytes_read_total() - before, 9728000U);
+    before = io::bytes_read_total();
+    const auto cached = process(f, {Algorithm::ed2k});
+    EXPECT_TRUE(cached.from_cache);
+    EXPECT_EQ(cached.ed2k_blue, completed.ed2k_blue);
+    EXPECT_EQ(io::bytes_read_total() - before, 0U);
 }
 
 TEST_F(ClientCache, VerifyExistingReportsCorruptionAndKeepsTheEntry) {
