@@ -2,20 +2,20 @@
 
 #include <cstdio>
 
-#include "client/client.h"
+#include "client/client_context.h"
 
 namespace anidb::client {
 
 void CacheReports::emit(const std::string& message, const std::string& path) noexcept {
     try {
-        if (client_.config().debug_logging) {
+        if (context_.config().debug_logging) {
             std::fprintf(stderr, "anidb: %s\n", message.c_str());
         }
-        client_.events().error(Errc::cache, message, path);
+        context_.events().error(Errc::cache, message, path);
         Event e = Event::now(EventType::cache_miss);
         e.subject = path;
         e.context = "cache problem: " + message;
-        client_.events().emit(std::move(e));
+        context_.events().emit(std::move(e));
     } catch (...) {
         // Out of memory building the report: it is lost; nothing failed.
     }

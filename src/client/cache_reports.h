@@ -19,11 +19,11 @@
 
 namespace anidb::client {
 
-class Client;
+class ClientContext;
 
 class CacheReports {
   public:
-    explicit CacheReports(Client& client) : client_(client) {}
+    explicit CacheReports(ClientContext& context) : context_(context) {}
 
     // The cache's ProblemListener (any thread).
     void on_problem(const cache::Problem& problem) noexcept;
@@ -38,7 +38,7 @@ class CacheReports {
   private:
     void emit(const std::string& message, const std::string& path) noexcept;
 
-    Client& client_;
+    ClientContext& context_;
     std::mutex mutex_;
     bool failure_reported_ = false;
     uint64_t corrupt_ = 0, corrupt_told_ = 0;

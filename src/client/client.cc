@@ -1,38 +1,34 @@
+// Client (client.h): the facade. Builds the context and the collaborators,
+// hands each call to the one that does it, and keeps the teardown order.
 #include "client/client.h"
 
-#include <unistd.h>
-
-#include <cstdio>
-
-#include "anidb/session.h"
-#include "client/client_impl.h"
+#include "client/anidb_session_link.h"
+#include "client/batch/batch_engine.h"
+#include "client/client_context.h"
+#include "client/file_pipeline.h"
+#include "client/identifier.h"
 #include "client/memory_warnings.h"
+#include "client/metadata_lookup.h"
+#include "client/mylist_service.h"
+#include "client/queue_control.h"
+#include "client/title_search.h"
 
 namespace anidb::client {
 
-Client::Client(ClientConfig config) : config_(std::move(config)), impl_(std::make_unique<Impl>()) {}
+Client::Client(ClientConfig config)
+    : context_(std::make_unique<ClientContext>(std::move(config))),
+      session_(std::make_unique<AnidbSessionLink>(*context_)),
+      files_(std::make_unique<FilePipeline>(*context_)),
+      batches_(std::make_unique<BatchEngine>(*context_, *files_)),
+      identifier_(std::make_unique<Identifier>(*context_, *session_, *files_)),
+      mylist_(std::make_unique<MylistService>(*context_, *session_, *identifier_)),
+      queue_(std::make_unique<QueueControl>(*context_, *mylist_)),
+      metadata_(std::make_unique<MetadataLookup>(*context_, *session_)),
+      titles_(std::make_unique<TitleSearch>(*context_)) {}
 
 Result<std::shared_ptr<Client>> Client::create(ClientConfig config) {
     try {
         std::shared_ptr<Client> client(new Client(std::move(config)));
-        client->impl_->reports = std::make_unique<CacheReports>(*client);
-        if (client->config_.cache_enabled) {
-            cache::OpenOptions options;
-            options.on_problem = [reports = client->impl_->reports.get()](const cache::Problem& p) {
-                reports->on_problem(p);
-            };
-            auto db = cache::CacheDb::open(client->config_.database_path(), options);
-            if (db.ok()) {
-                client->impl_->cache = std::move(db).value();
-            } else {
-                client->impl_->cache_problem = db.error().message;
-                if (client->config_.debug_logging) {
-                    std::fprintf(stderr, "anidb: cache disabled: %s\n", db.error().message.c_str());
-                }
-            }
-        } else {
-            client->impl_->cache_problem = "the cache is disabled (cache.enabled = 0)";
-        }
         hear_memory_warnings(client);
         return client;
     } catch (const std::bad_alloc&) {
@@ -43,22 +39,18 @@ Result<std::shared_ptr<Client>> Client::create(ClientConfig config) {
 Client::~Client() {
     // Told to stop before (Ctrl-C, anidb_client_destroy): LOGOUT only if it
     // fits in kStopLogoutPatience; otherwise the usual bounded close.
-    const bool stopping = impl_->shutting_down;
+    const bool stopping = context_->shutting_down();
     close();
     end_session(stopping ? kStopLogoutPatience : udp::kClosePatience);
-    std::lock_guard lock(config_mutex_);
-    config_.wipe_secrets();
+    context_->wipe_secrets();
 }
 
 void Client::flush_cache() noexcept {
-    // A failed group was reported by the cache itself.
-    if (impl_->cache) static_cast<void>(impl_->cache->flush());
-    impl_->reports->summarise();
+    context_->flush_cache();
 }
 
 void Client::shutdown() {
-    impl_->shutting_down = true;
-    impl_->shutdown_source.request_stop();
+    context_->shutdown();
 }
 
 void Client::close() {
@@ -68,7 +60,7 @@ void Client::close() {
         operations_done_.wait(lock, [&] { return operations_running_ == 0; });
     }
     flush_cache();
-    events_.close();
+    context_->events().close();
 }
 
 void Client::operation_started() {
@@ -81,27 +73,162 @@ void Client::operation_finished() {
     if (--operations_running_ == 0) operations_done_.notify_all();
 }
 
+// --- Configuration and events.
+
 Status Client::set_option(std::string_view key, std::string_view value) {
-    std::lock_guard lock(config_mutex_);
-    return config_.set_option(key, value);
+    return context_->set_option(key, value);
 }
 
 bool Client::cache_enabled() const {
-    std::lock_guard lock(config_mutex_);
-    return config_.cache_enabled;
+    return context_->cache_enabled();
 }
 
 ClientConfig Client::config_snapshot() const {
-    std::lock_guard lock(config_mutex_);
-    return config_;
+    return context_->config_snapshot();
 }
+
+const ClientConfig& Client::config() const {
+    return context_->config();
+}
+
+EventHub& Client::events() {
+    return context_->events();
+}
+
+// --- Files and batches.
+
+Result<FileResult> Client::process_file(const std::filesystem::path& path,
+                                        const ProcessOptions& options, std::stop_token stop) {
+    return files_->process_file(path, options, std::move(stop));
+}
+
+Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
+                                          const BatchOptions& options,
+                                          const std::stop_token& stop) {
+    return batches_->process(paths, options, stop);
+}
+
+// --- Identification, MyList, metadata, titles, the work queue, the session.
+
+Result<AnimeInfo> Client::identify(uint64_t size, std::string_view ed2k,
+                                   const std::stop_token& stop) {
+    return identifier_->identify(size, ed2k, stop);
+}
+
+Result<AnimeInfo> Client::identify_path(const std::filesystem::path& path, std::stop_token stop) {
+    return identifier_->identify_path(path, stop);
+}
+
+Result<AnimeInfo> Client::identify_hashed(const std::filesystem::path& path, uint64_t size,
+                                          std::string_view ed2k, const std::stop_token& stop,
+                                          std::string_view ed2k_blue) {
+    return identifier_->identify_hashed(path, size, ed2k, stop, ed2k_blue);
+}
+
+Result<MylistResult> Client::mylist_add(uint64_t size, std::string_view ed2k,
+                                        const MylistWishes& wishes, const std::stop_token& stop) {
+    return mylist_->add(size, ed2k, wishes, stop);
+}
+
+Result<MylistShowResult> Client::mylist_show(uint64_t size, std::string_view ed2k, bool refresh,
+                                             const std::stop_token& stop) {
+    return mylist_->show(size, ed2k, refresh, stop);
+}
+
+Result<MylistChangeResult> Client::mylist_add_or_queue(uint64_t size, std::string_view ed2k,
+                                                       const udp::MylistValues& values,
+                                                       const std::stop_token& stop) {
+    return mylist_->change(size, ed2k, queue::AddJob{values}, stop);
+}
+
+Result<MylistChangeResult> Client::mylist_remove(uint64_t size, std::string_view ed2k,
+                                                 const std::stop_token& stop) {
+    return mylist_->change(size, ed2k, queue::RemoveJob{}, stop);
+}
+
+Result<MylistChangeResult> Client::mylist_edit(uint64_t size, std::string_view ed2k,
+                                               const udp::MylistValues& values,
+                                               const std::stop_token& stop) {
+    return mylist_->change(size, ed2k, queue::EditJob{values}, stop);
+}
+
+Result<MylistChangeResult> Client::mylist_watched(uint64_t size, std::string_view ed2k,
+                                                  bool watched, std::optional<int64_t> date,
+                                                  const std::stop_token& stop) {
+    return mylist_->change(size, ed2k, queue::WatchedJob{watched, date, unix_now()}, stop);
+}
+
+Result<Metadata<udp::AnimeInfo>> Client::anime_show(const udp::AnimeRef& anime,
+                                                    const std::stop_token& stop) {
+    return metadata_->anime(anime, stop);
+}
+
+Result<Metadata<udp::EpisodeInfo>> Client::episode_show(const udp::EpisodeRef& episode,
+                                                        const std::stop_token& stop) {
+    return metadata_->episode(episode, stop);
+}
+
+Result<Metadata<udp::GroupInfo>> Client::group_show(const udp::GroupRef& group,
+                                                    const std::stop_token& stop) {
+    return metadata_->group(group, stop);
+}
+
+Result<titles::SearchResult> Client::titles_search(std::string_view text, std::string_view lang,
+                                                   size_t limit) {
+    return titles_->search(text, lang, limit);
+}
+
+Result<titles::RefreshResult> Client::titles_update(bool force, const std::stop_token& stop) {
+    return titles_->update(force, stop);
+}
+
+Result<titles::TitleIndexStatus> Client::titles_status() {
+    return titles_->status();
+}
+
+Result<queue::WorkQueue::Listing> Client::queue_list() {
+    return queue_->list();
+}
+
+Result<queue::WorkQueue::Summary> Client::queue_summary() {
+    return queue_->summary();
+}
+
+Result<queue::RunReport> Client::queue_run(
+    bool include_not_due, const std::stop_token& stop,
+    std::function<void(const queue::Job&, const queue::JobResult&, const queue::Disposition&)>
+        on_job) {
+    return queue_->run(include_not_due, stop, std::move(on_job));
+}
+
+Result<size_t> Client::queue_clear(queue::WorkQueue::Which which) {
+    return queue_->clear(which);
+}
+
+Status Client::logout(std::stop_token stop, std::optional<std::chrono::milliseconds> patience) {
+    return session_->logout(std::move(stop), patience);
+}
+
+void Client::end_session(std::chrono::milliseconds patience, std::stop_token stop) {
+    session_->end(patience, std::move(stop));
+}
+
+std::filesystem::path Client::anidb_host_state_dir() const {
+    return AnidbSessionLink::host_state_dir();
+}
+
+std::optional<udp::Cooldown> Client::anidb_cooldown() const {
+    return AnidbSessionLink::cooldown();
+}
+
+SessionStatus Client::session_status() {
+    return session_->status();
+}
+
+// --- Cache maintenance.
 
 std::string Client::cache_problem() const {
-    return impl_->cache_problem;
-}
-
-void report_cache_problem(Client& /*client*/, Client::Impl& impl, const Error& error) {
-    impl.reports->on_failure(error);
+    return context_->cache_problem();
 }
 
 // Empties what the cache learnt (hashes, AniDB answers, the local MyList
@@ -109,30 +236,34 @@ void report_cache_problem(Client& /*client*/, Client::Impl& impl, const Error& e
 // that are not sent yet) and the titles (a download AniDB allows once a
 // day; a cleared copy could not be fetched again before tomorrow).
 Status Client::cache_clear() {
-    if (!impl_->cache) return make_error(Errc::cache, "no cache: " + impl_->cache_problem);
-    if (auto cleared = impl_->cache->clear(); !cleared) return cleared;
-    auto store = mylist_store(*impl_);
+    cache::CacheDb* db = context_->cache();
+    if (db == nullptr) return context_->no_cache();
+    if (auto cleared = db->clear(); !cleared) return cleared;
+    auto store = context_->mylist_store();
     if (!store) return store.error();
     return (*store)->forget_all();
 }
 
 Result<Client::CacheStats> Client::cache_stats() {
-    if (!impl_->cache) return make_error(Errc::cache, "no cache: " + impl_->cache_problem);
-    auto s = impl_->cache->stats();
+    cache::CacheDb* db = context_->cache();
+    if (db == nullptr) return context_->no_cache();
+    auto s = db->stats();
     if (!s) return s.error();
     return CacheStats{s->hash_entries, s->anidb_entries, s->database_bytes};
 }
 
 Status Client::cache_vacuum() {
-    if (!impl_->cache) return make_error(Errc::cache, "no cache: " + impl_->cache_problem);
-    return impl_->cache->vacuum();
+    cache::CacheDb* db = context_->cache();
+    if (db == nullptr) return context_->no_cache();
+    return db->vacuum();
 }
 
 Result<bool> Client::cache_has(const std::filesystem::path& path, hash::Algorithm algorithm) {
-    if (!impl_->cache) return make_error(Errc::cache, "no cache: " + impl_->cache_problem);
+    cache::CacheDb* db = context_->cache();
+    if (db == nullptr) return context_->no_cache();
     auto id = cache::identify_file(path);
     if (!id) return id.error();
-    auto hit = impl_->cache->find_hashes(*id);
+    auto hit = db->find_hashes(*id);
     if (!hit) return hit.error();
     if (!hit->has_value()) return false;
     return (*hit)->digests.count(static_cast<int>(algorithm)) > 0;

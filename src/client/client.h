@@ -2,6 +2,10 @@
 // cache, batches, identification and MyList through AniDB, callbacks and
 // events. The C ABI (src/capi) and the CLI are thin layers over it.
 //
+// A facade: each job is done by a collaborator with its own header in this
+// folder (the map is in docs/design.md, "The client"); client.cc only hands
+// calls on and keeps the teardown order.
+//
 // Thread safety: every member may be called from several threads at once.
 #pragma once
 
@@ -31,6 +35,16 @@ struct FileHashes;
 }
 
 namespace anidb::client {
+
+class ClientContext;
+class AnidbSessionLink;
+class FilePipeline;
+class BatchEngine;
+class Identifier;
+class MylistService;
+class QueueControl;
+class MetadataLookup;
+class TitleSearch;
 
 // How long a LOGOUT may take once the client was told to stop (Ctrl-C,
 // anidb_client_destroy): it is sent only when a rate-limit slot and the
@@ -194,8 +208,9 @@ class Client {
     bool cache_enabled() const;
     // A copy of the configuration as it is now.
     ClientConfig config_snapshot() const;
-    const ClientConfig& config() const { return config_; }
-    EventHub& events() { return events_; }
+    // The configuration without the lock, for what set_option never changes.
+    const ClientConfig& config() const;
+    EventHub& events();
 
     // Cancels every operation started through this client and refuses new
     // ones (Errc::cancelled); used by destroy and Ctrl-C.
@@ -209,61 +224,32 @@ class Client {
     // client's own callbacks (an operation's thread would wait for itself).
     void close();
 
-    struct Impl;         // private state (client_impl.h)
-    struct CacheLookup;  // what the cache knew about a file (client_impl.h)
-    struct PendingFile;  // a file between begin_file and finish_file (client_impl.h)
-
   private:
+    // The operations run the file pipeline and the batch engine on their own
+    // threads and are counted for close().
     friend class FileOperation;
     friend class BatchOperation;
     explicit Client(ClientConfig config);
-    // process_file without the ERROR/COMPLETION report (a batch reports per
-    // file and once at its end; an operation reports after storing its
-    // outcome).
-    Result<FileResult> process_file_silently(const std::filesystem::path& path,
-                                             const ProcessOptions& options, std::stop_token stop);
-    // ERROR for a failed file, then COMPLETION.
-    void report_outcome(const std::filesystem::path& path, const Result<FileResult>& outcome);
-    // process_batch without the batch's own ERROR/COMPLETION (its files
-    // still report theirs); a BatchOperation reports after storing it.
-    Result<BatchResult> process_batch_silently(const std::vector<std::string>& paths,
-                                               const BatchOptions& options,
-                                               const std::stop_token& stop);
-    // A batch's code: its error, else cancelled when it was stopped, else ok.
-    static Errc batch_outcome_code(const Result<BatchResult>& outcome, bool cancelled);
-    // ERROR for a batch refused as a whole, then COMPLETION with that code.
-    void report_batch_outcome(const Result<BatchResult>& outcome, bool cancelled);
-    // Operations running on their own threads, for close().
     void operation_started();
     void operation_finished();
-    // What the cache knows about `path` (file_not_found etc. for a file that
-    // cannot be stat()ed while the cache is in use).
-    Result<CacheLookup> look_up(const std::string& path, const ProcessOptions& options);
-    // process_file after the cache lookup (process_batch looks up many files
-    // at once and comes in here).
-    Result<FileResult> process_looked_up(const std::string& path, const ProcessOptions& options,
-                                         std::stop_token stop, CacheLookup lookup);
-    // process_looked_up in two halves around the hashing, for callers that
-    // hash several files at once (process_batch's lanes). begin_file sends
-    // FILE_START, CACHE_HIT/MISS and HASH_START when the file needs hashing
-    // (PendingFile::to_hash); finish_file takes the digests (nullptr when
-    // nothing was hashed), sends the rest, stores them in the cache and
-    // builds the result.
-    PendingFile begin_file(const std::string& path, const ProcessOptions& options,
-                           CacheLookup lookup);
-    Result<FileResult> finish_file(PendingFile pending, const ProcessOptions& options,
-                                   hash::FileHashes* hashed);
-    // mylist_remove / _edit / _watched: directly, or through the queue.
-    Result<MylistChangeResult> change_mylist(uint64_t size, std::string_view ed2k,
-                                             const queue::JobSpec& spec,
-                                             const std::stop_token& stop);
-    mutable std::mutex config_mutex_;
-    ClientConfig config_;
-    EventHub events_;
+
+    // What the collaborators share (client_context.h), declared first: it
+    // outlives them all.
+    std::unique_ptr<ClientContext> context_;
+    // One collaborator per job, each in its own header; later ones hold
+    // references to earlier ones.
+    std::unique_ptr<AnidbSessionLink> session_;  // anidb_session_link.h
+    std::unique_ptr<FilePipeline> files_;        // file_pipeline.h
+    std::unique_ptr<BatchEngine> batches_;       // batch/batch_engine.h
+    std::unique_ptr<Identifier> identifier_;     // identifier.h
+    std::unique_ptr<MylistService> mylist_;      // mylist_service.h
+    std::unique_ptr<QueueControl> queue_;        // queue_control.h
+    std::unique_ptr<MetadataLookup> metadata_;   // metadata_lookup.h
+    std::unique_ptr<TitleSearch> titles_;        // title_search.h
+
     std::mutex operations_mutex_;
     std::condition_variable operations_done_;
     size_t operations_running_ = 0;
-    std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace anidb::client

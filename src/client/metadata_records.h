@@ -1,6 +1,6 @@
 // ANIME, EPISODE and GROUP records (anidb/records.h) as the field maps the
 // cache stores (cache::CacheDb::Record): one encoding for every reader and
-// writer of those rows (Client::anime_show and identification's fill-in).
+// writer of those rows (MetadataLookup and the Identifier's fill-in).
 // A row written by an older libanidb with only some fields, or one whose
 // values do not read back, decodes as nullopt (a miss: AniDB is asked
 // again). A "no such record" answer is stored as {"missing": "1"}.

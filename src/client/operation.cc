@@ -1,5 +1,8 @@
 #include "client/operation.h"
 
+#include "client/batch/batch_engine.h"
+#include "client/file_pipeline.h"
+
 namespace anidb::client {
 
 Result<std::unique_ptr<FileOperation>> FileOperation::start(std::shared_ptr<Client> client,
@@ -18,8 +21,8 @@ Result<std::unique_ptr<FileOperation>> FileOperation::start(std::shared_ptr<Clie
     try {
         FileOperation* self = op.get();
         op->thread_ = std::jthread([self, path = std::move(path), options = std::move(options)] {
-            auto outcome =
-                self->client_->process_file_silently(path, options, self->stop_.get_token());
+            auto outcome = self->client_->files_->process_file_silently(path, options,
+                                                                        self->stop_.get_token());
             FileStatus final_status = FileStatus::completed;
             if (!outcome.ok()) {
                 final_status = outcome.error().code == Errc::cancelled ? FileStatus::cancelled
@@ -32,7 +35,7 @@ Result<std::unique_ptr<FileOperation>> FileOperation::start(std::shared_ptr<Clie
                 self->outcome_.emplace(outcome);
                 self->status_ = final_status;
             }
-            self->client_->report_outcome(path, outcome);
+            self->client_->files_->report_outcome(path, outcome);
             self->client_->operation_finished();
         });
         return op;
@@ -94,9 +97,9 @@ Result<std::unique_ptr<BatchOperation>> BatchOperation::start(std::shared_ptr<Cl
         auto run = [self, paths = std::move(paths), options = std::move(options),
                     on_done = std::move(on_done)] {
             auto outcome =
-                self->client_->process_batch_silently(paths, options, self->stop_.get_token());
+                self->client_->batches_->process_silently(paths, options, self->stop_.get_token());
             const bool cancelled = self->stop_.stop_requested();
-            const Errc code = Client::batch_outcome_code(outcome, cancelled);
+            const Errc code = BatchEngine::outcome_code(outcome, cancelled);
             const Result<BatchResult>* stored = nullptr;
             {
                 std::lock_guard lock(self->mutex_);
@@ -107,7 +110,7 @@ Result<std::unique_ptr<BatchOperation>> BatchOperation::start(std::shared_ptr<Cl
             }
             // Reported once the outcome is readable (it is written once,
             // here); on_done hears the same code.
-            self->client_->report_batch_outcome(*stored, cancelled);
+            self->client_->batches_->report_outcome(*stored, cancelled);
             if (on_done) on_done(code);
             self->client_->operation_finished();
         };

@@ -6,9 +6,8 @@
 // outcome goes to `done` as soon as it is known, on the worker's thread;
 // the client's per-file steps (events, cache, result) stay with the caller.
 //
-// The step process_batch takes today and the batch engine of issue 15 can
-// carry over: it knows nothing of the Client. Not thread-safe: one object
-// per worker thread.
+// It knows nothing of the Client or the FilePipeline. Not thread-safe: one
+// object per worker thread.
 #pragma once
 
 #include <functional>

@@ -260,7 +260,7 @@ TEST_F(ClientCache, SkipExistingAnswersBatchFromCache) {
     EXPECT_FALSE(third->results[0].from_cache);
 }
 
-// A warm batch looks files up in growing groups (process_batch.cc). Files
+// A warm batch looks files up in growing groups (batch/batch_engine.cc). Files
 // that changed, moved or vanished in the middle of such a group still get the
 // single-file treatment: re-hashed, recognised, or FAILED with the reason.
 TEST_F(ClientCache, WarmBatchGroupsHandleChangedMovedAndMissingFiles) {

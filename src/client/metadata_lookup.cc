@@ -1,9 +1,11 @@
-// Client::anime_show / episode_show / group_show: ANIME, EPISODE and GROUP
+// MetadataLookup (metadata_lookup.h): ANIME, EPISODE and GROUP
 // through the cache, kept as anidb/metadata_ttl.h says. Records are stored
 // by id (metadata_records.h); a name, or an anime and an episode number, is
 // remembered in the client state table with the id its answer carried (the
 // answer was checked against the name or number asked, metadata_commands.h),
 // so asking the same way again is answered from the cache too.
+#include "client/metadata_lookup.h"
+
 #include <charconv>
 #include <chrono>
 #include <optional>
@@ -12,8 +14,7 @@
 #include "anidb/codec.h"
 #include "anidb/metadata_ttl.h"
 #include "anidb/selectors.h"
-#include "client/client.h"
-#include "client/client_impl.h"
+#include "client/joint_stop.h"
 #include "client/metadata_records.h"
 
 namespace anidb::client {
@@ -141,15 +142,17 @@ CachedAnswer<T> from_cache(cache::CacheDb& db, int64_t id, int64_t now) {
     return out;
 }
 
+}  // namespace
+
 template <typename T>
-Result<Metadata<typename T::Record>> show(Client& client, Client::Impl& impl,
-                                          const typename T::Ref& ref, const std::stop_token& stop) {
+Result<Metadata<typename T::Record>> MetadataLookup::show(const typename T::Ref& ref,
+                                                          const std::stop_token& stop) {
     // Refuse what the command layer would refuse before anything else.
     udp::Command probe(T::command);
     if (auto ok = udp::add_selector(probe, ref); !ok) return ok.error();
-    if (impl.shutting_down) return make_error(Errc::cancelled, "the client is shutting down");
-    const AnswerCache policy = client.config_snapshot().answer_cache;
-    cache::CacheDb* db = impl.cache.get();
+    if (auto running = context_.refuse_if_stopping(); !running) return running.error();
+    const AnswerCache policy = context_.config_snapshot().answer_cache;
+    cache::CacheDb* db = context_.cache();
     const int64_t now = unix_now();
     const std::optional<std::string> alias = T::alias_of(ref);
     std::optional<int64_t> id = T::id_of(ref);
@@ -167,9 +170,9 @@ Result<Metadata<typename T::Record>> show(Client& client, Client::Impl& impl,
             }
         }
     }
-    auto session = session_for(client, impl);
+    auto session = link_.session();
     if (!session) return session.error();
-    JointStop joint(stop, impl.shutdown_source.get_token());
+    JointStop joint(stop, context_.shutdown_token());
     auto fetched = T::fetch(**session, ref, joint.token());
     const bool store = db != nullptr && policy != AnswerCache::off;
     if (!fetched) {
@@ -186,7 +189,7 @@ Result<Metadata<typename T::Record>> show(Client& client, Client::Impl& impl,
         if (auto ok =
                 db->store_record(T::kind, {static_cast<uint64_t>(rid), T::encode(*fetched), now});
             !ok) {
-            report_cache_problem(client, impl, ok.error());
+            context_.report_cache_problem(ok.error());
         }
         if (alias) (void)db->put_state(*alias, std::to_string(rid));
     }
@@ -194,21 +197,19 @@ Result<Metadata<typename T::Record>> show(Client& client, Client::Impl& impl,
     return Metadata<typename T::Record>{std::move(*fetched), false, now, expires};
 }
 
-}  // namespace
-
-Result<Metadata<udp::AnimeInfo>> Client::anime_show(const udp::AnimeRef& anime,
-                                                    const std::stop_token& stop) {
-    return show<AnimeTraits>(*this, *impl_, anime, stop);
+Result<Metadata<udp::AnimeInfo>> MetadataLookup::anime(const udp::AnimeRef& anime,
+                                                       const std::stop_token& stop) {
+    return show<AnimeTraits>(anime, stop);
 }
 
-Result<Metadata<udp::EpisodeInfo>> Client::episode_show(const udp::EpisodeRef& episode,
-                                                        const std::stop_token& stop) {
-    return show<EpisodeTraits>(*this, *impl_, episode, stop);
+Result<Metadata<udp::EpisodeInfo>> MetadataLookup::episode(const udp::EpisodeRef& episode,
+                                                           const std::stop_token& stop) {
+    return show<EpisodeTraits>(episode, stop);
 }
 
-Result<Metadata<udp::GroupInfo>> Client::group_show(const udp::GroupRef& group,
-                                                    const std::stop_token& stop) {
-    return show<GroupTraits>(*this, *impl_, group, stop);
+Result<Metadata<udp::GroupInfo>> MetadataLookup::group(const udp::GroupRef& group,
+                                                       const std::stop_token& stop) {
+    return show<GroupTraits>(group, stop);
 }
 
 }  // namespace anidb::client

@@ -1,5 +1,6 @@
-// Conversions between the AniDB records (src/anidb), the cache's stored
-// answers and the client's AnimeInfo.
+// The FILE answer in its three forms: AniDB's record (src/anidb), the
+// cache's stored answer and the client's AnimeInfo, and the conversions
+// between them (used by the Identifier).
 #pragma once
 
 #include "anidb/records.h"

@@ -1,11 +1,9 @@
-// Client::process_file: one file through the cache and the hashing engine.
+// FilePipeline: one file through the cache and the hashing engine.
+#include "client/file_pipeline.h"
+
 #include <algorithm>
 #include <chrono>
 #include <map>
-
-#include "client/client.h"
-#include "client/client_impl.h"
-#include "hash/hash_file.h"
 
 namespace anidb::client {
 namespace {
@@ -47,41 +45,41 @@ void adopt_stamp(cache::FileIdentity& id, const io::FileStamp& stamp) {
 
 }  // namespace
 
-Result<FileResult> Client::process_file(const std::filesystem::path& path,
-                                        const ProcessOptions& options, std::stop_token stop) {
+Result<FileResult> FilePipeline::process_file(const std::filesystem::path& path,
+                                              const ProcessOptions& options, std::stop_token stop) {
     auto outcome = process_file_silently(path, options, std::move(stop));
     report_outcome(path, outcome);
     return outcome;
 }
 
-void Client::report_outcome(const std::filesystem::path& path, const Result<FileResult>& outcome) {
+void FilePipeline::report_outcome(const std::filesystem::path& path,
+                                  const Result<FileResult>& outcome) {
     Errc code = Errc::ok;
     if (!outcome) {
         code = outcome.error().code;
-        events_.error(code, outcome.error().message, path.string());
+        context_.events().error(code, outcome.error().message, path.string());
     } else if (outcome->status != FileStatus::completed) {
         code = outcome->error;
-        events_.error(code, outcome->error_message, path.string());
+        context_.events().error(code, outcome->error_message, path.string());
     }
-    events_.completion(code);
+    context_.events().completion(code);
 }
 
-Result<FileResult> Client::process_file_silently(const std::filesystem::path& path,
-                                                 const ProcessOptions& options,
-                                                 std::stop_token stop) {
+Result<FileResult> FilePipeline::process_file_silently(const std::filesystem::path& path,
+                                                       const ProcessOptions& options,
+                                                       std::stop_token stop) {
     if (auto valid = hash::validate_algorithms(options.algorithms); !valid) return valid.error();
-    if (impl_->shutting_down) return make_error(Errc::cancelled, "the client is shutting down");
+    if (auto running = context_.refuse_if_stopping(); !running) return running.error();
 
     auto lookup = look_up(path.native(), options);
     if (!lookup) return lookup.error();
     return process_looked_up(path.native(), options, std::move(stop), std::move(lookup).value());
 }
 
-Result<Client::CacheLookup> Client::look_up(const std::string& path,
-                                            const ProcessOptions& options) {
+Result<CacheLookup> FilePipeline::look_up(const std::string& path, const ProcessOptions& options) {
     // Identity for the cache (also tells a missing file early).
     CacheLookup lookup;
-    lookup.usable = impl_->cache && options.use_cache && cache_enabled();
+    lookup.usable = context_.cache() != nullptr && options.use_cache && context_.cache_enabled();
     if (lookup.usable) {
         auto id = cache::identify_native(path);
         if (!id) return id.error();
@@ -90,21 +88,22 @@ Result<Client::CacheLookup> Client::look_up(const std::string& path,
     // Without read_cache or verify_existing nothing cached is used: every
     // algorithm is hashed and stored (replacing whatever entry there is).
     if (lookup.usable && (options.read_cache || options.verify_existing)) {
-        auto hit = impl_->cache->find_hashes(*lookup.identity);
+        auto hit = context_.cache()->find_hashes(*lookup.identity);
         if (hit.ok()) {
             // A damaged entry comes without digests: everything is hashed.
             if (hit->has_value()) lookup.corrupt = (*hit)->corrupt;
             if (hit->has_value() && options.read_cache) lookup.cached = std::move((*hit)->digests);
         } else {
-            report_cache_problem(*this, *impl_, hit.error());
+            context_.report_cache_problem(hit.error());
             lookup.usable = false;
         }
     }
     return lookup;
 }
 
-Result<FileResult> Client::process_looked_up(const std::string& path, const ProcessOptions& options,
-                                             std::stop_token stop, CacheLookup lookup) {
+Result<FileResult> FilePipeline::process_looked_up(const std::string& path,
+                                                   const ProcessOptions& options,
+                                                   std::stop_token stop, CacheLookup lookup) {
     PendingFile pending = begin_file(path, options, std::move(lookup));
     if (pending.to_hash.empty()) return finish_file(std::move(pending), options, nullptr);
 
@@ -113,8 +112,7 @@ Result<FileResult> Client::process_looked_up(const std::string& path, const Proc
     // One stop source fed by both the caller's token and client shutdown.
     std::stop_source combined;
     std::stop_callback from_caller(std::move(stop), [&] { combined.request_stop(); });
-    std::stop_callback from_client(impl_->shutdown_source.get_token(),
-                                   [&] { combined.request_stop(); });
+    std::stop_callback from_client(context_.shutdown_token(), [&] { combined.request_stop(); });
     hopts.stop = combined.get_token();
     const bool to_client = options.report_to_client_callbacks;
     if (options.progress || to_client) {
@@ -123,9 +121,9 @@ Result<FileResult> Client::process_looked_up(const std::string& path, const Proc
                                          : static_cast<float>(static_cast<double>(done) * 100.0 /
                                                               static_cast<double>(total));
             if (options.progress) {
-                events_.call_serialized([&] { options.progress(pct, done, total); });
+                context_.events().call_serialized([&] { options.progress(pct, done, total); });
             }
-            if (to_client) events_.progress(pct, done, total);
+            if (to_client) context_.events().progress(pct, done, total);
         };
     }
     auto hashed = hash::hash_file(std::filesystem::path(path), hopts);
@@ -133,8 +131,8 @@ Result<FileResult> Client::process_looked_up(const std::string& path, const Proc
     return finish_file(std::move(pending), options, &*hashed);
 }
 
-Client::PendingFile Client::begin_file(const std::string& path, const ProcessOptions& options,
-                                       CacheLookup lookup) {
+PendingFile FilePipeline::begin_file(const std::string& path, const ProcessOptions& options,
+                                     CacheLookup lookup) {
     PendingFile pending;
     pending.lookup = std::move(lookup);
     FileResult& result = pending.result;
@@ -157,16 +155,16 @@ Client::PendingFile Client::begin_file(const std::string& path, const ProcessOpt
         if (!have || options.verify_existing) pending.to_hash.push_back(a);
     }
     if (!pending.to_hash.empty()) {
-        events_.emit_all(opening);
+        context_.events().emit_all(opening);
         for (auto a : pending.to_hash) {
-            events_.emit(algorithm_event(EventType::hash_start, result.path, a));
+            context_.events().emit(algorithm_event(EventType::hash_start, result.path, a));
         }
     }
     return pending;
 }
 
-Result<FileResult> Client::finish_file(PendingFile pending, const ProcessOptions& options,
-                                       hash::FileHashes* hashed) {
+Result<FileResult> FilePipeline::finish_file(PendingFile pending, const ProcessOptions& options,
+                                             hash::FileHashes* hashed) {
     FileResult& result = pending.result;
     std::map<int, std::string>& cached = pending.lookup.cached;
     std::vector<Event>& opening = pending.opening;
@@ -189,7 +187,7 @@ Result<FileResult> Client::finish_file(PendingFile pending, const ProcessOptions
         result.size = hashed->size;
         result.ed2k_blue = std::move(hashed->ed2k_other_variant);
         for (auto& d : hashed->digests) {
-            events_.emit(
+            context_.events().emit(
                 algorithm_event(EventType::hash_complete, result.path, d.algorithm, d.value));
             computed[static_cast<int>(d.algorithm)] = std::move(d.value);
         }
@@ -200,7 +198,7 @@ Result<FileResult> Client::finish_file(PendingFile pending, const ProcessOptions
     // on disk now means the file changed on disk without its size, mtime or
     // inode changing (bit rot, an in-place edit). Keep the old entry.
     if (options.verify_existing && pending.lookup.corrupt) {
-        impl_->reports->on_unverifiable(result.path);
+        context_.reports().on_unverifiable(result.path);
     }
     if (options.verify_existing) {
         for (const auto& [algo, value] : computed) {
@@ -218,7 +216,8 @@ Result<FileResult> Client::finish_file(PendingFile pending, const ProcessOptions
                     result.hashes.push_back({a, computed[static_cast<int>(a)]});
                 }
                 result.processing_time_ms = elapsed_ms(pending.lookup.started);
-                events_.emit(file_event(EventType::file_complete, result.path, result.size));
+                context_.events().emit(
+                    file_event(EventType::file_complete, result.path, result.size));
                 return result;
             }
         }
@@ -243,15 +242,15 @@ Result<FileResult> Client::finish_file(PendingFile pending, const ProcessOptions
     if (pending.lookup.usable && !computed.empty() && stored_identity) {
         // Handed over: the store queue keeps them until its group is written.
         if (auto stored =
-                impl_->cache->store_hashes(std::move(*stored_identity), std::move(computed));
+                context_.cache()->store_hashes(std::move(*stored_identity), std::move(computed));
             !stored) {
-            report_cache_problem(*this, *impl_, stored.error());
+            context_.report_cache_problem(stored.error());
         }
     }
     result.status = FileStatus::completed;
     result.processing_time_ms = elapsed_ms(pending.lookup.started);
     opening.push_back(file_event(EventType::file_complete, result.path, result.size));
-    events_.emit_all(opening);  // only FILE_COMPLETE when begin_file sent the rest
+    context_.events().emit_all(opening);  // only FILE_COMPLETE when begin_file sent the rest
     return std::move(result);
 }
 

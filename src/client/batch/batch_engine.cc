@@ -1,4 +1,4 @@
-// Client::process_batch: the library's one batch engine (the CLI, the C
+// BatchEngine (batch_engine.h): the library's one batch engine (the CLI, the C
 // ABI and the Python binding all run on it). Many files, max_concurrent at
 // a time. Each file's hashing already spreads over the process-wide worker
 // pool, so the batch threads here are mostly readers: running a few files
@@ -14,6 +14,8 @@
 // - Results go through a ResultSink: in input or completion order, kept
 //   or streamed (then memory stays bounded whatever the file count).
 // - Every wait ends on the batch's stop token or client shutdown.
+#include "client/batch/batch_engine.h"
+
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -28,8 +30,7 @@
 #include "client/batch/batch_progress.h"
 #include "client/batch/read_gate.h"
 #include "client/batch/result_sink.h"
-#include "client/client.h"
-#include "client/client_impl.h"
+#include "client/joint_stop.h"
 
 namespace anidb::client {
 namespace {
@@ -48,8 +49,7 @@ FileResult failed_result(const std::string& path, const Error& error) {
 
 // True when every algorithm asked for is answered by the cache: the file
 // is not read, so it does not pass the read gate.
-bool answered_by_cache(const Client::CacheLookup& lookup,
-                       const std::vector<hash::Algorithm>& algorithms) {
+bool answered_by_cache(const CacheLookup& lookup, const std::vector<hash::Algorithm>& algorithms) {
     return std::all_of(algorithms.begin(), algorithms.end(), [&](hash::Algorithm a) {
         return lookup.cached.count(static_cast<int>(a)) > 0;
     });
@@ -60,7 +60,7 @@ bool answered_by_cache(const Client::CacheLookup& lookup,
 // worker's files mostly share one), not for every file.
 class DeviceOf {
   public:
-    dev_t operator()(const std::string& path, const Client::CacheLookup& lookup) {
+    dev_t operator()(const std::string& path, const CacheLookup& lookup) {
         if (lookup.identity) return static_cast<dev_t>(lookup.identity->device);
         const size_t slash = path.rfind('/');
         const std::string folder = slash == std::string::npos ? "."
@@ -81,34 +81,33 @@ class DeviceOf {
 
 }  // namespace
 
-Result<BatchResult> Client::process_batch(const std::vector<std::string>& paths,
-                                          const BatchOptions& options,
-                                          const std::stop_token& stop) {
-    auto outcome = process_batch_silently(paths, options, stop);
-    report_batch_outcome(outcome, stop.stop_requested());
+Result<BatchResult> BatchEngine::process(const std::vector<std::string>& paths,
+                                         const BatchOptions& options, const std::stop_token& stop) {
+    auto outcome = process_silently(paths, options, stop);
+    report_outcome(outcome, stop.stop_requested());
     return outcome;
 }
 
-Errc Client::batch_outcome_code(const Result<BatchResult>& outcome, bool cancelled) {
+Errc BatchEngine::outcome_code(const Result<BatchResult>& outcome, bool cancelled) {
     if (!outcome) return outcome.error().code;
     return cancelled ? Errc::cancelled : Errc::ok;
 }
 
 // The batch's own report, once at its end (each file reported its own
 // ERROR as it finished): what a C, C++ or Python caller hears alike.
-void Client::report_batch_outcome(const Result<BatchResult>& outcome, bool cancelled) {
-    const Errc code = batch_outcome_code(outcome, cancelled);
-    if (!outcome) events_.error(code, outcome.error().message, "");
-    events_.completion(code);
+void BatchEngine::report_outcome(const Result<BatchResult>& outcome, bool cancelled) {
+    const Errc code = outcome_code(outcome, cancelled);
+    if (!outcome) context_.events().error(code, outcome.error().message, "");
+    context_.events().completion(code);
 }
 
-Result<BatchResult> Client::process_batch_silently(const std::vector<std::string>& paths,
-                                                   const BatchOptions& options,
-                                                   const std::stop_token& stop) {
+Result<BatchResult> BatchEngine::process_silently(const std::vector<std::string>& paths,
+                                                  const BatchOptions& options,
+                                                  const std::stop_token& stop) {
     if (paths.empty()) return make_error(Errc::invalid_parameter, "the batch has no files");
     if (auto valid = hash::validate_algorithms(options.algorithms); !valid) return valid.error();
     const auto started = std::chrono::steady_clock::now();
-    const ClientConfig config = config_snapshot();
+    const ClientConfig config = context_.config_snapshot();
 
     size_t workers =
         options.max_concurrent != 0 ? options.max_concurrent : config.max_concurrent_files;
@@ -127,16 +126,16 @@ Result<BatchResult> Client::process_batch_silently(const std::vector<std::string
     }
 
     // The batch's own stop: the caller's token or client shutdown.
-    JointStop joint(stop, impl_->shutdown_source.get_token());
+    JointStop joint(stop, context_.shutdown_token());
     const std::stop_token batch_stop = joint.token();
-    BatchProgress progress(options.progress, events_, total_bytes);
+    BatchProgress progress(options.progress, context_.events(), total_bytes);
     ReadGate gate(
         options.readers_per_device != 0 ? options.readers_per_device : config.readers_per_device,
         config.readers_by_prefix);
     ResultSink sink(paths.size(), options.order, options.keep_results,
                     [&](size_t i, FileResult& r) {
                         if (options.on_file_done) {
-                            events_.call_serialized([&] { options.on_file_done(i, r); });
+                            context_.events().call_serialized([&] { options.on_file_done(i, r); });
                         }
                     });
     std::atomic<size_t> next{0};
@@ -151,8 +150,8 @@ Result<BatchResult> Client::process_batch_silently(const std::vector<std::string
     // had to read there came to at most kMaxGroupBytesRead; otherwise it
     // falls back to one file, so that large files are still handed out one
     // at a time and the workers stay balanced.
-    const bool group_lookups =
-        options.skip_existing && options.use_cache && impl_->cache && cache_enabled();
+    const bool group_lookups = options.skip_existing && options.use_cache &&
+                               context_.cache() != nullptr && context_.cache_enabled();
     // Why file i does not start, if it does not.
     auto not_started = [&](size_t i) -> std::optional<FileResult> {
         if (batch_stop.stop_requested()) {
@@ -176,7 +175,7 @@ Result<BatchResult> Client::process_batch_silently(const std::vector<std::string
             r = failed_result(paths[i], processed.error());
         }
         if (r.status == FileStatus::failed) {
-            events_.error(r.error, r.error_message, r.path);
+            context_.events().error(r.error, r.error_message, r.path);
             if (!options.continue_on_error) stop_scheduling = true;
         }
         return r;
@@ -191,7 +190,7 @@ Result<BatchResult> Client::process_batch_silently(const std::vector<std::string
                            std::optional<CacheLookup> looked_up) {
         if (auto early = not_started(i)) return std::move(*early);
         if (!looked_up) {
-            auto lookup = look_up(paths[i], file_options);
+            auto lookup = files_.look_up(paths[i], file_options);
             if (!lookup) return conclude(i, lookup.error(), 0);
             looked_up = std::move(lookup).value();
         }
@@ -213,7 +212,7 @@ Result<BatchResult> Client::process_batch_silently(const std::vector<std::string
             }
             if (options.on_file_bytes) options.on_file_bytes(worker, i, done);
         };
-        auto processed = process_looked_up(paths[i], po, batch_stop, std::move(*looked_up));
+        auto processed = files_.process_looked_up(paths[i], po, batch_stop, std::move(*looked_up));
         if (key) slots.done(*key);
         return conclude(i, std::move(processed), reported);
     };
@@ -242,9 +241,9 @@ Result<BatchResult> Client::process_batch_silently(const std::vector<std::string
                         lane_keys.erase(k);
                     }
                     Result<FileResult> processed =
-                        hashed
-                            ? finish_file(std::move(node.mapped()), file_options, &hashed.value())
-                            : Result<FileResult>(hashed.error());
+                        hashed ? files_.finish_file(std::move(node.mapped()), file_options,
+                                                    &hashed.value())
+                               : Result<FileResult>(hashed.error());
                     const uint64_t reported = i == large_index ? large_reported : 0;
                     sink.put(i, conclude(i, std::move(processed), reported));
                 },
@@ -273,13 +272,13 @@ Result<BatchResult> Client::process_batch_silently(const std::vector<std::string
             [&](size_t i, std::optional<CacheLookup> looked_up) -> std::optional<FileResult> {
             if (auto early = not_started(i)) return early;
             auto lookup = looked_up ? Result<CacheLookup>(std::move(*looked_up))
-                                    : look_up(paths[i], file_options);
+                                    : files_.look_up(paths[i], file_options);
             if (!lookup) return conclude(i, lookup.error(), 0);
             const dev_t device =
                 answered_by_cache(*lookup, options.algorithms) ? 0 : device_of(paths[i], *lookup);
-            PendingFile file = begin_file(paths[i], file_options, std::move(lookup).value());
+            PendingFile file = files_.begin_file(paths[i], file_options, std::move(lookup).value());
             if (file.to_hash.empty()) {
-                return conclude(i, finish_file(std::move(file), file_options, nullptr), 0);
+                return conclude(i, files_.finish_file(std::move(file), file_options, nullptr), 0);
             }
             if (!hold_slot(i, gate.key_for(paths[i], device))) {
                 return conclude(i, make_error(Errc::cancelled, "the batch was cancelled"), 0);
@@ -310,7 +309,7 @@ Result<BatchResult> Client::process_batch_silently(const std::vector<std::string
                         id_index.push_back(i);
                     }
                 }
-                if (!impl_->cache->find_exact_hashes(ids, lookups)) ids.clear();
+                if (!context_.cache()->find_exact_hashes(ids, lookups)) ids.clear();
             }
             bool all_answered = true;
             uint64_t bytes_read = 0;
@@ -372,7 +371,7 @@ Result<BatchResult> Client::process_batch_silently(const std::vector<std::string
     }
     // The batch's hashes are in the database when it returns (stores are
     // grouped), and cache problems it met beyond the first are summed up.
-    flush_cache();
+    context_.flush_cache();
     progress.finish();
 
     BatchResult batch;

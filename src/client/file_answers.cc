@@ -1,4 +1,4 @@
-#include "client/anidb_link.h"
+#include "client/file_answers.h"
 
 #include <charconv>
 
