@@ -49,6 +49,9 @@ anidb::client::FileResult file_result(size_t i) {
     return r;
 }
 
+// What the C caller asked for: the results' algorithms, in their order.
+constexpr anidb_hash_algorithm_t kRequested[] = {ANIDB_HASH_ED2K, ANIDB_HASH_CRC32};
+
 anidb::client::BatchResult batch_of(size_t files) {
     anidb::client::BatchResult b;
     for (size_t i = 0; i < files; ++i) b.results.push_back(file_result(i));
@@ -60,7 +63,7 @@ void BM_BatchResult(benchmark::State& state) {
     set_mode(state);
     const anidb::client::BatchResult b = batch_of(1000);
     for (auto _ : state) {
-        anidb_batch_result_t* out = anidb::capi::to_c_batch_result(b);
+        anidb_batch_result_t* out = anidb::capi::to_c_batch_result(b, kRequested);
         if (out == nullptr) {
             state.SkipWithError("refused");
             break;
@@ -121,7 +124,7 @@ void BM_FileResult(benchmark::State& state) {
     set_mode(state);
     const anidb::client::FileResult r = file_result(7);
     for (auto _ : state) {
-        anidb_file_result_t* out = anidb::capi::to_c_file_result(r);
+        anidb_file_result_t* out = anidb::capi::to_c_file_result(r, kRequested);
         if (out == nullptr) {
             state.SkipWithError("refused");
             break;

@@ -49,13 +49,7 @@ HashRecord record_of(const std::string& path, const Result<client::FileResult>& 
     } else {
         record.size = result->size;
         record.digests = result->hashes;
-        // ED2K's blue variant: the result's when the variants differ, else
-        // the (red) ED2K itself.
-        record.ed2k_blue = result->ed2k_blue;
-        for (const auto& d : result->hashes) {
-            if (record.ed2k_blue.empty() && d.algorithm == hash::Algorithm::ed2k)
-                record.ed2k_blue = d.value;
-        }
+        record.ed2k_blue = client::ed2k_blue_or_red(*result);
         tally.bytes += result->size;
         if (result->from_cache) ++tally.from_cache;
     }

@@ -1,8 +1,8 @@
 /*
  * anidb.h — the C interface of libanidb.
  *
- * libanidb hashes files with the hashes AniDB records (ED2K, CRC32, MD5,
- * SHA1, TTH) in one read on all cores, identifies them through AniDB's UDP
+ * libanidb hashes files with the hashes AniDB records (ED2K in both its
+ * variants, CRC32, MD5, SHA1, TTH) in one read on all cores, identifies them through AniDB's UDP
  * API without breaking its flood rules, caches every answer in SQLite and
  * adds files to the user's MyList.
  *
@@ -52,9 +52,28 @@
  *     the fields of the version passed to anidb_init(), so a program built
  *     against an older header keeps working with a newer library, unchanged
  *     and without recompiling (the newer fields take their defaults).
+ *     Enum values a caller passes in (such as ANIDB_HASH_ED2K_BLUE) are
+ *     added the same way: "since ABI n", refused with
+ *     ANIDB_ERROR_INVALID_PARAMETER for a caller that passed an older
+ *     version, whose header does not have them.
  *     Fields are never removed, reordered or retyped: that would be a new
- *     SONAME. Structures the library allocates (results) may also grow at
- *     their end; callers never allocate or copy them by value.
+ *     SONAME. Of the structures the library allocates, only those it hands
+ *     out one at a time through a pointer and never as an array element
+ *     may grow at their end (callers never allocate or copy them by value):
+ *     anidb_batch_result_t, anidb_anime_info_t, anidb_mylist_entry_t,
+ *     anidb_anime_t, anidb_episode_t, anidb_group_t,
+ *     anidb_title_search_result_t and anidb_queue_list_t. Those laid out in
+ *     arrays that callers index with their own sizeof can never grow:
+ *     anidb_file_result_t (anidb_batch_result_t.results),
+ *     anidb_hash_result_t (anidb_file_result_t.hashes), anidb_title_match_t
+ *     and anidb_queue_job_t; new data reaches them as new values instead
+ *     (a new hash algorithm is a new anidb_hash_algorithm_t entry).
+ *     Structures the library fills in the caller's memory
+ *     (anidb_memory_stats_t, anidb_allocation_stats_t, anidb_mylist_result_t,
+ *     anidb_mylist_change_t, anidb_titles_update_t, anidb_queue_run_t, and
+ *     anidb_event_t in anidb_event_poll's array) are the caller's size: one
+ *     may grow only if the library then writes no field newer than the
+ *     caller's ABI version, as it reads the structures above.
  */
 #ifndef ANIDB_ANIDB_H
 #define ANIDB_ANIDB_H
@@ -129,7 +148,18 @@ typedef enum {
     ANIDB_HASH_CRC32 = 2, /**< 8 lowercase hex digits */
     ANIDB_HASH_MD5 = 3,   /**< 32 lowercase hex digits */
     ANIDB_HASH_SHA1 = 4,  /**< 40 lowercase hex digits */
-    ANIDB_HASH_TTH = 5    /**< 39 uppercase base32 characters, no padding */
+    ANIDB_HASH_TTH = 5,   /**< 39 uppercase base32 characters, no padding */
+    /** Since ABI 3. ED2K's other ("blue") variant, 32 lowercase hex digits.
+     *  ED2K has two definitions that differ only for a file whose size is a
+     *  non-zero exact multiple of the 9,728,000-byte chunk: ANIDB_HASH_ED2K
+     *  ("red", what rhash --ed2k prints) then appends the MD4 of an empty
+     *  chunk to the chunk list, the blue variant does not. AniDB knows some
+     *  such files only by the blue value. For every other size both are the
+     *  same value. Asked together with ANIDB_HASH_ED2K it costs nothing: one
+     *  read and one MD4 pass give both (and the cache keeps both). A caller
+     *  that passed an ABI version below 3 to anidb_init gets
+     *  ANIDB_ERROR_INVALID_PARAMETER for it, as for any unknown value. */
+    ANIDB_HASH_ED2K_BLUE = 6
 } anidb_hash_algorithm_t;
 
 typedef enum {
@@ -240,7 +270,7 @@ typedef struct {
 } anidb_config_t;
 
 typedef struct {
-    const anidb_hash_algorithm_t* algorithms; /**< 1..5 distinct algorithms */
+    const anidb_hash_algorithm_t* algorithms; /**< 1..6 distinct algorithms */
     size_t algorithm_count;
     int enable_progress;   /**< 1: report to the client's PROGRESS callbacks too */
     int verify_existing;   /**< 1: re-read a cached file and compare with the cache */
@@ -680,8 +710,12 @@ ANIDB_API char* anidb_client_get_last_error_string(anidb_client_handle_t handle)
 
 /** Hashes one file (consulting and filling the client's cache) and returns
  *  the result in *result; free it with anidb_free_file_result(). Blocks.
+ *  The result lists the algorithms in the order asked. ANIDB_HASH_ED2K_BLUE
+ *  is computed as ED2K (ED2K and ED2K_BLUE together: one read, one MD4
+ *  pass); events and the cache name it ANIDB_HASH_ED2K.
  *  Errors: INVALID_HANDLE; INVALID_PARAMETER (NULL argument, 0 or more than
- *  5 algorithms, unknown or duplicate algorithm, not a regular file);
+ *  6 algorithms, unknown or duplicate algorithm, ED2K_BLUE for a caller of
+ *  ABI 1 or 2, not a regular file);
  *  INVALID_UTF8; FILE_NOT_FOUND; PERMISSION_DENIED; IO (read error, "file
  *  changed while hashing": its size, mtime or ctime moved while it was read,
  *  or the path names another file by the end); OUT_OF_MEMORY; PROCESSING
@@ -709,10 +743,13 @@ ANIDB_API anidb_result_t anidb_calculate_hash_buffer(const uint8_t* data, size_t
                                                      char* hash_buffer, size_t buffer_size);
 
 /** Bytes needed for the algorithm's text including the NUL (33, 9, 33, 41,
- *  40); 0 for an unknown algorithm. */
+ *  40, and 33 for ED2K_BLUE); 0 for an unknown algorithm. Like
+ *  anidb_hash_algorithm_name, it describes every value of this header
+ *  whatever version was passed to anidb_init. */
 ANIDB_API size_t anidb_hash_buffer_size(anidb_hash_algorithm_t algorithm);
 
-/** "ED2K", "CRC32", "MD5", "SHA1", "TTH"; "UNKNOWN" otherwise. Static. */
+/** "ED2K", "CRC32", "MD5", "SHA1", "TTH", "ED2K_BLUE"; "UNKNOWN" otherwise.
+ *  Static. */
 ANIDB_API const char* anidb_hash_algorithm_name(anidb_hash_algorithm_t algorithm);
 
 /* ====================================================================== */
@@ -885,7 +922,8 @@ ANIDB_API anidb_result_t anidb_cache_get_stats(anidb_client_handle_t handle,
                                                size_t* total_entries, uint64_t* cache_size_bytes);
 
 /** *is_cached = 1 when the file, as it is on disk now (path, size, mtime,
- *  inode), has a cached value for algorithm; 0 otherwise.
+ *  inode), has a cached value for algorithm; 0 otherwise. ED2K and
+ *  ED2K_BLUE are cached together (both or neither).
  *  Errors: INVALID_HANDLE, INVALID_PARAMETER, INVALID_UTF8, FILE_NOT_FOUND,
  *  PERMISSION_DENIED, CACHE. */
 ANIDB_API anidb_result_t anidb_cache_check_file(anidb_client_handle_t handle,

@@ -2,6 +2,7 @@
 // value at compile time: a core enum that drifts from the ABI fails the
 // build, not a caller. (Nothing here runs.)
 #include "anidb/anidb.h"
+#include "capi/capi_internal.h"
 #include "client/collection_types.h"
 #include "client/events.h"
 #include "client/types.h"
@@ -49,12 +50,17 @@ static_assert(same(Errc::no_credentials, ANIDB_ERROR_NO_CREDENTIALS));
 static_assert(same(Errc::unknown, ANIDB_ERROR_UNKNOWN));
 
 // hash::Algorithm <-> anidb_hash_algorithm_t (results, events; incoming
-// values go through hash::algorithm_from_int).
+// values go through algorithm_from_c).
 static_assert(same(hash::Algorithm::ed2k, ANIDB_HASH_ED2K));
 static_assert(same(hash::Algorithm::crc32, ANIDB_HASH_CRC32));
 static_assert(same(hash::Algorithm::md5, ANIDB_HASH_MD5));
 static_assert(same(hash::Algorithm::sha1, ANIDB_HASH_SHA1));
 static_assert(same(hash::Algorithm::tth, ANIDB_HASH_TTH));
+// ANIDB_HASH_ED2K_BLUE is no core algorithm: the C layer reads it as ED2K
+// (algorithm_from_c) and fills it from client::ed2k_blue_or_red. It is the
+// last value, so the C layer's longest algorithm list holds each value once.
+static_assert(static_cast<int>(ANIDB_HASH_ED2K_BLUE) == static_cast<int>(hash::Algorithm::tth) + 1);
+static_assert(kMaxCAlgorithms == static_cast<size_t>(ANIDB_HASH_ED2K_BLUE));
 
 // client::FileStatus -> anidb_status_t (results, anidb_operation_get_status).
 static_assert(same(client::FileStatus::pending, ANIDB_STATUS_PENDING));

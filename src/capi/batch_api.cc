@@ -14,6 +14,7 @@ namespace {
 struct BatchRequest {
     std::vector<std::string> paths;
     client::BatchOptions options;
+    std::vector<anidb_hash_algorithm_t> requested;  // what the C results list
     anidb_completion_callback_t completion = nullptr;
     void* user_data = nullptr;
 };
@@ -23,7 +24,7 @@ Result<BatchRequest> request_from_c(const char** file_paths, size_t file_count,
     if (file_paths == nullptr) return make_error(Errc::invalid_parameter, "file_paths is NULL");
     if (file_count == 0) return make_error(Errc::invalid_parameter, "file_count is 0");
     if (options == nullptr) return make_error(Errc::invalid_parameter, "options is NULL");
-    auto algorithms = algorithms_from_c(options->algorithms, options->algorithm_count);
+    auto algorithms = hash_request_from_c(options->algorithms, options->algorithm_count);
     if (!algorithms) return algorithms.error();
     BatchRequest req;
     req.paths.reserve(file_count);
@@ -35,7 +36,8 @@ Result<BatchRequest> request_from_c(const char** file_paths, size_t file_count,
         }
         req.paths.emplace_back(file_paths[i]);
     }
-    req.options.algorithms = std::move(algorithms).value();
+    req.options.algorithms = std::move(algorithms->core);
+    req.requested = std::move(algorithms->requested);
     req.options.max_concurrent = options->max_concurrent;
     req.options.continue_on_error = options->continue_on_error != 0;
     req.options.skip_existing = options->skip_existing != 0;
@@ -78,9 +80,10 @@ Result<BatchRequest> stream_request_from_c(const char** file_paths, size_t file_
     req->options.order = order == ANIDB_BATCH_INPUT_ORDER ? client::BatchOrder::input
                                                           : client::BatchOrder::completion;
     state->on_result = on_result;
-    req->options.on_file_done = [state](size_t index, client::FileResult& r) {
+    req->options.on_file_done = [state, requested = req->requested](size_t index,
+                                                                    client::FileResult& r) {
         if (state->stopped) return;
-        anidb_file_result_t* c_result = to_c_file_result(r);
+        anidb_file_result_t* c_result = to_c_file_result(r, requested);
         if (c_result == nullptr) {
             state->out_of_memory = state->stopped = true;
         } else {
@@ -128,7 +131,7 @@ anidb_result_t anidb_process_batch(anidb_client_handle_t handle, const char** fi
             done(batch.error().code);
             return fail(batch.error());
         }
-        anidb_batch_result_t* out = to_c_batch_result(*batch);
+        anidb_batch_result_t* out = to_c_batch_result(*batch, req->requested);
         if (out == nullptr) {
             done(Errc::out_of_memory);
             return fail(Errc::out_of_memory, "the batch results do not fit under the memory limit");
@@ -197,6 +200,7 @@ anidb_result_t anidb_process_batch_stream_async(anidb_client_handle_t handle,
         if (!started) return fail(started.error());
         auto b = std::make_shared<BatchEntry>();
         b->op = std::move(started).value();
+        b->requested = std::move(req->requested);
         b->client_id = c.id;
         b->owner = c.weak_from_this();
         *batch = Registry::instance().add_batch(std::move(b));
@@ -218,6 +222,7 @@ anidb_result_t anidb_process_batch_async(anidb_client_handle_t handle, const cha
         if (!started) return fail(started.error());
         auto b = std::make_shared<BatchEntry>();
         b->op = std::move(started).value();
+        b->requested = std::move(req->requested);
         b->client_id = c.id;
         b->owner = c.weak_from_this();
         *batch = Registry::instance().add_batch(std::move(b));
@@ -250,7 +255,7 @@ anidb_result_t anidb_batch_get_result(anidb_batch_handle_t batch, anidb_batch_re
         if (result == nullptr) return fail(Errc::invalid_parameter, "result is NULL");
         auto outcome = b.op->result();
         if (!outcome) return fail(outcome.error());
-        anidb_batch_result_t* out = to_c_batch_result(*outcome);
+        anidb_batch_result_t* out = to_c_batch_result(*outcome, b.requested);
         if (out == nullptr) {
             return fail(Errc::out_of_memory, "the batch results do not fit under the memory limit");
         }

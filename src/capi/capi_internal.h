@@ -30,6 +30,8 @@
 #include <memory>
 #include <mutex>
 #include <new>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -86,11 +88,13 @@ enum class HandleKind : uint64_t { client = 1, operation = 2, batch = 3 };
 
 struct OperationEntry {
     std::unique_ptr<client::FileOperation> op;
+    std::vector<anidb_hash_algorithm_t> requested;  // HashRequest::requested
     uint64_t client_id;
     std::weak_ptr<ClientEntry> owner;  // errors are also recorded there
 };
 struct BatchEntry {
     std::unique_ptr<client::BatchOperation> op;
+    std::vector<anidb_hash_algorithm_t> requested;  // HashRequest::requested
     uint64_t client_id;
     std::weak_ptr<ClientEntry> owner;
 };
@@ -225,15 +229,39 @@ Status check_optional_string(const char* s, const char* what);
 // always NUL-terminating (size > 0 checked by the caller).
 void copy_to_buffer(std::string_view message, char* buffer, size_t size);
 
-// Algorithms array from C (count 1..5, known values, no duplicates).
-Result<std::vector<hash::Algorithm>> algorithms_from_c(const anidb_hash_algorithm_t* algorithms,
-                                                       size_t count);
+// ---- hash algorithms from C -------------------------------------------------
+// One anidb_hash_algorithm_t value a caller passed: the core algorithm that
+// computes it and whether the caller wants ED2K's blue variant of it
+// (ANIDB_HASH_ED2K_BLUE, which the core reads as ED2K). nullopt for a value
+// the caller's ABI (caller_abi_version) does not have: ED2K_BLUE is since
+// ABI 3.
+struct CAlgorithm {
+    hash::Algorithm core;
+    bool blue = false;
+};
+std::optional<CAlgorithm> algorithm_from_c(int raw) noexcept;
+
+// What a C caller asks to hash: its algorithms in its order (what its
+// results list), and what the core hashes for them, ED2K_BLUE read as ED2K
+// once, so that one read and one MD4 pass give both variants.
+struct HashRequest {
+    std::vector<anidb_hash_algorithm_t> requested;
+    std::vector<hash::Algorithm> core;
+};
+// At most every value once: ED2K..TTH and ED2K_BLUE.
+inline constexpr size_t kMaxCAlgorithms = hash::kMaxAlgorithms + 1;
+// From a C array (count 1..6, values known to the caller's ABI, no duplicates).
+Result<HashRequest> hash_request_from_c(const anidb_hash_algorithm_t* algorithms, size_t count);
 
 // ---- results -------------------------------------------------------------------
 // Tracked C copies, each one block (nullptr and nothing left allocated when
 // memory is out); freed whole by the typed free function.
-anidb_file_result_t* to_c_file_result(const client::FileResult& r);
-anidb_batch_result_t* to_c_batch_result(const client::BatchResult& b);
+// Each result lists `requested` (HashRequest::requested), in that order; the
+// ED2K_BLUE entry is client::ed2k_blue_or_red of the result.
+anidb_file_result_t* to_c_file_result(const client::FileResult& r,
+                                      std::span<const anidb_hash_algorithm_t> requested);
+anidb_batch_result_t* to_c_batch_result(const client::BatchResult& b,
+                                        std::span<const anidb_hash_algorithm_t> requested);
 anidb_anime_info_t* to_c_anime_info(const client::AnimeInfo& info);
 
 // Library state.

@@ -180,9 +180,11 @@ anidb_result_t anidb_cache_check_file(anidb_client_handle_t handle, const char* 
         if (is_cached == nullptr) return fail(Errc::invalid_parameter, "is_cached is NULL");
         *is_cached = 0;
         if (auto ok = check_string(file_path, "file_path"); !ok) return fail(ok.error());
-        auto algo = hash::algorithm_from_int(raw_enum(algorithm));
+        auto algo = algorithm_from_c(raw_enum(algorithm));
         if (!algo) return fail(Errc::invalid_parameter, "unknown hash algorithm");
-        auto has = c.client->cache_has(file_path, *algo);
+        // ED2K_BLUE: the cache answers ED2K only with both variants (it keeps
+        // the blue one beside it where they differ).
+        auto has = c.client->cache_has(file_path, algo->core);
         if (!has) return fail(has.error());
         *is_cached = *has ? 1 : 0;
         return ANIDB_SUCCESS;

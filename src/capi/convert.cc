@@ -31,14 +31,39 @@ constexpr size_t align_up(size_t n, size_t alignment) {
     return (n + alignment - 1) / alignment * alignment;
 }
 
+// One hash entry of a C result: the caller's algorithm and its value.
+struct CHash {
+    anidb_hash_algorithm_t algorithm{};
+    std::string_view value;
+};
+
 // One file result's text, copied only when it needs UTF-8 repair (nearly
-// never). Refers to `r`, which must outlive it. May throw std::bad_alloc.
+// never), and its hash entries as the caller asked for them (none when the
+// result has no hashes: failed or cancelled). Refers to `r`, which must
+// outlive it. May throw std::bad_alloc.
 class FileText {
   public:
-    explicit FileText(const client::FileResult& r) : result_(&r) {
+    FileText(const client::FileResult& r, std::span<const anidb_hash_algorithm_t> requested)
+        : result_(&r) {
         if (!is_valid_utf8(r.path)) repaired_path_ = to_valid_utf8(r.path);
         if (!is_valid_utf8(r.error_message)) repaired_error_ = to_valid_utf8(r.error_message);
+        if (r.hashes.empty()) return;
+        assert(requested.size() <= hashes_.size());  // hash_request_from_c's bound
+        for (const anidb_hash_algorithm_t a :
+             requested.first(std::min(requested.size(), hashes_.size()))) {
+            if (a == ANIDB_HASH_ED2K_BLUE) {
+                hashes_[count_++] = {a, client::ed2k_blue_or_red(r)};
+                continue;
+            }
+            // The core answers every algorithm it was asked (HashRequest::core).
+            const auto it = std::find_if(r.hashes.begin(), r.hashes.end(), [a](const auto& d) {
+                return static_cast<int>(d.algorithm) == static_cast<int>(a);
+            });
+            assert(it != r.hashes.end());
+            if (it != r.hashes.end()) hashes_[count_++] = {a, it->value};
+        }
     }
+    std::span<const CHash> hashes() const { return {hashes_.data(), count_}; }
     std::string_view path() const {
         return repaired_path_ ? std::string_view(*repaired_path_) : result_->path;
     }
@@ -49,6 +74,8 @@ class FileText {
   private:
     const client::FileResult* result_;
     std::optional<std::string> repaired_path_, repaired_error_;
+    std::array<CHash, kMaxCAlgorithms> hashes_{};  // no allocation per result
+    size_t count_ = 0;
 };
 
 // Where one file result's contents go in its block.
@@ -68,20 +95,22 @@ class ContentsPlanner {
           text_at_(at + sizeof(anidb_hash_result_t) * hash_entries),
           layout_(layout) {}
 
-    ContentsPlan place(const FileText& t, const client::FileResult& r) {
+    ContentsPlan place(const FileText& t) {
         ContentsPlan p{};
         p.hashes_at = array_at_;
-        const size_t array_bytes = sizeof(anidb_hash_result_t) * r.hashes.size();
+        const size_t array_bytes = sizeof(anidb_hash_result_t) * t.hashes().size();
         array_at_ += array_bytes;
         p.values_at = text_at_;
         size_t values_bytes = 0;
-        for (const auto& h : r.hashes) values_bytes += h.value.size() + 1;  // hex/base32: ASCII
+        for (const auto& h : t.hashes()) values_bytes += h.value.size() + 1;  // hex/base32: ASCII
         p.strings_at = p.values_at + values_bytes;
         const size_t strings_bytes =
             t.path().size() + 1 + (t.error().empty() ? 0 : t.error().size() + 1);
         text_at_ = p.strings_at + strings_bytes;
         layout_.add(AllocType::string, t.error().empty() ? 1 : 2, strings_bytes);
-        if (!r.hashes.empty()) layout_.add(AllocType::hash_result, 1, array_bytes + values_bytes);
+        if (!t.hashes().empty()) {
+            layout_.add(AllocType::hash_result, 1, array_bytes + values_bytes);
+        }
         return p;
     }
     size_t end() const { return text_at_; }
@@ -110,13 +139,14 @@ void write_file_result(const FileText& t, const client::FileResult& r, const Con
         std::memcpy(at, error.data(), error.size());
         out.error_message = at;
     }
-    if (r.hashes.empty()) return;
+    const std::span<const CHash> hashes = t.hashes();
+    if (hashes.empty()) return;
     out.hashes = reinterpret_cast<anidb_hash_result_t*>(block + p.hashes_at);
-    out.hash_count = r.hashes.size();
+    out.hash_count = hashes.size();
     at = block + p.values_at;
-    for (size_t i = 0; i < r.hashes.size(); ++i) {
-        const std::string& value = r.hashes[i].value;
-        out.hashes[i].algorithm = static_cast<anidb_hash_algorithm_t>(r.hashes[i].algorithm);
+    for (size_t i = 0; i < hashes.size(); ++i) {
+        const std::string_view value = hashes[i].value;
+        out.hashes[i].algorithm = hashes[i].algorithm;
         // The NUL after it is already there: the block is zero-filled.
         // NOLINTNEXTLINE(bugprone-not-null-terminated-result)
         std::memcpy(at, value.data(), value.size());
@@ -131,12 +161,13 @@ void write_file_result(const FileText& t, const client::FileResult& r, const Con
 // One block: the structure first (it is the block's address), then its
 // hash array, then its text. Parts: file_result (the structure), hash_result
 // (the array with its strings), string (path, error message).
-anidb_file_result_t* to_c_file_result(const client::FileResult& r) {
+anidb_file_result_t* to_c_file_result(const client::FileResult& r,
+                                      std::span<const anidb_hash_algorithm_t> requested) {
     try {
-        const FileText text(r);
+        const FileText text(r, requested);
         AllocationLayout layout(AllocType::file_result, sizeof(anidb_file_result_t));
-        ContentsPlanner planner(sizeof(anidb_file_result_t), r.hashes.size(), layout);
-        const ContentsPlan plan = planner.place(text, r);
+        ContentsPlanner planner(sizeof(anidb_file_result_t), text.hashes().size(), layout);
+        const ContentsPlan plan = planner.place(text);
         assert(layout.bytes() == planner.end());
         auto* block = static_cast<char*>(tracker().allocate(layout));
         if (block == nullptr) return nullptr;
@@ -151,24 +182,25 @@ anidb_file_result_t* to_c_file_result(const client::FileResult& r) {
 // One block: the batch structure, the array of file results, every file's
 // hash array, then all the text. Parts: batch_result (the structure),
 // file_result (one per file), hash_result, string.
-anidb_batch_result_t* to_c_batch_result(const client::BatchResult& b) {
+anidb_batch_result_t* to_c_batch_result(const client::BatchResult& b,
+                                        std::span<const anidb_hash_algorithm_t> requested) {
     try {
         const size_t n = b.results.size();
         const size_t results_at =
             align_up(sizeof(anidb_batch_result_t), alignof(anidb_file_result_t));
         AllocationLayout layout(AllocType::batch_result, results_at);
         layout.add(AllocType::file_result, n, sizeof(anidb_file_result_t) * n);
-        size_t hash_entries = 0;
-        for (const auto& r : b.results) hash_entries += r.hashes.size();
-        ContentsPlanner planner(results_at + sizeof(anidb_file_result_t) * n, hash_entries, layout);
         std::vector<FileText> texts;
-        std::vector<ContentsPlan> plans;
         texts.reserve(n);
-        plans.reserve(n);
+        size_t hash_entries = 0;
         for (const auto& r : b.results) {
-            texts.emplace_back(r);
-            plans.push_back(planner.place(texts.back(), r));
+            texts.emplace_back(r, requested);
+            hash_entries += texts.back().hashes().size();
         }
+        ContentsPlanner planner(results_at + sizeof(anidb_file_result_t) * n, hash_entries, layout);
+        std::vector<ContentsPlan> plans;
+        plans.reserve(n);
+        for (const auto& t : texts) plans.push_back(planner.place(t));
         assert(layout.bytes() == planner.end());
         auto* block = static_cast<char*>(tracker().allocate(layout));
         if (block == nullptr) return nullptr;

@@ -10,12 +10,20 @@ using namespace anidb::capi;
 
 namespace {
 
-Result<client::ProcessOptions> options_from_c(const anidb_process_options_t* options) {
+// The core's options, and the algorithms the caller's results list.
+struct ProcessRequest {
+    client::ProcessOptions options;
+    std::vector<anidb_hash_algorithm_t> requested;
+};
+
+Result<ProcessRequest> options_from_c(const anidb_process_options_t* options) {
     if (options == nullptr) return make_error(Errc::invalid_parameter, "options is NULL");
-    auto algorithms = algorithms_from_c(options->algorithms, options->algorithm_count);
+    auto algorithms = hash_request_from_c(options->algorithms, options->algorithm_count);
     if (!algorithms) return algorithms.error();
-    client::ProcessOptions po;
-    po.algorithms = std::move(algorithms).value();
+    ProcessRequest req;
+    req.requested = std::move(algorithms->requested);
+    client::ProcessOptions& po = req.options;
+    po.algorithms = std::move(algorithms->core);
     po.report_to_client_callbacks = options->enable_progress != 0;
     po.verify_existing = options->verify_existing != 0;
     if (options->progress_callback != nullptr) {
@@ -25,7 +33,7 @@ Result<client::ProcessOptions> options_from_c(const anidb_process_options_t* opt
             cb(pct, done, total, user);
         };
     }
-    return po;
+    return req;
 }
 
 // The caller's buffer holds "" from the first check on, so that every error
@@ -45,17 +53,17 @@ anidb_result_t write_hash(const std::string& value, char* buffer, size_t size) {
 }
 
 // Checked before any work so a too-small buffer fails fast.
-anidb_result_t check_capacity(hash::Algorithm a, size_t size) {
-    const size_t needed = hash::digest_text_length(a) + 1;
+anidb_result_t check_capacity(CAlgorithm a, size_t size) {
+    const size_t needed = hash::digest_text_length(a.core) + 1;
     if (size >= needed) return ANIDB_SUCCESS;
     return fail(Errc::invalid_parameter, "hash buffer too small: " + std::to_string(needed) +
                                              " bytes needed, " + std::to_string(size) + " given");
 }
 
 anidb_result_t check_hash_args(anidb_hash_algorithm_t algorithm, const char* buffer,
-                               hash::Algorithm& out) {
+                               CAlgorithm& out) {
     if (buffer == nullptr) return fail(Errc::invalid_parameter, "hash_buffer is NULL");
-    auto a = hash::algorithm_from_int(raw_enum(algorithm));
+    auto a = algorithm_from_c(raw_enum(algorithm));
     if (!a) return fail(Errc::invalid_parameter, "unknown hash algorithm");
     out = *a;
     return ANIDB_SUCCESS;
@@ -72,12 +80,12 @@ anidb_result_t anidb_process_file(anidb_client_handle_t handle, const char* file
     return with_client(handle, [&](ClientEntry& c) {
         if (result == nullptr) return fail(Errc::invalid_parameter, "result is NULL");
         if (auto ok = check_string(file_path, "file_path"); !ok) return fail(ok.error());
-        auto po = options_from_c(options);
-        if (!po) return fail(po.error());
+        auto req = options_from_c(options);
+        if (!req) return fail(req.error());
         // The client's callbacks hear ERROR/COMPLETION from the core.
-        auto processed = c.client->process_file(file_path, *po);
+        auto processed = c.client->process_file(file_path, req->options);
         if (!processed) return fail(processed.error());
-        anidb_file_result_t* out = to_c_file_result(*processed);
+        anidb_file_result_t* out = to_c_file_result(*processed, req->requested);
         if (out == nullptr) return fail(Errc::out_of_memory, "out of memory for the result");
         *result = out;
         if (processed->status != client::FileStatus::completed) {
@@ -91,12 +99,13 @@ anidb_result_t anidb_calculate_hash(const char* file_path, anidb_hash_algorithm_
                                     char* hash_buffer, size_t buffer_size) {
     terminate_buffer(hash_buffer, buffer_size);
     return with_no_handle([&] {
-        hash::Algorithm a{};
+        CAlgorithm a{};
         if (auto r = check_hash_args(algorithm, hash_buffer, a); r != ANIDB_SUCCESS) return r;
         if (auto r = check_capacity(a, buffer_size); r != ANIDB_SUCCESS) return r;
         if (auto ok = check_string(file_path, "file_path"); !ok) return fail(ok.error());
         hash::FileHashOptions options;
-        options.algorithms = {a};
+        options.algorithms = {a.core};
+        if (a.blue) options.ed2k_variant = hash::Ed2kVariant::blue;
         auto hashed = hash::hash_file(file_path, options);
         if (!hashed) return fail(hashed.error());
         return write_hash(hashed->digests.at(0).value, hash_buffer, buffer_size);
@@ -108,21 +117,25 @@ anidb_result_t anidb_calculate_hash_buffer(const uint8_t* data, size_t data_size
                                            size_t buffer_size) {
     terminate_buffer(hash_buffer, buffer_size);
     return with_no_handle([&] {
-        hash::Algorithm a{};
+        CAlgorithm a{};
         if (auto r = check_hash_args(algorithm, hash_buffer, a); r != ANIDB_SUCCESS) return r;
         if (data == nullptr && data_size != 0) {
             return fail(Errc::invalid_parameter, "data is NULL but data_size is not 0");
         }
         if (auto r = check_capacity(a, buffer_size); r != ANIDB_SUCCESS) return r;
-        const hash::Algorithm one[] = {a};
+        const hash::Algorithm one[] = {a.core};
         const auto digests = hash::hash_bytes(
-            std::span<const std::byte>(reinterpret_cast<const std::byte*>(data), data_size), one);
+            std::span<const std::byte>(reinterpret_cast<const std::byte*>(data), data_size), one,
+            a.blue ? hash::Ed2kVariant::blue : hash::Ed2kVariant::red);
         return write_hash(digests.at(0).value, hash_buffer, buffer_size);
     });
 }
 
+// The two descriptions below know every value of this library's header,
+// whatever ABI version the caller passed to anidb_init.
 size_t anidb_hash_buffer_size(anidb_hash_algorithm_t algorithm) {
-    auto a = hash::algorithm_from_int(raw_enum(algorithm));
+    const int raw = raw_enum(algorithm);
+    auto a = hash::algorithm_from_int(raw == ANIDB_HASH_ED2K_BLUE ? ANIDB_HASH_ED2K : raw);
     return a ? hash::digest_text_length(*a) + 1 : 0;
 }
 
@@ -138,6 +151,8 @@ const char* anidb_hash_algorithm_name(anidb_hash_algorithm_t algorithm) {
             return "SHA1";
         case ANIDB_HASH_TTH:
             return "TTH";
+        case ANIDB_HASH_ED2K_BLUE:
+            return "ED2K_BLUE";
         default:
             return "UNKNOWN";
     }
@@ -150,12 +165,13 @@ anidb_result_t anidb_process_file_async(anidb_client_handle_t handle, const char
     return with_client(handle, [&](ClientEntry& c) {
         if (operation == nullptr) return fail(Errc::invalid_parameter, "operation is NULL");
         if (auto ok = check_string(file_path, "file_path"); !ok) return fail(ok.error());
-        auto po = options_from_c(options);
-        if (!po) return fail(po.error());
-        auto started = client::FileOperation::start(c.client, file_path, std::move(po).value());
+        auto req = options_from_c(options);
+        if (!req) return fail(req.error());
+        auto started = client::FileOperation::start(c.client, file_path, std::move(req->options));
         if (!started) return fail(started.error());
         auto op = std::make_shared<OperationEntry>();
         op->op = std::move(started).value();
+        op->requested = std::move(req->requested);
         op->client_id = c.id;
         op->owner = c.weak_from_this();
         *operation = Registry::instance().add_operation(std::move(op));
@@ -179,7 +195,7 @@ anidb_result_t anidb_operation_get_result(anidb_operation_handle_t operation,
         if (result == nullptr) return fail(Errc::invalid_parameter, "result is NULL");
         auto outcome = op.op->result();
         if (!outcome) return fail(outcome.error());
-        anidb_file_result_t* out = to_c_file_result(*outcome);
+        anidb_file_result_t* out = to_c_file_result(*outcome, op.requested);
         if (out == nullptr) return fail(Errc::out_of_memory, "out of memory for the result");
         *result = out;
         if (outcome->status != client::FileStatus::completed) {

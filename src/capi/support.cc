@@ -88,24 +88,43 @@ void copy_to_buffer(std::string_view message, char* buffer, size_t size) {
     buffer[n] = '\0';
 }
 
-Result<std::vector<hash::Algorithm>> algorithms_from_c(const anidb_hash_algorithm_t* algorithms,
-                                                       size_t count) {
-    if (algorithms == nullptr) return make_error(Errc::invalid_parameter, "algorithms is NULL");
-    if (count == 0 || count > hash::kMaxAlgorithms) {
-        return make_error(Errc::invalid_parameter,
-                          "algorithm_count must be 1 to 5, got " + std::to_string(count));
+std::optional<CAlgorithm> algorithm_from_c(int raw) noexcept {
+    if (raw == ANIDB_HASH_ED2K_BLUE) {
+        if (caller_abi_version() < 3) return std::nullopt;
+        return CAlgorithm{hash::Algorithm::ed2k, true};
     }
-    std::vector<hash::Algorithm> out;
+    auto a = hash::algorithm_from_int(raw);
+    if (!a) return std::nullopt;
+    return CAlgorithm{*a, false};
+}
+
+Result<HashRequest> hash_request_from_c(const anidb_hash_algorithm_t* algorithms, size_t count) {
+    if (algorithms == nullptr) return make_error(Errc::invalid_parameter, "algorithms is NULL");
+    if (count == 0 || count > kMaxCAlgorithms) {
+        return make_error(Errc::invalid_parameter, "algorithm_count must be 1 to " +
+                                                       std::to_string(kMaxCAlgorithms) + ", got " +
+                                                       std::to_string(count));
+    }
+    HashRequest req;
     for (size_t i = 0; i < count; ++i) {
         const int raw = raw_enum(algorithms[i]);
-        auto a = hash::algorithm_from_int(raw);
-        if (!a)
+        auto a = algorithm_from_c(raw);
+        if (!a) {
             return make_error(Errc::invalid_parameter,
                               "unknown hash algorithm " + std::to_string(raw));
-        out.push_back(*a);
+        }
+        const auto value = static_cast<anidb_hash_algorithm_t>(raw);
+        if (std::find(req.requested.begin(), req.requested.end(), value) != req.requested.end()) {
+            return make_error(Errc::invalid_parameter, std::string("duplicate hash algorithm ") +
+                                                           anidb_hash_algorithm_name(value));
+        }
+        req.requested.push_back(value);
+        if (std::find(req.core.begin(), req.core.end(), a->core) == req.core.end()) {
+            req.core.push_back(a->core);
+        }
     }
-    if (auto valid = hash::validate_algorithms(out); !valid) return valid.error();
-    return out;
+    if (auto valid = hash::validate_algorithms(req.core); !valid) return valid.error();
+    return req;
 }
 
 }  // namespace anidb::capi

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/error.h"
@@ -31,6 +32,18 @@ struct FileResult {
     // both.
     std::string ed2k_blue;
 };
+
+// ED2K's blue variant of a result: ed2k_blue where the variants differ, else
+// the ED2K value itself (they are equal); empty when the result has no ED2K.
+// The one rule for "blue of a result" (the CLI's ed2k-blue, the C ABI's
+// ANIDB_HASH_ED2K_BLUE).
+inline std::string_view ed2k_blue_or_red(const FileResult& r) noexcept {
+    if (!r.ed2k_blue.empty()) return r.ed2k_blue;
+    for (const auto& d : r.hashes) {
+        if (d.algorithm == hash::Algorithm::ed2k) return d.value;
+    }
+    return {};
+}
 
 struct BatchResult {
     std::vector<FileResult> results;  // input order

@@ -35,6 +35,7 @@ TEST(AbiEnums, FixedValues) {
     EXPECT_EQ(ANIDB_EVENT_NETWORK_COMPLETE, 8);
     EXPECT_EQ(ANIDB_EVENT_EVENTS_DROPPED, 10);
     EXPECT_EQ(ANIDB_EVENT_NETWORK_WAIT, 11);  // appended, never renumbered
+    EXPECT_EQ(ANIDB_HASH_ED2K_BLUE, 6);       // since ABI 3, appended
     EXPECT_EQ(ANIDB_CALLBACK_COMPLETION, 3);
     // The seed's allocation types in its order, then anime_info; only appended.
     EXPECT_EQ(ANIDB_ALLOCATION_STRING, 0);

@@ -2,7 +2,7 @@
  * client_version (a test-only copy of that layout below). It passes 1 to
  * anidb_init and hands the library a structure that ends right at a page
  * the process cannot read: reading one byte past the ABI 1 layout would
- * crash. Then, as an ABI 2 caller, the appended fields are read (a bad
+ * crash. Then, as a caller of this header's ABI, the appended fields are read (a bad
  * api_key is refused). Compiled as C11 with -Werror. */
 #include <stdio.h>
 #include <string.h>
@@ -37,7 +37,8 @@ int main(int argc, char** argv) {
     const char* dir = argc > 1 ? argv[1] : ".";
     const long page = sysconf(_SC_PAGESIZE);
     /* Two pages: the second unreadable, the ABI 1 structure flush against it. */
-    char* pages = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    char* pages =
+        mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (pages == MAP_FAILED || mprotect(pages + page, (size_t)page, PROT_NONE) != 0) {
         perror("mmap");
         return 1;
@@ -56,16 +57,23 @@ int main(int argc, char** argv) {
     CHECK(anidb_client_create_with_config((const anidb_config_t*)old, &client) == ANIDB_SUCCESS);
     CHECK(client != NULL);
     CHECK(anidb_client_set_option(client, "anidb.timeout_ms", "1000") == ANIDB_SUCCESS);
+    /* Hash algorithm 6 (ANIDB_HASH_ED2K_BLUE) is since ABI 3: to this caller
+     * it is an unknown value, refused like any other. */
+    char hash[33];
+    CHECK(anidb_calculate_hash_buffer((const uint8_t*)"abc", 3, (anidb_hash_algorithm_t)6, hash,
+                                      sizeof hash) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_calculate_hash_buffer((const uint8_t*)"abc", 3, ANIDB_HASH_ED2K, hash,
+                                      sizeof hash) == ANIDB_SUCCESS);
     CHECK(anidb_client_destroy(client) == ANIDB_SUCCESS);
-    /* An ABI 2 caller in the same process does not make the library read
-     * ABI 1 structures as ABI 2 ones: the lowest version wins. */
+    /* A caller of a newer ABI in the same process does not make the library read
+     * ABI 1 structures as newer ones: the lowest version wins. */
     CHECK(anidb_init(ANIDB_ABI_VERSION) == ANIDB_SUCCESS);
     client = NULL;
     CHECK(anidb_client_create_with_config((const anidb_config_t*)old, &client) == ANIDB_SUCCESS);
     CHECK(anidb_client_destroy(client) == ANIDB_SUCCESS);
     anidb_cleanup();
 
-    /* After cleanup, an ABI 2 caller: the appended fields are read. */
+    /* After cleanup, a caller of this header's ABI: the appended fields are read. */
     CHECK(anidb_init(ANIDB_ABI_VERSION) == ANIDB_SUCCESS);
     anidb_config_t cfg;
     memset(&cfg, 0, sizeof cfg);

@@ -53,6 +53,10 @@ static void test_library(void) {
     CHECK(anidb_hash_buffer_size(ANIDB_HASH_CRC32) == 9);
     CHECK(anidb_hash_buffer_size(ANIDB_HASH_SHA1) == 41);
     CHECK(anidb_hash_buffer_size(ANIDB_HASH_TTH) == 40);
+    CHECK(anidb_hash_buffer_size(ANIDB_HASH_ED2K_BLUE) == 33);
+    CHECK(anidb_hash_buffer_size((anidb_hash_algorithm_t)7) == 0);
+    CHECK(strcmp(anidb_hash_algorithm_name(ANIDB_HASH_ED2K_BLUE), "ED2K_BLUE") == 0);
+    CHECK(strcmp(anidb_hash_algorithm_name((anidb_hash_algorithm_t)7), "UNKNOWN") == 0);
     CHECK(anidb_get_last_error(NULL, 10) == ANIDB_ERROR_INVALID_PARAMETER);
     char one[1] = {'x'};
     CHECK(anidb_get_last_error(one, 1) == ANIDB_SUCCESS && one[0] == '\0');
@@ -177,6 +181,9 @@ static void test_process_bad_input(const char* dir, const char* file) {
     anidb_hash_algorithm_t bad_algos[] = {(anidb_hash_algorithm_t)42};
     anidb_hash_algorithm_t dup_algos[] = {ANIDB_HASH_MD5, ANIDB_HASH_MD5};
     anidb_hash_algorithm_t six[] = {1, 2, 3, 4, 5, 1};
+    anidb_hash_algorithm_t blue_twice[] = {ANIDB_HASH_ED2K_BLUE, ANIDB_HASH_ED2K_BLUE};
+    anidb_hash_algorithm_t seven[] = {1, 2, 3, 4, 5, 6, 7};
+    anidb_hash_algorithm_t all_and_one[] = {1, 2, 3, 4, 5, 6, 1};
     anidb_process_options_t opts;
     memset(&opts, 0, sizeof opts);
     opts.algorithms = ok_algos;
@@ -198,6 +205,27 @@ static void test_process_bad_input(const char* dir, const char* file) {
     CHECK(anidb_process_file(c, file, &opts, &r) == ANIDB_ERROR_INVALID_PARAMETER);
     opts.algorithms = six;
     opts.algorithm_count = 6;
+    CHECK(anidb_process_file(c, file, &opts, &r) == ANIDB_ERROR_INVALID_PARAMETER);
+    opts.algorithms = blue_twice;
+    opts.algorithm_count = 2;
+    CHECK(anidb_process_file(c, file, &opts, &r) == ANIDB_ERROR_INVALID_PARAMETER && r == NULL);
+    opts.algorithms = seven;
+    opts.algorithm_count = 7;
+    CHECK(anidb_process_file(c, file, &opts, &r) == ANIDB_ERROR_INVALID_PARAMETER);
+    opts.algorithm_count = 7 - 1; /* 1..6 is valid: every value once (cache
+                                     left alone: later checks expect it empty) */
+    CHECK(anidb_client_set_option(c, "cache.enabled", "0") == ANIDB_SUCCESS);
+    CHECK(anidb_process_file(c, file, &opts, &r) == ANIDB_SUCCESS && r != NULL &&
+          r->hash_count == 6 && r->hashes[5].algorithm == ANIDB_HASH_ED2K_BLUE &&
+          strcmp(r->hashes[5].hash_value, r->hashes[0].hash_value) == 0);
+    anidb_free_file_result(r);
+    r = NULL;
+    CHECK(anidb_client_set_option(c, "cache.enabled", "1") == ANIDB_SUCCESS);
+    opts.algorithms = seven + 6; /* 7 alone */
+    opts.algorithm_count = 1;
+    CHECK(anidb_process_file(c, file, &opts, &r) == ANIDB_ERROR_INVALID_PARAMETER);
+    opts.algorithms = all_and_one;
+    opts.algorithm_count = 7;
     CHECK(anidb_process_file(c, file, &opts, &r) == ANIDB_ERROR_INVALID_PARAMETER);
     opts.algorithms = NULL;
     opts.algorithm_count = 1;
@@ -318,8 +346,8 @@ static void test_process_bad_input(const char* dir, const char* file) {
                                      NULL) == ANIDB_ERROR_INVALID_PARAMETER);
     CHECK(anidb_process_batch_stream(c, paths, 1, NULL, ANIDB_BATCH_INPUT_ORDER, on_result, NULL,
                                      NULL) == ANIDB_ERROR_INVALID_PARAMETER);
-    CHECK(anidb_process_batch_stream(c, paths, 1, &bo, ANIDB_BATCH_INPUT_ORDER, NULL, NULL,
-                                     NULL) == ANIDB_ERROR_INVALID_PARAMETER);
+    CHECK(anidb_process_batch_stream(c, paths, 1, &bo, ANIDB_BATCH_INPUT_ORDER, NULL, NULL, NULL) ==
+          ANIDB_ERROR_INVALID_PARAMETER);
     CHECK(anidb_process_batch_stream(c, paths, 1, &bo, (anidb_batch_order_t)7, on_result, NULL,
                                      NULL) == ANIDB_ERROR_INVALID_PARAMETER);
     failed_files = 99;

@@ -29,7 +29,7 @@ def _build_parser() -> argparse.ArgumentParser:
     hash_cmd.add_argument("files", nargs="+", metavar="FILE")
     hash_cmd.add_argument("-a", "--algorithms", type=_parse_algorithms,
                           default=[HashAlgorithm.ED2K, HashAlgorithm.CRC32],
-                          help="comma-separated: ed2k,crc32,md5,sha1,tth (default ed2k,crc32)")
+                          help="comma-separated: ed2k,crc32,md5,sha1,tth,ed2k_blue (default ed2k,crc32)")
     hash_cmd.add_argument("-j", "--jobs", type=int, default=None, help="files hashed at once")
     hash_cmd.add_argument("--cache-dir", default=None, help="cache directory (default: the library's)")
     hash_cmd.add_argument("--no-cache", action="store_true", help="do not use the hash cache")
@@ -52,9 +52,10 @@ def _hash(args: argparse.Namespace) -> int:
                                   "hashes": outcome.hashes, "elapsed": outcome.elapsed}))
             else:
                 print(outcome.path)
-                print(f"  size  {outcome.size}")
+                width = max(4, *(len(name) for name in outcome.hashes))
+                print(f"  {'size':<{width}} {outcome.size}")
                 for name, value in outcome.hashes.items():
-                    print(f"  {name:<5} {value}")
+                    print(f"  {name:<{width}} {value}")
     return 1 if failures else 0
 
 

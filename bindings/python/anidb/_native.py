@@ -31,7 +31,7 @@ from pathlib import Path
 
 # The header's ANIDB_ABI_VERSION (the layouts below) and the SONAME's number,
 # which stays while the ABI only grows (anidb.h, "Growing structures").
-ABI_VERSION = 2
+ABI_VERSION = 3
 SOVERSION = 1
 
 # C enums are ints on every platform the library supports.

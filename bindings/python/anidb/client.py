@@ -245,8 +245,9 @@ class Client:
 
         Args:
             path: str, bytes or path-like.
-            algorithms: names ("ed2k", "crc32", "md5", "sha1", "tth") or
-                HashAlgorithm values, 1 to 5 distinct.
+            algorithms: names ("ed2k", "crc32", "md5", "sha1", "tth",
+                "ed2k_blue": ED2K's other variant, see HashAlgorithm) or
+                HashAlgorithm values, 1 to 6 distinct.
             progress: called as ``progress(percentage, bytes_done, total)``
                 from a library thread, serially, ending with 100. An
                 exception it raises cancels the hash and is re-raised here.

@@ -19,6 +19,10 @@ class HashAlgorithm(enum.IntEnum):
     MD5 = 3
     SHA1 = 4
     TTH = 5
+    #: ED2K's other ("blue") variant: differs from ED2K only for a size that
+    #: is an exact multiple of 9,728,000 bytes; asked together with ED2K it
+    #: comes from the same read.
+    ED2K_BLUE = 6
 
     @property
     def key(self) -> str:
@@ -27,7 +31,8 @@ class HashAlgorithm(enum.IntEnum):
 
     @classmethod
     def parse(cls, value: "AlgorithmLike") -> "HashAlgorithm":
-        """Accepts a HashAlgorithm, its number, or its name in any case."""
+        """Accepts a HashAlgorithm, its number, or its name in any case
+        ("ed2k_blue" also as the command line's "ed2k-blue")."""
         if isinstance(value, cls):
             return value
         if isinstance(value, bool):
@@ -39,7 +44,7 @@ class HashAlgorithm(enum.IntEnum):
                 raise ValueError(f"unknown hash algorithm number {value}") from None
         if isinstance(value, str):
             try:
-                return cls[value.strip().upper()]
+                return cls[value.strip().upper().replace("-", "_")]
             except KeyError:
                 names = ", ".join(a.key for a in cls)
                 raise ValueError(f"unknown hash algorithm {value!r} (known: {names})") from None
@@ -114,7 +119,7 @@ class HashResult:
     """One hashed file.
 
     ``hashes`` maps the lowercase algorithm name ("ed2k", "crc32", "md5",
-    "sha1", "tth") to its text, in the order requested; ``elapsed`` is in
+    "sha1", "tth", "ed2k_blue") to its text, in the order requested; ``elapsed`` is in
     seconds.
     """
 

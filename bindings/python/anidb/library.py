@@ -25,7 +25,7 @@ def version() -> str:
 
 
 def abi_version() -> int:
-    """The ABI version of the loaded library (1 for this binding)."""
+    """The ABI version (ANIDB_ABI_VERSION) of the loaded library."""
     return int(lib.anidb_get_abi_version())
 
 

@@ -189,3 +189,49 @@ def test_cached_result_is_the_same(client, make_file):
     assert entries >= 1
     client.cache_clear()
     assert not client.is_cached(path, "ed2k")
+
+
+CHUNK = 9728000
+
+
+def _md4(data: bytes) -> str:
+    return subprocess.run(["rhash", "--md4", "--printf=%{md4}", "-"], input=data,
+                          stdout=subprocess.PIPE, check=True).stdout.decode().lower()
+
+
+def ed2k_blue_of(data: bytes) -> str:
+    """ED2K's blue variant computed here from rhash's MD4: the chunks' MD4s
+    without the MD4 of an empty chunk that red (ED2K) appends after an exact
+    multiple of the chunk size."""
+    chunks = [bytes.fromhex(_md4(data[i:i + CHUNK])) for i in range(0, len(data), CHUNK)]
+    return chunks[0].hex() if len(chunks) == 1 else _md4(b"".join(chunks))
+
+
+@pytest.mark.skipif(shutil.which("rhash") is None, reason="rhash is not installed")
+def test_ed2k_blue_of_a_chunk_multiple(client, make_file):
+    path = make_file(2 * CHUNK, seed=7)
+    data = path.read_bytes()
+    blue = ed2k_blue_of(data)
+    result = client.hash(path, ("ed2k_blue", "crc32", "ed2k"))
+    assert list(result.hashes) == ["ed2k_blue", "crc32", "ed2k"]
+    assert result.hashes["ed2k_blue"] == blue
+    assert result.hashes["ed2k"] != blue
+    # The CLI's spelling and the enum work too; again from the cache.
+    assert client.hash(path, "ed2k-blue").hashes == {"ed2k_blue": blue}
+    assert client.hash(path, anidb.HashAlgorithm.ED2K_BLUE).hashes["ed2k_blue"] == blue
+    assert anidb.hash_file(path, "ed2k_blue") == blue
+    assert anidb.hash_bytes(data, "ed2k_blue") == blue
+
+
+def test_ed2k_blue_equals_ed2k_for_other_sizes(client, make_file):
+    path = make_file(CHUNK + 1, seed=8)
+    result = client.hash(path, ("ed2k", "ed2k_blue"))
+    assert result.hashes["ed2k_blue"] == result.hashes["ed2k"]
+    assert anidb.hash_bytes(b"abc", "ed2k_blue") == ABC["ed2k"]
+
+
+def test_every_algorithm_at_once(client, make_file):
+    result = client.hash(make_file(1000), anidb.HashAlgorithm)
+    assert list(result.hashes) == [*ALL, "ed2k_blue"]
+    with pytest.raises(ValueError, match="duplicate"):
+        client.hash(make_file(10), ("ed2k_blue", "ED2K_BLUE"))

@@ -82,3 +82,16 @@ def test_bad_jobs(client, make_file, jobs, error):
 def test_single_path_instead_of_list_is_a_type_error(client, make_file):
     with pytest.raises(TypeError):
         client.hash_many(str(make_file(10)))
+
+
+def test_ed2k_blue_from_the_same_read(client, make_file):
+    """Both ED2K variants in one batch: equal for a size that is no chunk
+    multiple, different for one that is (checked against the C library's
+    single-algorithm hashing of each variant)."""
+    multiple = make_file(2 * 9728000, seed=5)
+    other = make_file(12345, seed=6)
+    results = {r.path: r for r in client.hash_many([multiple, other], ("ed2k", "ed2k_blue"))}
+    blue = results[str(multiple)].hashes
+    assert blue["ed2k_blue"] == anidb.hash_file(multiple, "ed2k_blue")
+    assert blue["ed2k"] == anidb.hash_file(multiple, "ed2k") != blue["ed2k_blue"]
+    assert results[str(other)].hashes["ed2k_blue"] == results[str(other)].hashes["ed2k"]
