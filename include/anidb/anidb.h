@@ -962,7 +962,7 @@ ANIDB_API anidb_result_t anidb_identify_path(anidb_client_handle_t handle, const
 
 /** Adds the file (size + ED2K) to the user's MyList with the options (NULL:
  *  ANIDB_MYLIST_OPTIONS_INIT) and fills *result. It reads and records the
- *  local MyList state that every anidb_mylist_* call shares (so
+ *  local MyList state that every MyList call shares (so
  *  anidb_mylist_show sees the entry without asking): a file that state
  *  already holds with the same wishes sends nothing (ALREADY_PRESENT,
  *  source 1); one AniDB has with other wishes is edited (UPDATED). With
