@@ -105,7 +105,8 @@ void add_mylist_command(CLI::App& app, AppContext& ctx) {
     add->add_option("--source", flags->source, "Source text (where you got it)");
     add->add_option("--storage", flags->storage, "Storage text (which disk)");
     add->add_option("--other", flags->other, "Free text note");
-    add->add_flag("--edit", flags->edit, "Edit the MyList entry even when nothing seems to differ");
+    add->add_flag("--edit", flags->edit,
+                  "Only change the file's existing MyList entry (MYLISTADD edit=1), never add one");
     add->callback([flags, &ctx] { ctx.exit_code = run_mylist_add(*flags, ctx); });
     add_mylist_file_commands(*mylist, ctx);
 }

@@ -961,11 +961,18 @@ ANIDB_API anidb_result_t anidb_identify_path(anidb_client_handle_t handle, const
                                              anidb_anime_info_t** info);
 
 /** Adds the file (size + ED2K) to the user's MyList with the options (NULL:
- *  ANIDB_MYLIST_OPTIONS_INIT) and fills *result. A file the local MyList
- *  state already holds with the same wishes sends nothing
- *  (ALREADY_PRESENT); one AniDB has with other wishes is edited (UPDATED).
+ *  ANIDB_MYLIST_OPTIONS_INIT) and fills *result. It reads and records the
+ *  local MyList state that every MyList call shares (so
+ *  anidb_mylist_show sees the entry without asking): a file that state
+ *  already holds with the same wishes sends nothing (ALREADY_PRESENT,
+ *  source 1); one AniDB has with other wishes is edited (UPDATED). With
+ *  options->edit = 1 the file's existing entry is changed and none is
+ *  added. Sent directly, never queued: an error is returned.
  *  Errors: those of anidb_identify_file, plus INVALID_PARAMETER (bad
- *  option values). */
+ *  option values), INVALID_UTF8 (option text), NO_SUCH_FILE also when
+ *  edit = 1 and the file is not in MyList, CACHE (no usable cache: the
+ *  local MyList state lives there), BUSY (the cache database stayed locked
+ *  30 s). */
 ANIDB_API anidb_result_t anidb_mylist_add(anidb_client_handle_t handle, const char* ed2k_hash,
                                           uint64_t file_size,
                                           const anidb_mylist_options_t* options,

@@ -81,44 +81,4 @@ Result<FileInfo> file_by_hash(Session& session, uint64_t size, std::string_view 
     return first;
 }
 
-Result<MylistAddResult> mylist_add(Session& session, const MylistAddRequest& req,
-                                   std::stop_token stop) {
-    MylistValues values;
-    if (req.state) values.state = static_cast<MylistState>(*req.state);
-    values.viewed = req.viewed;
-    values.viewdate = req.viewdate;
-    values.source = req.source;
-    values.storage = req.storage;
-    values.other = req.other;
-    const bool by_hash = req.size > 0 && is_hex(req.ed2k, 32);
-    if (req.edit) {
-        MylistEntryRef entry = MylistId{req.lid};
-        if (req.fid > 0) {
-            entry = FileId{req.fid};
-        } else if (by_hash) {
-            entry = FileHash{req.size, req.ed2k, std::nullopt};
-        } else if (req.lid <= 0) {
-            return make_error(Errc::invalid_parameter,
-                              "MYLISTADD needs a fid, a size and ED2K, or a lid with edit");
-        }
-        auto edited = mylist_edit(session, entry, values, std::move(stop));
-        if (!edited) return edited.error();
-        return MylistAddResult{req.lid, MylistOutcome::edited, {}};
-    }
-    FileRef file = FileId{req.fid};
-    if (req.fid <= 0) {
-        if (!by_hash) {
-            return make_error(Errc::invalid_parameter,
-                              "MYLISTADD needs a fid, a size and ED2K, or a lid with edit");
-        }
-        file = FileHash{req.size, req.ed2k, std::nullopt};
-    }
-    auto added = mylist_add(session, file, values, std::move(stop));
-    if (!added) return added.error();
-    if (const auto* a = std::get_if<MylistAdded>(&*added))
-        return MylistAddResult{a->lid, MylistOutcome::added, {}};
-    const MylistEntry& e = std::get<AlreadyInMylist>(*added).entry;
-    return MylistAddResult{e.lid, MylistOutcome::already_present, e};
-}
-
 }  // namespace anidb::udp

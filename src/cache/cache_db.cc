@@ -200,7 +200,7 @@ Status CacheDb::clear() noexcept {
             return conn_->exec(
                 "DELETE FROM hash_files; DELETE FROM anidb_files;"
                 " DELETE FROM anidb_unknown_files; DELETE FROM anidb_records;"
-                " DELETE FROM mylist; DELETE FROM client_state;");
+                " DELETE FROM client_state;");
         });
     });
 }
@@ -216,8 +216,7 @@ Result<CacheDb::Stats> CacheDb::stats() noexcept {
             if (!hashes) return hashes.error();
             auto answers = conn_->scalar(
                 "SELECT (SELECT count(*) FROM anidb_files) + (SELECT count(*) FROM "
-                "anidb_unknown_files) + (SELECT count(*) FROM anidb_records) + (SELECT count(*) "
-                "FROM mylist)");
+                "anidb_unknown_files) + (SELECT count(*) FROM anidb_records)");
             if (!answers) return answers.error();
             auto pages = conn_->scalar("PRAGMA page_count");
             if (!pages) return pages.error();

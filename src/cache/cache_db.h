@@ -1,5 +1,6 @@
 // CacheDb: the persistent cache of libanidb, one SQLite database file holding
-// file hashes, AniDB answers, MyList state and a little client state.
+// file hashes, AniDB answers and a little client state (other rooms keep
+// their tables in the same file: side_tables.h).
 //
 // Ownership: CacheDb::open returns the sole owner of two SQLite connections:
 // one for lookups and direct writes, one for the grouped stores below.
@@ -172,14 +173,14 @@ class CacheDb {
     Status flush() noexcept;
 
     // Empties every table of the cache's own schema (hashes, AniDB answers,
-    // the older MyList table, client state); the tables other components
+    // client state); the tables other components
     // keep in this file (src/titles, src/mylist, src/queue) are theirs:
     // Client::cache_clear decides what of them goes (docs/cache.md);
     // the schema stays.
     Status clear() noexcept;
     struct Stats {
         uint64_t hash_entries = 0;    // files with cached hashes
-        uint64_t anidb_entries = 0;   // file answers + unknown files + records + MyList rows
+        uint64_t anidb_entries = 0;   // file answers + unknown files + records
         uint64_t database_bytes = 0;  // page_count * page_size + size of the -wal file
     };
     Result<Stats> stats() noexcept;
@@ -213,19 +214,6 @@ class CacheDb {
     enum class RecordKind { anime, episode, group };
     Status store_record(RecordKind kind, const Record& r) noexcept;
     Result<std::optional<Record>> find_record(RecordKind kind, uint64_t id) noexcept;
-
-    // --- MyList state of a file, by AniDB file id (replaced on store).
-    struct MylistEntry {
-        uint64_t fid = 0;
-        uint64_t lid = 0;
-        int state = 0;
-        bool viewed = false;
-        int64_t viewdate = 0;
-        std::string source, storage, other;
-        int64_t updated_at = 0;
-    };
-    Status store_mylist(const MylistEntry& e) noexcept;
-    Result<std::optional<MylistEntry>> find_mylist(uint64_t fid) noexcept;
 
     // --- Small key/value client state, e.g. the session key, local port and
     // time of the last AUTH, so a new process can reuse a session. Stored in

@@ -1,5 +1,4 @@
-// CacheDb: AniDB answers (FILE, unknown files, ANIME/EPISODE/GROUP records)
-// and the MyList state of files.
+// CacheDb: AniDB answers (FILE, unknown files, ANIME/EPISODE/GROUP records).
 #include <algorithm>
 #include <cctype>
 
@@ -208,63 +207,6 @@ Result<std::optional<CacheDb::Record>> CacheDb::find_record(RecordKind kind, uin
         });
     });
     if (damaged) report_corrupt("AniDB record", std::to_string(id));
-    return found;
-}
-
-Status CacheDb::store_mylist(const MylistEntry& e) noexcept {
-    return sql::guarded([&]() -> Status {
-        std::lock_guard lock(mutex_);
-        return sql::run_transaction(*conn_, sql::TxKind::write, [&]() -> Status {
-            auto q = conn_->query("INSERT OR REPLACE INTO mylist (" ANIDB_MYLIST_COLUMNS
-                                  ", checksum) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-                                  " anidb_checksum('mylist', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9))");
-            if (!q) return q.error();
-            return q->bind_u64(1, e.fid)
-                .bind_u64(2, e.lid)
-                .bind(3, int64_t{e.state})
-                .bind(4, int64_t{e.viewed ? 1 : 0})
-                .bind(5, e.viewdate)
-                .bind(6, e.source)
-                .bind(7, e.storage)
-                .bind(8, e.other)
-                .bind(9, e.updated_at)
-                .run();
-        });
-    });
-}
-
-Result<std::optional<CacheDb::MylistEntry>> CacheDb::find_mylist(uint64_t fid) noexcept {
-    using R = Result<std::optional<MylistEntry>>;
-    bool damaged = false;
-    R found = sql::guarded([&]() -> R {
-        std::lock_guard lock(mutex_);
-        return sql::run_transaction(*conn_, sql::TxKind::read, [&]() -> R {
-            auto q = conn_->query("SELECT " ANIDB_MYLIST_COLUMNS
-                                  ", checksum = anidb_checksum('mylist', " ANIDB_MYLIST_COLUMNS
-                                  ") FROM mylist WHERE fid = ?1");
-            if (!q) return q.error();
-            auto row = q->bind_u64(1, fid).step();
-            if (!row) return row.error();
-            damaged = false;
-            if (!*row) return std::optional<MylistEntry>();
-            if (q->column_int64(9) != 1 || q->column_u64(0) != fid) {
-                damaged = true;
-                return std::optional<MylistEntry>();
-            }
-            MylistEntry e;
-            e.fid = fid;
-            e.lid = q->column_u64(1);
-            e.state = static_cast<int>(q->column_int64(2));
-            e.viewed = q->column_int64(3) != 0;
-            e.viewdate = q->column_int64(4);
-            e.source = q->column_text(5);
-            e.storage = q->column_text(6);
-            e.other = q->column_text(7);
-            e.updated_at = q->column_int64(8);
-            return std::optional<MylistEntry>(std::move(e));
-        });
-    });
-    if (damaged) report_corrupt("MyList entry of file", std::to_string(fid));
     return found;
 }
 

@@ -121,7 +121,8 @@ ALTER TABLE anidb_records ADD COLUMN checksum INTEGER NOT NULL DEFAULT 0;
 UPDATE anidb_records SET checksum = anidb_checksum('anidb_records', )sql" ANIDB_RECORDS_COLUMNS
     R"sql();
 ALTER TABLE mylist ADD COLUMN checksum INTEGER NOT NULL DEFAULT 0;
-UPDATE mylist SET checksum = anidb_checksum('mylist', )sql" ANIDB_MYLIST_COLUMNS R"sql();
+UPDATE mylist SET checksum = anidb_checksum('mylist',
+    fid, lid, state, viewed, viewdate, source, storage, other, updated_at);
 ALTER TABLE client_state ADD COLUMN checksum INTEGER NOT NULL DEFAULT 0;
 UPDATE client_state SET checksum = anidb_checksum('client_state', )sql" ANIDB_CLIENT_STATE_COLUMNS
     R"sql();
@@ -131,7 +132,10 @@ UPDATE client_state SET checksum = anidb_checksum('client_state', )sql" ANIDB_CL
     // before: such a row does not answer ED2K until a read completes it). The
     // checksum now covers ed2k_blue; it is re-stamped only where it held
     // under schema 2, so that a row already damaged stays detectably damaged.
+    // The older `mylist` table goes: the local MyList state (mylist_local,
+    // src/mylist) is the only one.
     R"sql(
+DROP TABLE mylist;
 ALTER TABLE hash_files ADD COLUMN ed2k_blue TEXT;
 UPDATE hash_files SET checksum = anidb_checksum('hash_files', )sql" ANIDB_HASH_FILES_COLUMNS
     R"sql()

@@ -26,7 +26,6 @@ inline constexpr int kApplicationId = 0x616e6944;
 #define ANIDB_FILES_COLUMNS "size, ed2k, fid, aid, eid, gid, fields, fetched_at"
 #define ANIDB_UNKNOWN_FILES_COLUMNS "size, ed2k, retry_after"
 #define ANIDB_RECORDS_COLUMNS "kind, id, fields, fetched_at"
-#define ANIDB_MYLIST_COLUMNS "fid, lid, state, viewed, viewdate, source, storage, other, updated_at"
 #define ANIDB_CLIENT_STATE_COLUMNS "key, value"
 
 // The per-connection part of prepare_schema: pragmas and functions, for a

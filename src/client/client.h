@@ -94,6 +94,11 @@ class Client {
     Result<AnimeInfo> identify_hashed(const std::filesystem::path& path, uint64_t size,
                                       std::string_view ed2k, const std::stop_token& stop = {},
                                       std::string_view ed2k_blue = {});
+    // MYLISTADD over the local MyList state that every MyList call below
+    // shares (nothing sent when it already holds the wishes), sent directly:
+    // an error is returned, never queued. wishes.edit: change the file's
+    // entry, never add one (no_such_file when it is not in MyList). Errors:
+    // those of mylist_add_or_queue below, none of them queued.
     Result<MylistResult> mylist_add(uint64_t size, std::string_view ed2k,
                                     const MylistWishes& wishes, const std::stop_token& stop = {});
 
@@ -113,9 +118,9 @@ class Client {
                                          const std::stop_token& stop = {});
     // MYLISTADD with `values` (a file already in MyList as asked sends
     // nothing): the add that `anidb watch` makes, which the work queue keeps
-    // when it cannot be sent. mylist_add above is the older direct call
-    // (`anidb mylist add`, anidb_mylist_add): it neither queues nor records
-    // in the local MyList state (docs/mylist-and-metadata.md).
+    // when it cannot be sent. mylist_add above (`anidb mylist add`,
+    // anidb_mylist_add) is the same add over the same local state, sent
+    // directly and never queued (docs/mylist-and-metadata.md).
     Result<MylistChangeResult> mylist_add_or_queue(uint64_t size, std::string_view ed2k,
                                                    const udp::MylistValues& values,
                                                    const std::stop_token& stop = {});

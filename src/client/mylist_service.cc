@@ -1,10 +1,9 @@
 // MylistService (mylist_service.h): MyList through the local state and the
-// work queue, and the older direct add.
+// work queue.
 #include "client/mylist_service.h"
 
 #include <variant>
 
-#include "anidb/commands.h"
 #include "client/joint_stop.h"
 #include "queue/host_wait.h"
 #include "queue/retry_policy.h"
@@ -186,91 +185,40 @@ Result<MylistShowResult> MylistService::show(uint64_t size, std::string_view ed2
     return out;
 }
 
-// The older direct MYLISTADD over the cache's mylist table: neither queued
-// nor recorded in the local MyList state (docs/mylist-and-metadata.md).
 Result<MylistResult> MylistService::add(uint64_t size, std::string_view ed2k,
                                         const MylistWishes& wishes, const std::stop_token& stop) {
-    auto info = identifier_.identify(size, ed2k, stop);
-    if (!info) return info.error();
-    cache::CacheDb* db = context_.cache();
-    const auto fid = info->file_id;
-    const auto matches = [&](const cache::CacheDb::MylistEntry& e) {
-        if (wishes.state && *wishes.state != e.state) return false;
-        if (wishes.viewed && *wishes.viewed != e.viewed) return false;
-        if (wishes.source && *wishes.source != e.source) return false;
-        if (wishes.storage && *wishes.storage != e.storage) return false;
-        if (wishes.other && *wishes.other != e.other) return false;
-        return true;
-    };
-    std::optional<cache::CacheDb::MylistEntry> local;
-    if (db) {
-        auto found = db->find_mylist(fid);
-        if (found.ok() && found->has_value()) local = **found;
-    }
-    if (local && matches(*local)) {
-        return MylistResult{local->lid, MylistOutcome::already_present, true};
-    }
-
-    auto session = link_.session();
-    if (!session) return session.error();
+    auto key = queue::make_file_key(size, ed2k);
+    if (!key) return key.error();
+    udp::MylistValues values;
+    // check_values (mylist_actions) refuses a state outside MylistState.
+    if (wishes.state) values.state = static_cast<udp::MylistState>(*wishes.state);
+    values.viewed = wishes.viewed;
+    if (wishes.viewed.value_or(false) && wishes.viewdate > 0) values.viewdate = wishes.viewdate;
+    values.source = wishes.source;
+    values.storage = wishes.storage;
+    values.other = wishes.other;
+    // edit: change the file's entry, never add one (Errc::no_such_file).
+    const queue::JobSpec spec = wishes.edit && !values.empty()
+                                    ? queue::JobSpec{queue::EditJob{std::move(values)}}
+                                    : queue::JobSpec{queue::AddJob{std::move(values)}};
+    if (auto running = context_.refuse_if_stopping(); !running) return running.error();
     JointStop joint(stop, context_.shutdown_token());
-    udp::MylistAddRequest req;
-    req.fid = static_cast<int64_t>(fid);
-    req.state = wishes.state;
-    req.viewed = wishes.viewed;
-    if (wishes.viewed.value_or(false) && wishes.viewdate > 0) req.viewdate = wishes.viewdate;
-    req.source = wishes.source;
-    req.storage = wishes.storage;
-    req.other = wishes.other;
-    req.edit = wishes.edit || local.has_value();
-    if (req.edit && local && local->lid > 0) {
-        req.fid = 0;
-        req.lid = static_cast<int64_t>(local->lid);
-    }
-    auto added = udp::mylist_add(**session, req, joint.token());
-    if (!added) return added.error();
-
+    auto done = run_job(*key, spec, joint.token());
+    if (!done) return done.error();
     MylistResult result;
-    result.mylist_id = static_cast<uint64_t>(added->lid);
-    cache::CacheDb::MylistEntry stored = local.value_or(cache::CacheDb::MylistEntry{});
-    if (added->outcome == udp::MylistOutcome::already_present && added->entry) {
-        const auto& e = *added->entry;
-        stored.lid = static_cast<uint64_t>(e.lid);
-        stored.state = static_cast<int>(e.state);
-        stored.viewed = e.viewdate > 0;
-        stored.viewdate = e.viewdate;
-        stored.source = e.source;
-        stored.storage = e.storage;
-        stored.other = e.other;
-        result.mylist_id = stored.lid;
-        result.outcome = MylistOutcome::already_present;
-        if (!matches(stored)) {
-            // AniDB has it with other values: edit it to the wishes.
-            udp::MylistAddRequest edit = req;
-            edit.fid = 0;
-            edit.lid = e.lid;
-            edit.edit = true;
-            auto edited = udp::mylist_add(**session, edit, joint.token());
-            if (!edited) return edited.error();
+    result.mylist_id = static_cast<uint64_t>(done->lid);
+    result.from_local_state = done->commands == 0;
+    switch (done->what) {
+        case mylist::MylistChange::What::added:
+            result.outcome = MylistOutcome::added;
+            break;
+        case mylist::MylistChange::What::edited:
             result.outcome = MylistOutcome::updated;
-        }
-    } else if (added->outcome == udp::MylistOutcome::edited) {
-        result.outcome = MylistOutcome::updated;
-        if (result.mylist_id == 0) result.mylist_id = stored.lid;
-    } else {
-        result.outcome = MylistOutcome::added;
-    }
-    if (db) {
-        stored.fid = fid;
-        stored.lid = result.mylist_id;
-        if (wishes.state) stored.state = *wishes.state;
-        if (wishes.viewed) stored.viewed = *wishes.viewed;
-        if (wishes.viewed.value_or(false)) stored.viewdate = wishes.viewdate;
-        if (wishes.source) stored.source = *wishes.source;
-        if (wishes.storage) stored.storage = *wishes.storage;
-        if (wishes.other) stored.other = *wishes.other;
-        stored.updated_at = unix_now();
-        (void)db->store_mylist(stored);
+            break;
+        case mylist::MylistChange::What::nothing:
+        case mylist::MylistChange::What::removed:
+            result.outcome = MylistOutcome::already_present;
+            break;
     }
     return result;
 }

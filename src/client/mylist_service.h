@@ -3,8 +3,8 @@
 // the file through the cache (Identifier), lets mylist/mylist_actions.h
 // decide what to send over the local MyList state (which records every
 // answer), and keeps in the work queue what cannot be sent now; run_queue
-// sends the queued work. add() is the older direct MYLISTADD (`anidb mylist
-// add`, anidb_mylist_add) over the cache's mylist table.
+// sends the queued work. add() (`anidb mylist add`, anidb_mylist_add) is
+// the same add or edit as change(), sent directly and never queued.
 //
 // Thread safety: every member may be called from several threads at once.
 #pragma once
@@ -31,7 +31,8 @@ class MylistService {
     MylistService(ClientContext& context, AnidbSessionLink& link, Identifier& identifier)
         : context_(context), link_(link), identifier_(identifier) {}
 
-    // Client::mylist_* (client.h).
+    // Client::mylist_* (client.h). add: run_job's AddJob (EditJob with
+    // wishes.edit), whose error is returned as it is.
     Result<MylistResult> add(uint64_t size, std::string_view ed2k, const MylistWishes& wishes,
                              const std::stop_token& stop);
     Result<MylistShowResult> show(uint64_t size, std::string_view ed2k, bool refresh,

@@ -118,7 +118,7 @@ struct MylistWishes {
     std::optional<bool> viewed;
     int64_t viewdate = 0;
     std::optional<std::string> source, storage, other;
-    bool edit = false;
+    bool edit = false;  // change the existing entry only, never add one
 };
 
 // What `anidb session status` shows (Client::session_status).

@@ -39,6 +39,23 @@ def test_repeated_watched_sends_no_packet(tmp_path, media, fake):
     assert "removed (lid" in lines[0] and "not in MyList" in lines[1], lines
 
 
+def test_mylist_add_is_seen_by_show_and_remove(tmp_path, media, fake):
+    """`mylist add` and `mylist show/remove` share one local MyList state."""
+    env = anidb_env(tmp_path, fake)
+    added = run(["mylist", "add", "--state", "hdd", "--storage", "shelf 2", str(media / EP3)], tmp_path, env=env,
+                check_rc=0)
+    assert b": added (lid " in added.stdout, added
+    shown = run(["mylist", "show", str(media / EP3)], tmp_path, env=env, check_rc=0)
+    assert b"in MyList (lid " in shown.stdout and b"shelf 2" in shown.stdout, shown
+    assert fake.datagrams("MYLIST") == 0  # answered from the local state
+    removed = run(["mylist", "remove", str(media / EP3)], tmp_path, env=env, check_rc=0)
+    assert b"removed (lid" in removed.stdout, removed
+    assert fake.datagrams("MYLISTDEL") == 1
+    shown = run(["mylist", "show", str(media / EP3)], tmp_path, env=env, check_rc=0)
+    assert b"not in MyList" in shown.stdout, shown
+    assert fake.datagrams("MYLIST") == 0
+
+
 def test_work_without_credentials_waits_in_the_queue(tmp_path, media, fake):
     env = anidb_env(tmp_path, fake)
     del env["ANIDB_PASSWORD"]

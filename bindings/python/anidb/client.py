@@ -509,6 +509,9 @@ class Client:
         """Adds a file (a path, hashed through the cache, or ``(ed2k, size)``) to MyList.
 
         None leaves a field unsent. ``viewdate`` is a Unix time or datetime.
+        ``edit=True`` changes the file's existing entry and never adds one.
+        Shares the local MyList state with the other ``mylist_*`` calls (a
+        repeat sends nothing), but is sent directly: never queued.
         Returns whether the entry was ADDED, ALREADY_PRESENT or UPDATED.
         """
         if isinstance(target, tuple):

@@ -1,5 +1,6 @@
-// MYLISTADD end to end: add, add again (310), edit (311), 411, and session
-// reuse across Session objects through a SessionStore.
+// MYLISTADD answered late (a retransmission), and session reuse across
+// Session objects through a SessionStore. The MyList commands themselves:
+// mylist_commands_test.cc.
 #include "anidb/session_store.h"
 #include "fixture.h"
 
@@ -8,81 +9,21 @@ namespace {
 
 class Mylist : public UdpEndToEnd {};
 
-TEST_F(Mylist, AddTwiceThenEdit) {
-    auto session = open();
-    ASSERT_TRUE(session);
-    MylistAddRequest req;
-    req.size = kSize;
-    req.ed2k = kEd2k;
-    req.state = 1;
-    req.viewed = false;
-    req.other = "first & only\nnote";
-    auto first = seen(mylist_add(*session, req));
-    ASSERT_TRUE(first.ok()) << first.error().message;
-    EXPECT_EQ(first->outcome, MylistOutcome::added);
-    EXPECT_EQ(first->lid, 5000001);
-    EXPECT_EQ(server_->last_param("MYLISTADD", "other"), "first & only\nnote");
-
-    auto second = seen(mylist_add(*session, req));
-    ASSERT_TRUE(second.ok());
-    EXPECT_EQ(second->outcome, MylistOutcome::already_present);
-    EXPECT_EQ(second->lid, 5000001);
-    ASSERT_TRUE(second->entry);
-    EXPECT_EQ(second->entry->fid, 424242);
-    EXPECT_EQ(second->entry->state, 1);
-    EXPECT_EQ(second->entry->other, "first & only\nnote");
-
-    // FILE now reports the MyList id.
-    auto f = seen(file_by_hash(*session, kSize, kEd2k));
-    ASSERT_TRUE(f.ok());
-    EXPECT_EQ(f->lid, 5000001);
-
-    MylistAddRequest edit;
-    edit.lid = first->lid;
-    edit.edit = true;
-    edit.viewed = true;
-    edit.viewdate = 1700000000;
-    auto edited = seen(mylist_add(*session, edit));
-    ASSERT_TRUE(edited.ok()) << edited.error().message;
-    EXPECT_EQ(edited->outcome, MylistOutcome::edited);
-    EXPECT_EQ(server_->last_param("MYLISTADD", "edit"), "1");
-
-    MylistAddRequest by_fid;
-    by_fid.fid = 424242;
-    by_fid.edit = true;
-    by_fid.state = 2;
-    auto edited2 = seen(mylist_add(*session, by_fid));
-    ASSERT_TRUE(edited2.ok());
-    EXPECT_EQ(edited2->outcome, MylistOutcome::edited);
-
-    MylistAddRequest missing;
-    missing.lid = 42;
-    missing.edit = true;
-    // An edit that sets nothing is refused before anything is sent.
-    const size_t sent = server_->count("MYLISTADD");
-    EXPECT_EQ(seen(mylist_add(*session, missing)).code(), Errc::invalid_parameter);
-    EXPECT_EQ(server_->count("MYLISTADD"), sent);
-    missing.state = 1;
-    EXPECT_EQ(seen(mylist_add(*session, missing)).code(), Errc::no_such_file);
-    MylistAddRequest unknown;
-    unknown.fid = 9;
-    EXPECT_EQ(seen(mylist_add(*session, unknown)).code(), Errc::no_such_file);
-    EXPECT_EQ(seen(mylist_add(*session, MylistAddRequest{})).code(), Errc::invalid_parameter);
-}
-
 TEST_F(Mylist, LateReplyToARetransmissionIsStillSuccess) {
     server_->delay_replies(std::chrono::milliseconds(0));
     auto session = open();
     ASSERT_TRUE(session);
     ASSERT_TRUE(session->login().ok());
     server_->delay_replies(std::chrono::milliseconds(350));  // > reply_timeout (250 ms)
-    MylistAddRequest req;
-    req.fid = 424242;
-    req.state = 1;
-    auto r = seen(mylist_add(*session, req));
+    MylistValues values;
+    values.state = MylistState::internal;
+    auto r = seen(mylist_add(*session, FileId{424242}, values));
     ASSERT_TRUE(r.ok()) << r.error().message;
-    EXPECT_TRUE(r->outcome == MylistOutcome::added || r->outcome == MylistOutcome::already_present);
-    EXPECT_EQ(r->lid, 5000001);
+    // The first copy was added: the retransmission is answered 310.
+    const int64_t lid = std::holds_alternative<MylistAdded>(*r)
+                            ? std::get<MylistAdded>(*r).lid
+                            : std::get<AlreadyInMylist>(*r).entry.lid;
+    EXPECT_EQ(lid, 5000001);
     EXPECT_GE(server_->count("MYLISTADD"), 2u);  // it was resent
     server_->delay_replies(std::chrono::milliseconds(0));
 }

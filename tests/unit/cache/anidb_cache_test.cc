@@ -111,42 +111,6 @@ TEST_F(AnidbCache, RecordsAreKeptPerKind) {
     EXPECT_EQ((*a)->fetched_at, 333);
 }
 
-TEST_F(AnidbCache, MylistRoundTrip) {
-    CacheDb::MylistEntry e;
-    e.fid = 99;
-    e.lid = 1234567;
-    e.state = 1;
-    e.viewed = true;
-    e.viewdate = 1'600'000'000;
-    e.source = "BD|rip";
-    e.storage = "NAS\nshelf 2";
-    e.other = "ünïcödé = fine";
-    e.updated_at = 1'700'000'001;
-    ASSERT_TRUE(db_->store_mylist(e).ok());
-    auto found = db_->find_mylist(99);
-    ASSERT_TRUE(found.ok());
-    ASSERT_TRUE(found->has_value());
-    const auto& f = **found;
-    EXPECT_EQ(f.fid, e.fid);
-    EXPECT_EQ(f.lid, e.lid);
-    EXPECT_EQ(f.state, e.state);
-    EXPECT_EQ(f.viewed, e.viewed);
-    EXPECT_EQ(f.viewdate, e.viewdate);
-    EXPECT_EQ(f.source, e.source);
-    EXPECT_EQ(f.storage, e.storage);
-    EXPECT_EQ(f.other, e.other);
-    EXPECT_EQ(f.updated_at, e.updated_at);
-
-    e.viewed = false;
-    e.state = 3;
-    ASSERT_TRUE(db_->store_mylist(e).ok());
-    found = db_->find_mylist(99);
-    ASSERT_TRUE(found.ok() && found->has_value());
-    EXPECT_FALSE((*found)->viewed);
-    EXPECT_EQ((*found)->state, 3);
-    EXPECT_FALSE(db_->find_mylist(100)->has_value());
-}
-
 TEST_F(AnidbCache, StatePutGetErase) {
     auto missing = db_->get_state("session.key");
     ASSERT_TRUE(missing.ok());
@@ -186,13 +150,12 @@ TEST_F(AnidbCache, AnswersSurviveReopenAndCountInStats) {
     ASSERT_TRUE(db_->store_file_answer({1, "aa", 1, 2, 3, 4, kOddFields, 5}).ok());
     ASSERT_TRUE(db_->store_unknown_file(2, "bb", 6).ok());
     ASSERT_TRUE(db_->store_record(CacheDb::RecordKind::group, {3, {}, 7}).ok());
-    ASSERT_TRUE(db_->store_mylist({1, 2, 1, false, 0, "", "", "", 8}).ok());
     db_.reset();
     db_ = open_or_fail(dir_ / "anidb.db");
     ASSERT_NE(db_, nullptr);
     auto s = db_->stats();
     ASSERT_TRUE(s.ok());
-    EXPECT_EQ(s->anidb_entries, 4U);
+    EXPECT_EQ(s->anidb_entries, 3U);
     EXPECT_EQ(s->hash_entries, 0U);
     EXPECT_EQ((*db_->find_file_answer(1, "AA"))->fields, kOddFields);
 }

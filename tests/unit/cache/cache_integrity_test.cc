@@ -170,26 +170,20 @@ TEST(CacheIntegrity, EveryTableChecksItsRows) {
     ASSERT_TRUE(db->store_file_answer(answer).ok());
     ASSERT_TRUE(db->store_unknown_file(2000, well_formed_digests(5).at(1), 99).ok());
     ASSERT_TRUE(db->store_record(CacheDb::RecordKind::anime, {31, {{"name", "A"}}, 5}).ok());
-    CacheDb::MylistEntry entry;
-    entry.fid = 7;
-    entry.lid = 70;
-    ASSERT_TRUE(db->store_mylist(entry).ok());
     ASSERT_TRUE(db->get_state("session")->has_value());
     ASSERT_TRUE(db->find_file_answer(1000, answer.ed2k)->has_value());
     ASSERT_TRUE(db->find_unknown_file(2000, well_formed_digests(5).at(1))->has_value());
     ASSERT_TRUE(db->find_record(CacheDb::RecordKind::anime, 31)->has_value());
-    ASSERT_TRUE(db->find_mylist(7)->has_value());
 
     // One value in each table changed without its checksum.
     run_sql(file,
             "UPDATE client_state SET value = 'other'; UPDATE anidb_files SET fid = 8;"
             " UPDATE anidb_unknown_files SET retry_after = 1; UPDATE anidb_records SET"
-            " fields = '4:name,1:B,'; UPDATE mylist SET lid = 71;");
+            " fields = '4:name,1:B,';");
     EXPECT_FALSE(db->get_state("session")->has_value());
     EXPECT_FALSE(db->find_file_answer(1000, answer.ed2k)->has_value());
     EXPECT_FALSE(db->find_unknown_file(2000, well_formed_digests(5).at(1))->has_value());
     EXPECT_FALSE(db->find_record(CacheDb::RecordKind::anime, 31)->has_value());
-    EXPECT_FALSE(db->find_mylist(7)->has_value());
     // Storing again makes them whole.
     ASSERT_TRUE(db->put_state("session", "new").ok());
     EXPECT_EQ(**db->get_state("session"), "new");
@@ -225,6 +219,7 @@ CREATE TABLE client_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT RO
 PRAGMA user_version=1;
 PRAGMA application_id=1634625860;
 )sql");
+    run_sql(file, "INSERT INTO mylist VALUES (7, 70, 1, 0, 0, '', '', '', 5);");
     const FileIdentity id = fake_identity("/old/show.mkv", 3);
     run_sql(file, "INSERT INTO hash_entries VALUES (5, '/old/show.mkv', " +
                       std::to_string(id.size) + ", " + std::to_string(id.mtime_ns) + ", " +
@@ -251,6 +246,7 @@ PRAGMA application_id=1634625860;
     EXPECT_EQ((*answer)->fields, (std::map<std::string, std::string>{{"a", "b"}}));
     EXPECT_EQ(**db->get_state("session"), "abc");
     EXPECT_EQ(test::count_rows(file, "hash_files"), 1);
+    EXPECT_EQ(test::count_rows(file, "mylist"), -1) << "the older MyList table is dropped";
 }
 
 // Reads PRAGMA user_version with a connection of its own.
@@ -353,6 +349,7 @@ PRAGMA application_id=1634625860;
     ASSERT_TRUE(hit.ok() && hit->has_value());
     EXPECT_EQ((*hit)->digests,
               (std::map<int, std::string>{{1, d.at(1)}, {2, d.at(2)}, {kEd2kBlue, blue}}));
+    EXPECT_EQ(test::count_rows(file, "mylist"), -1) << "the older MyList table is dropped";
 }
 
 // The blue ED2K is kept for a chunk-multiple file, covered by the row's

@@ -120,6 +120,77 @@ TEST_F(ClientCollection, ShowEditUnwatchAndRemove) {
     EXPECT_EQ(datagrams(), before);
 }
 
+// mylist_add (`anidb mylist add`, anidb_mylist_add) shares the one local
+// MyList state with show, remove and the rest: what it adds is shown
+// without a packet, a repeat sends nothing, a new wish edits, and a removal
+// after it is sent and forgets the entry.
+TEST_F(ClientCollection, MylistAddSharesTheLocalStateWithShowAndRemove) {
+    auto client = make_client();
+    MylistWishes wishes;
+    wishes.state = 1;  // on HDD
+    auto added = client->mylist_add(kSize, kEd2k, wishes);
+    ASSERT_TRUE(added.ok()) << added.error().message;
+    EXPECT_EQ(added->outcome, MylistOutcome::added);
+    EXPECT_GT(added->mylist_id, 0U);
+    const uint64_t lid = added->mylist_id;
+
+    auto shown = client->mylist_show(kSize, kEd2k, false);
+    ASSERT_TRUE(shown.ok()) << shown.error().message;
+    EXPECT_TRUE(shown->in_mylist);
+    EXPECT_TRUE(shown->from_local_state);
+    EXPECT_EQ(static_cast<uint64_t>(shown->entry.lid), lid);
+    EXPECT_EQ(server_->count("MYLIST"), 0U) << "the add is known locally";
+
+    auto again = client->mylist_add(kSize, kEd2k, wishes);
+    ASSERT_TRUE(again.ok()) << again.error().message;
+    EXPECT_EQ(again->outcome, MylistOutcome::already_present);
+    EXPECT_TRUE(again->from_local_state);
+    EXPECT_EQ(again->mylist_id, lid);
+    EXPECT_EQ(server_->count("MYLISTADD"), 1U);
+
+    wishes.storage = "shelf 4";
+    wishes.viewed = true;
+    wishes.viewdate = 1600000000;
+    auto updated = client->mylist_add(kSize, kEd2k, wishes);
+    ASSERT_TRUE(updated.ok()) << updated.error().message;
+    EXPECT_EQ(updated->outcome, MylistOutcome::updated);
+    EXPECT_FALSE(updated->from_local_state);
+    EXPECT_EQ(updated->mylist_id, lid);
+    EXPECT_EQ(server_->last_param("MYLISTADD", "edit"), "1");
+    EXPECT_EQ(server_->mylist_entry(kUser, kFid)->get("storage"), "shelf 4");
+    EXPECT_EQ(server_->mylist_entry(kUser, kFid)->get("viewdate"), "1600000000");
+    shown = client->mylist_show(kSize, kEd2k, false);
+    ASSERT_TRUE(shown.ok());
+    EXPECT_TRUE(shown->from_local_state);
+    EXPECT_EQ(shown->entry.storage, "shelf 4");
+    EXPECT_EQ(shown->entry.viewdate, 1600000000);
+    EXPECT_EQ(server_->count("MYLIST"), 0U);
+
+    auto removed = client->mylist_remove(kSize, kEd2k);
+    ASSERT_TRUE(removed.ok()) << removed.error().message;
+    EXPECT_EQ(removed->what, MylistChangeKind::removed);
+    EXPECT_EQ(server_->count("MYLISTDEL"), 1U);
+    EXPECT_FALSE(server_->mylist_entry(kUser, kFid).has_value());
+    shown = client->mylist_show(kSize, kEd2k, false);
+    ASSERT_TRUE(shown.ok());
+    EXPECT_FALSE(shown->in_mylist);
+    EXPECT_TRUE(shown->from_local_state);
+    EXPECT_EQ(server_->count("MYLIST"), 0U);
+}
+
+// --edit (MylistWishes::edit) only changes an entry, never adds one.
+TEST_F(ClientCollection, MylistAddWithEditNeedsAnEntry) {
+    auto client = make_client();
+    MylistWishes wishes;
+    wishes.storage = "box";
+    wishes.edit = true;
+    auto missing = client->mylist_add(kSize, kEd2k, wishes);
+    ASSERT_FALSE(missing.ok());
+    EXPECT_EQ(missing.code(), Errc::no_such_file);
+    EXPECT_EQ(server_->count("MYLISTADD"), 1U);  // edit=1, answered 411
+    EXPECT_FALSE(server_->mylist_entry(kUser, kFid).has_value());
+}
+
 TEST_F(ClientCollection, WorkWithoutCredentialsWaitsInTheQueueForALaterProcess) {
     {
         auto client = make_client("");
