@@ -71,10 +71,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     anidb_error_string(static_cast<anidb_result_t>(raw_algorithm & 127));
 
     // Paths and hashes from the input.
-    // Counts 6 and 7 exceed the array but are refused before it is read.
-    anidb_hash_algorithm_t algos[5] = {algorithm, ANIDB_HASH_CRC32, ANIDB_HASH_MD5,
-                                       static_cast<anidb_hash_algorithm_t>(data[2] & 7),
-                                       ANIDB_HASH_TTH};
+    // Up to 6 algorithms (every value, ED2K_BLUE included) are read; a
+    // count of 7 exceeds the array but is refused before it is read.
+    anidb_hash_algorithm_t algos[6] = {
+        algorithm,      ANIDB_HASH_CRC32,
+        ANIDB_HASH_MD5, static_cast<anidb_hash_algorithm_t>(data[2] & 7),
+        ANIDB_HASH_TTH, ANIDB_HASH_ED2K_BLUE};
     anidb_process_options_t options{};
     options.algorithms = algos;
     options.algorithm_count = data[1] % 8;
