@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "exit_codes.h"
 #include "mylist_file_run.h"
+#include "mylist_states.h"
 #include "time_text.h"
 
 namespace anidb::cli {
@@ -21,16 +22,6 @@ struct MylistFlags {
     bool edit = false;
 };
 
-// "hdd" -> 1 and so on (AniDB MyList states).
-std::optional<int> state_value(const std::string& name) {
-    if (name == "unknown") return 0;
-    if (name == "hdd") return 1;
-    if (name == "cd") return 2;
-    if (name == "deleted") return 3;
-    if (name == "remote") return 4;
-    return std::nullopt;
-}
-
 const char* outcome_text(client::MylistOutcome o) {
     switch (o) {
         case client::MylistOutcome::added:
@@ -45,7 +36,7 @@ const char* outcome_text(client::MylistOutcome o) {
 
 int run_mylist_add(const MylistFlags& flags, AppContext& ctx) {
     client::MylistWishes wishes;
-    if (!flags.state.empty()) wishes.state = state_value(flags.state);
+    if (!flags.state.empty()) wishes.state = mylist_state_value(flags.state);
     if (flags.watched && flags.unwatched) {
         return report_error(
             make_error(Errc::invalid_parameter, "--watched and --unwatched exclude each other"));
@@ -95,7 +86,7 @@ void add_mylist_command(CLI::App& app, AppContext& ctx) {
     add_hashing_flags(*add, flags->hashing);
     add_refresh_flag(*add, flags->hashing);
     add->add_option("--state", flags->state, "Storage state")
-        ->check(CLI::IsMember({"hdd", "cd", "deleted", "remote", "unknown"}));
+        ->check(CLI::IsMember(mylist_state_names()));
     // A flag whose date comes only with '=': `--watched *.mkv` must not take
     // the first file for a date.
     add->add_flag(

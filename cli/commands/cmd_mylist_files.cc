@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "exit_codes.h"
 #include "mylist_file_run.h"
+#include "mylist_states.h"
 #include "text_escape.h"
 #include "time_text.h"
 
@@ -23,23 +24,6 @@ struct FileCommandFlags {
 };
 
 using Line = MylistLine;
-
-const char* state_name(int64_t state) {
-    switch (state) {
-        case 0:
-            return "unknown";
-        case 1:
-            return "hdd";
-        case 2:
-            return "cd";
-        case 3:
-            return "deleted";
-        case 4:
-            return "remote";
-        default:
-            return "?";
-    }
-}
 
 std::string queued_text(const client::MylistChangeResult& r) {
     std::string text = fmt::format("queued (job {}: {}", r.job_id, queue::reason_name(r.reason));
@@ -70,7 +54,7 @@ Line change_line(const client::MylistChangeResult& r, const char* nothing_text) 
 Line show_line(const client::MylistShowResult& r) {
     if (!r.in_mylist) return {Tone::dim, "not in MyList"};
     const udp::MylistEntry& e = r.entry;
-    std::string text = fmt::format("in MyList (lid {}), {}, ", e.lid, state_name(e.state));
+    std::string text = fmt::format("in MyList (lid {}), {}, ", e.lid, mylist_state_name(e.state));
     text += e.viewdate > 0 ? "watched " + local_time_text(e.viewdate) : std::string("not watched");
     if (!e.source.empty()) text += ", source " + printable(e.source);
     if (!e.storage.empty()) text += ", storage " + printable(e.storage);

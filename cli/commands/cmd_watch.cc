@@ -17,7 +17,6 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
-#include <map>
 #include <set>
 #include <sstream>
 
@@ -30,6 +29,7 @@
 #include "console.h"
 #include "exit_codes.h"
 #include "file_selection.h"
+#include "mylist_states.h"
 #include "queue/job.h"
 #include "rename_plan.h"
 #include "rename_template.h"
@@ -74,13 +74,6 @@ struct WatchPlan {
     std::string dest;  // "": next to the watched folder's own tree (its root)
     double retry_scale = 1.0;
 };
-
-std::optional<int> state_value(const std::string& name) {
-    static const std::map<std::string, int, std::less<>> states{
-        {"unknown", 0}, {"hdd", 1}, {"cd", 2}, {"deleted", 3}, {"remote", 4}};
-    auto it = states.find(name);
-    return it == states.end() ? std::nullopt : std::optional<int>(it->second);
-}
 
 std::optional<std::chrono::milliseconds> seconds_value(const std::string& text, double min,
                                                        double max) {
@@ -141,7 +134,7 @@ Result<WatchPlan> make_plan(const WatchFlags& flags, const Settings& settings) {
     }
     const auto state = flags.state ? flags.state : settings.string("watch.state");
     if (state) {
-        auto v = state_value(*state);
+        auto v = mylist_state_value(*state);
         if (!v) {
             return make_error(Errc::invalid_parameter,
                               "--state takes hdd, cd, deleted, remote or unknown, not '" +
@@ -793,7 +786,7 @@ void add_watch_command(CLI::App& app, AppContext& ctx) {
                     "What to do with each file: mylist-add, rename, both (comma), or none")
         ->type_name("ACTIONS");
     cmd->add_option("--state", flags->state, "MyList storage state (default hdd)")
-        ->check(CLI::IsMember({"hdd", "cd", "deleted", "remote", "unknown"}));
+        ->check(CLI::IsMember(mylist_state_names()));
     cmd->add_option("-t,--template", flags->templ, "Rename template (see anidb rename --help)");
     cmd->add_option("--dest", flags->dest,
                     "Folder renamed files go under (default: the watched folder)")
