@@ -113,6 +113,22 @@ std::function<void(Errc)> completion_for(const std::shared_ptr<client::Client>& 
     };
 }
 
+// The background forms: starts the batch operation and hands out its handle.
+anidb_result_t start_batch(ClientEntry& c, BatchRequest req, std::stop_source stop,
+                           anidb_batch_handle_t* batch) {
+    auto done = completion_for(c.client, req.completion, req.user_data);
+    auto started = client::BatchOperation::start(c.client, std::move(req.paths),
+                                                 std::move(req.options), done, std::move(stop));
+    if (!started) return fail(started.error());
+    auto b = std::make_shared<BatchEntry>();
+    b->op = std::move(started).value();
+    b->requested = std::move(req.requested);
+    b->client_id = c.id;
+    b->owner = c.weak_from_this();
+    *batch = Registry::instance().add_batch(std::move(b));
+    return ANIDB_SUCCESS;
+}
+
 }  // namespace
 
 extern "C" {
@@ -194,17 +210,7 @@ anidb_result_t anidb_process_batch_stream_async(anidb_client_handle_t handle,
         // stop source (copies share its state) is handed to the operation.
         std::stop_source stop;
         state->stop = [stop]() mutable { stop.request_stop(); };
-        auto done = completion_for(c.client, req->completion, req->user_data);
-        auto started = client::BatchOperation::start(
-            c.client, std::move(req->paths), std::move(req->options), done, std::move(stop));
-        if (!started) return fail(started.error());
-        auto b = std::make_shared<BatchEntry>();
-        b->op = std::move(started).value();
-        b->requested = std::move(req->requested);
-        b->client_id = c.id;
-        b->owner = c.weak_from_this();
-        *batch = Registry::instance().add_batch(std::move(b));
-        return ANIDB_SUCCESS;
+        return start_batch(c, std::move(*req), std::move(stop), batch);
     });
 }
 
@@ -216,17 +222,7 @@ anidb_result_t anidb_process_batch_async(anidb_client_handle_t handle, const cha
         if (batch == nullptr) return fail(Errc::invalid_parameter, "batch is NULL");
         auto req = request_from_c(file_paths, file_count, options);
         if (!req) return fail(req.error());
-        auto done = completion_for(c.client, req->completion, req->user_data);
-        auto started = client::BatchOperation::start(c.client, std::move(req->paths),
-                                                     std::move(req->options), done);
-        if (!started) return fail(started.error());
-        auto b = std::make_shared<BatchEntry>();
-        b->op = std::move(started).value();
-        b->requested = std::move(req->requested);
-        b->client_id = c.id;
-        b->owner = c.weak_from_this();
-        *batch = Registry::instance().add_batch(std::move(b));
-        return ANIDB_SUCCESS;
+        return start_batch(c, std::move(*req), {}, batch);
     });
 }
 
