@@ -268,6 +268,14 @@ int main(int argc, char** argv) {
             fprintf(stderr, "anidb-batch: set_option cache.enabled refused\n");
             return 2;
         }
+        /* The batch forms' options (-S and the default). */
+        anidb_batch_options_t bo;
+        memset(&bo, 0, sizeof bo);
+        bo.algorithms = algorithms;
+        bo.algorithm_count = algorithm_count;
+        bo.max_concurrent = jobs;
+        bo.continue_on_error = 1;
+        bo.skip_existing = skip_existing;
         if (loop) {
             anidb_process_options_t po;
             memset(&po, 0, sizeof po);
@@ -292,13 +300,6 @@ int main(int argc, char** argv) {
             }
             run_s = now_s() - t0;
         } else if (stream) {
-            anidb_batch_options_t bo;
-            memset(&bo, 0, sizeof bo);
-            bo.algorithms = algorithms;
-            bo.algorithm_count = algorithm_count;
-            bo.max_concurrent = jobs;
-            bo.continue_on_error = 1;
-            bo.skip_existing = skip_existing;
             struct stream_tally tally = {0, 0, 0, print, quiet};
             const double t0 = now_s();
             anidb_result_t rc =
@@ -313,13 +314,6 @@ int main(int argc, char** argv) {
             failed = tally.failed;
             bytes = tally.bytes;
         } else {
-            anidb_batch_options_t bo;
-            memset(&bo, 0, sizeof bo);
-            bo.algorithms = algorithms;
-            bo.algorithm_count = algorithm_count;
-            bo.max_concurrent = jobs;
-            bo.continue_on_error = 1;
-            bo.skip_existing = skip_existing;
             anidb_batch_result_t* result = NULL;
             const double t0 = now_s();
             anidb_result_t rc =
